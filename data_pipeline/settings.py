@@ -1,0 +1,54 @@
+"""Settings shared by the CLI and the dashboard, declared once with their defaults and help.
+
+Each setting is read from a command-line flag when given, else from the environment, else
+its default. ``tests/test_settings.py`` fails when a setting is missing from the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+def _default_geo_dir() -> str:
+    shared = PROJECT_ROOT.parent / "shared" / "geo-data"
+    return str(shared) if shared.is_dir() else str(Path.home() / ".cache" / "border-districts" / "geo-data")
+
+
+SETTINGS = (
+    Setting("store_url", "DASHBOARD_STORE_URL", f"sqlite:///{PROJECT_ROOT / 'data' / 'dashboard.db'}",
+            "SQLAlchemy URL of the data store (SQLite file by default; postgresql+psycopg://… for PostgreSQL)."),
+    Setting("geo_dir", "DASHBOARD_GEO_DIR", _default_geo_dir(),
+            "Directory holding the geoBoundaries TJK files (default: ../shared/geo-data when present, "
+            "else ~/.cache/border-districts/geo-data)."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get_setting(name: str, override: str | None = None) -> str:
+    """The value of setting ``name``: ``override`` (a CLI flag) if given, else the environment, else the default."""
+    setting = _BY_NAME[name]
+    if override:
+        return override
+    return os.environ.get(setting.env) or setting.default
+
+
+def store_url(override: str | None = None) -> str:
+    """The store's SQLAlchemy URL (``--store``, ``DASHBOARD_STORE_URL`` or the SQLite default)."""
+    return get_setting("store_url", override)
+
+
+def geo_dir(override: str | None = None) -> Path:
+    """The boundary directory (``--geo-dir``, ``DASHBOARD_GEO_DIR`` or the default)."""
+    return Path(get_setting("geo_dir", override)).expanduser()
