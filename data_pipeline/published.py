@@ -239,7 +239,7 @@ PUBLISHED_FIGURES: tuple[PublishedFigure, ...] = (
     _f("ctx2011_cotton_areas", "Cotton growing areas monitored", 25, "areas",
        section="Monitoring Use of Child Labour in Tajikistan's Cotton Harvest", **_NEWS),
     _f("ctx2011_mission_staff", "IOM Tajikistan staff (Dushanbe headquarters)", 40, "persons",
-       section="Who supports us?", **_NEWS),
+       section="The IOM Mission in Tajikistan", **_NEWS),
     # --- Context: IOM Central Asia regional response report, 2021 -------------------------
     _f("ctx2021_tajik_migrants_returned", "Tajik migrants assisted to return and reintegrate", 3, "persons",
        section="Direct assistance", **_REG),

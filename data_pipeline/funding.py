@@ -1,0 +1,54 @@
+"""Funding per plan, objective and component: required against received, and beneficiaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data_pipeline.published import published_figure
+from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES
+
+COLUMNS = ["plan", "objective", "component", "level", "required", "received", "coverage_pct", "gap",
+           "target_beneficiaries", "beneficiaries_reached", "cost_per_beneficiary_planned",
+           "cost_per_beneficiary", "required_source"]
+
+
+def _received(funding: pd.DataFrame, plan: str, objective: str, component: str | None) -> float:
+    if funding.empty:
+        return float("nan")
+    rows = funding[(funding["plan"] == plan) & (funding["objective"] == objective)]
+    if component is not None:
+        rows = rows[rows["component"] == component]
+    return float(rows["received"].sum()) if not rows.empty else float("nan")
+
+
+def funding_summary(funding: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+    """Component, objective and plan rows with required (published), received (recorded),
+    coverage %, gap, target beneficiaries (published), beneficiaries reached (recorded) and
+    cost per beneficiary, planned (required ÷ targeted) and actual (received ÷ reached)
+    where both exist."""
+    reached = activities.groupby("indicator")["value"].sum() if not activities.empty else pd.Series(dtype=float)
+    rows = []
+    for line in FUNDING_LINES + FUNDING_OBJECTIVES:
+        figure = published_figure(line.required_published_id)
+        target = (published_figure(line.beneficiaries_published_id).value
+                  if line.beneficiaries_published_id else float("nan"))
+        done = (float(reached[line.beneficiaries_indicator])
+                if line.beneficiaries_indicator in reached.index else float("nan"))
+        rows.append({"plan": line.plan, "objective": line.objective, "component": line.component,
+                     "level": "component" if line.component else "objective",
+                     "required": figure.value, "received": _received(funding, line.plan, line.objective, line.component),
+                     "target_beneficiaries": target, "beneficiaries_reached": done,
+                     "required_source": figure.citation})
+    plan_figure = published_figure("crp2020_funding_required")
+    plan_target = published_figure("crp2020_target_beneficiaries")
+    rows.append({"plan": FUNDING_LINES[0].plan, "objective": None, "component": None, "level": "plan",
+                 "required": plan_figure.value,
+                 "received": float(funding["received"].sum()) if not funding.empty else float("nan"),
+                 "target_beneficiaries": plan_target.value, "beneficiaries_reached": float("nan"),
+                 "required_source": plan_figure.citation})
+    out = pd.DataFrame(rows)
+    out["coverage_pct"] = out["received"] / out["required"] * 100
+    out["gap"] = out["required"] - out["received"]
+    out["cost_per_beneficiary_planned"] = out["required"] / out["target_beneficiaries"]
+    out["cost_per_beneficiary"] = out["received"] / out["beneficiaries_reached"]
+    return out[COLUMNS]

@@ -1,0 +1,55 @@
+"""Reconciliation: district sums of the active data set against the published programme totals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data_pipeline.published import PUBLISHED_FIGURES
+from data_pipeline.registry import indicator
+
+STATUS_MATCH = "matches"
+STATUS_CONSISTENT = "consistent with qualifier"
+STATUS_DIFFERS = "differs"
+STATUS_NO_RECORDS = "no records"
+
+_AT_LEAST = {"more than", "over", "upwards of"}
+_AT_MOST = {"up to"}
+
+
+def _status(district_sum: float, published: float, qualifier: str, has_records: bool) -> str:
+    if not has_records:
+        return STATUS_NO_RECORDS
+    if district_sum == published:
+        return STATUS_MATCH
+    if (qualifier in _AT_LEAST and district_sum > published) or (qualifier in _AT_MOST and district_sum < published):
+        return STATUS_CONSISTENT
+    return STATUS_DIFFERS
+
+
+def reconcile(activities: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator with a published total: the sum of its district records, the
+    published value (and qualifier such as "more than"), the difference and a status.
+
+    Columns: ``indicator, label, district_sum, published_value, qualifier, difference,
+    status, document, section``.
+    """
+    sums = activities.groupby("indicator")["value"].sum() if not activities.empty else pd.Series(dtype=float)
+    rows = []
+    for figure in PUBLISHED_FIGURES:
+        if not figure.indicator:
+            continue
+        has_records = figure.indicator in sums.index
+        district_sum = float(sums.get(figure.indicator, 0.0))
+        rows.append({
+            "indicator": figure.indicator,
+            "label": indicator(figure.indicator).label,
+            "district_sum": district_sum,
+            "published_value": figure.value,
+            "qualifier": figure.qualifier,
+            "difference": district_sum - figure.value,
+            "status": _status(district_sum, figure.value, figure.qualifier, has_records),
+            "document": figure.document,
+            "section": figure.section,
+        })
+    return pd.DataFrame(rows, columns=["indicator", "label", "district_sum", "published_value", "qualifier",
+                                       "difference", "status", "document", "section"])

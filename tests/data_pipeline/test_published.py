@@ -1,0 +1,78 @@
+"""Every published figure is in its document, at its section, with its exact value."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from data_pipeline.published import PUBLISHED_FIGURES, published_for_indicator, published_table
+from data_pipeline.registry import INDICATOR_IDS, indicator
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def _text(document: str) -> str:
+    path = SEEDS / document
+    if not path.exists():
+        pytest.fail(f"seed document {path} is missing")
+    return re.sub(r"\s+", " ", path.read_text(encoding="utf-8")).lower()
+
+
+_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten".split()))
+
+
+def _spellings(value: float) -> set[str]:
+    spellings = {f"{value:,.0f}", f"{value:.0f}", f"{value:g}", f"{value:g}".replace(".", ",")}
+    if value in _WORDS:
+        spellings.add(_WORDS[int(value)])
+    if value >= 1_000_000:
+        spellings.add(f"{value / 1_000_000:g} million")
+    return spellings
+
+
+@pytest.mark.parametrize("figure", PUBLISHED_FIGURES, ids=lambda f: f.id)
+def test_value_and_section_appear_in_the_document(figure):
+    text = _text(figure.document)
+    if figure.unit == "1 in N":
+        assert figure.qualifier.lower() in text
+    else:
+        found = [s for s in _spellings(figure.value) if re.search(rf"(?<![\d.,]){re.escape(s)}(?![\d])", text)]
+        assert found, f"{figure.id}: none of {_spellings(figure.value)} in {figure.document}"
+    for part in figure.section.removeprefix("Objective: ").split(" › "):
+        assert part.lower() in text, f"{figure.id}: section part {part!r} not in {figure.document}"
+    if figure.qualifier and figure.unit != "1 in N" and figure.qualifier != "average":
+        assert figure.qualifier.lower() in text
+
+
+def test_ids_are_unique_and_percentages_are_0_to_100():
+    ids = [f.id for f in PUBLISHED_FIGURES]
+    assert len(ids) == len(set(ids))
+    for figure in PUBLISHED_FIGURES:
+        if figure.unit == "%":
+            assert 0 <= figure.value <= 100, figure.id
+
+
+def test_headline_totals_are_exact():
+    expected = {"rps_participants": 6005, "rps_sessions": 566, "grants_awarded": 176, "jobs_created": 300,
+                "vocational_trainees": 2400, "border_guards_trained": 115, "reentry_ban_checks": 8607,
+                "ms_staff_trained": 32}
+    for indicator_id, value in expected.items():
+        assert published_for_indicator(indicator_id).value == value
+        assert indicator(indicator_id).published_id == published_for_indicator(indicator_id).id
+
+
+def test_indicator_links_point_to_registry_ids():
+    for figure in PUBLISHED_FIGURES:
+        if figure.indicator:
+            assert figure.indicator in INDICATOR_IDS
+
+
+def test_context_figures_come_only_from_the_context_documents():
+    table = published_table()
+    context_docs = set(table.loc[table["context"], "document"])
+    assert context_docs == {"003_be37ad5b0b71d83f.txt", "004_63f1493cdb1c4e41.txt"}
+    assert not table.loc[table["context"], "indicator"].astype(bool).any()
+    assert list(table.columns[:10]) == ["id", "label", "value", "qualifier", "unit", "period", "programme",
+                                        "document", "document_title", "section"]
