@@ -1,0 +1,31 @@
+"""Settings are declared once and documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from data_pipeline import settings
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_documented():
+    for setting in settings.SETTINGS:
+        assert setting.env in README, f"{setting.env} is not documented in README.md"
+
+
+def test_flag_beats_environment_beats_default(monkeypatch):
+    monkeypatch.delenv("DASHBOARD_STORE_URL", raising=False)
+    assert settings.store_url().startswith("sqlite:///")
+    monkeypatch.setenv("DASHBOARD_STORE_URL", "sqlite:///env.db")
+    assert settings.store_url() == "sqlite:///env.db"
+    assert settings.store_url("sqlite:///flag.db") == "sqlite:///flag.db"
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", "/tmp/somewhere")
+    assert settings.geo_dir() == Path("/tmp/somewhere")
+
+
+def test_every_indicator_is_documented():
+    from data_pipeline.registry import INDICATORS
+
+    for entry in INDICATORS:
+        assert f"`{entry.id}`" in README, f"indicator {entry.id} missing from the README's table"
