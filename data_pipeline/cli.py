@@ -1,0 +1,262 @@
+"""Command line: ``python -m data_pipeline SUBCOMMAND [flags]``.
+
+Every subcommand takes ``--store URL`` (SQLAlchemy URL; default ``DASHBOARD_STORE_URL`` or
+the SQLite file ``data/dashboard.db``) and ``--geo-dir DIR`` (default ``DASHBOARD_GEO_DIR``).
+Exit status 0 on success; non-zero with a readable message otherwise (2 for bad input, 1 for
+anything unexpected). Set ``DASHBOARD_DEBUG=1`` to see a traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from data_pipeline import settings
+from data_pipeline.aggregate import PERIODS
+from data_pipeline.schemas import DISAGGREGATIONS
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure the user can fix; its message says how."""
+
+
+def _progress(enabled: bool) -> Callable[[str, float], None] | None:
+    """A tqdm progress bar on stderr when it is a terminal."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, fraction: float) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=100, desc=stage, unit="%", file=sys.stderr, leave=False)
+        bar.update(max(0, round(fraction * 100) - bar.n))
+        if fraction >= 1:
+            bar.close()
+
+    return update
+
+
+def _read(paths: Sequence[str], show_progress: bool):
+    from data_pipeline.ingest import read_table
+
+    results = []
+    for path in paths:
+        if not Path(path).is_file():
+            raise CliError(f"No such file: {path}. Give the path of a CSV or XLSX file.")
+        results.append(read_table(path, progress=_progress(show_progress)))
+    return results
+
+
+def _print_problems(results) -> bool:
+    from data_pipeline.ingest import format_problems
+
+    bad = [r for r in results if not r.ok]
+    for result in bad:
+        print(f"{result.file_name}: {len(result.problems)} problem(s); nothing was stored.", file=sys.stderr)
+        print(format_problems(result.problems), file=sys.stderr)
+    return not bad
+
+
+def cmd_validate(args) -> int:
+    results = _read(args.files, sys.stderr.isatty())
+    if not _print_problems(results):
+        return EXIT_BAD_INPUT
+    for result in results:
+        print(f"{result.file_name}: valid {result.kind} table, {result.row_count} row(s).")
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from data_pipeline.store import Store, SubmissionInput
+
+    results = _read(args.files, sys.stderr.isatty())
+    if not _print_problems(results):
+        return EXIT_BAD_INPUT
+    store = Store(args.store_url)
+    try:
+        submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user)
+                       for r in results]
+        outcome = store.publish(submissions, created_by=args.user, note=args.note or "")
+    finally:
+        store.dispose()
+    for name in outcome.duplicates:
+        print(f"{name}: already in the active version; not counted again.")
+    if outcome.version is None:
+        print("Nothing changed: every file is already in the active version.")
+        return EXIT_OK
+    for sub in outcome.added:
+        print(f"{sub.file_name}: {sub.row_count} {sub.kind} row(s) added.")
+    print(f"Version {outcome.version.id} is now active.")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from data_pipeline.demo import load_demo
+
+    store = settings.store_url(args.store)
+    active_before = _active_id(store)
+    version = load_demo(store, seed=args.seed, if_empty=args.if_empty)
+    if version is not None and version.id == active_before:
+        print(f"Version {version.id} is already active; demo data not reloaded.")
+    else:
+        print(f"Demo data loaded as version {version.id} (marked demo; district figures are generated).")
+    return EXIT_OK
+
+
+def _active_id(store_url: str) -> int | None:
+    from data_pipeline.store import Store
+
+    store = Store(store_url)
+    try:
+        active = store.active_version()
+        return active.id if active else None
+    finally:
+        store.dispose()
+
+
+def cmd_versions(args) -> int:
+    from data_pipeline.store import Store
+
+    store = Store(args.store_url)
+    try:
+        versions = store.versions()
+    finally:
+        store.dispose()
+    if not versions:
+        print("No versions yet. Load the demo (`python -m data_pipeline demo`) or ingest a file.", file=sys.stderr)
+        return EXIT_OK
+    for v in versions:
+        files = ", ".join(s.file_name for s in v.submissions) or "(empty)"
+        rows = sum(s.row_count for s in v.submissions)
+        print(f"{v.id}\t{'*active*' if v.active else ''}\t{v.created_at:%Y-%m-%d %H:%M}\t{v.created_by}\t"
+              f"{'demo' if v.is_demo else 'real'}\t{rows} rows\t{files}\t{v.note}")
+    return EXIT_OK
+
+
+def cmd_rollback(args) -> int:
+    from data_pipeline.store import Store
+
+    store = Store(args.store_url)
+    try:
+        version = store.rollback(args.version, created_by=args.user)
+    finally:
+        store.dispose()
+    print(f"Version {version.id} is now active, with the data of version {args.version}.")
+    return EXIT_OK
+
+
+def cmd_published(args) -> int:
+    from data_pipeline.published import published_table
+
+    table = published_table()
+    _write_table(table, args.output, "csv")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from data_pipeline.dataset import indicator_table, load_dataset
+
+    dataset = load_dataset(args.store_url)
+    if dataset.version is None:
+        raise CliError("The store has no active version: load the demo (`python -m data_pipeline demo`) "
+                       "or ingest a file first.")
+    _write_table(indicator_table(dataset, args.period, args.by), args.output, args.format)
+    return EXIT_OK
+
+
+def _write_table(table: pd.DataFrame, output: str | None, fmt: str) -> None:
+    if fmt == "xlsx":
+        if not output:
+            raise CliError("XLSX cannot go to the terminal: add -o FILE.xlsx.")
+        table.to_excel(output, index=False)
+    elif output:
+        table.to_csv(output, index=False, encoding="utf-8")
+    else:
+        table.to_csv(sys.stdout, index=False)
+    if output:
+        print(f"Wrote {len(table)} row(s) to {output}.", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m data_pipeline",
+                                     description="Border Districts Dashboard data pipeline.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="URL",
+                        help=f"SQLAlchemy URL of the store (env DASHBOARD_STORE_URL; default {settings.SETTINGS[0].default})")
+    common.add_argument("--geo-dir", metavar="DIR", help="boundary files directory (env DASHBOARD_GEO_DIR)")
+    user = argparse.ArgumentParser(add_help=False)
+    user.add_argument("--user", default=os.environ.get("USER", "cli"), help="who is making the change")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[common], help="load the demo data as the active version")
+    p.add_argument("--seed", type=int, default=2020)
+    p.add_argument("--if-empty", action="store_true", help="only when the store has no active version")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("validate", parents=[common], help="check files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("ingest", parents=[common, user], help="validate files and publish them as a new version")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--note", help="a note stored with the new version")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("versions", parents=[common], help="list versions, newest first")
+    p.set_defaults(func=cmd_versions)
+
+    p = sub.add_parser("rollback", parents=[common, user], help="make an earlier version's data active again")
+    p.add_argument("version", type=int, metavar="VERSION")
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("published", parents=[common], help="the published-figures catalogue as CSV")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.set_defaults(func=cmd_published)
+
+    p = sub.add_parser("export", parents=[common], help="the active version's indicators per district")
+    p.add_argument("--period", choices=PERIODS, default="whole")
+    p.add_argument("--by", choices=tuple(DISAGGREGATIONS))
+    p.add_argument("--format", choices=("csv", "xlsx"), default=None)
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    args.store_url = settings.store_url(args.store)
+    if args.geo_dir:
+        os.environ["DASHBOARD_GEO_DIR"] = args.geo_dir
+    if getattr(args, "format", "csv") is None:
+        args.format = "xlsx" if (args.output or "").lower().endswith(".xlsx") else "csv"
+    try:
+        return args.func(args)
+    except CliError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("Interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a readable line, never a traceback, unless debugging
+        if os.environ.get("DASHBOARD_DEBUG"):
+            raise
+        from data_pipeline.store import StoreError
+
+        status = EXIT_BAD_INPUT if isinstance(error, (StoreError, KeyError, ValueError, OSError)) else EXIT_UNEXPECTED
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"error: {message}", file=sys.stderr)
+        return status

@@ -1,0 +1,187 @@
+"""The active data set as the CLI and the dashboard see it, with filters and indicator tables.
+
+``load_dataset`` reads one version from the store; ``apply_filters`` narrows it to the
+region, districts, programme and years a user chose; ``indicator_table`` is the single
+table behind the export command, the map, the charts and the downloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+from data_pipeline.aggregate import WHOLE, aggregate, attach_targets, programme_totals
+from data_pipeline.published import published_for_indicator
+from data_pipeline.registry import INDICATORS, indicator, indicators_for
+from data_pipeline.store import Store, VersionInfo
+from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, district
+
+TABLE_COLUMNS = ["district_code", "district", "region", "indicator", "indicator_label", "unit", "period",
+                 "value", "target", "achievement_pct", "source"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a user narrowed the view to; empty means everything."""
+
+    regions: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    """District codes."""
+    programme: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def district_codes(self) -> tuple[str, ...]:
+        """The programme districts these filters keep, in gazetteer order."""
+        return tuple(d.code for d in PROGRAMME_DISTRICTS
+                     if (not self.regions or d.region in self.regions)
+                     and (not self.districts or d.code in self.districts))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One store version's activities, targets and funding (possibly filtered)."""
+
+    version: VersionInfo | None
+    previous_version: VersionInfo | None
+    activities: pd.DataFrame
+    targets: pd.DataFrame
+    funding: pd.DataFrame
+    filters: Filters = Filters()
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.version and self.version.is_demo)
+
+    @property
+    def as_of(self) -> date | None:
+        """Date of the latest activity record."""
+        if self.activities.empty:
+            return None
+        return self.activities["date"].max().date()
+
+    def source_label(self) -> str:
+        """Where this data set's records come from, for the ``source`` column."""
+        if self.version is None:
+            return ""
+        if self.is_demo:
+            return f"demo (generated, version {self.version.id})"
+        files = ", ".join(s.file_name for s in self.version.submissions if s.kind == "activities")
+        return f"file: {files} (version {self.version.id})"
+
+
+def load_dataset(store_url: str, version_id: int | None = None) -> Dataset:
+    """The active version (or ``version_id``) of the store at ``store_url``, unfiltered."""
+    store = Store(store_url)
+    try:
+        version = store.version(version_id) if version_id is not None else store.active_version()
+        previous = None
+        if version is not None:
+            older = [v for v in store.versions() if v.id < version.id]
+            previous = older[0] if older else None
+        vid = version.id if version else None
+        return Dataset(version, previous, store.activities(vid), store.targets(vid), store.funding(vid))
+    finally:
+        store.dispose()
+
+
+def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
+    """``ds`` narrowed to the filters' districts, programme and date range (targets and
+    funding too, where they carry those dimensions)."""
+    codes = set(filters.district_codes())
+    activities = ds.activities[ds.activities["district_code"].isin(codes)]
+    targets = ds.targets[ds.targets["district_code"].isna() | ds.targets["district_code"].isin(codes)]
+    if filters.programme:
+        ids = {i.id for i in indicators_for(filters.programme)}
+        activities = activities[activities["indicator"].isin(ids)]
+        targets = targets[targets["indicator"].isin(ids)]
+    if filters.date_from:
+        activities = activities[activities["date"] >= pd.Timestamp(filters.date_from)]
+    if filters.date_to:
+        activities = activities[activities["date"] <= pd.Timestamp(filters.date_to)]
+    funding = ds.funding
+    if filters.programme and not funding.empty:
+        funding = funding[funding["plan"] == filters.programme]
+    return replace(ds, activities=activities, targets=targets, funding=funding, filters=filters)
+
+
+def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """One row per district × indicator × period (× ``by``) with target, % of target and source.
+
+    Columns: ``district_code, district, region, indicator, indicator_label, unit, period,
+    value, target, achievement_pct, source`` (+ ``by``). ``target`` is empty where none is known.
+    """
+    table = aggregate(ds.activities, period, by)
+    table = attach_targets(table, ds.targets) if by is None else table.assign(target=float("nan"),
+                                                                              achievement_pct=float("nan"))
+    districts = {code: district(code) for code in table["district_code"].unique()}
+    table["district"] = table["district_code"].map(lambda c: districts[c].name(lang))
+    table["region"] = table["district_code"].map(lambda c: districts[c].region)
+    table["indicator_label"] = table["indicator"].map(lambda i: indicator(i).label)
+    table["unit"] = table["indicator"].map(lambda i: indicator(i).unit)
+    table["source"] = ds.source_label()
+    columns = TABLE_COLUMNS[:7] + ([by] if by else []) + TABLE_COLUMNS[7:]
+    indicator_order = {i.id: n for n, i in enumerate(INDICATORS)}
+    district_order = {d.code: n for n, d in enumerate(ALL_DISTRICTS)}
+    table = (table.assign(_i=table["indicator"].map(indicator_order), _d=table["district_code"].map(district_order))
+             .sort_values(["_i", "_d", "period"]))
+    for column in ("value", "target"):  # every indicator is a count: show 6005, not 6005.0
+        if table[column].dropna().mod(1).eq(0).all():
+            table[column] = table[column].astype("Int64")
+    table["achievement_pct"] = table["achievement_pct"].round(1)
+    return table[columns].reset_index(drop=True)
+
+
+def headline_figures(ds: Dataset) -> pd.DataFrame:
+    """The overview's headline indicators: programme total of the (filtered) districts, target,
+    % of target, and the published figure beside it.
+
+    Columns: ``indicator, label, unit, value, target, achievement_pct, published_value,
+    published_qualifier, published_citation, differs``.
+    """
+    totals = attach_targets(programme_totals(ds.activities), _targets_for_view(ds))
+    by_id = totals.set_index("indicator")
+    rows = []
+    for entry in indicators_for(ds.filters.programme, headline=True):
+        figure = published_for_indicator(entry.id)
+        value = float(by_id["value"].get(entry.id, 0.0))
+        target = float(by_id["target"].get(entry.id, float("nan"))) if "target" in by_id else float("nan")
+        rows.append({"indicator": entry.id, "label": entry.label, "unit": entry.unit, "value": value,
+                     "target": target,
+                     "achievement_pct": value / target * 100 if target and target == target else float("nan"),
+                     "published_value": figure.value if figure else float("nan"),
+                     "published_qualifier": figure.qualifier if figure else "",
+                     "published_citation": figure.citation if figure else "",
+                     "differs": bool(figure) and value != figure.value})
+    return pd.DataFrame(rows)
+
+
+def _targets_for_view(ds: Dataset) -> pd.DataFrame:
+    """Programme-wide targets when every programme district is in view; otherwise the sum of
+    the chosen districts' own targets (as programme-wide rows)."""
+    targets = ds.targets[ds.targets["period"] == WHOLE]
+    if len(ds.filters.district_codes()) == len(PROGRAMME_DISTRICTS):
+        return targets
+    per_district = targets[targets["district_code"].notna()]
+    summed = per_district.groupby(["indicator", "period"], as_index=False)["target"].sum()
+    return summed.assign(district_code=None)
+
+
+def changes_since_previous(store_url: str, ds: Dataset) -> pd.DataFrame:
+    """Programme totals of the previous version beside this one, for indicators that changed.
+
+    Columns: ``indicator, label, previous, current, change``.
+    """
+    columns = ["indicator", "label", "previous", "current", "change"]
+    if ds.version is None or ds.previous_version is None:
+        return pd.DataFrame(columns=columns)
+    previous = apply_filters(load_dataset(store_url, ds.previous_version.id), ds.filters)
+    before = programme_totals(previous.activities).set_index("indicator")["value"]
+    now = programme_totals(ds.activities).set_index("indicator")["value"]
+    both = pd.concat([before.rename("previous"), now.rename("current")], axis=1).fillna(0.0)
+    both["change"] = both["current"] - both["previous"]
+    both = both[both["change"] != 0].reset_index(names="indicator")
+    both["label"] = both["indicator"].map(lambda i: indicator(i).label)
+    return both[columns]
