@@ -80,3 +80,7 @@ FundingSchema = pa.DataFrameSchema(
 
 SCHEMAS = {KIND_ACTIVITIES: ActivitySchema, KIND_TARGETS: TargetSchema, KIND_FUNDING: FundingSchema}
 COLUMNS = {KIND_ACTIVITIES: ACTIVITY_COLUMNS, KIND_TARGETS: TARGET_COLUMNS, KIND_FUNDING: FUNDING_COLUMNS}
+
+# Units whose values may be fractional. Every other unit counts whole things (persons, sessions,
+# grants…), so ingest reports a fractional value of such an indicator as a problem.
+FRACTIONAL_UNITS = frozenset({"percent", "USD", "ratio", "score", "hours", "days"})
