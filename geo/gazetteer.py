@@ -83,7 +83,7 @@ PROGRAMME_DISTRICTS: tuple[District, ...] = (
                 "район Носири Хусрав", "Н. Хусрав", "Бешкентский район")),
     _d("KT05", REGION_KHATLON, "Panj", "Пяндж", "Панҷ", 37.312, 69.134, "Panj District",
        former=("Kirovabad", "Кировабад"),
-       aliases=("Pyanj", "Pyandzh", "Pyandj", "Piandj", "Panji", "Пянджский район", "Панч")),
+       aliases=("Pyanj", "Pyandzh", "Pyandj", "Piandj", "Panji", "Пянджский район", "Панджский район", "Панч")),
     _d("KT06", REGION_KHATLON, "Jayhun", "Джайхун", "Ҷайҳун", 37.314, 68.679, "Qumsangir District",
        former=("Qumsangir", "Kumsangir", "Кумсангир", "Қумсангир"),
        aliases=("Jaihun", "Jayhoon", "Dzhaykhun", "Djayhun", "Кумсангирский район",
@@ -211,7 +211,9 @@ def normalise_name(value: str) -> str:
     (folded to their Russian neighbours) and words such as "District", "район" or
     "nohiya" make no difference.
     """
-    text = unicodedata.normalize("NFKC", str(value)).lower().strip()
+    # Apostrophes go first: NFKC turns the acute accent ´ into a space and a combining mark.
+    text = "".join(ch for ch in str(value) if ch not in _APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text).lower().strip()
     text = text.translate(_LATIN_FOLD).translate(_CYRILLIC_FOLD)
     text = "".join(ch for ch in text if ch not in _APOSTROPHES)
     text = re.sub(r"[.\-_/,;:()\[\]\"«»]+", " ", text)
