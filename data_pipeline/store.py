@@ -1,0 +1,695 @@
+"""The versioned data store: uploaded submissions, versions as sets of submissions, one active version.
+
+A *submission* is one uploaded file's canonical rows (activities, targets or funding) plus its
+provenance (file name, SHA-256, who, when). A *version* is a set of submissions; publishing makes a
+new version holding the previous active version's submissions plus the new ones and activates it in
+the same transaction, so records are never copied and a failure (or a killed process) leaves the
+previous version active and intact. History is append-only: a rollback or a withdrawal makes a new
+version too. Demo data and real data never share a version.
+
+Works on SQLite (default, ``data_pipeline.settings.store_url()``) and PostgreSQL
+(``postgresql+psycopg://…``) through SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from data_pipeline.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
+                                   KIND_TARGETS, KINDS, TARGET_COLUMNS)
+
+SCHEMA_VERSION = 1
+"""Version of the table layout below; bump it and add a migration when the layout changes."""
+
+_CHUNK_ROWS = 50_000
+"""Rows per executemany/COPY batch on write and per fetch on read: bounds memory, keeps batches fast."""
+
+
+class StoreError(RuntimeError):
+    """A store operation that cannot be done; the message says why and how to fix it."""
+
+
+# --- Public data classes -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    """One file's canonical rows to publish (``frame`` has the columns of ``schemas.COLUMNS[kind]``)."""
+
+    file_name: str
+    sha256: str
+    kind: str
+    frame: pd.DataFrame
+    is_demo: bool
+    uploaded_by: str = "cli"
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    """A stored submission: where its rows came from."""
+
+    id: int
+    file_name: str
+    sha256: str
+    kind: str
+    is_demo: bool
+    uploaded_by: str
+    uploaded_at: datetime
+    row_count: int
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A version: the set of submissions the dashboard shows when it is active."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    is_demo: bool
+    note: str
+    parent_id: int | None
+    """The version that was active when this one was made (``None`` for the first)."""
+    active: bool
+    submissions: tuple[SubmissionInfo, ...]
+
+    @property
+    def row_count(self) -> int:
+        """Rows in all of the version's submissions."""
+        return sum(s.row_count for s in self.submissions)
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """File names of the version's submissions, oldest submission first."""
+        return tuple(s.file_name for s in self.submissions)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish did: the new active version (``None`` when every file was already in the
+    active version, so no version was made), the submissions added, and the duplicates' file names."""
+
+    version: VersionInfo | None
+    added: tuple[SubmissionInfo, ...]
+    duplicates: tuple[str, ...]
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+_TEXT, _FLOAT, _INT, _DATE = "text", "float", "int", "date"
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    kind: str
+    sql_type: sa.types.TypeEngine
+    nullable: bool = False
+
+
+_FIELDS: dict[str, tuple[_Field, ...]] = {
+    KIND_ACTIVITIES: (
+        _Field("date", _DATE, sa.Date()),
+        _Field("district_code", _TEXT, sa.String(8)),
+        _Field("indicator", _TEXT, sa.String(64)),
+        _Field("value", _FLOAT, sa.Float()),
+        _Field("sex", _TEXT, sa.String(16), nullable=True),
+        _Field("age_group", _TEXT, sa.String(16), nullable=True),
+        _Field("disability", _TEXT, sa.String(8), nullable=True),
+        _Field("notes", _TEXT, sa.Text(), nullable=True),
+        _Field("source_row", _INT, sa.Integer()),
+    ),
+    KIND_TARGETS: (
+        _Field("indicator", _TEXT, sa.String(64)),
+        _Field("district_code", _TEXT, sa.String(8), nullable=True),
+        _Field("period", _TEXT, sa.String(16)),
+        _Field("target", _FLOAT, sa.Float()),
+        _Field("source_row", _INT, sa.Integer()),
+    ),
+    KIND_FUNDING: (
+        _Field("plan", _TEXT, sa.String(64)),
+        _Field("objective", _TEXT, sa.Text()),
+        _Field("component", _TEXT, sa.Text(), nullable=True),
+        _Field("donor", _TEXT, sa.Text(), nullable=True),
+        _Field("required", _FLOAT, sa.Float(), nullable=True),
+        _Field("received", _FLOAT, sa.Float()),
+        _Field("currency", _TEXT, sa.String(8)),
+        _Field("source_row", _INT, sa.Integer()),
+    ),
+}
+for _kind, _columns in ((KIND_ACTIVITIES, ACTIVITY_COLUMNS), (KIND_TARGETS, TARGET_COLUMNS),
+                        (KIND_FUNDING, FUNDING_COLUMNS)):
+    if [f.name for f in _FIELDS[_kind]] != list(_columns):  # schemas.py is the source of truth
+        raise AssertionError(f"store columns for {_kind} differ from data_pipeline.schemas: {_columns}")
+
+
+class _UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps them as naive UTC text)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+_ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY = SQLite's rowid
+
+metadata = sa.MetaData()
+
+schema_version_table = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+)
+
+submissions_table = sa.Table(
+    "submissions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+    sa.Column("uploaded_at", _UTCDateTime, nullable=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.CheckConstraint("kind IN ('activities', 'targets', 'funding')", name="ck_submissions_kind"),
+    sa.Index("ix_submissions_sha256_kind", "sha256", "kind"),
+)
+
+
+def _record_table(kind: str) -> sa.Table:
+    return sa.Table(
+        kind, metadata,
+        sa.Column("id", _ROW_ID, primary_key=True),
+        sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False),
+        *(sa.Column(f.name, f.sql_type, nullable=f.nullable) for f in _FIELDS[kind]),
+        # Reads select a version's rows by submission; the index also keeps each file's rows in order.
+        sa.Index(f"ix_{kind}_submission_id", "submission_id"),
+    )
+
+
+record_tables: dict[str, sa.Table] = {kind: _record_table(kind) for kind in KINDS}
+
+versions_table = sa.Table(
+    "versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
+)
+
+version_submissions_table = sa.Table(
+    "version_submissions", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), primary_key=True),
+    sa.Index("ix_version_submissions_submission_id", "submission_id"),
+)
+
+active_version_table = sa.Table(
+    "active_version", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
+    sa.CheckConstraint("id = 1", name="ck_active_version_single_row"),
+)
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+def _safe_url(url: str | sa.URL) -> str:
+    """The URL with any password hidden, for messages."""
+    if isinstance(url, sa.URL):
+        return url.render_as_string(hide_password=True)
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def _first_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]
+
+
+def empty_frame(kind: str) -> pd.DataFrame:
+    """An empty table of ``kind`` with the canonical columns, ``submission_id`` and the store's dtypes."""
+    return _frame_from_chunks(kind, [[_column_chunk(kind_, ())] for kind_ in _read_kinds(kind)])
+
+
+_STR_DTYPE = pd.StringDtype(na_value=np.nan)
+"""pandas' default ``str`` dtype, the one pandera's ``str`` columns coerce to (missing = NaN)."""
+
+
+def _read_kinds(kind: str) -> list[str]:
+    return [f.kind for f in _FIELDS[kind]] + [_INT]  # the last column is submission_id
+
+
+def _column_chunk(field_kind: str, values: Sequence) -> np.ndarray | pa.Array:
+    """One fetched batch of a column, as the DBAPI returns it, converted to an array."""
+    if field_kind == _DATE:  # ISO text on SQLite, ``datetime.date`` on PostgreSQL
+        return np.asarray(values).astype("datetime64[D]").astype("datetime64[ns]")
+    if field_kind == _FLOAT:
+        return np.asarray(values).astype(np.float64)  # None becomes NaN
+    if field_kind == _INT:
+        return np.asarray(values).astype(np.int64)
+    return pa.array(values, type=pa.string())  # far faster than building pandas strings from objects
+
+
+def _frame_from_chunks(kind: str, chunks: Sequence[Sequence[np.ndarray | pa.Array]]) -> pd.DataFrame:
+    """The typed frame of ``kind`` (plus ``submission_id``) from each column's fetched batches."""
+    names = [f.name for f in _FIELDS[kind]] + ["submission_id"]
+    data: dict[str, object] = {}
+    for name, field_kind, parts in zip(names, _read_kinds(kind), chunks):
+        if field_kind == _TEXT:
+            data[name] = pd.Series(pa.chunked_array(parts, type=pa.string()), dtype=_STR_DTYPE)
+        else:
+            data[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return pd.DataFrame(data)
+
+
+def _coerce_frame(submission: SubmissionInput) -> pd.DataFrame:
+    """The submission's canonical columns, checked and typed for writing; ``StoreError`` otherwise."""
+    fields = _FIELDS[submission.kind]
+    frame = submission.frame
+    label = f"{submission.file_name!r} ({submission.kind})"
+    missing = [f.name for f in fields if f.name not in frame.columns]
+    if missing:
+        raise StoreError(f"{label} lacks the column(s) {', '.join(missing)}; a {submission.kind} table needs "
+                         f"{', '.join(f.name for f in fields)}. Run it through ingest/validation first.")
+    out = {}
+    for field in fields:
+        column = frame[field.name]
+        try:
+            if field.kind == _DATE and not pd.api.types.is_datetime64_any_dtype(column):
+                column = pd.to_datetime(column, format="ISO8601")
+            elif field.kind in (_FLOAT, _INT):
+                column = pd.to_numeric(column)
+        except (ValueError, TypeError) as error:
+            raise StoreError(f"{label}: column {field.name!r} has a value that is not a "
+                             f"{field.kind} ({error}); fix the file and publish again.") from None
+        if not field.nullable and column.isna().any():
+            first = int(np.flatnonzero(column.isna().to_numpy())[0])
+            raise StoreError(f"{label}: column {field.name!r} is empty in row {first + 1} of the table but is "
+                             f"required; fix the file and publish again.")
+        out[field.name] = column
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _rows_for_insert(kind: str, chunk: pd.DataFrame, submission_id: int) -> list[tuple]:
+    """Plain Python tuples (``submission_id`` first) for the DBAPI: NaN/NaT become ``None``."""
+    columns: list[list] = [[submission_id] * len(chunk)]
+    for field in _FIELDS[kind]:
+        series = chunk[field.name]
+        if field.kind == _DATE:
+            values = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(str).tolist()
+        elif field.kind == _FLOAT:
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
+            if field.nullable:
+                values = [None if v != v else v for v in values]  # v != v only for NaN
+        elif field.kind == _INT:
+            values = series.to_numpy(dtype=np.int64).tolist()
+        else:
+            values = series.astype(object).where(series.notna(), None).tolist()
+            if not pd.api.types.is_string_dtype(series.dtype):
+                values = [v if v is None or isinstance(v, str) else str(v) for v in values]
+        columns.append(values)
+    return list(zip(*columns))
+
+
+# --- The store ---------------------------------------------------------------------------------
+
+class Store:
+    """The versioned store at a SQLAlchemy URL; creates its tables when they are missing."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError:
+            raise StoreError(
+                f"The store URL {_safe_url(str(url))!r} is not a database URL; use e.g. "
+                "sqlite:///data/dashboard.db or postgresql+psycopg://user@host:5432/dbname "
+                "(DASHBOARD_STORE_URL or --store).") from None
+        self.url = parsed
+        self._is_sqlite = parsed.get_backend_name() == "sqlite"
+        # Test seam: called with the number of rows written so far after each batch of a publish.
+        self._after_chunk: Callable[[int], None] | None = None
+        if self._is_sqlite:
+            self._make_sqlite_parent_dir(parsed)
+        try:
+            self._engine: Engine = sa.create_engine(parsed)
+        except (sa.exc.NoSuchModuleError, ModuleNotFoundError) as error:
+            raise StoreError(
+                f"Cannot open the store at {_safe_url(parsed)}: {error}. Use a sqlite:/// URL or "
+                "postgresql+psycopg:// (the psycopg driver is installed).") from None
+        if self._is_sqlite:
+            self._configure_sqlite(self._engine)
+        self._uses_copy = self._engine.dialect.name == "postgresql" and self._engine.driver == "psycopg"
+        with self._errors("open the store"):
+            self._create_schema()
+
+    # -- setup -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _make_sqlite_parent_dir(url: sa.URL) -> None:
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            return
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"Cannot create the folder for the store file {database!r}: {error}. "
+                             "Choose a writable location with DASHBOARD_STORE_URL or --store.") from None
+
+    @staticmethod
+    def _configure_sqlite(engine: Engine) -> None:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (see "begin").
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            # WAL: the dashboard keeps reading while a long publish writes; a killed writer's
+            # uncommitted frames are discarded on the next open. FULL: a commit survives power loss.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.execute("PRAGMA journal_size_limit=67108864")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            # Writers take the write lock up front, so two publishers cannot both build on one version.
+            mode = "IMMEDIATE" if connection.get_execution_options().get("store_write") else "DEFERRED"
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+    def _create_schema(self) -> None:
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7305120419)"))  # one creator at a time
+            metadata.create_all(conn, checkfirst=True)
+            found = conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar()
+            if found is None:
+                conn.execute(schema_version_table.insert().values(version=SCHEMA_VERSION))
+            elif found != SCHEMA_VERSION:
+                raise StoreError(
+                    f"The store at {_safe_url(self.url)} has schema version {found}, this code expects "
+                    f"{SCHEMA_VERSION}; update the code (or the store) so that both agree.")
+            if conn.execute(sa.select(active_version_table.c.id)).first() is None:
+                conn.execute(active_version_table.insert().values(id=1, version_id=None))
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn database errors into ``StoreError`` messages that name the store and the fix."""
+        try:
+            yield
+        except sa.exc.OperationalError as error:
+            raise StoreError(
+                f"Cannot {action}: the store at {_safe_url(self.url)} is unreachable or unusable "
+                f"({_first_line(error)}). Start the database server or check the file, or point "
+                "DASHBOARD_STORE_URL (or --store) at a reachable store.") from None
+        except (sa.exc.DBAPIError, self._engine.dialect.loaded_dbapi.Error) as error:  # the latter from COPY
+            raise StoreError(
+                f"Cannot {action}: the store at {_safe_url(self.url)} answered: {_first_line(error)}. Check that "
+                "the data is canonical (ingest validates it) and that DASHBOARD_STORE_URL (or --store) points "
+                "at the dashboard's store.") from None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back on any exception."""
+        with self._engine.connect() as conn:
+            conn.execution_options(store_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A read transaction (one snapshot on SQLite)."""
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({_safe_url(self.url)!r})"
+
+    # -- reading versions ------------------------------------------------------------------------
+
+    @staticmethod
+    def _active_id(conn: Connection, *, lock: bool = False) -> int | None:
+        query = sa.select(active_version_table.c.version_id).where(active_version_table.c.id == 1)
+        if lock:  # PostgreSQL: serialises writers; SQLite's BEGIN IMMEDIATE already did
+            query = query.with_for_update()
+        return conn.execute(query).scalar()
+
+    @staticmethod
+    def _submission_infos(conn: Connection, version_ids: Sequence[int] | None) -> dict[int, list[SubmissionInfo]]:
+        s, vs = submissions_table, version_submissions_table
+        query = (sa.select(vs.c.version_id, s).join(s, s.c.id == vs.c.submission_id)
+                 .order_by(vs.c.version_id, s.c.id))
+        if version_ids is not None:
+            query = query.where(vs.c.version_id.in_(version_ids))
+        by_version: dict[int, list[SubmissionInfo]] = {}
+        for row in conn.execute(query).mappings():
+            by_version.setdefault(row["version_id"], []).append(_submission_info(row))
+        return by_version
+
+    def _version_infos(self, conn: Connection, version_ids: Sequence[int] | None) -> list[VersionInfo]:
+        v = versions_table
+        query = sa.select(v).order_by(v.c.id.desc())
+        if version_ids is not None:
+            query = query.where(v.c.id.in_(version_ids))
+        active_id = self._active_id(conn)
+        submissions = self._submission_infos(conn, version_ids)
+        return [
+            VersionInfo(id=row["id"], created_at=row["created_at"], created_by=row["created_by"],
+                        is_demo=bool(row["is_demo"]), note=row["note"], parent_id=row["parent_id"],
+                        active=row["id"] == active_id, submissions=tuple(submissions.get(row["id"], ())))
+            for row in conn.execute(query).mappings()
+        ]
+
+    def _version_in(self, conn: Connection, version_id: int) -> VersionInfo:
+        found = self._version_infos(conn, [version_id])
+        if not found:
+            recent = conn.execute(sa.select(versions_table.c.id).order_by(versions_table.c.id.desc())
+                                  .limit(10)).scalars().all()
+            known = (f"recent versions: {', '.join(f'v{i}' for i in recent)}" if recent
+                     else "the store has no versions yet (publish a file first)")
+            raise StoreError(f"No version {version_id!r} in the store at {_safe_url(self.url)}; {known}.")
+        return found[0]
+
+    def active_version(self) -> VersionInfo | None:
+        """The version the dashboard shows, or ``None`` before the first publish."""
+        with self._errors("read the active version"), self._read() as conn:
+            active_id = self._active_id(conn)
+            return None if active_id is None else self._version_in(conn, active_id)
+
+    def versions(self) -> list[VersionInfo]:
+        """Every version, newest first."""
+        with self._errors("list the versions"), self._read() as conn:
+            return self._version_infos(conn, None)
+
+    def version(self, version_id: int) -> VersionInfo:
+        """Version ``version_id``; ``StoreError`` listing recent ids when there is none."""
+        with self._errors(f"read version {version_id}"), self._read() as conn:
+            return self._version_in(conn, version_id)
+
+    # -- writing versions ------------------------------------------------------------------------
+
+    def _new_version(self, conn: Connection, submission_ids: Sequence[int], *, created_by: str, is_demo: bool,
+                     note: str, parent_id: int | None) -> VersionInfo:
+        """Insert a version holding ``submission_ids`` and make it the active one (same transaction)."""
+        version_id = conn.execute(versions_table.insert().values(
+            created_at=datetime.now(UTC), created_by=created_by, is_demo=is_demo, note=note,
+            parent_id=parent_id)).inserted_primary_key[0]
+        if submission_ids:
+            conn.execute(version_submissions_table.insert(),
+                         [{"version_id": version_id, "submission_id": i} for i in sorted(set(submission_ids))])
+        conn.execute(active_version_table.update().where(active_version_table.c.id == 1)
+                     .values(version_id=version_id))
+        return self._version_in(conn, version_id)
+
+    def publish(self, submissions: Sequence[SubmissionInput], *, created_by: str, note: str = "") -> PublishResult:
+        """Store the files and activate a new version: the active version's submissions plus these.
+
+        A file already in the active version (same SHA-256 and kind) is not stored again and is
+        listed in ``duplicates``; when every file is a duplicate no version is made. Demo data
+        published over real data (or real over demo) starts a version from empty. All files of
+        one call must share ``is_demo``.
+        """
+        submissions = list(submissions)
+        if not submissions:
+            raise StoreError("Nothing to publish: give at least one file.")
+        for item in submissions:
+            if item.kind not in KINDS:
+                raise StoreError(f"{item.file_name!r} has kind {item.kind!r}; kinds are {', '.join(KINDS)}.")
+            if not item.sha256:
+                raise StoreError(f"{item.file_name!r} has no SHA-256; compute it from the file's bytes.")
+        demo_flags = {bool(item.is_demo) for item in submissions}
+        if len(demo_flags) > 1:
+            demo = ", ".join(i.file_name for i in submissions if i.is_demo)
+            real = ", ".join(i.file_name for i in submissions if not i.is_demo)
+            raise StoreError(f"Demo files ({demo}) and real files ({real}) cannot be published together: "
+                             "demo and real data never share a version. Publish them separately.")
+        is_demo = demo_flags.pop()
+        frames = [_coerce_frame(item) for item in submissions]
+
+        with self._errors("publish"), self._write() as conn:
+            active_id = self._active_id(conn, lock=True)
+            base: list[SubmissionInfo] = []
+            if active_id is not None:
+                active = self._version_in(conn, active_id)
+                if active.is_demo == is_demo:  # demo over real (or real over demo) starts from empty
+                    base = list(active.submissions)
+            seen = {(s.sha256, s.kind) for s in base}
+            added: list[SubmissionInfo] = []
+            duplicates: list[str] = []
+            for item, frame in zip(submissions, frames):
+                if (item.sha256, item.kind) in seen:
+                    duplicates.append(item.file_name)
+                    continue
+                seen.add((item.sha256, item.kind))
+                added.append(self._insert_submission(conn, item, frame))
+            if not added:
+                return PublishResult(version=None, added=(), duplicates=tuple(duplicates))
+            version = self._new_version(conn, [s.id for s in base + added], created_by=created_by,
+                                        is_demo=is_demo, note=note, parent_id=active_id)
+            return PublishResult(version=version, added=tuple(added), duplicates=tuple(duplicates))
+
+    def _insert_submission(self, conn: Connection, item: SubmissionInput, frame: pd.DataFrame) -> SubmissionInfo:
+        uploaded_at = datetime.now(UTC)
+        values = dict(file_name=item.file_name, sha256=item.sha256, kind=item.kind, is_demo=bool(item.is_demo),
+                      uploaded_by=item.uploaded_by, uploaded_at=uploaded_at, row_count=len(frame))
+        submission_id = conn.execute(submissions_table.insert().values(**values)).inserted_primary_key[0]
+        self._insert_rows(conn, item.kind, frame, submission_id)
+        return SubmissionInfo(id=submission_id, **values)
+
+    def _insert_rows(self, conn: Connection, kind: str, frame: pd.DataFrame, submission_id: int) -> None:
+        table = record_tables[kind]
+        names = ["submission_id", *(f.name for f in _FIELDS[kind])]
+        if self._uses_copy:
+            cursor = conn.connection.dbapi_connection.cursor()
+            quoted = ", ".join(conn.dialect.identifier_preparer.quote(n) for n in names)
+            copy_sql = f"COPY {conn.dialect.identifier_preparer.quote(table.name)} ({quoted}) FROM STDIN"
+        else:
+            insert = table.insert()
+        for start in range(0, len(frame), _CHUNK_ROWS):
+            rows = _rows_for_insert(kind, frame.iloc[start:start + _CHUNK_ROWS], submission_id)
+            if self._uses_copy:
+                with cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            elif self._is_sqlite:
+                placeholders = ", ".join("?" * len(names))
+                conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})",
+                                     rows)
+            else:
+                conn.execute(insert, [dict(zip(names, row)) for row in rows])
+            if self._after_chunk is not None:
+                self._after_chunk(start + len(rows))
+
+    def rollback(self, version_id: int, *, created_by: str) -> VersionInfo:
+        """Make a new active version with the submissions of version ``version_id`` (history stays)."""
+        with self._errors(f"roll back to version {version_id}"), self._write() as conn:
+            active_id = self._active_id(conn, lock=True)
+            target = self._version_in(conn, version_id)
+            if version_id == active_id:
+                raise StoreError(f"Version v{version_id} is already the active version; nothing to roll back.")
+            return self._new_version(conn, [s.id for s in target.submissions], created_by=created_by,
+                                     is_demo=target.is_demo, note=f"rollback to v{version_id}",
+                                     parent_id=active_id)
+
+    def withdraw(self, submission_id: int, *, created_by: str) -> VersionInfo:
+        """Make a new active version without submission ``submission_id`` (its rows stay in history)."""
+        with self._errors(f"withdraw submission {submission_id}"), self._write() as conn:
+            active_id = self._active_id(conn, lock=True)
+            if active_id is None:
+                raise StoreError("Nothing to withdraw: the store has no active version yet.")
+            active = self._version_in(conn, active_id)
+            kept = [s for s in active.submissions if s.id != submission_id]
+            if len(kept) == len(active.submissions):
+                listed = "; ".join(f"{s.id} ({s.file_name})" for s in active.submissions) or "none"
+                raise StoreError(f"Submission {submission_id!r} is not in the active version v{active_id}; "
+                                 f"its submissions are: {listed}.")
+            withdrawn = next(s for s in active.submissions if s.id == submission_id)
+            return self._new_version(conn, [s.id for s in kept], created_by=created_by, is_demo=active.is_demo,
+                                     note=f"withdraw submission {submission_id} ({withdrawn.file_name})",
+                                     parent_id=active_id)
+
+    # -- reading rows ----------------------------------------------------------------------------
+
+    def _records(self, kind: str, version_id: int | None) -> pd.DataFrame:
+        with self._errors(f"read {kind}"), self._read() as conn:
+            if version_id is None:
+                version_id = self._active_id(conn)
+                if version_id is None:
+                    return empty_frame(kind)
+            elif conn.execute(sa.select(versions_table.c.id).where(versions_table.c.id == version_id)).first() \
+                    is None:
+                self._version_in(conn, version_id)  # raises, listing the recent versions
+            table, vs = record_tables[kind], version_submissions_table
+            query = (sa.select(*(table.c[f.name] for f in _FIELDS[kind]), table.c.submission_id)
+                     .join(vs, vs.c.submission_id == table.c.submission_id)
+                     .where(vs.c.version_id == int(version_id))
+                     # By vs.submission_id: SQLite then walks both indexes in order, with no sort.
+                     .order_by(vs.c.submission_id, table.c.id))
+            sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            dbapi_connection = conn.connection.dbapi_connection
+            # A server-side cursor on PostgreSQL streams the rows instead of buffering the whole result.
+            cursor = (dbapi_connection.cursor(name=f"store_{uuid.uuid4().hex}") if self._uses_copy
+                      else dbapi_connection.cursor())
+            chunks: list[list] = [[] for _ in _read_kinds(kind)]
+            try:
+                cursor.execute(sql)
+                while rows := cursor.fetchmany(_CHUNK_ROWS * 2):
+                    batch = np.array(rows, dtype=object)  # rows × columns, transposed in C
+                    for index, (field_kind, parts) in enumerate(zip(_read_kinds(kind), chunks)):
+                        parts.append(_column_chunk(field_kind, batch[:, index]))
+            finally:
+                cursor.close()
+        if not chunks[0]:
+            return empty_frame(kind)
+        return _frame_from_chunks(kind, chunks)
+
+    def activities(self, version_id: int | None = None) -> pd.DataFrame:
+        """Activity rows of a version (the active one when ``None``): ``ACTIVITY_COLUMNS + submission_id``."""
+        return self._records(KIND_ACTIVITIES, version_id)
+
+    def targets(self, version_id: int | None = None) -> pd.DataFrame:
+        """Target rows of a version (the active one when ``None``): ``TARGET_COLUMNS + submission_id``."""
+        return self._records(KIND_TARGETS, version_id)
+
+    def funding(self, version_id: int | None = None) -> pd.DataFrame:
+        """Funding rows of a version (the active one when ``None``): ``FUNDING_COLUMNS + submission_id``."""
+        return self._records(KIND_FUNDING, version_id)
+
+
+def _submission_info(row) -> SubmissionInfo:
+    return SubmissionInfo(id=row["id"], file_name=row["file_name"], sha256=row["sha256"], kind=row["kind"],
+                          is_demo=bool(row["is_demo"]), uploaded_by=row["uploaded_by"],
+                          uploaded_at=row["uploaded_at"], row_count=row["row_count"])

@@ -1,0 +1,518 @@
+"""The versioned store: publish, duplicates, demo/real separation, rollback, withdrawal, atomicity.
+
+Every semantic test runs on SQLite and on PostgreSQL (a throwaway database on 127.0.0.1:5432,
+one schema per test); the PostgreSQL runs are skipped, saying why, when the server is unreachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from data_pipeline import store as store_module
+from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
+from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
+                                   FundingSchema, TargetSchema)
+from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, empty_frame
+from geo.gazetteer import PROGRAMME_CODES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+# --- Seeded fixtures made by code ------------------------------------------------------------------
+
+def activity_frame(rows: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({
+        "date": pd.Timestamp("2016-01-01") + pd.to_timedelta(rng.integers(0, 1800, rows), unit="D"),
+        "district_code": rng.choice(PROGRAMME_CODES, rows),
+        "indicator": rng.choice(INDICATOR_IDS, rows),
+        "value": rng.integers(0, 40, rows) + rng.choice([0.0, 0.5], rows),
+        "sex": rng.choice(["female", "male", None], rows),
+        "age_group": rng.choice([*AGE_GROUPS, None], rows),
+        "disability": rng.choice(["yes", "no", None], rows),
+        "notes": rng.choice(["Кӯлоб: checked by field office", "", None], rows),
+        "source_row": np.arange(2, rows + 2),
+    })
+    return ActivitySchema.validate(frame)
+
+
+def target_frame() -> pd.DataFrame:
+    return TargetSchema.validate(pd.DataFrame({
+        "indicator": ["grants_awarded", "jobs_created", "jobs_created"],
+        "district_code": [None, "KT01", "GB03"],
+        "period": ["whole", "2019", "2019-Q2"],
+        "target": [176.0, 20.0, 7.5],
+        "source_row": [2, 3, 4],
+    }))
+
+
+def funding_frame() -> pd.DataFrame:
+    return FundingSchema.validate(pd.DataFrame({
+        "plan": [PROGRAMME_CRP2020, PROGRAMME_CRP2020],
+        "objective": [CRP_OBJECTIVE_1, CRP_OBJECTIVE_1],
+        "component": [CRP_COMMUNITY, None],
+        "donor": ["UK", None],
+        "required": [250_000.0, None],
+        "received": [100_000.0, 5_000.0],
+        "currency": ["USD", "USD"],
+        "source_row": [2, 3],
+    }))
+
+
+def submission(file_name: str, frame: pd.DataFrame, kind: str = "activities", *, is_demo: bool = False,
+               uploaded_by: str = "tester") -> SubmissionInput:
+    """A submission whose SHA-256 is that of its content, as an uploaded file's would be."""
+    sha256 = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+    return SubmissionInput(file_name, sha256, kind, frame, is_demo, uploaded_by)
+
+
+def rows_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """A read-back table without ``submission_id``, to compare with what was published."""
+    return frame.drop(columns="submission_id").reset_index(drop=True)
+
+
+# --- Stores on both backends -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A uniquely named database, created for this test session and dropped after it."""
+    name = f"store_test_{uuid.uuid4().hex[:12]}"
+    maintenance = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with maintenance.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        maintenance.dispose()
+        pytest.skip(f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({str(error.orig).splitlines()[0]}); "
+                    "start it to run the postgres store tests.")
+    yield f"{POSTGRES_SERVER}/{name}"
+    with maintenance.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    maintenance.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url(request, tmp_path):
+    """A fresh, empty store URL: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    database = request.getfixturevalue("postgres_database")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(database, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    yield str(sa.make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
+              .render_as_string(hide_password=False))
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.dispose()
+
+
+@pytest.fixture
+def store(url):
+    opened = Store(url)
+    yield opened
+    opened.dispose()
+
+
+def table_count(store: Store, table: str) -> int:
+    with store._engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+
+
+# --- Empty store -----------------------------------------------------------------------------------
+
+def test_an_empty_store_has_no_version_and_typed_empty_tables(store):
+    assert store.active_version() is None
+    assert store.versions() == []
+    for read, columns, schema in ((store.activities, ACTIVITY_COLUMNS, ActivitySchema),
+                                  (store.targets, TARGET_COLUMNS, TargetSchema),
+                                  (store.funding, FUNDING_COLUMNS, FundingSchema)):
+        frame = read()
+        assert list(frame.columns) == [*columns, "submission_id"]
+        assert frame.empty
+        schema.validate(rows_of(frame))  # dtypes are the canonical ones even with no rows
+        assert frame["submission_id"].dtype == np.int64
+
+
+def test_read_back_keeps_the_canonical_dtypes_exactly(store):
+    published = {"activities": activity_frame(50, seed=1), "targets": target_frame(), "funding": funding_frame()}
+    store.publish([submission(f"{kind}.csv", frame, kind) for kind, frame in published.items()], created_by="me")
+    for kind, read in (("activities", store.activities), ("targets", store.targets), ("funding", store.funding)):
+        back = read()
+        pd.testing.assert_frame_equal(rows_of(back), published[kind])
+        pd.testing.assert_series_equal(back.dtypes.drop("submission_id"), empty_frame(kind).dtypes
+                                       .drop("submission_id"))
+    assert store.targets()["district_code"].isna().tolist() == [True, False, False]
+    assert store.funding()["required"].isna().tolist() == [False, True]
+
+
+# --- Publish ---------------------------------------------------------------------------------------
+
+def test_first_publish_makes_version_one_with_provenance(store):
+    before = datetime.now(UTC)
+    activities, targets = activity_frame(30, seed=1), target_frame()
+    result = store.publish([submission("khatlon.xlsx", activities), submission("targets.csv", targets, "targets")],
+                           created_by="field-office", note="first upload")
+    version = result.version
+    assert isinstance(result, PublishResult) and result.duplicates == ()
+    assert (version.id, version.active, version.is_demo, version.parent_id) == (1, True, False, None)
+    assert (version.created_by, version.note) == ("field-office", "first upload")
+    assert version.file_names == ("khatlon.xlsx", "targets.csv")
+    assert version.row_count == 30 + 3
+    assert result.added == version.submissions
+    first = version.submissions[0]
+    assert (first.kind, first.row_count, first.uploaded_by, first.is_demo) == ("activities", 30, "tester", False)
+    assert first.sha256 == submission("khatlon.xlsx", activities).sha256
+    for moment in (version.created_at, first.uploaded_at):
+        assert moment.tzinfo is not None and before - timedelta(seconds=5) <= moment <= datetime.now(UTC)
+    assert store.active_version() == version
+    assert store.version(1) == version
+
+
+def test_each_publish_adds_to_the_previous_version_without_copying_rows(store):
+    a, b = activity_frame(40, seed=1), activity_frame(25, seed=2)
+    first = store.publish([submission("a.csv", a)], created_by="me").version
+    second = store.publish([submission("b.csv", b)], created_by="me").version
+    assert (second.id, second.parent_id, second.file_names) == (2, first.id, ("a.csv", "b.csv"))
+    assert table_count(store, "activities") == 65  # a's rows are shared by both versions, not copied
+    pd.testing.assert_frame_equal(rows_of(store.activities(first.id)), a)
+    both = store.activities()
+    pd.testing.assert_frame_equal(rows_of(both), pd.concat([a, b], ignore_index=True))
+    assert both["submission_id"].tolist() == [1] * 40 + [2] * 25
+
+
+def test_versions_are_listed_newest_first_with_one_active(store):
+    for seed in range(3):
+        store.publish([submission(f"f{seed}.csv", activity_frame(5, seed))], created_by="me")
+    versions = store.versions()
+    assert [v.id for v in versions] == [3, 2, 1]
+    assert [v.active for v in versions] == [True, False, False]
+    assert [len(v.submissions) for v in versions] == [3, 2, 1]
+
+
+def test_the_same_file_again_is_recognised_and_not_counted_twice(store):
+    a, b = activity_frame(10, seed=1), activity_frame(12, seed=2)
+    store.publish([submission("a.csv", a)], created_by="me")
+
+    again = store.publish([submission("a-renamed.csv", a)], created_by="me")
+    assert again == PublishResult(version=None, added=(), duplicates=("a-renamed.csv",))
+    assert len(store.versions()) == 1
+
+    mixed = store.publish([submission("a.csv", a), submission("b.csv", b)], created_by="me")
+    assert mixed.duplicates == ("a.csv",)
+    assert [s.file_name for s in mixed.added] == ["b.csv"]
+    assert mixed.version.file_names == ("a.csv", "b.csv")
+    assert len(store.activities()) == 22
+
+
+def test_the_same_file_twice_in_one_call_is_stored_once(store):
+    a = activity_frame(10, seed=1)
+    result = store.publish([submission("a.csv", a), submission("copy of a.csv", a)], created_by="me")
+    assert ([s.file_name for s in result.added], result.duplicates) == (["a.csv"], ("copy of a.csv",))
+    assert len(store.activities()) == 10
+
+
+def test_same_name_but_different_content_is_not_a_duplicate(store):
+    store.publish([submission("monthly.xlsx", activity_frame(10, seed=1))], created_by="me")
+    result = store.publish([submission("monthly.xlsx", activity_frame(10, seed=2))], created_by="me")
+    assert result.duplicates == ()
+    assert result.version.file_names == ("monthly.xlsx", "monthly.xlsx")
+    assert len(store.activities()) == 20
+
+
+def test_same_content_as_another_kind_is_not_a_duplicate(store):
+    targets = target_frame()
+    store.publish([submission("t.csv", targets, "targets")], created_by="me")
+    as_activities = SubmissionInput("t.csv", submission("t.csv", targets).sha256, "activities",
+                                    activity_frame(3, seed=1), False)
+    assert store.publish([as_activities], created_by="me").duplicates == ()
+
+
+# --- Demo and real data ----------------------------------------------------------------------------
+
+def test_real_data_over_demo_starts_from_empty_and_demo_stays_in_history(store):
+    demo = store.publish([submission("demo.csv", activity_frame(20, seed=1), is_demo=True)], created_by="demo").version
+    assert demo.is_demo
+    real_frame = activity_frame(7, seed=2)
+    real = store.publish([submission("real.csv", real_frame)], created_by="me").version
+    assert (real.is_demo, real.file_names, real.parent_id) == (False, ("real.csv",), demo.id)
+    pd.testing.assert_frame_equal(rows_of(store.activities()), real_frame)
+    history = store.versions()
+    assert [(v.id, v.is_demo, v.active) for v in history] == [(2, False, True), (1, True, False)]
+    assert len(store.activities(demo.id)) == 20
+
+    demo_again = store.publish([submission("demo2.csv", activity_frame(4, seed=3), is_demo=True)],
+                               created_by="demo").version
+    assert (demo_again.is_demo, demo_again.file_names) == (True, ("demo2.csv",))
+
+
+def test_a_demo_file_already_in_a_demo_version_is_not_a_duplicate_for_real_data(store):
+    frame = activity_frame(5, seed=1)
+    store.publish([submission("x.csv", frame, is_demo=True)], created_by="demo")
+    result = store.publish([submission("x.csv", frame)], created_by="me")
+    assert result.duplicates == () and result.version.is_demo is False
+
+
+def test_demo_and_real_files_in_one_call_are_refused_and_nothing_is_written(store):
+    with pytest.raises(StoreError, match=r"Demo files \(demo.csv\) and real files \(real.csv\).*separately"):
+        store.publish([submission("demo.csv", activity_frame(3, 1), is_demo=True),
+                       submission("real.csv", activity_frame(3, 2))], created_by="me")
+    assert store.versions() == [] and table_count(store, "submissions") == 0
+
+
+# --- Rollback and withdrawal -----------------------------------------------------------------------
+
+def test_rollback_makes_a_new_version_with_the_old_submissions(store):
+    a, b = activity_frame(10, seed=1), activity_frame(10, seed=2)
+    v1 = store.publish([submission("a.csv", a)], created_by="me").version
+    store.publish([submission("b.csv", b)], created_by="me")
+    v3 = store.rollback(v1.id, created_by="chief")
+    assert (v3.id, v3.note, v3.parent_id, v3.created_by, v3.active) == (3, "rollback to v1", 2, "chief", True)
+    assert v3.file_names == ("a.csv",)
+    assert [v.id for v in store.versions()] == [3, 2, 1]  # history is append-only
+    pd.testing.assert_frame_equal(rows_of(store.activities()), a)
+    pd.testing.assert_frame_equal(rows_of(store.activities(2)), pd.concat([a, b], ignore_index=True))
+    # The rolled-back-to set is the base of the next publish; b can come back.
+    assert store.publish([submission("b.csv", b)], created_by="me").version.file_names == ("a.csv", "b.csv")
+
+
+def test_rollback_to_a_demo_version_restores_demo(store):
+    demo = store.publish([submission("demo.csv", activity_frame(5, 1), is_demo=True)], created_by="demo").version
+    store.publish([submission("real.csv", activity_frame(5, 2))], created_by="me")
+    back = store.rollback(demo.id, created_by="me")
+    assert (back.is_demo, back.file_names) == (True, ("demo.csv",))
+
+
+@pytest.mark.parametrize("action, message", [
+    (lambda s: s.rollback(2, created_by="me"), r"v2 is already the active version"),
+    (lambda s: s.rollback(99, created_by="me"), r"No version 99 .*recent versions: v2, v1"),
+    (lambda s: s.version(99), r"No version 99 .*recent versions: v2, v1"),
+    (lambda s: s.activities(99), r"No version 99 .*recent versions: v2, v1"),
+    (lambda s: s.withdraw(99, created_by="me"), r"Submission 99 is not in the active version v2; "
+                                                r"its submissions are: 1 \(a.csv\); 2 \(b.csv\)"),
+])
+def test_impossible_rollbacks_and_withdrawals_say_why(store, action, message):
+    store.publish([submission("a.csv", activity_frame(3, 1))], created_by="me")
+    store.publish([submission("b.csv", activity_frame(3, 2))], created_by="me")
+    with pytest.raises(StoreError, match=message):
+        action(store)
+    assert [v.id for v in store.versions()] == [2, 1]
+
+
+def test_on_an_empty_store_rollback_and_withdraw_say_there_is_nothing(store):
+    with pytest.raises(StoreError, match="the store has no versions yet"):
+        store.rollback(1, created_by="me")
+    with pytest.raises(StoreError, match="no active version yet"):
+        store.withdraw(1, created_by="me")
+
+
+def test_withdraw_makes_a_new_version_without_the_submission(store):
+    a, b = activity_frame(10, 1), activity_frame(8, 2)
+    published = store.publish([submission("a.csv", a), submission("b.csv", b), submission("t.csv", target_frame(),
+                                                                                          "targets")],
+                              created_by="me").version
+    b_id = published.submissions[1].id
+    after = store.withdraw(b_id, created_by="field-office")
+    assert (after.id, after.parent_id, after.file_names) == (2, 1, ("a.csv", "t.csv"))
+    assert after.note == f"withdraw submission {b_id} (b.csv)"
+    pd.testing.assert_frame_equal(rows_of(store.activities()), a)
+    assert len(store.targets()) == 3
+    assert len(store.activities(published.id)) == 18  # the withdrawn rows stay in history
+    # Once withdrawn, publishing the same file again is not a duplicate: it comes back.
+    assert store.publish([submission("b.csv", b)], created_by="me").duplicates == ()
+
+
+def test_withdrawing_the_last_submission_leaves_an_empty_active_version(store):
+    v1 = store.publish([submission("a.csv", activity_frame(3, 1))], created_by="me").version
+    empty = store.withdraw(v1.submissions[0].id, created_by="me")
+    assert (empty.active, empty.submissions, empty.row_count) == (True, (), 0)
+    assert store.activities().empty
+
+
+# --- Bad input -------------------------------------------------------------------------------------
+
+def _without_column(frame, column):
+    return frame.drop(columns=column)
+
+
+def _with_empty_value(frame, column):
+    frame = frame.copy()
+    frame.loc[1, column] = None
+    return frame
+
+
+@pytest.mark.parametrize("make_input, message", [
+    (lambda f: [], r"Nothing to publish"),
+    (lambda f: [SubmissionInput("a.csv", "0" * 64, "people", f, False)],
+     r"'a.csv' has kind 'people'; kinds are activities, targets, funding"),
+    (lambda f: [SubmissionInput("a.csv", "", "activities", f, False)], r"'a.csv' has no SHA-256"),
+    (lambda f: [submission("a.csv", _without_column(f, "indicator"))],
+     r"'a.csv' \(activities\) lacks the column\(s\) indicator; .* needs date, district_code"),
+    (lambda f: [submission("a.csv", _with_empty_value(f, "value"))],
+     r"column 'value' is empty in row 2 of the table but is required"),
+    (lambda f: [submission("a.csv", f.assign(date="not a date"))], r"column 'date' has a value that is not a date"),
+])
+def test_bad_input_is_refused_with_a_readable_message_and_nothing_written(store, make_input, message):
+    with pytest.raises(StoreError, match=message):
+        store.publish(make_input(activity_frame(5, 1)), created_by="me")
+    assert store.versions() == [] and table_count(store, "submissions") == 0
+
+
+# --- Atomicity ------------------------------------------------------------------------------------
+
+def test_a_failure_mid_publish_leaves_the_previous_version_active_and_intact(store, monkeypatch):
+    first_frame = activity_frame(30, 1)
+    first = store.publish([submission("a.csv", first_frame)], created_by="me").version
+    monkeypatch.setattr(store_module, "_CHUNK_ROWS", 10)
+
+    def fail_after_two_batches(written: int) -> None:
+        if written >= 20:
+            raise RuntimeError("disk on fire")
+
+    store._after_chunk = fail_after_two_batches
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.publish([submission("t.csv", target_frame(), "targets"), submission("b.csv", activity_frame(50, 2))],
+                      created_by="me")
+    store._after_chunk = None
+    assert store.active_version() == first
+    assert [v.id for v in store.versions()] == [1]
+    assert (table_count(store, "submissions"), table_count(store, "activities"), table_count(store, "targets")) \
+        == (1, 30, 0)
+    pd.testing.assert_frame_equal(rows_of(store.activities()), first_frame)
+    after = store.publish([submission("b.csv", activity_frame(50, 2))], created_by="me").version
+    assert after.file_names == ("a.csv", "b.csv") and after.row_count == 80
+
+
+def test_concurrent_publishers_do_not_lose_each_others_files(url, monkeypatch):
+    monkeypatch.setattr(store_module, "_CHUNK_ROWS", 5)
+    slow, fast = Store(url), Store(url)
+    slow_started, release = threading.Event(), threading.Event()
+
+    def hold_transaction_open(written: int) -> None:
+        slow_started.set()
+        assert release.wait(30)
+
+    slow._after_chunk = hold_transaction_open
+    outcome: dict[str, object] = {}
+    writer = threading.Thread(target=lambda: outcome.setdefault(
+        "slow", slow.publish([submission("slow.csv", activity_frame(12, 1))], created_by="slow")))
+    writer.start()
+    try:
+        assert slow_started.wait(30)
+        other = threading.Thread(target=lambda: outcome.setdefault(
+            "fast", fast.publish([submission("fast.csv", activity_frame(3, 2))], created_by="fast")))
+        other.start()
+        other.join(0.5)
+        assert other.is_alive(), "the second publisher must wait for the first one's transaction"
+    finally:
+        release.set()
+    writer.join(30)
+    other.join(30)
+    try:
+        active = fast.active_version()
+        assert active.id == 2 and set(active.file_names) == {"slow.csv", "fast.csv"}
+        assert len(fast.activities()) == 15
+    finally:
+        slow.dispose()
+        fast.dispose()
+
+
+def test_a_kill_during_publish_leaves_the_previous_version_active_and_intact(url):
+    with Store(url) as store:
+        previous_frame = activity_frame(40, 1)
+        previous = store.publish([submission("before.csv", previous_frame)], created_by="me").version
+
+    helper = Path(__file__).with_name("store_kill_helper.py")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    process = subprocess.Popen([sys.executable, str(helper), url, "300000"], cwd=REPO_ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    timer = threading.Timer(120, process.kill)  # never hang the suite if the helper misbehaves
+    timer.start()
+    try:
+        line = process.stdout.readline().strip()
+        if line != "READY":
+            process.kill()
+            pytest.fail(f"helper did not reach the middle of its publish: {line!r} {process.stderr.read()}")
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(30) == -signal.SIGKILL
+    finally:
+        timer.cancel()
+        process.stdout.close()
+        process.stderr.close()
+
+    with Store(url) as store:
+        assert store.active_version() == previous
+        assert [v.id for v in store.versions()] == [previous.id]
+        pd.testing.assert_frame_equal(rows_of(store.activities()), previous_frame)
+        assert (table_count(store, "submissions"), table_count(store, "activities")) == (1, 40)
+        if store.url.get_backend_name() == "sqlite":
+            with store._engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        after = store.publish([submission("after.csv", activity_frame(5, 2))], created_by="me").version
+        assert after.active and after.file_names == ("before.csv", "after.csv")
+        assert len(store.activities()) == 45
+
+
+# --- Opening stores -------------------------------------------------------------------------------
+
+def test_a_reopened_store_keeps_its_versions(url):
+    with Store(url) as store:
+        published = store.publish([submission("a.csv", activity_frame(5, 1))], created_by="me").version
+    with Store(url) as reopened:
+        assert reopened.active_version() == published
+        assert len(reopened.activities()) == 5
+
+
+def test_a_sqlite_store_creates_its_folder(tmp_path):
+    path = tmp_path / "deeper" / "still" / "dashboard.db"
+    with Store(f"sqlite:///{path}") as store:
+        assert store.active_version() is None
+    assert path.is_file()
+
+
+def test_a_store_with_a_newer_schema_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    Store(url).dispose()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE schema_version SET version = 99")
+    engine.dispose()
+    with pytest.raises(StoreError, match="schema version 99, this code expects 1"):
+        Store(url)
+
+
+@pytest.mark.parametrize("url, expected, hidden", [
+    ("postgresql+psycopg://iom:s3cret@127.0.0.1:1/dashboard",
+     r"store at postgresql\+psycopg://iom:\*\*\*@127.0.0.1:1/dashboard is unreachable.*DASHBOARD_STORE_URL",
+     "s3cret"),
+    ("not a url", r"'not a url' is not a database URL; use e.g. sqlite:///", None),
+    ("nosuchdb://x/y", r"Cannot open the store at nosuchdb://x/y", None),
+])
+def test_unusable_urls_give_readable_errors_without_the_password(url, expected, hidden):
+    with pytest.raises(StoreError, match=expected) as caught:
+        Store(url)
+    if hidden:
+        assert hidden not in str(caught.value)
+
+
+def test_a_file_that_is_not_a_database_is_reported(tmp_path):
+    path = tmp_path / "store.db"
+    path.write_bytes(b"this is a spreadsheet, not a database" * 100)
+    with pytest.raises(StoreError, match=r"Cannot open the store: the store at sqlite:///.* answered: file is not a database"):
+        Store(f"sqlite:///{path}")
