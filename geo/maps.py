@@ -23,7 +23,6 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import mapclassify
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -33,8 +32,6 @@ from matplotlib.patches import Patch
 
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
-
-matplotlib.use("Agg", force=False)
 
 # ColorBrewer YlGnBu: sequential, colour-blind safe, prints in grey scale.
 _YLGNBU = {
@@ -363,6 +360,16 @@ def _facility_layer(boundaries: Boundaries) -> folium.GeoJson | None:
     )
 
 
+def _programme_geojson(features: list[dict], name: str) -> folium.GeoJson:
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name=name, control=False,
+        style_function=_programme_style,
+        highlight_function=lambda _f: {"weight": 3.5, "color": _SELECTED_LINE},
+        marker=folium.CircleMarker(radius=8, fill=True),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    )
+
+
 def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_label: str, unit: str,
                       mode: str = "value", selected: Sequence[str] = (), lang: str = "en", k: int = 5,
                       scheme: str = "auto", show_health_facilities: bool = False,
@@ -380,20 +387,19 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
         raise ValueError(f"selected has {', '.join(unknown)}, which are not programme districts; "
                          f"use codes from {', '.join(PROGRAMME_CODES)}.")
     layer = folium.FeatureGroup(name="Programme districts", control=False)
-    folium.GeoJson(
-        _programme_features(table, boundaries, classes, value_label=value_label, unit=unit, mode=mode,
-                            selected=chosen),
-        name="Programme districts", control=False,
-        style_function=_programme_style,
-        highlight_function=lambda _f: {"weight": 3.5, "color": _SELECTED_LINE},
-        marker=folium.CircleMarker(radius=8, fill=True),
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-    ).add_to(layer)
+    features = _programme_features(table, boundaries, classes, value_label=value_label, unit=unit, mode=mode,
+                                   selected=chosen)
+    polygons = [f for f in features["features"] if f["geometry"]["type"] != "Point"]
+    points = [f for f in features["features"] if f["geometry"]["type"] == "Point"]
+    # Drawing order is stacking order: polygons, region outlines, facilities, then Khorugh on top.
+    _programme_geojson(polygons, "Programme districts").add_to(layer)
     _region_outlines(boundaries).add_to(layer)
     if show_health_facilities:
         facility_layer = _facility_layer(boundaries)
         if facility_layer is not None:
             facility_layer.add_to(layer)
+    if points:
+        _programme_geojson(points, "Programme towns").add_to(layer)
     return layer, classes
 
 

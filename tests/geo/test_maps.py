@@ -227,7 +227,7 @@ def test_attribution_and_outlines_are_on_the_map(rendered_map):
     _, rendered, _ = rendered_map
     assert "geoBoundaries" in rendered and "Runfola et al. 2020" in rendered and "ODbL 1.0" in rendered
     geometries = [f["geometry"]["type"] for c in embedded_geojson(rendered) for f in c["features"]]
-    # Afghanistan, 43 grey districts, 16 programme features, Khatlon and GBAO outlines.
+    # Afghanistan, 43 grey districts, 15 programme polygons + Khorugh, Khatlon and GBAO outlines.
     assert len(geometries) == 1 + 43 + 16 + 2
 
 
