@@ -3,7 +3,7 @@
 The files are never committed: they are read from a configured directory
 (``data_pipeline.settings.geo_dir()``, env ``DASHBOARD_GEO_DIR``) and, on a machine with
 internet, can be fetched from their publisher with :func:`download_boundaries`
-(``python -m geo.boundaries download DIR``). Polygons are joined to the gazetteer through
+(``python -m data_pipeline geo-download --geo-dir DIR``). Polygons are joined to the gazetteer through
 ``District.boundary_name`` (the file carries the district names of before 2016–2018), so
 everything downstream joins on project codes. Khorugh has no polygon in the file: it is a
 point at its gazetteer centre, never an invented polygon.
@@ -11,11 +11,9 @@ point at its gazetteer centre, never an invented polygon.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -59,7 +57,7 @@ _REGION_KEYS = {name: key for key, name in REGION_NAMES.items()} | {"Dushanbe": 
 
 _HOW_TO_FIX = (
     "Set DASHBOARD_GEO_DIR (or pass --geo-dir) to the folder that holds the geoBoundaries TJK files, "
-    "or download them on a machine with internet: `python -m geo.boundaries download <folder>` "
+    "or download them on a machine with internet: `python -m data_pipeline geo-download --geo-dir <folder>` "
     f"(publisher: geoBoundaries gbOpen TJK ADM2, {GEOBOUNDARIES_API_URL.format(level='ADM2')})."
 )
 
@@ -324,31 +322,3 @@ def download_boundaries(dest_dir: Path | str, *, timeout: float = 30,
             )
         _write_atomically(target, data)
     return dest
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m geo.boundaries check|download [DIR]``: check or fetch the boundary files."""
-    from data_pipeline.settings import geo_dir as configured_geo_dir
-
-    parser = argparse.ArgumentParser(prog="python -m geo.boundaries", description=main.__doc__)
-    parser.add_argument("command", choices=("check", "download"))
-    parser.add_argument("directory", nargs="?", help="boundary folder (default: the geo_dir setting)")
-    args = parser.parse_args(argv)
-    directory = configured_geo_dir(args.directory)
-    try:
-        if args.command == "download":
-            download_boundaries(directory)
-            print(f"Boundary files are in {directory}.")
-        problems = check_boundaries(directory)
-    except BoundaryDataError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if not problems:
-        print(f"{directory}: boundary files are fine.")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

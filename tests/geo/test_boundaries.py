@@ -208,7 +208,7 @@ def test_missing_directory_and_missing_file_give_a_useful_error(tmp_path):
     with pytest.raises(BoundaryDataError) as caught:
         load_boundaries(empty)
     assert f"{ADM2_FILE} is missing from {str(empty)!r}" in str(caught.value)
-    assert "--geo-dir" in str(caught.value) and "python -m geo.boundaries download" in str(caught.value)
+    assert "--geo-dir" in str(caught.value) and "python -m data_pipeline geo-download" in str(caught.value)
 
 
 def test_a_damaged_file_is_reported(tmp_path):
@@ -284,13 +284,6 @@ def test_download_reports_an_api_answer_without_a_download_address(tmp_path):
     (api / "ADM0.json").write_text(json.dumps({"error": "not found"}))
     with pytest.raises(BoundaryDataError, match="gjDownloadURL"):
         download_boundaries(tmp_path / "geo", api_url=api.as_uri() + "/{level}.json")
-
-
-def test_command_line_check(geo_dir, tmp_path, capsys):
-    assert boundaries_module.main(["check", str(geo_dir)]) == 0
-    assert "fine" in capsys.readouterr().out
-    assert boundaries_module.main(["check", str(tmp_path)]) == 1
-    assert ADM2_FILE in capsys.readouterr().err
 
 
 def test_points_lie_inside_tajikistan(loaded):
