@@ -271,6 +271,7 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     report("reading", 1.0)
 
     grid = _read_grid(data, name, log, notes, report)
+    del data  # the parsed columns hold what is needed; at 5M rows the raw bytes are ~300 MB
     if grid is None:
         return fail(digest=digest)
     if grid.row_count > max_rows:
@@ -285,8 +286,8 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     report("checking", 1.0)
     problems = log.finish()
     if problems or frame is None:
-        return ReadResult(name, digest, kind, _empty_frame(kind), problems, grid.row_count, grid.sheet, notes)
-    return ReadResult(name, digest, kind, frame, [], grid.row_count, grid.sheet, notes)
+        return ReadResult(name, digest, kind, _empty_frame(kind), problems, grid.data_row_count, grid.sheet, notes)
+    return ReadResult(name, digest, kind, frame, [], grid.data_row_count, grid.sheet, notes)
 
 
 def _sha256_file(path: Path) -> str:
@@ -329,10 +330,16 @@ class _Grid:
     """The spreadsheet row number of each data row."""
     decimal_comma: bool
     sheet: str | None = None
+    filled_rows: int | None = None
+    """Data rows that are not entirely blank, once counted."""
 
     @property
     def row_count(self) -> int:
         return len(self.rows)
+
+    @property
+    def data_row_count(self) -> int:
+        return self.row_count if self.filled_rows is None else self.filled_rows
 
 
 def _read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
@@ -445,13 +452,17 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
         bad_rows.append((row.number, row.expected_columns, row.actual_columns))
         return "skip"
 
+    # Quoted line breaks slow pyarrow's parallel reader down; a file without quotes has none.
+    quoted = b'"' in data
+
     def parse(use_threads: bool) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data).slice(skip)),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=leading_blank, encoding=encoding,
                                            block_size=CSV_BLOCK_BYTES, use_threads=use_threads),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
-                                             newlines_in_values=True, invalid_row_handler=on_invalid),
+                                             newlines_in_values=quoted or not use_threads,
+                                             invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
@@ -544,10 +555,15 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     report("parsing", 0.5)
 
     header_row = header_index + 1
+    head = rows[header_index]
+
+    def column_label(index: int, letter: str) -> str:
+        return str(head[index]).strip() if index < len(head) and not is_blank(head[index]) else letter
+
     for ref in _MERGE.findall(xml):
         min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
         where = "in the header" if min_row <= header_row <= max_row else "in the data"
-        log.add(min_row, None, ref.decode(),
+        log.add(min_row, column_label(min_col - 1, ref.decode().split(":")[0].rstrip("0123456789")), ref.decode(),
                 f"Merged cells {ref.decode()} {where}: only the first cell keeps a value. Unmerge them and "
                 f"give every column its own header and every row its own values.")
     if b"<f" in xml:
@@ -559,9 +575,7 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
                 text = (formula.group(1) or b"").decode("utf-8", "replace")
                 label = column_letter
                 if ref and row != header_row:
-                    index = column_index_from_string(column_letter) - 1
-                    head = rows[header_index] if header_index < len(rows) else ()
-                    label = str(head[index]) if index < len(head) and not is_blank(head[index]) else column_letter
+                    label = column_label(column_index_from_string(column_letter) - 1, column_letter)
                 log.add(row, label, f"={text}" if text else None,
                         "Formula without a saved result: the file was written by a program that does not "
                         "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values.")
@@ -610,7 +624,7 @@ def _factorise(series: pd.Series, label: str) -> _Column:
     if (codes < 0).any():
         codes = np.where(codes < 0, len(values), codes)
         values.append(None)
-    return _Column(label, codes.astype(np.intp, copy=False), values)
+    return _Column(label, codes.astype(np.int32), values)
 
 
 def _report(log: ProblemLog, column: _Column, checks: Sequence[Check], rows: np.ndarray,
@@ -775,10 +789,12 @@ def _build(grid: _Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tu
     # Factorise every column once; drop rows where every cell is blank (Excel leaves such rows).
     used = sorted(set(fields.positions.values()) | set(fields.wide.values()))
     factorised = {i: _factorise(grid.columns[i], _label(grid, i)) for i in used}
+    grid.columns = []  # the codes and unique values replace the text from here on
     blank_rows = np.ones(grid.row_count, dtype=bool)
     for column in factorised.values():
         blank_unique = np.fromiter((is_blank(u) for u in column.uniques), dtype=bool, count=len(column.uniques))
         blank_rows &= blank_unique[column.codes]
+    grid.filled_rows = int((~blank_rows).sum())
     if blank_rows.all():
         log.add(None, None, None, "The file has a header but no data rows.")
         return kind, None
@@ -987,7 +1003,7 @@ def _build_funding(columns: dict[str, _Column], wide: dict[str, _Column], rows: 
     codes, uniques = pd.factorize(triples)
     unique_triples = [tuple(t) for t in uniques]
     line_checks = check_funding_lines(unique_triples)
-    line_column = _Column("", codes.astype(np.intp), unique_triples)
+    line_column = _Column("", codes.astype(np.int32), unique_triples)
     bad_unique = np.fromiter((not c.ok for c in line_checks), dtype=bool, count=len(line_checks))
     for i in np.flatnonzero(bad_unique[codes])[:log.per_column].tolist():
         check = line_checks[codes[i]]

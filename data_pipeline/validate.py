@@ -124,9 +124,15 @@ class ProblemLog:
     problems: list[Problem] = field(default_factory=list)
     _counts: dict[str | None, int] = field(default_factory=dict)
     _hidden: dict[str | None, int] = field(default_factory=dict)
+    _cells: set[tuple[int, str]] = field(default_factory=set)
 
     def add(self, row: int | None, column: str | None, value: object, message: str,
             allowed: str = "", suggestions: Sequence[str] = ()) -> None:
+        """Record a problem; a cell that already has one gets no second (its first cause is the one to fix)."""
+        if row is not None and column is not None:
+            if (row, column) in self._cells:
+                return
+            self._cells.add((row, column))
         count = self._counts.get(column, 0)
         self._counts[column] = count + 1
         if column is not None and count >= self.per_column:
