@@ -8,7 +8,9 @@ previous version active and intact. History is append-only: a rollback or a with
 version too. Demo data and real data never share a version.
 
 Works on SQLite (default, ``data_pipeline.settings.store_url()``) and PostgreSQL
-(``postgresql+psycopg://…``) through SQLAlchemy Core.
+(``postgresql+psycopg://…``) through SQLAlchemy Core. Tables read back with the dtypes the pandera
+schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/int64, text in pandas'
+``str`` dtype where a missing value is NaN (stored as NULL).
 """
 
 from __future__ import annotations
@@ -281,7 +283,7 @@ def _frame_from_chunks(kind: str, chunks: Sequence[Sequence[np.ndarray | pa.Arra
             data[name] = pd.Series(pa.chunked_array(parts, type=pa.string()), dtype=_STR_DTYPE)
         else:
             data[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)
 
 
 def _coerce_frame(submission: SubmissionInput) -> pd.DataFrame:
@@ -401,6 +403,10 @@ class Store:
             connection.exec_driver_sql(f"BEGIN {mode}")
 
     def _create_schema(self) -> None:
+        # Opening an existing store only reads, so the dashboard can open one while a publish holds the lock.
+        with self._read() as conn:
+            if self._schema_is_current(conn):
+                return
         with self._write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(7305120419)"))  # one creator at a time
@@ -414,6 +420,13 @@ class Store:
                     f"{SCHEMA_VERSION}; update the code (or the store) so that both agree.")
             if conn.execute(sa.select(active_version_table.c.id)).first() is None:
                 conn.execute(active_version_table.insert().values(id=1, version_id=None))
+
+    def _schema_is_current(self, conn: Connection) -> bool:
+        inspector = sa.inspect(conn)
+        if not all(inspector.has_table(table.name) for table in metadata.sorted_tables):
+            return False
+        found = conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar()
+        return found == SCHEMA_VERSION and conn.execute(sa.select(active_version_table.c.id)).first() is not None
 
     @contextlib.contextmanager
     def _errors(self, action: str) -> Iterator[None]:

@@ -433,6 +433,34 @@ def test_concurrent_publishers_do_not_lose_each_others_files(url, monkeypatch):
         fast.dispose()
 
 
+def test_readers_see_the_previous_version_while_a_publish_is_under_way(url, monkeypatch):
+    monkeypatch.setattr(store_module, "_CHUNK_ROWS", 5)
+    writer_store = Store(url)
+    first_frame = activity_frame(8, 1)
+    first = writer_store.publish([submission("a.csv", first_frame)], created_by="me").version
+    mid_publish, release = threading.Event(), threading.Event()
+
+    def hold_transaction_open(written: int) -> None:
+        mid_publish.set()
+        assert release.wait(30)
+
+    writer_store._after_chunk = hold_transaction_open
+    writer = threading.Thread(target=writer_store.publish,
+                              args=([submission("b.csv", activity_frame(12, 2))],), kwargs={"created_by": "me"})
+    writer.start()
+    try:
+        assert mid_publish.wait(30)
+        with Store(url) as reader:  # opening and reading must not wait for the writer
+            assert reader.active_version() == first
+            pd.testing.assert_frame_equal(rows_of(reader.activities()), first_frame)
+            assert [v.id for v in reader.versions()] == [first.id]
+    finally:
+        release.set()
+        writer.join(30)
+    assert writer_store.active_version().file_names == ("a.csv", "b.csv")
+    writer_store.dispose()
+
+
 def test_a_kill_during_publish_leaves_the_previous_version_active_and_intact(url):
     with Store(url) as store:
         previous_frame = activity_frame(40, 1)
