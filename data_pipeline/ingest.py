@@ -321,11 +321,24 @@ def _validate_schema(kind: str, frame: pd.DataFrame, log: ProblemLog) -> pd.Data
 
 # --- the grid: header, optional HXL row, data columns ------------------------------------------
 @dataclass
+class _Column:
+    """One input column factorised: each data row's code into ``uniques``."""
+
+    label: str
+    codes: np.ndarray
+    uniques: list
+
+    def sliced(self, start: int) -> _Column:
+        """The same column without its first ``start`` rows (the header, the HXL row)."""
+        return _Column(self.label, self.codes[start:], self.uniques)
+
+
+@dataclass
 class _Grid:
     header: list[str]
     hxl: list[str] | None
-    columns: list[pd.Series]
-    """Data cells by column position (text for CSV; Python values for XLSX)."""
+    columns: list[_Column]
+    """Data cells by column position, factorised (text for CSV; Python values for XLSX)."""
     rows: np.ndarray
     """The spreadsheet row number of each data row."""
     decimal_comma: bool
@@ -376,31 +389,47 @@ _CP1251_TEXT_BYTES = frozenset(b"\xa0\xa8\xb8\xb9\xab\xbb\x96\x97\x85\x93\x94\x9
                                b"\xb2\xb3\xba\xaa\xbf\xaf\xa1\xa2\xa5\xb4\x88")
 
 
-def _detect_encoding(data: bytes) -> tuple[str | None, int]:
-    """(encoding, bytes of BOM to skip): utf-8, utf-16 or cp1251; None when none fits."""
+_ENCODING_SAMPLE = 1 << 20
+
+
+def _detect_encoding(data: bytes, *, whole: bool) -> tuple[str | None, int]:
+    """(encoding, bytes of BOM to skip): utf-8, utf-16 or cp1251; None when none fits.
+
+    Unless ``whole``, only the first MB is checked for UTF-8: pyarrow checks the rest while
+    parsing, and the caller asks again with ``whole`` if it finds invalid UTF-8 there.
+    """
     if data.startswith(codecs.BOM_UTF8):
-        return ("utf-8", 3) if _valid_utf8(memoryview(data)[3:]) else (None, 0)
+        return ("utf-8", 3) if _valid_utf8(memoryview(data)[3:], whole) else (None, 0)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", 0
-    if _valid_utf8(memoryview(data)):
+    if _valid_utf8(memoryview(data), whole):
         return "utf-8", 0
-    high = [b for b in data[:1 << 20] if b >= 0x80]
-    plausible = sum(1 for b in high if b >= 0xC0 or b in _CP1251_TEXT_BYTES)
-    if high and plausible / len(high) >= 0.95 and 0x98 not in high:
+    octets = np.frombuffer(data if whole else data[:_ENCODING_SAMPLE], dtype=np.uint8)
+    high = octets[octets >= 0x80]
+    plausible = (high >= 0xC0) | np.isin(high, np.array(sorted(_CP1251_TEXT_BYTES), dtype=np.uint8))
+    if len(high) and plausible.mean() >= 0.95 and not (high == 0x98).any():
         return "cp1251", 0
     return None, 0
 
 
-def _valid_utf8(view: memoryview) -> bool:
+def _valid_utf8(view: memoryview, whole: bool) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
-    step = 1 << 24
+    step = 1 << 24 if whole else _ENCODING_SAMPLE
     try:
         for start in range(0, len(view), step):
             decoder.decode(view[start:start + step])
+            if not whole:
+                return True  # a character cut at the sample's end is not an error
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _encoding_problem(log: ProblemLog) -> None:
+    log.add(None, None, None, "Cannot read the file's text encoding: it is neither UTF-8 nor Windows-1251 "
+                              "(Cyrillic). Save it from Excel as 'CSV UTF-8 (comma delimited)'.",
+            "UTF-8, UTF-8 with BOM, Windows-1251")
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -424,11 +453,9 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
         log.add(None, None, None, "The file is binary, not a text CSV. Save the table from Excel as "
                                   "'CSV UTF-8' (or .xlsx) and upload that.")
         return None
-    encoding, skip = _detect_encoding(data)
+    encoding, skip = _detect_encoding(data, whole=False)
     if encoding is None:
-        log.add(None, None, None, "Cannot read the file's text encoding: it is neither UTF-8 nor Windows-1251 "
-                                  "(Cyrillic). Save it from Excel as 'CSV UTF-8 (comma delimited)'.",
-                "UTF-8, UTF-8 with BOM, Windows-1251")
+        _encoding_problem(log)
         return None
     if encoding == "utf-16":
         data, skip, encoding = data.decode("utf-16").encode("utf-8"), 0, "utf-8"
@@ -463,13 +490,26 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
                                              newlines_in_values=quoted or not use_threads,
                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            # Dictionary-encoded while parsing: a column of a million rows holds few distinct values.
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.string())
+                                                               for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
 
     report("parsing", 0.0)
     try:
-        table = parse(True)
+        try:
+            table = parse(True)
+        except pa.ArrowInvalid as err:
+            if encoding != "utf-8" or "utf8" not in str(err).lower():
+                raise
+            encoding, skip = _detect_encoding(data, whole=True)
+            if encoding != "cp1251":  # invalid UTF-8 after the first MB, and not Cyrillic either
+                _encoding_problem(log)
+                return None
+            notes.append("Read as cp1251 text (Windows Cyrillic).")
+            bad_rows.clear()
+            table = parse(True)
         if bad_rows:  # parse again in order, so the skipped rows' numbers are known
             bad_rows.clear()
             table = parse(False)
@@ -495,24 +535,26 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
     if table.num_rows == 0:
         log.add(None, None, None, "The file is empty: it holds no header and no rows.")
         return None
-    columns = [table.column(i).to_pandas() for i in range(table.num_columns)]
-    header = [str(c.iloc[0]) for c in columns]
-    return _split_header(header, [c.iloc[1:].reset_index(drop=True) for c in columns], row_numbers,
+    table = table.unify_dictionaries()
+    columns = [_dictionary_column(table.column(i)) for i in range(table.num_columns)]
+    del table
+    header = [str(c.uniques[c.codes[0]]) for c in columns]
+    return _split_header(header, [c.sliced(1) for c in columns], row_numbers,
                          decimal_comma=delimiter == ";", sheet=None)
 
 
-def _split_header(header: list[str], columns: list[pd.Series], row_numbers: np.ndarray, *,
+def _split_header(header: list[str], columns: list[_Column], row_numbers: np.ndarray, *,
                   decimal_comma: bool, sheet: str | None) -> _Grid:
     """Separate an HXL hashtag row (directly under the header) from the data rows."""
     header_row = int(row_numbers[0])
     data_rows = row_numbers[1:]
     hxl = None
     if len(data_rows) and data_rows[0] == header_row + 1:
-        first = [c.iloc[0] if len(c) else None for c in columns]
+        first = [c.uniques[c.codes[0]] if len(c.codes) else None for c in columns]
         cells = [str(v).strip() for v in first if not is_blank(v)]
         if cells and all(c.startswith("#") for c in cells):
             hxl = ["" if is_blank(v) else str(v).strip() for v in first]
-            columns = [c.iloc[1:].reset_index(drop=True) for c in columns]
+            columns = [c.sliced(1) for c in columns]
             data_rows = data_rows[1:]
     return _Grid(header, hxl, columns, data_rows, decimal_comma, sheet)
 
@@ -586,7 +628,7 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     if padded:
         matrix[:, :] = padded
     header = ["" if is_blank(v) else str(v) for v in matrix[0]] if len(matrix) else []
-    columns = [pd.Series(matrix[1:, j], dtype=object) for j in range(width)]
+    columns = [_factorise(pd.Series(matrix[1:, j], dtype=object)) for j in range(width)]
     row_numbers = np.arange(header_row, header_row + len(padded), dtype=np.int64)
     report("parsing", 1.0)
     return _split_header(header, columns, row_numbers, decimal_comma=True, sheet=chosen.title)
@@ -603,28 +645,21 @@ def _choose_sheet(sheets) -> tuple[object | None, list[tuple]]:
 
 
 # --- building canonical frames ---------------------------------------------------------------
-@dataclass
-class _Column:
-    """One input column factorised: each data row's code into ``uniques``."""
-
-    label: str
-    codes: np.ndarray
-    uniques: list
-
-    def take(self, results: Sequence, mask: np.ndarray | None = None) -> np.ndarray:
-        array = np.empty(len(results), dtype=object)
-        array[:] = list(results)
-        out = array[self.codes]
-        return out if mask is None else out[mask]
-
-
-def _factorise(series: pd.Series, label: str) -> _Column:
+def _factorise(series: pd.Series, label: str = "") -> _Column:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = list(uniques)
     if (codes < 0).any():
         codes = np.where(codes < 0, len(values), codes)
         values.append(None)
     return _Column(label, codes.astype(np.int32), values)
+
+
+def _dictionary_column(column: pa.ChunkedArray) -> _Column:
+    """A dictionary-typed pyarrow column (dictionaries unified) as codes and unique values."""
+    if not column.num_chunks:
+        return _Column("", np.zeros(0, dtype=np.int32), [])
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]).astype(np.int32)
+    return _Column("", codes, column.chunks[0].dictionary.to_pylist())
 
 
 def _report(log: ProblemLog, column: _Column, checks: Sequence[Check], rows: np.ndarray,
@@ -710,8 +745,8 @@ def _map_columns(grid: _Grid, log: ProblemLog, notes: list[str]) -> _Fields:
     return _Fields(positions, wide)
 
 
-def _has_data(column: pd.Series) -> bool:
-    return any(not is_blank(v) for v in pd.unique(column))
+def _has_data(column: _Column) -> bool:
+    return any(not is_blank(column.uniques[code]) for code in np.unique(column.codes).tolist())
 
 
 def _column_letter(index: int) -> str:
@@ -788,7 +823,7 @@ def _build(grid: _Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tu
 
     # Factorise every column once; drop rows where every cell is blank (Excel leaves such rows).
     used = sorted(set(fields.positions.values()) | set(fields.wide.values()))
-    factorised = {i: _factorise(grid.columns[i], _label(grid, i)) for i in used}
+    factorised = {i: _Column(_label(grid, i), grid.columns[i].codes, grid.columns[i].uniques) for i in used}
     grid.columns = []  # the codes and unique values replace the text from here on
     blank_rows = np.ones(grid.row_count, dtype=bool)
     for column in factorised.values():

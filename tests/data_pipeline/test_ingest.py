@@ -68,6 +68,18 @@ def test_encodings_with_cyrillic_districts(tmp_path, encoding):
     assert frame["source_row"].tolist() == [2, 3]
 
 
+def test_cp1251_found_after_the_first_megabyte(tmp_path):
+    ascii_rows = "2019-03-01,Dusti,grants_awarded,1,,,,\n" * 30_000  # ~1.1 MB before the first Cyrillic byte
+    path = write(tmp_path, "late.csv", HEADER + "\n" + ascii_rows + "2019-03-01,Пяндж,jobs_created,2,,,,\n", "cp1251")
+    result = read(path)
+    assert result.ok, result.problems[:3]
+    assert result.frame["district_code"].iloc[-1] == "KT05" and result.row_count == 30_001
+    assert any("cp1251" in n for n in result.notes)
+    garbage = HEADER + "\n" + ascii_rows
+    path.write_bytes(garbage.encode() + b"2019-03-01,\x81\x8d\x90\x98,jobs_created,2,,,,\n")
+    assert "encoding" in only_problem(read(path)).message
+
+
 @pytest.mark.parametrize("separator", [",", ";", "\t"])
 def test_separators(tmp_path, separator):
     rows = [HEADER.split(","), ["2019-03-01", "Dusti", "grants_awarded", "12", "F", "", "", "a note"],
