@@ -155,6 +155,27 @@ def cmd_rollback(args) -> int:
     return EXIT_OK
 
 
+def cmd_geo_check(args) -> int:
+    from geo.boundaries import check_boundaries
+
+    directory = settings.geo_dir(args.geo_dir)
+    problems = check_boundaries(directory)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return EXIT_BAD_INPUT
+    print(f"{directory}: boundary files are fine.")
+    return EXIT_OK
+
+
+def cmd_geo_download(args) -> int:
+    from geo.boundaries import download_boundaries
+
+    directory = download_boundaries(settings.geo_dir(args.geo_dir))
+    print(f"Boundary files downloaded and verified in {directory}.")
+    return cmd_geo_check(args)
+
+
 def cmd_published(args) -> int:
     from data_pipeline.published import published_table
 
@@ -219,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("version", type=int, metavar="VERSION")
     p.set_defaults(func=cmd_rollback)
 
+    p = sub.add_parser("geo-check", parents=[common], help="check the boundary files in the geo directory")
+    p.set_defaults(func=cmd_geo_check)
+
+    p = sub.add_parser("geo-download", parents=[common],
+                       help="download the boundary files from their publisher (needs internet), checksum-verified")
+    p.set_defaults(func=cmd_geo_download)
+
     p = sub.add_parser("published", parents=[common], help="the published-figures catalogue as CSV")
     p.add_argument("-o", "--output", metavar="FILE")
     p.set_defaults(func=cmd_published)
@@ -255,8 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DASHBOARD_DEBUG"):
             raise
         from data_pipeline.store import StoreError
+        from geo.boundaries import BoundaryDataError
 
-        status = EXIT_BAD_INPUT if isinstance(error, (StoreError, KeyError, ValueError, OSError)) else EXIT_UNEXPECTED
+        readable = (StoreError, BoundaryDataError, KeyError, ValueError, OSError)
+        status = EXIT_BAD_INPUT if isinstance(error, readable) else EXIT_UNEXPECTED
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return status
