@@ -1,0 +1,755 @@
+"""The briefing pack: a one-page A4 PDF brief for the current filters, and one sheet per district.
+
+Built with reportlab and matplotlib only (no browser, no network) in a few seconds. The brief
+holds the headline figures against their targets with the published figure and its citation
+beside them, a static choropleth (``geo.maps.static_district_map``), funding by objective,
+survey highlights with confidence intervals, the data version and as-of date. Every page
+carries a footer naming the source documents and the sections its figures come from, and,
+for demo data, a "DEMONSTRATION DATA" banner and diagonal watermark. Text is set in the
+DejaVu Sans that matplotlib ships, which covers Cyrillic and the Tajik letters (ҳ қ ғ ӯ ӣ ҷ).
+
+District sheets (one A4 page each, for field offices) show a district's indicators against
+its own targets, its share of and rank in the programme, its figures per year and where it
+lies, with its name in English, Russian and Tajik.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPageTemplate, PageBreak,
+                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+
+from data_pipeline.aggregate import WHOLE, aggregate
+from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
+from data_pipeline.funding import funding_summary
+from data_pipeline.published import DOCUMENT_TITLES, PublishedFigure, published_figure, published_for_indicator
+from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
+from data_pipeline.survey import survey_design, survey_estimates
+from geo.boundaries import Boundaries
+from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, REGION_NAMES, District, UnknownDistrictError, resolve_district
+from geo.gazetteer import district as district_by_code
+from geo.maps import format_number, static_district_map
+
+matplotlib.use("Agg", force=False)
+
+PAGE_SIZE = A4
+MARGIN = 14 * mm
+DEMO_WATERMARK = "DEMONSTRATION DATA"
+DEMO_BANNER = "DEMONSTRATION DATA: district figures are generated; totals equal the published figures."
+SURVEY_HIGHLIGHTS = ("survey_more_confident", "survey_concrete_plans", "survey_better_relationships",
+                     "survey_took_action", "survey_legal_knowledge", "survey_know_job_agencies")
+"""Survey findings the brief shows (published percentages of the phone survey)."""
+TITLE = "Border Districts: briefing"
+ORGANISATION = "IOM Tajikistan"
+
+_FONT = "DejaVuSans"
+_FONT_BOLD = "DejaVuSans-Bold"
+_INK = colors.HexColor("#1a1a1a")
+_MUTED = colors.HexColor("#5a5a5a")
+_RULE = colors.HexColor("#c8c8c8")
+_HEAD_FILL = colors.HexColor("#e8eef4")
+_ACCENT = colors.HexColor("#0072B2")
+_HIGHLIGHT = "#b2182b"
+_DEMO_RED = colors.HexColor(_HIGHLIGHT)
+_BAR_FILL = colors.HexColor("#0072B2")
+_BAR_BACK = colors.HexColor("#dde3ea")
+_LOCATOR_FILL = "#cfd8e3"
+_LOCATOR_HIGHLIGHT = "#d55e00"
+
+
+class BriefingError(ValueError):
+    """The briefing cannot be built from what was given; the message says why and how to fix it."""
+
+
+# --- fonts and styles ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _register_fonts() -> None:
+    """Register matplotlib's DejaVu Sans (Cyrillic and Tajik letters included) with reportlab."""
+    font_dir = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for name, file_name in ((_FONT, "DejaVuSans.ttf"), (_FONT_BOLD, "DejaVuSans-Bold.ttf")):
+        path = font_dir / file_name
+        if not path.is_file():
+            raise BriefingError(f"Font file {path} is missing; reinstall matplotlib, which ships DejaVu Sans.")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT, boldItalic=_FONT_BOLD)
+
+
+def _style(name: str, size: float, *, bold: bool = False, colour=_INK, leading: float | None = None,
+           align=TA_LEFT, space_after: float = 0, space_before: float = 0) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=_FONT_BOLD if bold else _FONT, fontSize=size,
+                          leading=leading or size * 1.25, textColor=colour, alignment=align,
+                          spaceAfter=space_after, spaceBefore=space_before)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    title: ParagraphStyle = field(default_factory=lambda: _style("title", 17, bold=True, leading=20))
+    subtitle: ParagraphStyle = field(default_factory=lambda: _style("subtitle", 9, colour=_MUTED))
+    heading: ParagraphStyle = field(default_factory=lambda: _style("heading", 10.5, bold=True, colour=_ACCENT,
+                                                                   space_before=5, space_after=2.5))
+    body: ParagraphStyle = field(default_factory=lambda: _style("body", 8))
+    small: ParagraphStyle = field(default_factory=lambda: _style("small", 7, colour=_MUTED))
+    cell: ParagraphStyle = field(default_factory=lambda: _style("cell", 7.6, leading=9.2))
+    cell_bold: ParagraphStyle = field(default_factory=lambda: _style("cell_bold", 7.6, bold=True, leading=9.2))
+    number: ParagraphStyle = field(default_factory=lambda: _style("number", 7.6, align=TA_RIGHT, leading=9.2))
+    number_bold: ParagraphStyle = field(default_factory=lambda: _style("number_bold", 7.6, bold=True,
+                                                                       align=TA_RIGHT, leading=9.2))
+    source: ParagraphStyle = field(default_factory=lambda: _style("source", 6.6, colour=_MUTED, leading=8))
+    footer: ParagraphStyle = field(default_factory=lambda: _style("footer", 6.1, colour=_MUTED, leading=7.4))
+    banner: ParagraphStyle = field(default_factory=lambda: _style("banner", 8, bold=True, colour=_DEMO_RED))
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped: names and notes may hold ``&`` or ``<``)."""
+    return Paragraph(escape(text), style)
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    text = format_number(None if value is None or pd.isna(value) else float(value))
+    return f"{text} {unit}" if unit and text != "–" else text
+
+
+def _pct(value: float | None) -> str:
+    return format_number(None if value is None or pd.isna(value) else float(value), percent=True)
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+class _Sources:
+    """The documents and sections a page cites, numbered in the order they are first used."""
+
+    def __init__(self) -> None:
+        self._sections: dict[str, list[str]] = {}
+
+    def cite(self, figure: PublishedFigure) -> str:
+        """Record ``figure``'s document and section; returns its reference mark, e.g. ``[1]``."""
+        sections = self._sections.setdefault(figure.document, [])
+        if figure.section not in sections:
+            sections.append(figure.section)
+        return f"[{list(self._sections).index(figure.document) + 1}]"
+
+    def footer_text(self, data_source: str, extra: Sequence[str] = ()) -> str:
+        parts = []
+        for number, (document, sections) in enumerate(self._sections.items(), start=1):
+            quoted = "; ".join(f"“{s}”" for s in sections)
+            parts.append(f"[{number}] {document} ({DOCUMENT_TITLES.get(document, document)}): {quoted}.")
+        lines = ["Sources: " + " ".join(parts) if parts else "Sources: no published figure on this page."]
+        lines.append(f"Data: {data_source}." + "".join(f" {e}" for e in extra))
+        return " ".join(lines)
+
+
+# --- page templates --------------------------------------------------------------------------------
+
+class _Document(BaseDocTemplate):
+    """A4 pages whose templates each carry their own footer (sources), page numbers and watermark."""
+
+    def __init__(self, buffer: io.BytesIO, *, title: str, subject: str, demo: bool):
+        super().__init__(buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                         bottomMargin=MARGIN, title=title, author=ORGANISATION, subject=subject,
+                         creator="Border Districts Dashboard (data_pipeline.briefing)")
+        self.demo = demo
+        self._footers: dict[str, Paragraph] = {}
+
+    def add_template(self, template_id: str, footer_text: str, styles: _Styles) -> None:
+        width = PAGE_SIZE[0] - 2 * MARGIN
+        footer = _p(footer_text, styles.footer)
+        _, footer_height = footer.wrap(width - 18 * mm, PAGE_SIZE[1])
+        bottom = MARGIN + footer_height + 3 * mm
+        frame = Frame(MARGIN, bottom, width, PAGE_SIZE[1] - MARGIN - bottom, id=f"{template_id}-frame",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self._footers[template_id] = footer
+        self.addPageTemplates(PageTemplate(id=template_id, frames=[frame], onPageEnd=self._decorate))
+
+    def _decorate(self, canvas, document) -> None:
+        footer = self._footers[self.pageTemplate.id]
+        width = PAGE_SIZE[0] - 2 * MARGIN
+        _, height = footer.wrap(width - 18 * mm, PAGE_SIZE[1])
+        canvas.saveState()
+        canvas.setStrokeColor(_RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, MARGIN + height + 1.5 * mm, PAGE_SIZE[0] - MARGIN, MARGIN + height + 1.5 * mm)
+        footer.drawOn(canvas, MARGIN, MARGIN)
+        canvas.setFont(_FONT, 7)
+        canvas.setFillColor(_MUTED)
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, MARGIN, f"page {document.page}")
+        if self.demo:
+            # Drawn after the page's content, translucent, so the opaque map image cannot hide it.
+            canvas.setFont(_FONT_BOLD, 62)
+            canvas.setFillColor(_DEMO_RED, alpha=0.11)
+            canvas.translate(PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2)
+            canvas.rotate(52)
+            canvas.drawCentredString(0, -22, DEMO_WATERMARK)
+        canvas.restoreState()
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+def _check_dataset(dataset: Dataset) -> None:
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"Expected a data_pipeline.dataset.Dataset, got {type(dataset).__name__}.")
+    if dataset.version is None:
+        raise BriefingError("The store has no active version, so there is nothing to brief on: load the demo "
+                            "(`python -m data_pipeline demo`) or ingest a file first.")
+
+
+def _resolve_programme_district(name: str) -> District:
+    try:
+        return district_by_code(resolve_district(name, programme_only=True))
+    except UnknownDistrictError as error:
+        raise BriefingError(str(error).replace("Use a district's", "Use a programme district's")) from None
+
+
+def _data_source(dataset: Dataset) -> str:
+    return dataset.source_label()
+
+
+def _version_line(dataset: Dataset) -> str:
+    version = dataset.version
+    assert version is not None
+    kind = "demonstration data" if dataset.is_demo else "monitoring data"
+    as_of = dataset.as_of.isoformat() if dataset.as_of else "no activity records"
+    return (f"Data version {version.id} ({kind}, published {version.created_at:%Y-%m-%d} by "
+            f"{version.created_by}) · as of {as_of} (latest activity record)")
+
+
+def _filters_line(filters: Filters, lang: str) -> str:
+    parts = []
+    if filters.regions:
+        parts.append("regions: " + ", ".join(filters.regions))
+    if filters.districts:
+        ordered = [d for d in ALL_DISTRICTS if d.code in filters.districts]  # gazetteer order
+        parts.append("districts: " + ", ".join(d.name(lang) for d in ordered))
+    if filters.programme:
+        parts.append("programme: " + PROGRAMMES.get(filters.programme, filters.programme))
+    if filters.date_from or filters.date_to:
+        start = filters.date_from.isoformat() if filters.date_from else "the start"
+        end = filters.date_to.isoformat() if filters.date_to else "the latest record"
+        parts.append(f"dates: {start} to {end}")
+    if not parts:
+        return f"Filters: none (all {len(PROGRAMME_DISTRICTS)} programme districts, all programmes, all dates)"
+    shown = len(filters.district_codes())
+    return f"Filters: {'; '.join(parts)} ({shown} of {len(PROGRAMME_DISTRICTS)} programme districts in view)"
+
+
+def _programme_line(filters: Filters) -> str:
+    programmes = [filters.programme] if filters.programme else list(PROGRAMMES)
+    return " · ".join(PROGRAMMES[p] for p in programmes if p in PROGRAMMES)
+
+
+def _table(rows: list[list], widths: Sequence[float], *, header_rows: int = 1, extra: Sequence = ()) -> Table:
+    table = Table(rows, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), _HEAD_FILL),
+        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, _MUTED),
+        ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, _RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        *extra,
+    ]))
+    return table
+
+
+class _Bar(Flowable):
+    """A small horizontal bar: ``share`` (0–1, capped at the frame) of its width filled."""
+
+    def __init__(self, share: float | None, width: float, height: float = 2.6 * mm):
+        super().__init__()
+        self.share = share
+        self.width = width
+        self.height = height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(_BAR_BACK)
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if self.share is not None and np.isfinite(self.share):
+            canvas.setFillColor(_BAR_FILL)
+            canvas.rect(0, 0, self.width * max(0.0, min(1.0, self.share)), self.height, stroke=0, fill=1)
+
+
+def _png(figure: Figure, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+class _FitImage(Flowable):
+    """A picture as wide as ``max_width`` allows, shrunk (aspect kept) so that ``reserve`` points
+    stay free below it on the page: the brief's map takes the room the tables leave."""
+
+    def __init__(self, png: bytes, max_width: float, reserve: float, min_height: float = 45 * mm):
+        super().__init__()
+        self.image = Image(io.BytesIO(png))
+        self.ratio = self.image.imageHeight / self.image.imageWidth
+        self.max_width, self.reserve, self.min_height = max_width, reserve, min_height
+
+    def wrap(self, available_width, available_height):
+        width = min(self.max_width, available_width)
+        height = max(self.min_height, min(width * self.ratio, available_height - self.reserve))
+        self.image.drawWidth, self.image.drawHeight = height / self.ratio, height
+        self.width, self.height = available_width, height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.image.drawOn(self.canv, (self.width - self.image.drawWidth) / 2, 0)
+
+
+def _image(png: bytes, width: float) -> Image:
+    image = Image(io.BytesIO(png))
+    ratio = image.imageHeight / image.imageWidth
+    image.drawWidth, image.drawHeight = width, width * ratio
+    image.hAlign = "LEFT"
+    return image
+
+
+# --- the brief ------------------------------------------------------------------------------------
+
+def _map_indicator(view: Dataset, requested: str | None) -> str | None:
+    """The indicator the brief maps: ``requested``, else the first headline indicator with records."""
+    if requested is not None:
+        try:
+            return indicator(requested).id
+        except KeyError as error:
+            raise BriefingError(error.args[0]) from None
+    present = set(view.activities["indicator"].unique()) if not view.activities.empty else set()
+    candidates = [i.id for i in indicators_for(view.filters.programme, headline=True, mappable=True)]
+    candidates += [i.id for i in indicators_for(view.filters.programme, mappable=True) if i.id not in candidates]
+    return next((c for c in candidates if c in present), None)
+
+
+def _district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
+    """Per programme district in view: value and whole-programme district target of one indicator."""
+    codes = list(view.filters.district_codes())
+    records = view.activities[view.activities["indicator"] == indicator_id]
+    sums = records.groupby("district_code")["value"].sum()
+    targets = view.targets[(view.targets["indicator"] == indicator_id) & (view.targets["period"] == WHOLE)
+                           & view.targets["district_code"].notna()]
+    target_sums = targets.groupby("district_code")["target"].sum()
+    values = pd.DataFrame({"district_code": codes})
+    values["value"] = values["district_code"].map(sums).astype(float)
+    values["value"] = values["value"].fillna(0.0)  # a district in view without records did none
+    values["target"] = values["district_code"].map(target_sums).astype(float)
+    values["source"] = view.source_label()
+    return values
+
+
+def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_id: str | None,
+                   selected: District | None, lang: str, styles: _Styles, width: float, reserve: float) -> list:
+    if boundaries is None:
+        return [_p("Map not included: the boundary files were not found. Set DASHBOARD_GEO_DIR (or pass "
+                   "--geo-dir) to the folder holding the geoBoundaries TJK files and build the brief again.",
+                   styles.body)]
+    if indicator_id is None:
+        return [_p("Map not included: no activity records in the current filters.", styles.body)]
+    entry = indicator(indicator_id)
+    values = _district_values(map_view, indicator_id)
+    figure = static_district_map(values, boundaries, value_label=entry.label, unit=entry.unit,
+                                 title=f"{entry.label} by district ({entry.unit})", lang=lang,
+                                 figsize=(10, 5.3))
+    if selected is not None:
+        _outline(figure, boundaries, selected)
+    caption = f"{entry.label} per programme district, all records in the filters ({map_view.source_label()})."
+    if len(values) < len(PROGRAMME_DISTRICTS):
+        caption += " Districts outside the filters are drawn as no data."
+    if selected is not None:
+        caption += f" {selected.name(lang)} is outlined in red."
+    caption_paragraph = _p(caption, styles.small)
+    _, caption_height = caption_paragraph.wrap(width, PAGE_SIZE[1])
+    return [_FitImage(_png(figure, 150), width, reserve + caption_height + 2), caption_paragraph]
+
+
+def _outline(figure: Figure, boundaries: Boundaries, selected: District) -> None:
+    """Draw the selected district's edge (or ring Khorugh's point) on the static map."""
+    axes = figure.axes[0]
+    polygons = boundaries.districts[boundaries.districts["code"] == selected.code]
+    if not polygons.empty:
+        polygons.boundary.plot(ax=axes, color=_HIGHLIGHT, linewidth=2.2, zorder=7)
+    else:
+        axes.scatter([selected.lon], [selected.lat], s=190, facecolors="none",
+                     edgecolors=_HIGHLIGHT, linewidths=2.2, zorder=7)
+
+
+def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: float, full_view: bool) -> list:
+    headline = headline_figures(view)
+    header = [_p("Indicator", styles.cell_bold), _p("Recorded", styles.number_bold),
+              _p("Target", styles.number_bold), _p("% of target", styles.number_bold), _p("", styles.cell),
+              _p("Published total", styles.number_bold), _p("Source of the published total", styles.cell_bold)]
+    rows = [header]
+    differs = False
+    for row in headline.itertuples(index=False):
+        figure = published_for_indicator(row.indicator)
+        mark = sources.cite(figure) if figure else ""
+        published = _number(row.published_value)
+        if figure and row.published_qualifier:
+            published = f"{row.published_qualifier} {published}"
+        flag = ""
+        if full_view and row.differs:
+            flag, differs = " †", True
+        share = row.achievement_pct / 100 if pd.notna(row.achievement_pct) else None
+        rows.append([
+            _p(f"{row.label} ({row.unit})", styles.cell),
+            _p(_number(row.value) + flag, styles.number_bold),
+            _p(_number(row.target), styles.number),
+            _p(_pct(row.achievement_pct), styles.number),
+            _Bar(share, 13 * mm),
+            _p(published, styles.number),
+            _p(f"{mark} {figure.section}" if figure else "not published", styles.source),
+        ])
+    widths = [57 * mm, 18 * mm, 15 * mm, 15 * mm, 15 * mm, 25 * mm]
+    widths.append(width - sum(widths))
+    flowables = [_table(rows, widths, extra=[("LEFTPADDING", (-1, 0), (-1, -1), 6)])]
+    notes = []
+    if differs:
+        notes.append("† The recorded total differs from the published figure: see the reconciliation page.")
+    if not full_view:
+        notes.append("Recorded and target figures are for the districts in view; published figures are "
+                     "programme totals (the documents publish no district breakdown).")
+    if notes:
+        flowables.append(_p(" ".join(notes), styles.small))
+    return flowables
+
+
+def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width: float) -> list:
+    plans = {line.plan for line in FUNDING_LINES}
+    if view.filters.programme and view.filters.programme not in plans:
+        return [_p("Funding is recorded for " + ", ".join(PROGRAMMES[p] for p in sorted(plans))
+                   + " only, which is outside the programme filter.", styles.body)]
+    summary = funding_summary(view.funding, view.activities)
+    shown = summary[summary["level"].isin(["objective", "plan"])]
+    header = [_p("Objective", styles.cell_bold), _p("Required (USD)", styles.number_bold),
+              _p("Received (USD)", styles.number_bold), _p("Covered", styles.number_bold)]
+    rows = [header]
+    for row in shown.itertuples(index=False):
+        figure = _required_figure(row.plan, row.objective)
+        mark = sources.cite(figure)
+        name = row.objective if row.level == "objective" else f"Whole plan ({row.plan})"
+        rows.append([_p(f"{name} {mark}", styles.cell_bold if row.level == "plan" else styles.cell),
+                     _p(_number(row.required), styles.number), _p(_number(row.received), styles.number),
+                     _p(_pct(row.coverage_pct), styles.number)])
+    widths = [width - 17 * mm - 17 * mm - 15 * mm, 17 * mm, 17 * mm, 15 * mm]
+    flowables = [_table(rows, widths)]
+    note = "Required: published by the plan. Received: recorded in the data version."
+    if view.funding.empty:
+        note += " No funding received is recorded in this version."
+    if view.filters.districts or view.filters.regions:
+        note += " Funding is recorded per plan, not per district: these rows do not change with the district filter."
+    flowables.append(_p(note, styles.small))
+    return flowables
+
+
+def _required_figure(plan: str, objective: str | None) -> PublishedFigure:
+    for line in FUNDING_OBJECTIVES:
+        if line.plan == plan and line.objective == objective:
+            return published_figure(line.required_published_id)
+    return published_figure("crp2020_funding_required")
+
+
+def _survey_flowables(view: Dataset, sources: _Sources, styles: _Styles, width: float) -> list:
+    survey_programme = published_figure(SURVEY_HIGHLIGHTS[0]).programme
+    if view.filters.programme and view.filters.programme != survey_programme:
+        return [_p(f"The phone survey belongs to {PROGRAMMES[survey_programme]}, outside the programme filter.",
+                   styles.body)]
+    design = survey_design()
+    estimates = survey_estimates().set_index("id")
+    header = [_p("Session participants who…", styles.cell_bold), _p("Share", styles.number_bold),
+              _p(f"{design['confidence']:.0f}% CI", styles.number_bold)]
+    rows = [header]
+    for figure_id in SURVEY_HIGHLIGHTS:
+        row = estimates.loc[figure_id]
+        mark = sources.cite(published_figure(figure_id))
+        rows.append([_p(f"{row['label']} {mark}", styles.cell), _p(_pct(row["value_pct"]), styles.number_bold),
+                     _p(f"{row['ci_low']:.0f}–{row['ci_high']:.0f}%", styles.number)])
+    sources.cite(published_figure("survey_respondents"))
+    widths = [width - 13 * mm - 17 * mm, 13 * mm, 17 * mm]
+    note = (f"Phone survey of {design['sample']:,} of {design['population']:,} participants, "
+            f"{design['confidence']:.0f}% confidence, margin of error ±{design['margin_of_error']:.1f} points; "
+            f"programme-wide, not per district.")
+    return [_table(rows, widths), _p(note, styles.small)]
+
+
+def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None, selected: District | None,
+                 lang: str, map_indicator: str | None, generated: datetime, sources: _Sources,
+                 styles: _Styles) -> list:
+    width = PAGE_SIZE[0] - 2 * MARGIN
+    full_view = len(view.filters.district_codes()) == len(PROGRAMME_DISTRICTS)
+    story: list = []
+    if dataset.is_demo:
+        story.append(_p(DEMO_BANNER, styles.banner))
+    heading = TITLE if selected is None else f"Briefing: {_district_title(selected)}"
+    story += [_p(heading, styles.title),
+              _p(f"{ORGANISATION} · {_programme_line(view.filters)}", styles.subtitle),
+              _p(f"{_filters_line(view.filters, lang)}", styles.subtitle),
+              _p(f"{_version_line(view)} · generated {generated:%Y-%m-%d %H:%M}", styles.subtitle)]
+
+    scope = (f"programme totals, all {len(PROGRAMME_DISTRICTS)} districts" if full_view else
+             selected.name(lang) if selected is not None else
+             f"{len(view.filters.district_codes())} districts in view")
+    story.append(_p(f"Headline figures against targets ({scope})", styles.heading))
+    story += _headline_table(view, sources, styles, width, full_view)
+
+    gap = 6 * mm
+    left_width, right_width = (width - gap) * 0.5, (width - gap) * 0.5
+    left = [_p("Funding by objective (Crisis Response Plan 2020)", styles.heading)]
+    left += _funding_flowables(view, sources, styles, left_width)
+    right = [_p("Survey highlights", styles.heading)]
+    right += _survey_flowables(view, sources, styles, right_width)
+    columns = Table([[left, "", right]], colWidths=[left_width, gap, right_width], hAlign="LEFT")
+    columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    _, columns_height = columns.wrap(width, PAGE_SIZE[1])
+
+    story.append(_p("Where the work is", styles.heading))
+    indicator_id = _map_indicator(dataset if selected is not None else view, map_indicator)
+    story += _map_flowables(dataset if selected is not None else view, boundaries, indicator_id, selected, lang,
+                            styles, width, reserve=columns_height + 4)
+    story.append(columns)
+    return story
+
+
+def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district: str | None = None,
+                   lang: str = "en", district_sheets: bool = False, map_indicator: str | None = None,
+                   generated_at: datetime | None = None) -> bytes:
+    """The briefing pack as PDF bytes: one A4 page for ``dataset`` as filtered (its ``filters``).
+
+    ``district`` (any spelling the gazetteer knows, or a code) narrows the brief to that
+    programme district; the map then shows every district in the filters with it outlined.
+    ``boundaries=None`` (boundary files missing) puts a note where the map would be.
+    ``lang`` (``en``, ``ru``, ``tg``) sets the language of district names and map words.
+    ``district_sheets`` appends one page per programme district in the filters (see
+    :func:`build_district_sheets`). ``map_indicator`` chooses the mapped indicator (default:
+    the first headline indicator with records). Raises ``BriefingError`` for an unknown
+    district or a store without data.
+    """
+    _check_dataset(dataset)
+    _register_fonts()
+    generated = generated_at or datetime.now()
+    selected = _resolve_programme_district(district) if district else None
+    view = dataset
+    if selected is not None:
+        in_view = dataset.filters.district_codes()
+        if selected.code not in in_view:
+            names = ", ".join(district_by_code(c).name_en for c in in_view) or "none"
+            raise BriefingError(f"{selected.name_en} is not among the districts in the current filters "
+                                f"({names}); clear the region or district filter, or choose one of those.")
+        view = apply_filters(dataset, replace(dataset.filters, districts=(selected.code,)))
+
+    styles = _Styles()
+    sources = _Sources()
+    story = _brief_story(dataset, view, boundaries, selected, lang, map_indicator, generated, sources, styles)
+    extra = [boundaries.attribution + "."] if boundaries is not None else []
+    buffer = io.BytesIO()
+    subject = "Briefing" + (f": {selected.name_en}" if selected else "")
+    document = _Document(buffer, title=f"{TITLE}" + (f": {selected.name_en}" if selected else ""),
+                         subject=subject, demo=dataset.is_demo)
+    document.add_template("brief", sources.footer_text(_data_source(dataset), extra), styles)
+    if district_sheets:
+        sheet_story, sheet_footer = _sheets_story(dataset, boundaries, lang, None, generated, styles)
+        document.add_template("sheet", sheet_footer, styles)
+        story += [NextPageTemplate("sheet"), PageBreak()] + sheet_story
+    document.build(story)
+    return buffer.getvalue()
+
+
+# --- district sheets -------------------------------------------------------------------------------
+
+def _district_title(d: District) -> str:
+    names = []
+    for name in (d.name_en, d.name_ru, d.name_tg):
+        if name not in names:
+            names.append(name)
+    return " / ".join(names)
+
+
+class _Locator:
+    """One small map of the programme districts, recoloured and saved once per district sheet."""
+
+    def __init__(self, boundaries: Boundaries):
+        self.figure = Figure(figsize=(3.3, 1.75))
+        FigureCanvasAgg(self.figure)
+        axes = self.figure.add_axes((0, 0, 1, 1))
+        programme = boundaries.districts[boundaries.districts["programme"]]
+        xmin, ymin, xmax, ymax = programme.total_bounds
+        pad_x, pad_y = (xmax - xmin) * 0.03, (ymax - ymin) * 0.06
+        axes.set_xlim(xmin - pad_x, xmax + pad_x)
+        axes.set_ylim(ymin - pad_y, ymax + pad_y)
+        if boundaries.afghanistan is not None:
+            boundaries.afghanistan.plot(ax=axes, facecolor="#eeebe4", edgecolor="#bdb7a8", linewidth=0.4)
+        boundaries.districts[~boundaries.districts["programme"]].plot(ax=axes, facecolor="#f7f7f7",
+                                                                      edgecolor="#d0d0d0", linewidth=0.3)
+        # One collection for all programme districts (geopandas draws the whole figure on every
+        # plot call); geopandas splits multi-polygons into parts in order, so each part's
+        # district code is its geometry's code repeated once per part.
+        before = len(axes.collections)
+        programme.plot(ax=axes, facecolor=_LOCATOR_FILL, edgecolor="#7a8794", linewidth=0.4)
+        self.districts = axes.collections[before]
+        self.part_codes = np.repeat(programme["code"].to_numpy(), shapely.get_num_geometries(programme.geometry.values))
+        self.points = axes.scatter(boundaries.points.geometry.x, boundaries.points.geometry.y, s=12,
+                                   color=_LOCATOR_FILL, edgecolors="#333333", linewidths=0.5, zorder=5)
+        self.point_codes = boundaries.points["code"].to_numpy()
+        regions = boundaries.regions[boundaries.regions["region"].isin(["Khatlon", "GBAO"])]
+        regions.boundary.plot(ax=axes, color="#303030", linewidth=0.7)
+        axes.set_aspect(1 / math.cos(math.radians((ymin + ymax) / 2)))
+        axes.set_axis_off()
+
+    def png(self, code: str) -> bytes:
+        self.districts.set_facecolor(np.where(self.part_codes == code, _LOCATOR_HIGHLIGHT, _LOCATOR_FILL))
+        self.points.set_facecolor(np.where(self.point_codes == code, _LOCATOR_HIGHLIGHT, _LOCATOR_FILL))
+        self.points.set_sizes(np.where(self.point_codes == code, 30, 12))
+        return _png(self.figure, 150)
+
+
+def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[str, str], tuple[int, int]],
+           locator: _Locator | None,
+           lang: str, generated: datetime, sources: _Sources, styles: _Styles) -> list:
+    width = PAGE_SIZE[0] - 2 * MARGIN
+    story: list = []
+    if dataset.is_demo:
+        story.append(_p(DEMO_BANNER, styles.banner))
+    heading = [_p(_district_title(d), styles.title),
+               _p(f"{REGION_NAMES.get(d.region, d.region)} · district code {d.code} · one of "
+                  f"{len(PROGRAMME_DISTRICTS)} programme districts along the Afghan border", styles.subtitle),
+               _p(f"{_version_line(dataset)} · generated {generated:%Y-%m-%d %H:%M}", styles.subtitle)]
+    if dataset.filters != Filters():
+        heading.append(_p(_filters_line(dataset.filters, lang), styles.subtitle))
+    if locator is None:
+        story += heading
+    else:
+        map_width = 62 * mm
+        top = Table([[heading, _image(locator.png(d.code), map_width)]],
+                    colWidths=[width - map_width - 4 * mm, map_width + 4 * mm], hAlign="LEFT")
+        top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(top)
+
+    mine = dataset.activities[dataset.activities["district_code"] == d.code]
+    targets = dataset.targets[(dataset.targets["district_code"] == d.code) & (dataset.targets["period"] == WHOLE)]
+    target_by_indicator = targets.groupby("indicator")["target"].sum()
+    value_by_indicator = mine.groupby("indicator")["value"].sum()
+    shown = [i for i in INDICATORS if i.id in value_by_indicator.index or i.id in target_by_indicator.index]
+
+    story.append(_p("Indicators against the district's targets", styles.heading))
+    header = [_p("Indicator", styles.cell_bold), _p("Recorded", styles.number_bold),
+              _p("District target", styles.number_bold), _p("% of target", styles.number_bold),
+              _p("Share of programme", styles.number_bold), _p("Rank", styles.number_bold),
+              _p("Published programme total", styles.number_bold)]
+    rows = [header]
+    for entry in shown:
+        value = float(value_by_indicator.get(entry.id, 0.0))
+        target = float(target_by_indicator.get(entry.id, float("nan")))
+        pct = value / target * 100 if target and np.isfinite(target) else float("nan")
+        total = float(totals.get(entry.id, 0.0))
+        share = value / total * 100 if total else float("nan")
+        rank, of = ranks.get((entry.id, d.code), (None, 0))
+        figure = published_for_indicator(entry.id)
+        published = "–"
+        if figure is not None:
+            published = f"{figure.qualifier + ' ' if figure.qualifier else ''}{_number(figure.value)} {sources.cite(figure)}"
+        rows.append([_p(f"{entry.label} ({entry.unit})", styles.cell), _p(_number(value), styles.number_bold),
+                     _p(_number(target), styles.number), _p(_pct(pct), styles.number),
+                     _p(_pct(share), styles.number),
+                     _p(f"{rank} of {of}" if rank is not None else "–", styles.number),
+                     _p(published, styles.number)])
+    if len(rows) == 1:
+        story.append(_p("No activity records or targets for this district in the data version.", styles.body))
+    else:
+        widths = [62 * mm, 19 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm]
+        widths.append(width - sum(widths))
+        story.append(_table(rows, widths))
+        story.append(_p("Share of programme: this district's records as a share of all programme districts' "
+                        "records in the data version. Rank 1 = the most records. Published figures are programme "
+                        "totals: the documents publish no district breakdown.", styles.small))
+
+    yearly = aggregate(mine, "year") if not mine.empty else pd.DataFrame(columns=["indicator", "period", "value"])
+    if not yearly.empty:
+        story.append(_p("Records per year", styles.heading))
+        years = sorted(yearly["period"].unique())
+        table = yearly.pivot_table(index="indicator", columns="period", values="value", aggfunc="sum")
+        header = [_p("Indicator", styles.cell_bold)] + [_p(y, styles.number_bold) for y in years]
+        header.append(_p("Total", styles.number_bold))
+        rows = [header]
+        for entry in INDICATORS:
+            if entry.id not in table.index:
+                continue
+            cells = [_p(_number(table.loc[entry.id].get(y)), styles.number) for y in years]
+            rows.append([_p(entry.label, styles.cell)] + cells
+                        + [_p(_number(table.loc[entry.id].sum()), styles.number_bold)])
+        year_width = min(18 * mm, (width - 70 * mm) / (len(years) + 1))
+        story.append(_table(rows, [width - year_width * (len(years) + 1)] + [year_width] * (len(years) + 1)))
+    return story
+
+
+def _sheets_story(dataset: Dataset, boundaries: Boundaries | None, lang: str, districts: Sequence[str] | None,
+                  generated: datetime, styles: _Styles) -> tuple[list, str]:
+    codes = list(districts) if districts is not None else list(dataset.filters.district_codes())
+    chosen = [_resolve_programme_district(c) for c in codes]
+    if not chosen:
+        raise BriefingError("No programme district is in the current filters, so there is no district sheet "
+                            "to make: clear the region or district filter.")
+    per_district = dataset.activities.groupby(["indicator", "district_code"])["value"].sum()
+    totals = per_district.groupby(level=0).sum()
+    # (indicator, district) -> (rank among the districts with records, how many have records)
+    rank = per_district.groupby(level=0).rank(method="min", ascending=False).astype(int)
+    size = per_district.groupby(level=0).transform("size")
+    ranks = {key: (int(rank[key]), int(size[key])) for key in per_district.index}
+    locator = _Locator(boundaries) if boundaries is not None else None
+    sources = _Sources()
+    story: list = []
+    for number, d in enumerate(chosen):
+        if number:
+            story.append(PageBreak())
+        story += _sheet(d, dataset, totals, ranks, locator, lang, generated, sources, styles)
+    extra = [boundaries.attribution + "."] if boundaries is not None else [
+        "Location maps not included: boundary files not found (set DASHBOARD_GEO_DIR)."]
+    return story, sources.footer_text(_data_source(dataset), extra)
+
+
+def build_district_sheets(dataset: Dataset, boundaries: Boundaries | None, *, lang: str = "en",
+                          districts: Sequence[str] | None = None,
+                          generated_at: datetime | None = None) -> bytes:
+    """One A4 page per programme district as PDF bytes, for field offices.
+
+    ``districts`` (names or codes) defaults to every programme district in ``dataset``'s
+    filters (all 16 when unfiltered). Each sheet: the name in English, Russian and Tajik, the
+    district's indicators against its own targets with its share of and rank in the
+    programme, the records per year and a locator map (omitted when ``boundaries`` is None).
+    """
+    _check_dataset(dataset)
+    _register_fonts()
+    styles = _Styles()
+    story, footer = _sheets_story(dataset, boundaries, lang, districts, generated_at or datetime.now(), styles)
+    buffer = io.BytesIO()
+    document = _Document(buffer, title="Border Districts: district sheets", subject="District sheets",
+                         demo=dataset.is_demo)
+    document.add_template("sheet", footer, styles)
+    document.build(story)
+    return buffer.getvalue()
