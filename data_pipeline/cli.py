@@ -84,11 +84,19 @@ def cmd_ingest(args) -> int:
         return EXIT_BAD_INPUT
     store = Store(args.store_url)
     try:
+        active = store.active_version()
         submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user)
                        for r in results]
         outcome = store.publish(submissions, created_by=args.user, note=args.note or "")
     finally:
         store.dispose()
+    same_name = {s.file_name: s for s in (active.submissions if active and not active.is_demo else ())}
+    for sub in outcome.added:
+        old = same_name.get(sub.file_name)
+        if old is not None and old.sha256 != sub.sha256:
+            print(f"warning: {sub.file_name} was already published with other content (submission {old.id}); "
+                  f"both are now counted. If the new file replaces it, run "
+                  f"`python -m data_pipeline withdraw {old.id}`.", file=sys.stderr)
     for name in outcome.duplicates:
         print(f"{name}: already in the active version; not counted again.")
     if outcome.version is None:
@@ -136,7 +144,7 @@ def cmd_versions(args) -> int:
         print("No versions yet. Load the demo (`python -m data_pipeline demo`) or ingest a file.", file=sys.stderr)
         return EXIT_OK
     for v in versions:
-        files = ", ".join(s.file_name for s in v.submissions) or "(empty)"
+        files = ", ".join(f"{s.file_name} [submission {s.id}]" for s in v.submissions) or "(empty)"
         rows = sum(s.row_count for s in v.submissions)
         print(f"{v.id}\t{'*active*' if v.active else ''}\t{v.created_at:%Y-%m-%d %H:%M}\t{v.created_by}\t"
               f"{'demo' if v.is_demo else 'real'}\t{rows} rows\t{files}\t{v.note}")
@@ -174,6 +182,18 @@ def cmd_geo_download(args) -> int:
     directory = download_boundaries(settings.geo_dir(args.geo_dir))
     print(f"Boundary files downloaded and verified in {directory}.")
     return cmd_geo_check(args)
+
+
+def cmd_withdraw(args) -> int:
+    from data_pipeline.store import Store
+
+    store = Store(args.store_url)
+    try:
+        version = store.withdraw(args.submission, created_by=args.user)
+    finally:
+        store.dispose()
+    print(f"Version {version.id} is now active, without submission {args.submission}.")
+    return EXIT_OK
 
 
 def cmd_published(args) -> int:
@@ -239,6 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollback", parents=[common, user], help="make an earlier version's data active again")
     p.add_argument("version", type=int, metavar="VERSION")
     p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("withdraw", parents=[common, user],
+                       help="a new version without one submission (see `versions` for the ids)")
+    p.add_argument("submission", type=int, metavar="SUBMISSION")
+    p.set_defaults(func=cmd_withdraw)
 
     p = sub.add_parser("geo-check", parents=[common], help="check the boundary files in the geo directory")
     p.set_defaults(func=cmd_geo_check)

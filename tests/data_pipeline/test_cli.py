@@ -67,3 +67,72 @@ def test_errors_are_one_readable_line(store_url, capsys, args, message):
 def test_unreachable_store_in_a_real_process():
     status, _, err = run("versions", "--store", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert status == 2 and "Traceback" not in err and "127.0.0.1" in err
+
+
+def _activity_csv(path: Path, rows: int, seed: int = 0) -> Path:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"date": pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 700, rows), unit="D"),
+                          "district": rng.choice(["Dusti", "Шугнанский район", "Khorog", "Pyanj"], rows),
+                          "indicator": rng.choice(["grants_awarded", "jobs_created"], rows),
+                          "value": rng.integers(0, 9, rows)})
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+    return path
+
+
+def test_validate_ingest_duplicate_and_withdraw(store_url, tmp_path, capsys):
+    good = _activity_csv(tmp_path / "may.csv", 40)
+    assert main(["validate", str(good)]) == 0
+    assert main(["ingest", str(good), "--store", store_url, "--user", "Khatlon office"]) == 0
+    assert main(["ingest", str(good), "--store", store_url]) == 0
+    out = capsys.readouterr().out
+    assert "already in the active version" in out and "Nothing changed" in out
+    changed = tmp_path / "other" / "may.csv"
+    changed.parent.mkdir()
+    _activity_csv(changed, 10, seed=1)
+    assert main(["ingest", str(changed), "--store", store_url]) == 0
+    assert "withdraw" in capsys.readouterr().err
+    assert main(["withdraw", "1", "--store", store_url]) == 0
+    from data_pipeline.store import Store
+
+    with Store(store_url) as store:
+        assert len(store.activities()) == 10 and len(store.versions()) == 3
+
+
+def test_invalid_file_is_reported_and_nothing_is_stored(store_url, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,district,indicator,value\n2019-05-01,Dushti,grants_awarded,-1\n", encoding="utf-8")
+    assert main(["ingest", str(bad), "--store", store_url]) == 2
+    err = capsys.readouterr().err
+    assert "row 2" in err and "Dusti" in err and "nothing was stored" in err
+    assert main(["ingest", str(tmp_path / "missing.csv"), "--store", store_url]) == 2
+    from data_pipeline.store import Store
+
+    with Store(store_url) as store:
+        assert store.active_version() is None
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+def test_a_kill_during_ingest_leaves_either_the_old_or_the_new_version(store_url, tmp_path, delay):
+    import signal
+    import time
+
+    from data_pipeline.store import Store
+
+    assert main(["demo", "--store", store_url]) == 0
+    with Store(store_url) as store:
+        before = store.activities()
+    big = _activity_csv(tmp_path / "big.csv", 150_000)
+    process = subprocess.Popen([sys.executable, "-m", "data_pipeline", "ingest", str(big), "--store", store_url],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    with Store(store_url) as store:
+        active = store.active_version()
+        if active.is_demo:  # killed before the commit: the demo version, intact
+            pd.testing.assert_frame_equal(store.activities(), before)
+        else:  # committed just before the kill: the whole file, not part of it
+            assert len(store.activities()) == 150_000
+    assert main(["ingest", str(big), "--store", store_url]) == 0
