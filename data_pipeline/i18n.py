@@ -1,0 +1,80 @@
+"""Interface languages: gettext catalogs (``locales/<lang>/LC_MESSAGES/messages.po``) and
+locale-aware formatting of numbers, money, percentages and dates (Babel).
+
+Catalogs are read from the ``.po`` files directly (no compiled ``.mo`` to keep in step),
+so a translator edits one text file and the dashboard picks it up on restart. A message
+without a translation falls back to English.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from babel.dates import format_date as _babel_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+LANGUAGES = {"en": "English", "ru": "Русский", "tg": "Тоҷикӣ"}
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+def check_language(lang: str) -> str:
+    """``lang`` if it is a supported language code; ``ValueError`` naming the choices otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
+    return lang
+
+
+def catalog_path(lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=None)
+def _messages(lang: str) -> dict[str, str]:
+    path = catalog_path(lang)
+    if lang == DEFAULT_LANGUAGE or not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """A gettext-style function for ``lang``: ``_("Map")`` → ``"Карта"``."""
+    messages = _messages(check_language(lang))
+    return lambda text: messages.get(text, text)
+
+
+def format_number(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """``6005`` → ``6,005`` (en) or ``6 005`` (ru, tg); ``–`` for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=check_language(lang))
+
+
+def format_money(value: float | None, lang: str = DEFAULT_LANGUAGE, currency: str = "USD") -> str:
+    """``1075000`` → ``1,075,000 USD`` (en) or ``1 075 000 USD`` (ru, tg)."""
+    number = format_number(value, lang)
+    return number if number == "–" else f"{number} {currency}"
+
+
+def format_percent(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """A percentage already on the 0–100 scale: ``45.6`` → ``46%`` (en) or ``46 %`` (ru)."""
+    number = format_number(value, lang, decimals)
+    if number == "–":
+        return number
+    return f"{number}%" if lang != "ru" else f"{number}\u00a0%"
+
+
+def format_date(value: date | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``2020-10-31`` → ``31 October 2020`` / ``31 октября 2020 г.`` / ``31 Октябр 2020``."""
+    if value is None:
+        return "–"
+    return _babel_date(value, format="long", locale=check_language(lang))
