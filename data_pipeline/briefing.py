@@ -38,7 +38,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPageTemplate, PageBreak,
-                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+                                PageTemplate, Paragraph, Table, TableStyle)
 
 from data_pipeline.aggregate import WHOLE, aggregate
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
@@ -47,7 +47,8 @@ from data_pipeline.published import DOCUMENT_TITLES, PublishedFigure, published_
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
 from geo.boundaries import Boundaries
-from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, REGION_NAMES, District, UnknownDistrictError, resolve_district
+from geo.gazetteer import (ALL_DISTRICTS, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, District,
+                           UnknownDistrictError, resolve_district)
 from geo.gazetteer import district as district_by_code
 from geo.maps import format_number, static_district_map
 
@@ -206,7 +207,12 @@ class _Document(BaseDocTemplate):
 
 # --- shared pieces -------------------------------------------------------------------------------
 
-def _check_dataset(dataset: Dataset) -> None:
+LANGUAGES = ("en", "ru", "tg")
+
+
+def _check_arguments(dataset: Dataset, lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise BriefingError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
     if not isinstance(dataset, Dataset):
         raise TypeError(f"Expected a data_pipeline.dataset.Dataset, got {type(dataset).__name__}.")
     if dataset.version is None:
@@ -221,17 +227,14 @@ def _resolve_programme_district(name: str) -> District:
         raise BriefingError(str(error).replace("Use a district's", "Use a programme district's")) from None
 
 
-def _data_source(dataset: Dataset) -> str:
-    return dataset.source_label()
-
-
 def _version_line(dataset: Dataset) -> str:
     version = dataset.version
     assert version is not None
     kind = "demonstration data" if dataset.is_demo else "monitoring data"
-    as_of = dataset.as_of.isoformat() if dataset.as_of else "no activity records"
+    as_of = (f"as of {dataset.as_of.isoformat()} (latest activity record)" if dataset.as_of
+             else "no activity records in view")
     return (f"Data version {version.id} ({kind}, published {version.created_at:%Y-%m-%d} by "
-            f"{version.created_by}) · as of {as_of} (latest activity record)")
+            f"{version.created_by}) · {as_of}")
 
 
 def _filters_line(filters: Filters, lang: str) -> str:
@@ -354,8 +357,7 @@ def _district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
                            & view.targets["district_code"].notna()]
     target_sums = targets.groupby("district_code")["target"].sum()
     values = pd.DataFrame({"district_code": codes})
-    values["value"] = values["district_code"].map(sums).astype(float)
-    values["value"] = values["value"].fillna(0.0)  # a district in view without records did none
+    values["value"] = values["district_code"].map(sums).astype(float)  # no records: "no data", not zero
     values["target"] = values["district_code"].map(target_sums).astype(float)
     values["source"] = view.source_label()
     return values
@@ -399,6 +401,9 @@ def _outline(figure: Figure, boundaries: Boundaries, selected: District) -> None
 
 def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: float, full_view: bool) -> list:
     headline = headline_figures(view)
+    if headline.empty:
+        return [_p("The programme in view has no headline indicators; see its indicators on the dashboard.",
+                   styles.body)]
     header = [_p("Indicator", styles.cell_bold), _p("Recorded", styles.number_bold),
               _p("Target", styles.number_bold), _p("% of target", styles.number_bold), _p("", styles.cell),
               _p("Published total", styles.number_bold), _p("Source of the published total", styles.cell_bold)]
@@ -450,7 +455,7 @@ def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width:
     for row in shown.itertuples(index=False):
         figure = _required_figure(row.plan, row.objective)
         mark = sources.cite(figure)
-        name = row.objective if row.level == "objective" else f"Whole plan ({row.plan})"
+        name = row.objective if row.level == "objective" else "Whole plan"
         rows.append([_p(f"{name} {mark}", styles.cell_bold if row.level == "plan" else styles.cell),
                      _p(_number(row.required), styles.number), _p(_number(row.received), styles.number),
                      _p(_pct(row.coverage_pct), styles.number)])
@@ -517,7 +522,7 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
 
     gap = 6 * mm
     left_width, right_width = (width - gap) * 0.5, (width - gap) * 0.5
-    left = [_p("Funding by objective (Crisis Response Plan 2020)", styles.heading)]
+    left = [_p("Funding by objective (CRP 2020)", styles.heading)]
     left += _funding_flowables(view, sources, styles, left_width)
     right = [_p("Survey highlights", styles.heading)]
     right += _survey_flowables(view, sources, styles, right_width)
@@ -549,7 +554,7 @@ def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district:
     the first headline indicator with records). Raises ``BriefingError`` for an unknown
     district or a store without data.
     """
-    _check_dataset(dataset)
+    _check_arguments(dataset, lang)
     _register_fonts()
     generated = generated_at or datetime.now()
     selected = _resolve_programme_district(district) if district else None
@@ -570,7 +575,7 @@ def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district:
     subject = "Briefing" + (f": {selected.name_en}" if selected else "")
     document = _Document(buffer, title=f"{TITLE}" + (f": {selected.name_en}" if selected else ""),
                          subject=subject, demo=dataset.is_demo)
-    document.add_template("brief", sources.footer_text(_data_source(dataset), extra), styles)
+    document.add_template("brief", sources.footer_text(dataset.source_label(), extra), styles)
     if district_sheets:
         sheet_story, sheet_footer = _sheets_story(dataset, boundaries, lang, None, generated, styles)
         document.add_template("sheet", sheet_footer, styles)
@@ -611,11 +616,12 @@ class _Locator:
         before = len(axes.collections)
         programme.plot(ax=axes, facecolor=_LOCATOR_FILL, edgecolor="#7a8794", linewidth=0.4)
         self.districts = axes.collections[before]
-        self.part_codes = np.repeat(programme["code"].to_numpy(), shapely.get_num_geometries(programme.geometry.values))
+        self.part_codes = np.repeat(programme["code"].to_numpy(),
+                                    shapely.get_num_geometries(programme.geometry.values))
         self.points = axes.scatter(boundaries.points.geometry.x, boundaries.points.geometry.y, s=12,
                                    color=_LOCATOR_FILL, edgecolors="#333333", linewidths=0.5, zorder=5)
         self.point_codes = boundaries.points["code"].to_numpy()
-        regions = boundaries.regions[boundaries.regions["region"].isin(["Khatlon", "GBAO"])]
+        regions = boundaries.regions[boundaries.regions["region"].isin([REGION_KHATLON, REGION_GBAO])]
         regions.boundary.plot(ax=axes, color="#303030", linewidth=0.7)
         axes.set_aspect(1 / math.cos(math.radians((ymin + ymax) / 2)))
         axes.set_axis_off()
@@ -623,7 +629,7 @@ class _Locator:
     def png(self, code: str) -> bytes:
         self.districts.set_facecolor(np.where(self.part_codes == code, _LOCATOR_HIGHLIGHT, _LOCATOR_FILL))
         self.points.set_facecolor(np.where(self.point_codes == code, _LOCATOR_HIGHLIGHT, _LOCATOR_FILL))
-        self.points.set_sizes(np.where(self.point_codes == code, 30, 12))
+        self.points.set_sizes(np.where(self.point_codes == code, 48, 12))
         return _png(self.figure, 150)
 
 
@@ -673,7 +679,8 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
         figure = published_for_indicator(entry.id)
         published = "–"
         if figure is not None:
-            published = f"{figure.qualifier + ' ' if figure.qualifier else ''}{_number(figure.value)} {sources.cite(figure)}"
+            qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+            published = f"{qualifier}{_number(figure.value)} {sources.cite(figure)}"
         rows.append([_p(f"{entry.label} ({entry.unit})", styles.cell), _p(_number(value), styles.number_bold),
                      _p(_number(target), styles.number), _p(_pct(pct), styles.number),
                      _p(_pct(share), styles.number),
@@ -730,7 +737,7 @@ def _sheets_story(dataset: Dataset, boundaries: Boundaries | None, lang: str, di
         story += _sheet(d, dataset, totals, ranks, locator, lang, generated, sources, styles)
     extra = [boundaries.attribution + "."] if boundaries is not None else [
         "Location maps not included: boundary files not found (set DASHBOARD_GEO_DIR)."]
-    return story, sources.footer_text(_data_source(dataset), extra)
+    return story, sources.footer_text(dataset.source_label(), extra)
 
 
 def build_district_sheets(dataset: Dataset, boundaries: Boundaries | None, *, lang: str = "en",
@@ -743,7 +750,7 @@ def build_district_sheets(dataset: Dataset, boundaries: Boundaries | None, *, la
     district's indicators against its own targets with its share of and rank in the
     programme, the records per year and a locator map (omitted when ``boundaries`` is None).
     """
-    _check_dataset(dataset)
+    _check_arguments(dataset, lang)
     _register_fonts()
     styles = _Styles()
     story, footer = _sheets_story(dataset, boundaries, lang, districts, generated_at or datetime.now(), styles)

@@ -9,9 +9,11 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 
-from data_pipeline.briefing import DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, build_briefing, build_district_sheets
+from data_pipeline.briefing import (_LOCATOR_HIGHLIGHT, DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, _Locator,
+                                    build_briefing, build_district_sheets)
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.demo import demo_activities, demo_funding, demo_targets
 from data_pipeline.funding import funding_summary
@@ -55,7 +57,8 @@ def real_dataset() -> Dataset:
     for column in ("sex", "age_group", "disability", "notes"):
         activities[column] = None
     activities["source_row"] = range(2, len(activities) + 2)
-    targets = pd.DataFrame([("rps_participants", "KT01", "whole", 20.0, 2), ("rps_participants", "GB04", "whole", 15.0, 3),
+    targets = pd.DataFrame([("rps_participants", "KT01", "whole", 20.0, 2),
+                            ("rps_participants", "GB04", "whole", 15.0, 3),
                             ("rps_participants", None, "whole", 40.0, 4)], columns=TARGET_COLUMNS)
     funding = pd.DataFrame(columns=FUNDING_COLUMNS)
     version = _version(9, False, [(REAL_FILE, "activities", len(activities)), ("targets-2019.csv", "targets", 3)])
@@ -244,3 +247,18 @@ def test_the_brief_builds_in_seconds(demo_dataset, boundaries):
     elapsed = time.perf_counter() - started
     print(f"brief + 16 district sheets: {elapsed:.1f} s, {len(pdf) / 1024:.0f} KB")
     assert pdf.startswith(b"%PDF-") and len(PdfReader(io.BytesIO(pdf)).pages) == 17
+
+
+@pytest.fixture(scope="module")
+def locator(boundaries) -> _Locator:
+    return _Locator(boundaries)
+
+
+@pytest.mark.parametrize("code", ["GB04", "KT06", "GB05"])
+def test_the_locator_map_highlights_only_the_sheets_district(locator, code):
+    assert locator.png(code).startswith(b"\x89PNG")
+
+    highlight = to_rgba(_LOCATOR_HIGHLIGHT)
+    parts = {c for c, colour in zip(locator.part_codes, locator.districts.get_facecolor()) if tuple(colour) == highlight}
+    points = {c for c, colour in zip(locator.point_codes, locator.points.get_facecolor()) if tuple(colour) == highlight}
+    assert parts | points == {code}  # Khorugh (GB05) has no polygon: its point is the one highlighted
