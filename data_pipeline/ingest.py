@@ -114,7 +114,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 """Header words per field, compared case-, space- and punctuation-insensitively."""
 
 # (tag, attributes that must all be present, field) — the first matching rule wins.
-HXL_TAGS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
+HXL_TAGS: tuple[tuple[str, frozenset[str], str | None], ...] = tuple(
     (tag, frozenset(attrs), name) for tag, attrs, name in (
         ("value", ("funding", "required"), "required"),
         ("value", ("funding", "received"), "received"),
@@ -124,6 +124,7 @@ HXL_TAGS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ("value", (), "value"),
         ("indicator", ("value",), "value"),
         ("indicator", ("num",), "value"),
+        ("indicator", ("name",), None),  # an exported label column, not the indicator id
         ("indicator", (), "indicator"),
         ("reached", (), "value"),
         ("adm2", ("code",), "district_code"),
