@@ -163,6 +163,26 @@ def cmd_rollback(args) -> int:
     return EXIT_OK
 
 
+def cmd_briefing(args) -> int:
+    from data_pipeline.briefing import build_briefing
+    from data_pipeline.dataset import load_dataset
+    from geo.boundaries import BoundaryDataError, load_boundaries
+
+    if not args.output.lower().endswith(".pdf"):
+        raise CliError(f"The briefing pack is a PDF: give -o FILE.pdf (got {args.output!r}).")
+    dataset = load_dataset(args.store_url)
+    try:
+        boundaries = load_boundaries(settings.geo_dir(args.geo_dir))
+    except BoundaryDataError as error:
+        print(f"warning: the PDF will have no map: {error}", file=sys.stderr)
+        boundaries = None
+    pdf = build_briefing(dataset, boundaries=boundaries, district=args.district, lang=args.lang,
+                         district_sheets=args.sheets)
+    _write_atomically(Path(args.output), pdf)
+    print(f"Wrote the briefing pack to {args.output} ({len(pdf) // 1024} KB).", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_geo_check(args) -> int:
     from geo.boundaries import check_boundaries
 
@@ -200,7 +220,7 @@ def cmd_published(args) -> int:
     from data_pipeline.published import published_table
 
     table = published_table()
-    _write_table(table, args.output, "csv")
+    _write_table(table, args.output, "csv", args.hxl)
     return EXIT_OK
 
 
@@ -211,21 +231,30 @@ def cmd_export(args) -> int:
     if dataset.version is None:
         raise CliError("The store has no active version: load the demo (`python -m data_pipeline demo`) "
                        "or ingest a file first.")
-    _write_table(indicator_table(dataset, args.period, args.by), args.output, args.format)
+    _write_table(indicator_table(dataset, args.period, args.by), args.output, args.format, args.hxl)
     return EXIT_OK
 
 
-def _write_table(table: pd.DataFrame, output: str | None, fmt: str) -> None:
-    if fmt == "xlsx":
-        if not output:
-            raise CliError("XLSX cannot go to the terminal: add -o FILE.xlsx.")
-        table.to_excel(output, index=False)
-    elif output:
-        table.to_csv(output, index=False, encoding="utf-8")
-    else:
-        table.to_csv(sys.stdout, index=False)
+def _write_table(table: pd.DataFrame, output: str | None, fmt: str, hxl: bool = False) -> None:
+    """CSV (UTF-8, comma) or XLSX, cells that a spreadsheet would run as formulas neutralised."""
+    from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
+
+    if fmt == "xlsx" and not output:
+        raise CliError("XLSX cannot go to the terminal: add -o FILE.xlsx.")
+    data = to_xlsx_bytes(table, hxl=hxl) if fmt == "xlsx" else to_csv_bytes(table, hxl=hxl)
     if output:
+        _write_atomically(Path(output), data)
         print(f"Wrote {len(table)} row(s) to {output}.", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a kill leaves either the old file or the new one."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -265,6 +294,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submission", type=int, metavar="SUBMISSION")
     p.set_defaults(func=cmd_withdraw)
 
+    p = sub.add_parser("briefing", parents=[common], help="the briefing pack (PDF) of the active version")
+    p.add_argument("--district", help="one district (any spelling) instead of all 16")
+    p.add_argument("--sheets", action="store_true", help="append a one-page sheet for each district")
+    p.add_argument("--lang", choices=("en", "ru", "tg"), default="en")
+    p.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    p.set_defaults(func=cmd_briefing)
+
     p = sub.add_parser("geo-check", parents=[common], help="check the boundary files in the geo directory")
     p.set_defaults(func=cmd_geo_check)
 
@@ -274,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("published", parents=[common], help="the published-figures catalogue as CSV")
     p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--hxl", action="store_true", help="add a row of HXL hashtags under the header")
     p.set_defaults(func=cmd_published)
 
     p = sub.add_parser("export", parents=[common], help="the active version's indicators per district")
@@ -281,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=tuple(DISAGGREGATIONS))
     p.add_argument("--format", choices=("csv", "xlsx"), default=None)
     p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--hxl", action="store_true", help="add a row of HXL hashtags under the header")
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -136,3 +136,19 @@ def test_a_kill_during_ingest_leaves_either_the_old_or_the_new_version(store_url
         else:  # committed just before the kill: the whole file, not part of it
             assert len(store.activities()) == 150_000
     assert main(["ingest", str(big), "--store", store_url]) == 0
+
+
+def test_briefing_pack_and_hxl_export(store_url, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    assert main(["demo", "--store", store_url]) == 0
+    pdf = tmp_path / "brief.pdf"
+    assert main(["briefing", "--store", store_url, "--district", "Шугнанский район", "-o", str(pdf)]) == 0
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Shughnon" in text and "DEMONSTRATION" in text.upper()
+    assert main(["briefing", "--store", store_url, "-o", str(tmp_path / "brief.txt")]) == 2
+    assert main(["briefing", "--store", store_url, "--district", "Atlantis", "-o", str(pdf)]) == 2
+    assert "Atlantis" in capsys.readouterr().err
+    out = tmp_path / "hxl.csv"
+    assert main(["export", "--store", store_url, "--hxl", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("#adm2+code,#adm2+name")
