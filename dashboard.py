@@ -1,0 +1,52 @@
+"""Border Districts Dashboard: the entry point (`streamlit run dashboard.py`).
+
+Sets up the page, the navigation, the sidebar filters every page honours (bound to the URL,
+so every view is a link) and the data banner, then runs the chosen page. On a fresh machine
+the store is empty: the demo data is loaded into it on the first run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from data_pipeline.settings import store_url
+from data_pipeline.store import StoreError
+
+# No page icons: the current page's icon becomes the favicon, and a Material icon favicon is
+# fetched from fonts.gstatic.com (no internet here); emoji need a font servers often lack.
+st.set_page_config(page_title="Border Districts Dashboard", layout="wide")
+
+# The page files live in app_pages/, not pages/: with a pages/ folder beside this file, the
+# first session of a freshly started server runs Streamlit's legacy pages/ discovery, and a
+# deep link (e.g. /map) shows "Page not found" (DESIGN.md §6). url_path is the clean URL.
+# Overview is the default page, so its link is the root (/?district=…).
+PAGES = [
+    st.Page("app_pages/overview_page.py", title="Overview", default=True),
+    st.Page("app_pages/map_page.py", title="Map", url_path="map"),
+    st.Page("app_pages/funding_page.py", title="Objectives & funding",
+            url_path="funding"),
+    st.Page(ui.PROFILE_PAGE, title="District profile", url_path="district"),
+    st.Page("app_pages/survey_page.py", title="Survey", url_path="survey"),
+    st.Page("app_pages/sources_page.py", title="Data & sources", url_path="sources"),
+]
+navigation = st.navigation(PAGES)
+
+url = store_url()
+try:
+    ui.ensure_data(url)
+    version_id = ui.active_version_id(url)
+    full = ui.cached_dataset(url, version_id)
+except StoreError as error:  # say what is wrong with the store instead of a traceback
+    st.error(f"The data store at {url!r} could not be read: {error}\n\n"
+             "Check DASHBOARD_STORE_URL, or load the demo with `python -m data_pipeline demo`.",
+             icon=":material/database:")
+    st.stop()
+
+st.sidebar.title("Border Districts")
+st.sidebar.caption("IOM Tajikistan · 16 districts along the Afghan border")
+filters = ui.sidebar_filters(full)
+ui.set_page_context(ui.PageContext(store_url=url, full=full,
+                                   data=ui.cached_filtered(url, version_id, filters), filters=filters))
+ui.data_banner(full)
+navigation.run()

@@ -1,0 +1,223 @@
+"""Plotly figure builders for the dashboard: the one chart module every page calls.
+
+Plain functions from tables (the shapes ``data_pipeline.dataset``, ``funding`` and ``survey``
+return) to ``plotly.graph_objects.Figure``; no Streamlit here, so tests call them directly.
+Colours come from the Okabe–Ito palette, which stays distinguishable with the common forms
+of colour blindness; numbers are shown with thousands separators, never in scientific or
+"k" notation, since the readers compare them with printed reports.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+SKY = "#56B4E9"
+VERMILION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#999999"
+DARK = "#333333"
+PALETTE = (BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE, "#F0E442", DARK)
+
+_FONT = dict(family="Source Sans Pro, DejaVu Sans, sans-serif", size=13, color=DARK)
+
+
+def format_number(value: float | int | None, unit: str = "", decimals: int | None = None) -> str:
+    """A number as a reader expects it: ``1,075,000 USD``, ``6,005``, ``4.7%``, ``–`` when missing.
+
+    Whole numbers get thousands separators and no decimals; other numbers one decimal
+    (or ``decimals``), rounded half up as printed reports do (54.5% → 55%). ``%`` is glued
+    to the number; any other unit follows after a space.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = float(value)
+    if decimals is None:
+        decimals = 0 if number.is_integer() or abs(number) >= 100 else 1
+    rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
+    if not unit:
+        return text
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def format_pct(value: float | None, decimals: int = 0) -> str:
+    """A percentage such as ``87%``; ``–`` when missing."""
+    return format_number(value, "%", decimals)
+
+
+def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        height=height,
+        margin=dict(l=10, r=20, t=50, b=10),
+        font=_FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        separators=".,",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        **kw,
+    )
+    fig.update_xaxes(gridcolor="#e5e5e5", zerolinecolor="#bbbbbb", tickformat=",")
+    fig.update_yaxes(gridcolor="#e5e5e5", zerolinecolor="#bbbbbb", automargin=True)
+    return fig
+
+
+def _bar_height(rows: int, per_row: int = 34, minimum: int = 220) -> int:
+    return max(minimum, 90 + per_row * rows)
+
+
+def progress_bars(headline: pd.DataFrame, title: str = "Progress against targets") -> go.Figure:
+    """Horizontal bars of % of target per headline indicator, with the 100% line.
+
+    ``headline``: ``label, unit, value, target, achievement_pct`` (``headline_figures``).
+    Indicators without a target are left out: they have no progress to show.
+    """
+    rows = headline.dropna(subset=["achievement_pct"]).iloc[::-1]
+    text = [
+        f"{format_pct(p)}  ({format_number(v)} of {format_number(t)})"
+        for p, v, t in zip(rows["achievement_pct"], rows["value"], rows["target"])
+    ]
+    fig = go.Figure(go.Bar(
+        x=rows["achievement_pct"], y=rows["label"], orientation="h", marker_color=BLUE,
+        text=text, textposition="auto", insidetextanchor="start", cliponaxis=False,
+        hovertemplate="%{y}: %{x:.0f}% of target<extra></extra>",
+    ))
+    fig.add_vline(x=100, line_dash="dash", line_color=DARK, annotation_text="target",
+                  annotation_position="top")
+    upper = max(110.0, float(rows["achievement_pct"].max()) * 1.05) if len(rows) else 110.0
+    _layout(fig, title, _bar_height(len(rows)), showlegend=False)
+    fig.update_xaxes(range=[0, upper], ticksuffix="%", title_text="% of target")
+    return fig
+
+
+def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
+                  highlight: tuple[str, ...] = (), title: str | None = None) -> go.Figure:
+    """One indicator across districts: bars for the value, a tick for each district's target,
+    the programme median as a line, and the ``highlight`` district codes in orange.
+
+    ``table``: one row per district with ``district_code, district, value, target``.
+    """
+    rows = table.sort_values("value", ascending=True)
+    colours = [ORANGE if code in highlight else BLUE for code in rows["district_code"]]
+    fig = go.Figure(go.Bar(
+        x=rows["value"], y=rows["district"], orientation="h", marker_color=colours, name=indicator_label,
+        text=[format_number(v) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
+    ))
+    if rows["target"].notna().any():
+        fig.add_trace(go.Scatter(
+            x=rows["target"], y=rows["district"], mode="markers", name="target",
+            marker=dict(symbol="line-ns", size=18, line=dict(width=3, color=DARK)),
+            hovertemplate="%{y} target: %{x:,.0f}<extra></extra>",
+        ))
+    if len(rows):
+        median = float(rows["value"].median())
+        fig.add_vline(x=median, line_dash="dot", line_color=VERMILION,
+                      annotation_text=f"median {format_number(median)}", annotation_position="bottom right")
+    _layout(fig, title or f"{indicator_label} by district", _bar_height(len(rows), 26))
+    fig.update_xaxes(title_text=unit)
+    return fig
+
+
+def timeline(table: pd.DataFrame, title: str, unit: str = "",
+             series: str | None = None) -> go.Figure:
+    """Values over periods: one bar per period, grouped by ``series`` (e.g. district) when given.
+
+    ``table``: ``period, value`` (+ ``series``); periods are labels (``2019``, ``2019-Q2``).
+    """
+    fig = go.Figure()
+    groups = [(None, table)] if series is None else list(table.groupby(series, sort=False))
+    for position, (name, rows) in enumerate(groups):
+        rows = rows.sort_values("period")
+        fig.add_trace(go.Bar(
+            x=rows["period"].astype(str), y=rows["value"], name=str(name) if name is not None else unit,
+            marker_color=PALETTE[position % len(PALETTE)],
+            hovertemplate="%{x}: %{y:,.0f} " + unit + "<extra>%{fullData.name}</extra>",
+        ))
+    _layout(fig, title, 320, barmode="group", showlegend=series is not None)
+    fig.update_xaxes(type="category", title_text=None)
+    fig.update_yaxes(tickformat=",", title_text=unit)
+    return fig
+
+
+def funding_bars(summary: pd.DataFrame, title: str = "Funding required and received (USD)") -> go.Figure:
+    """Required vs received per funding line, with coverage % at the end of each pair.
+
+    ``summary``: ``objective, component, required, received, coverage_pct`` (``funding_summary``).
+    """
+    rows = summary.iloc[::-1]
+    names = [c if isinstance(c, str) and c else f"{o} (objective)" for o, c in zip(rows["objective"],
+                                                                                    rows["component"])]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=names, x=rows["required"], name="required", orientation="h", marker_color=GREY,
+                         hovertemplate="%{y}<br>required: %{x:,.0f} USD<extra></extra>"))
+    fig.add_trace(go.Bar(
+        y=names, x=rows["received"], name="received", orientation="h", marker_color=BLUE,
+        text=[f"{format_pct(p)} covered" if pd.notna(p) else "" for p in rows["coverage_pct"]],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}<br>received: %{x:,.0f} USD<extra></extra>",
+    ))
+    _layout(fig, title, _bar_height(2 * len(rows), 24), barmode="group")
+    fig.update_xaxes(title_text="USD")
+    return fig
+
+
+def survey_ci_chart(estimates: pd.DataFrame, title: str = "Survey findings with 95% confidence intervals"
+                    ) -> go.Figure:
+    """Each survey percentage as a dot with its confidence interval as a horizontal bar.
+
+    ``estimates``: ``label, value_pct, ci_low, ci_high`` (``survey_estimates``).
+    """
+    rows = estimates.iloc[::-1]
+    fig = go.Figure(go.Scatter(
+        x=rows["value_pct"], y=rows["label"], mode="markers", marker=dict(color=BLUE, size=10),
+        error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["value_pct"],
+                     arrayminus=rows["value_pct"] - rows["ci_low"], color=BLUE, thickness=2, width=6),
+        customdata=rows[["ci_low", "ci_high"]].to_numpy(),
+        hovertemplate="%{y}: %{x:.1f}% (CI %{customdata[0]:.1f}–%{customdata[1]:.1f}%)<extra></extra>",
+    ))
+    _layout(fig, title, _bar_height(len(rows), 30), showlegend=False)
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", title_text="% of participants")
+    return fig
+
+
+def counts_bars(table: pd.DataFrame, title: str, unit: str = "respondents") -> go.Figure:
+    """Counts per category as horizontal bars (e.g. actions taken after the sessions).
+
+    ``table``: ``label, value``.
+    """
+    rows = table.sort_values("value")
+    fig = go.Figure(go.Bar(
+        x=rows["value"], y=rows["label"], orientation="h", marker_color=GREEN,
+        text=[format_number(v) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
+    ))
+    _layout(fig, title, _bar_height(len(rows)), showlegend=False)
+    fig.update_xaxes(title_text=unit)
+    return fig
+
+
+def breakdown_bars(table: pd.DataFrame, by: str, title: str) -> go.Figure:
+    """Stacked horizontal bars: each indicator split by the categories of ``by`` (sex, age…).
+
+    ``table``: ``indicator_label, <by>, value``.
+    """
+    fig = go.Figure()
+    categories = [c for c in table[by].drop_duplicates().tolist()]
+    for position, category in enumerate(categories):
+        rows = table[table[by] == category]
+        fig.add_trace(go.Bar(
+            y=rows["indicator_label"], x=rows["value"], name=str(category), orientation="h",
+            marker_color=GREY if category == "not stated" else PALETTE[position % len(PALETTE)],
+            hovertemplate="%{y}<br>" + str(category) + ": %{x:,.0f}<extra></extra>",
+        ))
+    _layout(fig, title, _bar_height(table["indicator_label"].nunique()), barmode="stack")
+    return fig

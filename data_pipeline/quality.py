@@ -1,0 +1,59 @@
+"""Data-quality findings on a data set, for the Data & sources page and the export.
+
+Plain checks over the canonical tables that a reader of the figures should know about:
+totals that differ from the published ones, districts without records, records outside
+the programme's years, and how much of the data breaks down by sex, age and disability.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data_pipeline.reconcile import STATUS_DIFFERS
+from data_pipeline.registry import PROGRAMME_PERIODS, indicator
+from data_pipeline.schemas import DISAGGREGATIONS
+from geo.gazetteer import district
+
+FINDING_COLUMNS = ["check", "finding"]
+
+
+def quality_findings(activities: pd.DataFrame, district_codes: tuple[str, ...],
+                     reconciliation: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per finding: ``check, finding`` (plain sentences, figures formatted).
+
+    ``district_codes`` are the districts in view (a district among them without a record is
+    reported); ``reconciliation`` is ``reconcile.reconcile``'s table, if already computed.
+    """
+    rows: list[tuple[str, str]] = []
+    if activities.empty:
+        return pd.DataFrame([("records", "No activity records in view.")], columns=FINDING_COLUMNS)
+    rows.append(("records", f"{len(activities):,} activity records from {activities['date'].min():%Y-%m-%d} "
+                            f"to {activities['date'].max():%Y-%m-%d}."))
+    missing = [district(c).name_en for c in district_codes if c not in set(activities["district_code"])]
+    if missing:
+        rows.append(("coverage", f"No records for {len(missing)} district(s) in view: {', '.join(missing)}."))
+    outside = _outside_programme_years(activities)
+    if outside:
+        rows.append(("dates", f"{outside:,} records are dated outside their programme's years."))
+    for by in DISAGGREGATIONS:
+        stated = activities[by].notna()
+        share = stated.mean() * 100
+        rows.append(("breakdown", f"{share:.0f}% of records state {by.replace('_', ' ')}"
+                                  + ("." if share == 100 else "; the others count as “not stated”.")))
+    if reconciliation is not None and not reconciliation.empty:
+        differs = reconciliation[reconciliation["status"] == STATUS_DIFFERS]
+        if differs.empty:
+            rows.append(("reconciliation", "Every district sum agrees with its published total."))
+        else:
+            names = ", ".join(differs["label"])
+            rows.append(("reconciliation", f"{len(differs)} district sum(s) differ from the published total: "
+                                           f"{names}."))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def _outside_programme_years(activities: pd.DataFrame) -> int:
+    programmes = activities["indicator"].map(lambda i: indicator(i).programme)
+    first = programmes.map(lambda p: PROGRAMME_PERIODS[p][0])
+    last = programmes.map(lambda p: PROGRAMME_PERIODS[p][1])
+    years = pd.to_datetime(activities["date"]).dt.year
+    return int(((years < first) | (years > last)).sum())

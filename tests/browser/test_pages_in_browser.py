@@ -1,0 +1,247 @@
+"""Every page opened by deep link, with filters in the URL, in a fresh Chromium context.
+
+Each test checks the frame (sidebar with the filters, set from the URL), the page's own
+figures (computed here from the store, not by the dashboard's code), for the maps the
+district polygons inside the st_folium iframe, and the network: every request stays on the
+dashboard's own host and none fails. A screenshot of each page goes to the run's folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+
+from data_pipeline.store import Store
+from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, district
+
+pytestmark = pytest.mark.browser
+
+GBAO_CODES = {d.code for d in PROGRAMME_DISTRICTS if d.region == REGION_GBAO}
+DISTRICT_NAMES = {d.name_en for d in PROGRAMME_DISTRICTS}
+PAGE_TIMEOUT_MS = 60_000
+# The programme districts drawn on the map: 15 polygons and Khorugh's point.
+MAP_FEATURES = len(PROGRAMME_DISTRICTS)
+# The script has finished and the frame's last filter (the years slider) is drawn.
+IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stStatusWidgetRunningIcon"]') === null
+    && document.querySelector('[data-testid="stSidebar"] [data-testid="stSlider"]') !== null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def activities(dashboard_store) -> pd.DataFrame:
+    """The demo activity records, read from the store the server uses."""
+    store = Store(dashboard_store)
+    try:
+        return store.activities()
+    finally:
+        store.dispose()
+
+
+@dataclass
+class Visit:
+    page: object
+    requests: list[str]
+    failures: list[str]
+
+
+def _open(browser, url: str) -> Visit:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    visit = Visit(page, [], [])
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("requestfailed", lambda request: visit.failures.append(f"{request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400 and visit.failures.append(
+        f"{response.url} (HTTP {response.status})"))
+    page.goto(url)
+    wait_idle(page)
+    return visit
+
+
+def wait_idle(page) -> None:
+    """Wait until the app's script has finished and stays finished: a component mounting
+    (st_folium) can start one more run right after the first one ends."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=PAGE_TIMEOUT_MS)
+    for _ in range(20):
+        page.wait_for_function(IDLE, timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_timeout(300)
+        if page.evaluate(IDLE):
+            return
+    raise AssertionError("the app kept rerunning")
+
+
+def _base_path_probe(url: str, base: str) -> bool:
+    """Streamlit's frontend looks for its server under the page's path first (e.g.
+    /map/_stcore/health, 404) before the root: expected, and not a failure of the app."""
+    path = urlsplit(url).path
+    return url.startswith(base) and re.fullmatch(r"/[\w-]+/_stcore/(health|host-config)", path) is not None
+
+
+def assert_network_clean(visit: Visit, base: str) -> None:
+    off_host = [u for u in visit.requests
+                if urlsplit(u).hostname not in ("127.0.0.1", "localhost") and not u.startswith(("data:", "blob:"))]
+    assert off_host == [], f"requests left the machine: {off_host}"
+    failures = [f for f in visit.failures if not _base_path_probe(f.split(" ")[0], base)]
+    assert failures == [], f"failed requests: {failures}"
+
+
+def text_and_inputs(locator) -> str:
+    """The text of an element and the values of its inputs (a selectbox shows its value in one)."""
+    values = locator.locator("input").evaluate_all("inputs => inputs.map(i => i.value)")
+    return locator.inner_text() + " " + " ".join(values)
+
+
+def assert_frame(page, *filter_texts: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.is_visible()
+    assert sidebar.get_by_text("Filters", exact=True).is_visible()
+    shown = text_and_inputs(sidebar)
+    for text in filter_texts:
+        assert text in shown, f"filter {text!r} not set from the URL; the sidebar shows {shown!r}"
+    assert page.get_by_text("District figures are generated for demonstration").is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def wait_for_path(page, path: str) -> None:
+    """Wait for the app to switch pages (history.pushState: no page load to wait for)."""
+    page.wait_for_function("path => location.pathname.endsWith(path)", arg=path, timeout=PAGE_TIMEOUT_MS)
+
+
+def heading(page, tag: str) -> str:
+    """The first ``tag`` heading of the page's main area (the sidebar has its own title)."""
+    return page.locator(f'[data-testid="stMain"] {tag}').first.inner_text()
+
+
+def map_frame(page):
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+
+
+def assert_map(page) -> None:
+    polygons = map_frame(page).locator("path.leaflet-interactive")
+    polygons.nth(MAP_FEATURES - 1).wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert polygons.count() == MAP_FEATURES
+
+
+def screenshot(page, folder, name: str) -> None:
+    """The whole page: the viewport grows to the main area's height (it scrolls inside)."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height), 8000))})
+    wait_idle(page)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def _sum(activities: pd.DataFrame, indicator: str, codes=None, years=None) -> float:
+    rows = activities[activities["indicator"] == indicator]
+    if codes is not None:
+        rows = rows[rows["district_code"].isin(codes)]
+    if years is not None:
+        rows = rows[rows["date"].dt.year.between(*years)]
+    return float(rows["value"].sum())
+
+
+def test_overview_deep_link(browser, dashboard_url, activities, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/?region=GBAO&programme=TAJIRRB")
+    page = visit.page
+    assert heading(page, "h1") == "Overview"
+    assert_frame(page, "GBAO", "TAJIRRB")
+    participants = _sum(activities, "rps_participants", GBAO_CODES)
+    assert page.get_by_text(f"{participants:,.0f}", exact=True).first.is_visible()
+    assert_map(page)
+    screenshot(page, screenshot_dir, "overview")
+    assert_network_clean(visit, dashboard_url)
+
+
+def test_map_deep_link(browser, dashboard_url, activities, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/map?district=Vanj&district=Dusti&indicator=Grants+awarded&mode=Percent+of+target")
+    page = visit.page
+    assert heading(page, "h1") == "Map"
+    assert_frame(page, "Vanj", "Dusti")
+    assert "Grants awarded" in text_and_inputs(page.locator('[data-testid="stMain"]'))
+    assert_map(page)
+    legend = page.locator('[aria-label="Map legend"]')
+    assert "% of target" in legend.inner_text() and "No data" in legend.inner_text()
+    screenshot(page, screenshot_dir, "map")
+    assert_network_clean(visit, dashboard_url)
+
+
+def test_funding_deep_link(browser, dashboard_url, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/funding?programme=CRP2020")
+    page = visit.page
+    assert heading(page, "h1") == "Objectives & funding"
+    assert_frame(page, "CRP2020")
+    assert page.get_by_text("1,075,000 USD", exact=True).is_visible()
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    screenshot(page, screenshot_dir, "funding")
+    assert_network_clean(visit, dashboard_url)
+
+
+def test_district_profile_deep_link(browser, dashboard_url, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/district?profile=Vanj&years=2018&years=2019")
+    page = visit.page
+    assert heading(page, "h1") == "District profile"
+    assert heading(page, "h2") == "Vanj"
+    assert_frame(page)
+    assert page.locator('[data-testid="stSidebar"]').get_by_text("2018", exact=True).is_visible()
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    screenshot(page, screenshot_dir, "district")
+    assert_network_clean(visit, dashboard_url)
+
+
+def test_survey_deep_link(browser, dashboard_url, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/survey?region=Khatlon")
+    page = visit.page
+    assert heading(page, "h1").startswith("Survey")
+    assert_frame(page, "Khatlon")
+    for figure in ("365", "4,000", "95%"):
+        assert page.get_by_text(figure, exact=True).first.is_visible()
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    screenshot(page, screenshot_dir, "survey")
+    assert_network_clean(visit, dashboard_url)
+
+
+def test_sources_deep_link(browser, dashboard_url, activities, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/sources?years=2019&years=2020")
+    page = visit.page
+    assert heading(page, "h1") == "Data & sources"
+    assert_frame(page)
+    records = int(activities["date"].dt.year.between(2019, 2020).sum())
+    assert page.get_by_text(f"{records:,} activity records", exact=False).is_visible()
+    assert page.get_by_role("button", name="Download CSV").first.is_visible()
+    screenshot(page, screenshot_dir, "sources")
+    assert_network_clean(visit, dashboard_url)
+
+
+def test_click_on_a_district_opens_its_profile(browser, dashboard_url, screenshot_dir):
+    visit = _open(browser, f"{dashboard_url}/map?region=Khatlon")
+    page = visit.page
+    assert_map(page)
+    target = district("KT07")  # Farkhor: its gazetteer centre lies inside its polygon
+    # Where Leaflet draws that point, relative to the map's iframe.
+    frame = page.frame(url=re.compile("streamlit_folium"))
+    point = frame.evaluate("([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])",
+                           [target.lat, target.lon])
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tooltip = map_frame(page).locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert target.name_en in tooltip.inner_text()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    wait_for_path(page, "/district")
+    wait_idle(page)
+    assert heading(page, "h2") == target.name_en
+    assert "region=Khatlon" in page.url, "the filters must survive the switch to the profile"
+    screenshot(page, screenshot_dir, "district-after-click")
+    # Back on the map, the earlier click must not send the user to the profile again.
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Map", exact=True).click()
+    wait_for_path(page, "/map")
+    wait_idle(page)
+    assert_map(page)
+    wait_idle(page)
+    assert urlsplit(page.url).path.endswith("/map")
+    assert_network_clean(visit, dashboard_url)

@@ -1,0 +1,62 @@
+"""AppTest fixtures: the dashboard run in-process on the demo data in a temporary store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_pipeline.demo import load_demo
+from data_pipeline.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "dashboard.py"
+PAGES = {
+    "overview": "app_pages/overview_page.py",
+    "map": "app_pages/map_page.py",
+    "funding": "app_pages/funding_page.py",
+    "district": "app_pages/district_page.py",
+    "survey": "app_pages/survey_page.py",
+    "sources": "app_pages/sources_page.py",
+}
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> str:
+    """A SQLite store with the demo data loaded (shared: the tests only read it)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'store.db'}"
+    load_demo(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_tables(demo_store) -> dict[str, pd.DataFrame]:
+    """The demo store's activities, targets and funding, read directly (the expected figures)."""
+    store = Store(demo_store)
+    try:
+        return {"activities": store.activities(), "targets": store.targets(), "funding": store.funding()}
+    finally:
+        store.dispose()
+
+
+@pytest.fixture
+def open_page(demo_store, geo_dir, monkeypatch) -> Callable[..., AppTest]:
+    """``open_page("map", district=["Vanj"])``: run the dashboard with those URL query
+    parameters, then switch to the page, as a deep link would."""
+    monkeypatch.setenv("DASHBOARD_STORE_URL", demo_store)
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+
+    def run(page: str = "overview", **query) -> AppTest:
+        at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        if page != "overview":
+            at.switch_page(PAGES[page]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run

@@ -1,0 +1,206 @@
+"""Every page on the demo data: it runs, honours each filter, and shows the store's figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_pipeline.charts import format_number
+from data_pipeline.registry import indicator, indicators_for
+from data_pipeline.survey import survey_design, survey_estimates
+from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
+from tests.pages.conftest import DASHBOARD, PAGES, ROOT
+
+TITLES = {"overview": "Overview", "map": "Map", "funding": "Objectives & funding", "district": "District profile",
+          "survey": "Survey of reintegration-session participants", "sources": "Data & sources"}
+CODES = {d.name_en: d.code for d in PROGRAMME_DISTRICTS}
+ALL_CODES = set(CODES.values())
+
+
+def region_codes(region: str) -> set[str]:
+    return {d.code for d in PROGRAMME_DISTRICTS if d.region == region}
+
+
+def expected_sums(activities: pd.DataFrame, codes=ALL_CODES, years=None, programme=None) -> pd.Series:
+    """Sum per indicator, filtered here with plain pandas (not the dashboard's own code)."""
+    rows = activities[activities["district_code"].isin(codes)]
+    if years:
+        rows = rows[rows["date"].dt.year.between(*years)]
+    if programme:
+        rows = rows[rows["indicator"].map(lambda i: indicator(i).programme) == programme]
+    return rows.groupby("indicator")["value"].sum()
+
+
+def main_titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.main.title]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_runs_on_the_demo_data_with_the_frame(open_page, page):
+    at = open_page(page)
+    assert main_titles(at) == [TITLES[page]]
+    assert any("generated for demonstration" in w.value for w in at.warning), "demo banner missing"
+    assert any(c.value.startswith("Data version 1 · as of 2020-") for c in at.caption)
+    assert [w.label for w in at.sidebar.multiselect] == ["Region", "District"]
+    assert [w.label for w in at.sidebar.selectbox] == ["Programme"]
+    assert [w.label for w in at.sidebar.slider] == ["Years"]
+
+
+FILTER_CASES = [
+    pytest.param({"region": "GBAO"}, dict(codes=region_codes(REGION_GBAO)), id="region"),
+    pytest.param({"district": ["Panj", "Vanj"]}, dict(codes={"KT05", "GB02"}), id="districts"),
+    pytest.param({"region": "Khatlon", "district": ["Panj", "Vanj"]}, dict(codes={"KT05"}), id="region-and-district"),
+    pytest.param({"programme": "TAJIRRB"}, dict(programme="TAJIRRB"), id="programme"),
+    pytest.param({"years": ["2018", "2019"]}, dict(years=(2018, 2019)), id="years"),
+]
+
+
+@pytest.mark.parametrize("query, expected", FILTER_CASES)
+def test_overview_cards_honour_each_filter(open_page, demo_tables, query, expected):
+    at = open_page("overview", **query)
+    sums = expected_sums(demo_tables["activities"], **expected)
+    cards = {m.label: m.value for m in at.metric}
+    headline = indicators_for(expected.get("programme"), headline=True)
+    assert headline, "the registry has headline indicators"
+    for entry in headline:
+        assert cards[entry.label] == format_number(sums.get(entry.id, 0.0)), entry.id
+
+
+def test_overview_shows_the_published_figure_beside_the_district_sum(open_page):
+    at = open_page("overview", region="GBAO")
+    notes = " ".join(c.value for c in at.caption)
+    # GBAO alone falls short of the published 6,005 participants: the published total is shown with its source.
+    assert "Published total: 6,005" in notes
+    assert "001_339d8f87402ce516.txt" in notes
+
+
+def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
+    at = open_page("overview")
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Funding coverage, CRP 2020"] == format_number(demo_tables["funding"]["received"].sum(), "USD")
+
+
+@pytest.mark.parametrize("indicator_id, mode", [("jobs_created", "value"), ("grants_awarded", "pct")])
+def test_map_table_shows_each_district_for_the_chosen_indicator(open_page, demo_tables, indicator_id, mode):
+    label = indicator(indicator_id).label
+    mode_label = {"value": "Value", "pct": "Percent of target"}[mode]
+    at = open_page("map", region="Khatlon", indicator=label, mode=mode_label)
+    assert at.selectbox(key="indicator").value == indicator_id
+    assert at.radio(key="mode").value == mode
+    table = at.dataframe[0].value
+    got = {CODES[name]: value for name, value in zip(table["district"], table["value"])}
+    per_district = (demo_tables["activities"].query("indicator == @indicator_id")
+                    .groupby("district_code")["value"].sum())
+    assert got == {code: per_district[code] for code in region_codes(REGION_KHATLON) if code in per_district}
+    legend = " ".join(m.value for m in at.markdown if "Map legend" in m.value)
+    assert "No data" in legend and ("% of target" in legend) == (mode == "pct")
+
+
+def test_district_profile_shows_the_chosen_district(open_page, demo_tables):
+    at = open_page("district", profile="Vanj", years=["2018", "2019"])
+    assert [h.value for h in at.main.header] == ["Vanj"]
+    table = at.dataframe[0].value
+    sums = expected_sums(demo_tables["activities"], codes={"GB02"}, years=(2018, 2019))
+    assert dict(zip(table["indicator_label"], table["value"])) == {indicator(i).label: v for i, v in sums.items()}
+
+
+def test_district_profile_defaults_to_the_first_district_in_view(open_page):
+    at = open_page("district", region="GBAO")
+    assert [h.value for h in at.main.header] == ["Darvoz"]
+
+
+def test_funding_page_figures(open_page, demo_tables):
+    at = open_page("funding", programme="CRP2020")
+    cards = {m.label: m.value for m in at.metric}
+    received = demo_tables["funding"]["received"].sum()
+    assert cards["Funding required"] == "1,075,000 USD"
+    assert cards["Funding received"] == format_number(received, "USD")
+    assert cards["Funding gap"] == format_number(1_075_000 - received, "USD")
+    components = at.dataframe[1].value
+    assert components["received"].sum() == received
+
+
+def test_funding_page_explains_a_programme_without_funding_lines(open_page):
+    at = open_page("funding", programme="TAJIRRB")
+    assert not at.metric
+    assert any("Funding is recorded for" in i.value for i in at.info)
+
+
+def test_survey_page_states_design_and_intervals(open_page):
+    at = open_page("survey")
+    design = survey_design()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Respondents"] == "365" and cards["Population (participants)"] == "4,000"
+    assert cards["Confidence level"] == "95%"
+    assert cards["Margin of error"] == f"± {design['margin_of_error']:.1f} points"
+    shown = pd.concat([at.dataframe[0].value, at.dataframe[1].value])
+    estimates = survey_estimates().set_index("label")
+    assert set(shown["label"]) == set(estimates.index)
+    for row in shown.itertuples():
+        assert row.ci_low == estimates.loc[row.label, "ci_low"]
+        assert row.ci_high == estimates.loc[row.label, "ci_high"]
+    assert "nearly 50%" in set(shown["published"])
+
+
+def test_sources_page_reconciles_the_filtered_district_sums(open_page, demo_tables):
+    at = open_page("sources", region="GBAO")
+    reconciliation = at.dataframe[1].value
+    sums = expected_sums(demo_tables["activities"], codes=region_codes(REGION_GBAO))
+    for row in reconciliation.itertuples():
+        assert row.district_sum == sums.get(_indicator_by_label(row.label), 0.0)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == labels.count("Download XLSX") >= 3
+
+
+def _indicator_by_label(label: str) -> str:
+    return next(i.id for i in indicators_for() if i.label == label)
+
+
+@pytest.mark.parametrize("page, message", [
+    ("overview", "No activity records match the filters"),
+    ("map", "No activity records match the filters"),
+    ("district", "No activity records for Dusti"),
+    ("sources", None),        # the reconciliation and catalogue still apply
+    ("funding", None),        # funding is not dated per year
+    ("survey", None),         # published survey figures do not follow the filters
+])
+def test_filters_that_leave_no_records_are_explained(open_page, page, message):
+    at = open_page(page, years=["2016", "2016"])  # the demo starts in 2017
+    assert main_titles(at) == [TITLES[page]]
+    infos = " ".join(i.value for i in at.info)
+    if message:
+        assert message in infos
+    else:
+        assert "No activity records" not in infos
+
+
+def test_an_empty_store_gets_the_demo_on_first_run(tmp_path, geo_dir, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_STORE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
+    assert not at.exception
+    assert any("generated for demonstration" in w.value for w in at.warning)
+
+
+def test_missing_boundaries_are_explained_and_the_page_goes_on(open_page, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(tmp_path / "no-boundaries"))
+    at = open_page("map")
+    assert any("The map cannot be drawn" in e.value and "DASHBOARD_GEO_DIR" in e.value for e in at.error)
+    assert at.dataframe, "the table under the map still shows"
+
+
+def test_an_unreadable_store_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_STORE_URL", "nosuchdialect://nowhere/db")
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60).run()
+    assert not at.exception
+    assert any("could not be read" in e.value and "DASHBOARD_STORE_URL" in e.value for e in at.error)
+
+
+def test_no_pages_folder_beside_the_entry_point():
+    # A pages/ folder beside dashboard.py makes the first session of a fresh server run
+    # Streamlit's legacy page discovery: deep links then show "Page not found" (DESIGN.md §6).
+    assert DASHBOARD.parent == ROOT
+    assert not (ROOT / "pages").exists()

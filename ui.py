@@ -1,0 +1,387 @@
+"""The dashboard's one UI-helper module: cached loaders, the shared sidebar and banner,
+widgets every page uses, and number formatting.
+
+Pages call these and the packages (``data_pipeline``, ``geo``); nothing here computes an
+indicator. Streamlit is imported only here, in ``dashboard.py`` and in ``pages/``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from data_pipeline import charts
+from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.dataset import Dataset, Filters, apply_filters, changes_since_previous, load_dataset
+from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES
+from data_pipeline.settings import geo_dir, store_url
+from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
+
+APP_ROOT = Path(__file__).resolve().parent
+STATIC_DIR = APP_ROOT / "static"
+# Absolute path: st_folium draws the map inside a component iframe served from another
+# path, where a relative URL would not reach Streamlit's static route.
+LEAFLET_URL = "/app/static/leaflet/"
+PROFILE_PAGE = "app_pages/district_page.py"
+DEMO_BANNER = ("District figures are generated for demonstration; programme totals are from the "
+               "published reports.")
+
+# URL query-parameter names of the shared filters (also the widgets' session-state keys).
+KEY_REGION = "region"
+KEY_DISTRICT = "district"
+KEY_PROGRAMME = "programme"
+KEY_YEARS = "years"
+KEY_PROFILE = "profile"
+_ALL_PROGRAMMES = "all"
+# The labels are what the URL carries (?programme=TAJIRRB): short, and typeable.
+_PROGRAMME_LABELS = {_ALL_PROGRAMMES: "All programmes", **{code: code for code in PROGRAMMES}}
+_YEAR_SPAN = (min(p[0] for p in PROGRAMME_PERIODS.values()), max(p[1] for p in PROGRAMME_PERIODS.values()))
+_NAME_TO_CODE = {d.name_en: d.code for d in PROGRAMME_DISTRICTS}
+
+format_number = charts.format_number
+format_pct = charts.format_pct
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page receives from the frame: the data set before and after the filters."""
+
+    store_url: str
+    full: Dataset
+    data: Dataset
+    filters: Filters
+
+
+# --- loading -------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def install_static_assets() -> Path:
+    """Copy Leaflet into ./static/leaflet once per server process (served at ``LEAFLET_URL``)."""
+    from geo.maps import install_leaflet_assets
+
+    return install_leaflet_assets(STATIC_DIR)
+
+
+@st.cache_resource(show_spinner="Loading the demo data into an empty store…")
+def ensure_data(url: str) -> None:
+    """Load the demo data when the store has no active version (a fresh machine)."""
+    from data_pipeline.demo import load_demo
+
+    load_demo(url, created_by="dashboard first run", if_empty=True)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def active_version_id(url: str) -> int | None:
+    """Id of the store's active version (re-read every few seconds, so a new upload shows)."""
+    from data_pipeline.store import Store
+
+    store = Store(url)
+    try:
+        active = store.active_version()
+        return None if active is None else int(active.id)
+    finally:
+        store.dispose()
+
+
+@st.cache_data(show_spinner="Loading data…", max_entries=8)
+def cached_dataset(url: str, version_id: int | None) -> Dataset:
+    """The data set of one version (cached by store and version: versions never change)."""
+    return load_dataset(url, version_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_filtered(url: str, version_id: int | None, filters: Filters) -> Dataset:
+    """The data set of one version with ``filters`` applied."""
+    return apply_filters(cached_dataset(url, version_id), filters)
+
+
+@st.cache_resource(show_spinner="Loading district boundaries…")
+def boundaries(directory: str):
+    """The boundary layers (``geo.boundaries.Boundaries``) of ``directory``, shared read-only."""
+    from geo.boundaries import load_boundaries
+
+    return load_boundaries(directory)
+
+
+# --- the frame -----------------------------------------------------------------------------
+
+def sidebar_filters(full: Dataset) -> Filters:
+    """Draw the shared filters in the sidebar, each bound to the URL, and return them."""
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    regions = sidebar.multiselect(
+        "Region", [REGION_KHATLON, REGION_GBAO], key=KEY_REGION, bind="query-params",
+        placeholder="Both regions", help="Khatlon or GBAO; empty means both.",
+    )
+    names = sidebar.multiselect(
+        "District", [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
+        key=KEY_DISTRICT, bind="query-params", placeholder="All 16 programme districts",
+        help="One or several programme districts; empty means all (within the chosen regions).",
+    )
+    programme = sidebar.selectbox(
+        "Programme", list(_PROGRAMME_LABELS), format_func=_PROGRAMME_LABELS.get, key=KEY_PROGRAMME,
+        bind="query-params", help="; ".join(f"{code}: {name}" for code, name in PROGRAMMES.items()),
+    )
+    first, last = _year_bounds(full)
+    years = sidebar.slider("Years", first, last, (first, last), key=KEY_YEARS, bind="query-params",
+                           help="Activities dated within these years (inclusive).")
+    return Filters(
+        regions=tuple(regions),
+        districts=tuple(_NAME_TO_CODE[n] for n in names if n in _NAME_TO_CODE),
+        programme=None if programme in (None, _ALL_PROGRAMMES) else programme,
+        date_from=date(years[0], 1, 1) if years[0] > first else None,
+        date_to=date(years[1], 12, 31) if years[1] < last else None,
+    )
+
+
+def _year_bounds(full: Dataset) -> tuple[int, int]:
+    """The slider's span: the programmes' years, widened to the years the data has."""
+    first, last = _YEAR_SPAN
+    if not full.activities.empty:
+        dates = pd.to_datetime(full.activities["date"])
+        first, last = min(first, int(dates.dt.year.min())), max(last, int(dates.dt.year.max()))
+    return first, last
+
+
+def data_banner(ds: Dataset) -> None:
+    """Say which data the page shows: the demo warning, the version and its as-of date."""
+    version = ds.version.id if ds.version is not None else "none"
+    as_of = ds.as_of.isoformat() if ds.as_of else "unknown"
+    if ds.is_demo:
+        st.warning(f"**Demo data.** {DEMO_BANNER}", icon=":material/science:")
+    st.caption(f"Data version {version} · as of {as_of}")
+
+
+def page_context() -> PageContext:
+    """The context the frame (``dashboard.py``) prepared for this run."""
+    context = st.session_state.get("_page_context")
+    if context is None:  # a page opened without the frame: send it through the frame
+        st.error("Open this page from the dashboard's navigation.")
+        st.stop()
+    return context
+
+
+def set_page_context(context: PageContext) -> None:
+    st.session_state["_page_context"] = context
+
+
+def show_filters_summary(filters: Filters) -> None:
+    """One line saying which filters shape the figures on the page, when any do."""
+    parts = []
+    if filters.regions:
+        parts.append("regions " + ", ".join(filters.regions))
+    if filters.districts:
+        parts.append("districts " + ", ".join(district(c).name_en for c in filters.districts))
+    if filters.programme:
+        parts.append(f"programme {filters.programme}")
+    if filters.date_from or filters.date_to:
+        parts.append(f"dates {filters.date_from or '…'} to {filters.date_to or '…'}")
+    if parts:
+        st.caption("Filtered to " + "; ".join(parts) + ".")
+
+
+def districts_in_view(filters: Filters) -> tuple[str, ...]:
+    """The district codes to outline on a map: those the filters keep, when they narrow at all."""
+    return filters.district_codes() if (filters.regions or filters.districts) else ()
+
+
+def no_data_message(ds: Dataset) -> bool:
+    """Tell the user when the filters leave nothing to show; ``True`` when that is the case."""
+    if ds.activities.empty:
+        st.info("No activity records match the filters. Widen the region, district, programme or "
+                "year filters in the sidebar.", icon=":material/filter_alt_off:")
+        return True
+    return False
+
+
+# --- widgets -------------------------------------------------------------------------------
+
+def citation(text: str) -> None:
+    """A published figure's source, in small print under it."""
+    st.caption(f"Source: {text}")
+
+
+def progress_card(label: str, value: float, unit: str, target: float | None,
+                  achievement_pct: float | None, note: str | None = None, target_word: str = "target") -> None:
+    """A headline card: the value, % of target with a progress bar, and an optional note."""
+    with st.container(border=True):
+        # The label as text, not as the metric's label, which is cut to one line.
+        st.markdown(f"**{label}**")
+        st.metric(label, format_number(value, unit if unit == "USD" else ""), label_visibility="collapsed")
+        if target is not None and pd.notna(target) and target > 0:
+            pct = float(achievement_pct) if achievement_pct is not None and pd.notna(achievement_pct) else 0.0
+            st.progress(min(pct, 100.0) / 100,
+                        text=f"{format_pct(pct)} of {target_word} {format_number(target, unit if unit == 'USD' else '')}")
+        else:
+            st.caption(f"No {target_word} recorded")
+        if note:
+            st.caption(note)
+
+
+def legend(classes, title: str, unit: str = "") -> None:
+    """Draw a map legend with Streamlit (branca's would pull d3 from a CDN): one swatch per
+    class, then "no data" (dashed, as on the map) and the Khorugh point."""
+    from geo.maps import NO_DATA_COLOUR, NO_DATA_LABEL
+
+    def item(swatch_style: str, label: str) -> str:
+        return (f'<div style="display:flex;align-items:center;gap:.45rem;margin:.15rem 0">'
+                f'<span style="flex:none;width:1.2rem;height:.95rem;display:inline-block;{swatch_style}"></span>'
+                f'<span>{html.escape(label)}</span></div>')
+
+    rows = [item(f"background:{html.escape(c.colour)};border:1px solid #555", c.label) for c in classes]
+    rows.append(item(f"background:{NO_DATA_COLOUR};border:1px dashed #333", NO_DATA_LABEL))
+    rows.append(item("border:2px solid #000;border-radius:50%;width:.8rem;height:.8rem;margin:0 .2rem",
+                     "Khorugh (city, a point)"))
+    heading = html.escape(title) + (f" ({html.escape(unit)})" if unit else "")
+    st.markdown(f'<div aria-label="Map legend" style="font-size:.875rem;line-height:1.25">'
+                f'<div style="font-weight:600;margin-bottom:.3rem">{heading}</div>{"".join(rows)}</div>',
+                unsafe_allow_html=True)
+
+
+def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str, mode: str = "value",
+                 selected: tuple[str, ...] = (), height: int = 560, zoom: int = 7) -> None:
+    """The choropleth of the programme districts with its legend; a click on a district opens
+    its profile.
+
+    ``values``: ``district_code, value, target, source``. The base map (outlines, context) stays
+    the same between runs and the data goes in as a layer, so changing the indicator does not
+    remount the map. Boundary problems are shown as a readable message; the page goes on.
+    """
+    from streamlit_folium import st_folium
+
+    from geo.boundaries import BoundaryDataError
+    from geo.maps import build_base_map, build_value_layer
+
+    install_static_assets()
+    try:
+        layers = boundaries(str(geo_dir()))
+    except BoundaryDataError as error:
+        st.error(f"The map cannot be drawn: {error}", icon=":material/map:")
+        return
+    base = build_base_map(layers, asset_base_url=LEAFLET_URL, zoom_start=zoom)
+    layer, classes = build_value_layer(values, layers, value_label=value_label, unit=unit, mode=mode,
+                                       selected=selected)
+    map_column, legend_column = st.columns([4, 1])
+    with map_column:
+        clicked = st_folium(base, key=key, height=height, use_container_width=True, feature_group_to_add=layer,
+                            returned_objects=["last_active_drawing"])
+    with legend_column:
+        legend(classes, value_label if mode == "value" else "% of target", unit if mode == "value" else "")
+    st.caption("Hover over a district for its value, target and source; click it to open its profile. "
+               "Khorugh, a city inside Shughnon, is drawn as a point.")
+    open_profile_on_click(clicked, key)
+
+
+def open_profile_on_click(result: dict | None, map_key: str) -> None:
+    """Switch to the District profile when the map reports a click on a programme district."""
+    feature = (result or {}).get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    if not code or code not in {d.code for d in PROGRAMME_DISTRICTS}:
+        return
+    # st_folium keeps returning the last click on later reruns: act on each click once.
+    handled_key = f"_handled_click_{map_key}"
+    if st.session_state.get(handled_key) == feature:
+        return
+    st.session_state[handled_key] = feature
+    open_profile(code)
+
+
+def open_profile(code: str) -> None:
+    """Go to the District profile of ``code`` (keeps the sidebar filters in the URL)."""
+    name = district(code).name_en
+    st.session_state[KEY_PROFILE] = name
+    # Always pass query_params: without them, switch_page clears the URL's parameters and
+    # refuses to when widgets are bound to them. The bound filters write themselves back;
+    # ?profile= makes the profile a link of its own.
+    st.switch_page(PROFILE_PAGE, query_params={KEY_PROFILE: name})
+
+
+def profile_district_choice(ctx: PageContext) -> str:
+    """The district-profile selector (bound to ``?profile=``); returns the chosen code.
+
+    Every programme district can be chosen (a map click may name one outside the filters);
+    without a choice, the first district the filters keep is shown.
+    """
+    names = [d.name_en for d in PROGRAMME_DISTRICTS]
+    in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
+    if st.session_state.get(KEY_PROFILE) not in names:
+        st.session_state[KEY_PROFILE] = in_view[0]
+    name = st.selectbox("District", names, key=KEY_PROFILE, bind="query-params",
+                        help="Choose a district, or click one on the map.")
+    return _NAME_TO_CODE[name]
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.exports``)."""
+    csv_column, xlsx_column, _ = st.columns([1, 1, 3])
+    csv_column.download_button("Download CSV", to_csv_bytes(frame), f"{name}.csv", "text/csv",
+                               key=f"{key}_csv", icon=":material/download:")
+    xlsx_column.download_button("Download XLSX", to_xlsx_bytes(frame), f"{name}.xlsx",
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key=f"{key}_xlsx", icon=":material/download:")
+
+
+def region_label(code: str) -> str:
+    return REGION_NAMES.get(code, code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_changes(url: str, _ds: Dataset, version_id: int | None = None, filters: Filters | None = None
+                   ) -> pd.DataFrame:
+    """``changes_since_previous`` cached by store, version and filters."""
+    return changes_since_previous(url, _ds)
+
+
+# Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
+COUNT_FORMAT = "%,d"
+USD_FORMAT = "%,d USD"
+PCT_FORMAT = "%.1f%%"
+
+
+_ROW_PX = 35
+_FULL_HEIGHT_ROWS = 20
+
+
+def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
+               height: int | None = None, wide: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
+
+    Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats``
+    overrides per column. Tables of up to 20 rows are shown whole; ``wide`` columns get
+    more room. Returns the columns shown, under their data names (for the downloads).
+    """
+    formats = formats or {}
+    shown = frame[list(labels)].reset_index(drop=True)
+    config = {}
+    for column, label in labels.items():
+        width = "large" if column in wide else None
+        if column in formats:
+            config[column] = st.column_config.NumberColumn(label, format=formats[column], width=width)
+        elif pd.api.types.is_numeric_dtype(shown[column]):
+            fmt = PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT
+            config[column] = st.column_config.NumberColumn(label, format=fmt, width=width)
+        else:
+            config[column] = st.column_config.TextColumn(label, width=width)
+    if height is None:
+        height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height)
+    return shown
+
+
+def version_id(ctx: PageContext) -> int | None:
+    return ctx.full.version.id if ctx.full.version is not None else None
+
+
+def submissions_table(version) -> pd.DataFrame:
+    """The files (or demo submissions) behind a store version, one row each."""
+    return pd.DataFrame([
+        {"kind": s.kind, "file_name": s.file_name, "sha256": s.sha256[:16] + "…", "uploaded_by": s.uploaded_by,
+         "uploaded_at": f"{s.uploaded_at:%Y-%m-%d %H:%M}", "row_count": s.row_count,
+         "origin": "demo generator" if s.is_demo else "uploaded file"}
+        for s in version.submissions
+    ], columns=["kind", "file_name", "sha256", "uploaded_by", "uploaded_at", "row_count", "origin"])
