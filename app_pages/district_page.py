@@ -36,8 +36,9 @@ summary = district_comparison(table, code)
 st.subheader("Each indicator against its target")
 shown = ui.show_table(summary, {"indicator_label": "Indicator", "value": "Value", "target": "Target",
                                 "achievement_pct": "% of target", "median": "Median of districts",
-                                "rank": "Rank", "unit": "Unit", "source": "Source"},
+                                "rank": "Rank", "unit": "Unit"},
                       formats={"median": "%,.1f"}, wide=("indicator_label",))
+ui.citation("; ".join(summary["source"].drop_duplicates()))
 ui.downloads(shown, f"district-{code}", key="profile_table")
 
 st.subheader("Over time and beside the other districts")

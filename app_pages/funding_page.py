@@ -37,27 +37,31 @@ for plan in plans:
     components = rows[rows["level"] == "component"]
     st.plotly_chart(charts.funding_bars(components), width="stretch")
 
-    st.markdown("**Per objective: funding and beneficiaries**")
     objectives = rows[rows["level"] == "objective"]
-    shown = ui.show_table(
-        objectives,
-        {"objective": "Objective", "required": "Required (USD)", "received": "Received (USD)",
-         "coverage_pct": "Coverage", "gap": "Gap (USD)", "target_beneficiaries": "Beneficiaries targeted",
-         "beneficiaries_reached": "Beneficiaries reached",
-         "cost_per_beneficiary_planned": "Planned USD per beneficiary",
-         "cost_per_beneficiary": "USD per beneficiary reached", "required_source": "Source (required, targeted)"},
-        formats={"cost_per_beneficiary_planned": "%,.2f", "cost_per_beneficiary": "%,.2f"}, wide=("objective",),
-    )
+    money = {"required": "Required (USD)", "received": "Received (USD)", "coverage_pct": "Coverage",
+             "gap": "Gap (USD)"}
+    st.markdown("**Per objective**")
+    shown = ui.show_table(objectives, {"objective": "Objective", **money})
     ui.downloads(shown, f"funding-objectives-{plan}", key=f"objectives_{plan}")
+    ui.citation("; ".join(objectives["required_source"].drop_duplicates()))
 
     st.markdown("**Per component**")
-    shown = ui.show_table(
-        components,
-        {"objective": "Objective", "component": "Component", "required": "Required (USD)",
-         "received": "Received (USD)", "coverage_pct": "Coverage", "gap": "Gap (USD)",
-         "required_source": "Source (required)"},
-        wide=("component",),
-    )
+    shown = ui.show_table(components, {"component": "Component", "objective": "Objective", **money})
     ui.downloads(shown, f"funding-components-{plan}", key=f"components_{plan}")
-    st.caption("Cost per beneficiary is given where both figures exist: planned = required ÷ targeted, "
-               "reached = received ÷ beneficiaries reached.")
+    ui.citation("; ".join(components["required_source"].drop_duplicates()))
+
+    st.markdown("**Beneficiaries and cost per beneficiary**")
+    shown = ui.show_table(
+        objectives,
+        {"objective": "Objective", "target_beneficiaries": "Targeted", "beneficiaries_reached": "Reached",
+         "cost_per_beneficiary_planned": "Planned USD per person",
+         "cost_per_beneficiary": "USD per person reached"},
+        formats={"cost_per_beneficiary_planned": "%,.2f", "cost_per_beneficiary": "%,.2f"},
+    )
+    ui.downloads(shown, f"beneficiaries-{plan}", key=f"beneficiaries_{plan}")
+    notes = ["Planned cost = funding required ÷ beneficiaries targeted (both published); cost per person "
+             "reached = funding received ÷ beneficiaries reached, where both are recorded."]
+    if objectives["beneficiaries_reached"].isna().all():
+        notes.append("This data version records no beneficiaries reached, so there is no cost per person "
+                     "reached yet.")
+    st.caption(" ".join(notes))

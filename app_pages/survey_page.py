@@ -31,21 +31,24 @@ findings = estimates[~estimates["id"].isin(PROFILE_IDS)]
 profile_tab, findings_tab, actions_tab = st.tabs(["Returnee profile", "Changes after the sessions",
                                                   "Actions after the sessions"])
 labels = {"label": "Finding", "published": "Published", "ci_low": "CI low", "ci_high": "CI high",
-          "margin_of_error": "± points", "n": "Base", "citation": "Source"}
+          "margin_of_error": "± points", "n": "Base"}
 formats = {"ci_low": "%.1f%%", "ci_high": "%.1f%%", "margin_of_error": "± %.1f"}
 with profile_tab:
     st.plotly_chart(charts.survey_ci_chart(profile, "Returnee profile (95% confidence intervals)"),
                     width="stretch")
     ui.show_table(profile, labels, formats, wide=("label",))
+    ui.citation("; ".join(profile["citation"].drop_duplicates()))
 with findings_tab:
     st.plotly_chart(charts.survey_ci_chart(findings, "Changes in knowledge and perspective (95% CI)"),
                     width="stretch")
     ui.show_table(findings, labels, formats, wide=("label",))
+    ui.citation("; ".join(findings["citation"].drop_duplicates()))
 with actions_tab:
     actions = survey_counts(ACTION_IDS)
     actions["label"] = actions["label"].str.removeprefix("After the session: ")
     st.plotly_chart(charts.counts_bars(actions.rename(columns={"respondents": "value"}),
                                        "After the session, respondents who…"), width="stretch")
-    ui.show_table(actions, {"label": "Action", "respondents": "Respondents", "share_pct": "Share of sample",
-                            "citation": "Source"}, wide=("label",))
+    ui.show_table(actions, {"label": "Action", "respondents": "Respondents", "share_pct": "Share of sample"},
+                  wide=("label",))
+    ui.citation("; ".join(actions["citation"].drop_duplicates()))
     st.caption("Respondents could name several actions, so the shares add up to more than 100%.")
