@@ -46,7 +46,7 @@ for plan in plans:
     ui.citation("; ".join(objectives["required_source"].drop_duplicates()))
 
     st.markdown("**Per component**")
-    shown = ui.show_table(components, {"component": "Component", "objective": "Objective", **money})
+    shown = ui.show_table(components, {"component": "Component", **money, "objective": "Objective"})
     ui.downloads(shown, f"funding-components-{plan}", key=f"components_{plan}")
     ui.citation("; ".join(components["required_source"].drop_duplicates()))
 
