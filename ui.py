@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline import charts
-from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.dataset import Dataset, Filters, apply_filters, changes_since_previous, load_dataset
+from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES
-from data_pipeline.settings import geo_dir, store_url
+from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
 
 APP_ROOT = Path(__file__).resolve().parent

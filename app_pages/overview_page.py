@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline import charts
-from data_pipeline.dataset import changes_since_previous, headline_figures, indicator_table
+from data_pipeline.dataset import headline_figures, indicator_table
 from data_pipeline.funding import funding_summary
 from data_pipeline.registry import indicators_for
 
