@@ -1,6 +1,7 @@
 """The active data set as the CLI and the dashboard see it, with filters and indicator tables.
 
-``load_dataset`` reads one version from the store; ``apply_filters`` narrows it to the
+``load_dataset`` reads one version from the store (its raw records, or with ``cells=True`` its
+monthly cells: the same sums per district, indicator, month and breakdown, a fraction of the rows); ``apply_filters`` narrows it to the
 region, districts, programme and years a user chose; ``indicator_table`` is the single
 table behind the export command, the map, the charts and the downloads.
 """
@@ -42,7 +43,13 @@ class Filters:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One store version's activities, targets and funding (possibly filtered)."""
+    """One store version's activities, targets and funding (possibly filtered).
+
+    With ``monthly_cells``, each activity row is a monthly cell (``Store.activity_cells``: date =
+    first day of the month, plus ``records`` and ``last_date``), not a record: every aggregation
+    gives the same figures, and date filters should fall on month boundaries (the dashboard's
+    year filters do).
+    """
 
     version: VersionInfo | None
     previous_version: VersionInfo | None
@@ -50,6 +57,7 @@ class Dataset:
     targets: pd.DataFrame
     funding: pd.DataFrame
     filters: Filters = Filters()
+    monthly_cells: bool = False
 
     @property
     def is_demo(self) -> bool:
@@ -60,6 +68,8 @@ class Dataset:
         """Date of the latest activity record."""
         if self.activities.empty:
             return None
+        if "last_date" in self.activities:  # monthly cells: their date is the month's first day
+            return self.activities["last_date"].max().date()
         return self.activities["date"].max().date()
 
     def source_label(self) -> str:
@@ -72,8 +82,12 @@ class Dataset:
         return f"file: {files} (version {self.version.id})"
 
 
-def load_dataset(store_url: str, version_id: int | None = None) -> Dataset:
-    """The active version (or ``version_id``) of the store at ``store_url``, unfiltered."""
+def load_dataset(store_url: str, version_id: int | None = None, *, cells: bool = False) -> Dataset:
+    """The active version (or ``version_id``) of the store at ``store_url``, unfiltered.
+
+    With ``cells``, the activities are the version's monthly cells (computed once per version in
+    the store), which is what a dashboard over millions of records should read.
+    """
     store = Store(store_url)
     try:
         version = store.version(version_id) if version_id is not None else store.active_version()
@@ -82,7 +96,8 @@ def load_dataset(store_url: str, version_id: int | None = None) -> Dataset:
             older = [v for v in store.versions() if v.id < version.id]
             previous = older[0] if older else None
         vid = version.id if version else None
-        return Dataset(version, previous, store.activities(vid), store.targets(vid), store.funding(vid))
+        activities = store.activity_cells(vid) if cells else store.activities(vid)
+        return Dataset(version, previous, activities, store.targets(vid), store.funding(vid), monthly_cells=cells)
     finally:
         store.dispose()
 
@@ -177,7 +192,7 @@ def changes_since_previous(store_url: str, ds: Dataset) -> pd.DataFrame:
     columns = ["indicator", "label", "previous", "current", "change"]
     if ds.version is None or ds.previous_version is None:
         return pd.DataFrame(columns=columns)
-    previous = apply_filters(load_dataset(store_url, ds.previous_version.id), ds.filters)
+    previous = apply_filters(load_dataset(store_url, ds.previous_version.id, cells=ds.monthly_cells), ds.filters)
     before = programme_totals(previous.activities).set_index("indicator")["value"]
     now = programme_totals(ds.activities).set_index("indicator")["value"]
     both = pd.concat([before.rename("previous"), now.rename("current")], axis=1).fillna(0.0)

@@ -521,7 +521,7 @@ def test_a_store_with_a_newer_schema_is_refused(tmp_path):
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE schema_version SET version = 99")
     engine.dispose()
-    with pytest.raises(StoreError, match="schema version 99, this code expects 1"):
+    with pytest.raises(StoreError, match=f"schema version 99, this code expects {store_module.SCHEMA_VERSION}"):
         Store(url)
 
 

@@ -1,0 +1,161 @@
+"""Monthly activity cells: every aggregation gives the same figures on cells as on raw records.
+
+The store keeps each version's activities summed per (district, indicator, month, sex, age
+group, disability); ``load_dataset(..., cells=True)`` serves them to the dashboard. These tests
+hold the cells to the raw records on the demo data and on a random data set, through publish,
+rollback, withdraw, several submissions per version, and a store made before the cells existed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from data_pipeline import store as store_module
+from data_pipeline.aggregate import PERIODS, aggregate, programme_totals
+from data_pipeline.dataset import Filters, apply_filters, headline_figures, indicator_table, load_dataset
+from data_pipeline.demo import load_demo
+from data_pipeline.funding import funding_summary
+from data_pipeline.registry import INDICATOR_IDS
+from data_pipeline.schemas import ACTIVITY_COLUMNS, DISAGGREGATIONS
+from data_pipeline.store import CELL_COLUMNS, Store, SubmissionInput, frame_cells
+from geo.gazetteer import PROGRAMME_CODES, REGION_GBAO
+
+BREAKDOWNS = (None, *DISAGGREGATIONS)
+
+
+def random_activities(rows: int, seed: int) -> pd.DataFrame:
+    """Canonical activity records with missing breakdowns, several years and every indicator."""
+    rng = np.random.default_rng(seed)
+
+    def maybe(values):
+        return pd.array(rng.choice([*values, None], rows), dtype="str")
+
+    return pd.DataFrame({
+        "date": (np.datetime64("2016-11-01") + rng.integers(0, 1600, rows).astype("timedelta64[D]"))
+        .astype("datetime64[ns]"),
+        "district_code": pd.array(rng.choice(PROGRAMME_CODES, rows), dtype="str"),
+        "indicator": pd.array(rng.choice(INDICATOR_IDS, rows), dtype="str"),
+        "value": rng.integers(0, 500, rows).astype(float),
+        "sex": maybe(["female", "male"]),
+        "age_group": maybe(["0-17", "18-29", "60+"]),
+        "disability": maybe(["yes", "no"]),
+        "notes": pd.array(rng.choice(["note", None], rows), dtype="str"),
+        "source_row": np.arange(2, rows + 2),
+    })[ACTIVITY_COLUMNS]
+
+
+def publish(store: Store, frame: pd.DataFrame, name: str) -> int:
+    result = store.publish([SubmissionInput(name, f"sha-{name}", "activities", frame, is_demo=False)],
+                           created_by="test")
+    return result.version.id
+
+
+def assert_same_aggregates(raw: pd.DataFrame, cells: pd.DataFrame) -> None:
+    for period in PERIODS:
+        for by in BREAKDOWNS:
+            pd.testing.assert_frame_equal(aggregate(cells, period, by), aggregate(raw, period, by),
+                                          obj=f"aggregate({period}, {by})")
+            pd.testing.assert_frame_equal(programme_totals(cells, period, by), programme_totals(raw, period, by),
+                                          obj=f"programme_totals({period}, {by})")
+
+
+def assert_same_dataset_tables(url: str, version_id: int | None = None) -> None:
+    raw = load_dataset(url, version_id)
+    cells = load_dataset(url, version_id, cells=True)
+    assert cells.monthly_cells and not raw.monthly_cells
+    assert cells.as_of == raw.as_of
+    assert int(cells.activities["records"].sum()) == len(raw.activities)
+    filters = (Filters(), Filters(regions=(REGION_GBAO,)), Filters(districts=(PROGRAMME_CODES[0],)),
+               Filters(programme="TAJIRRB", date_from=date(2018, 1, 1), date_to=date(2019, 12, 31)))
+    for chosen in filters:
+        raw_view, cells_view = apply_filters(raw, chosen), apply_filters(cells, chosen)
+        assert_same_aggregates(raw_view.activities, cells_view.activities)
+        for period, by in zip(PERIODS, BREAKDOWNS):  # every period and every breakdown, once each
+            pd.testing.assert_frame_equal(indicator_table(cells_view, period, by),
+                                          indicator_table(raw_view, period, by))
+        pd.testing.assert_frame_equal(headline_figures(cells_view), headline_figures(raw_view))
+        pd.testing.assert_frame_equal(funding_summary(cells_view.funding, cells_view.activities),
+                                      funding_summary(raw_view.funding, raw_view.activities))
+
+
+def test_cells_give_the_raw_records_figures_on_the_demo_data(store_url):
+    load_demo(store_url)
+    assert_same_dataset_tables(store_url)
+
+
+def test_cells_give_the_raw_records_figures_on_a_random_data_set(store_url):
+    with Store(store_url) as store:
+        publish(store, random_activities(3_000, seed=1), "a.csv")
+    assert_same_dataset_tables(store_url)
+
+
+def test_cells_have_the_activity_shape_and_fewer_rows(store_url):
+    with Store(store_url) as store:
+        publish(store, random_activities(2_000, seed=2).assign(sex="female", age_group="18-29", disability="no"),
+                "a.csv")
+        cells = store.activity_cells()
+        raw = store.activities()
+    assert list(cells.columns) == CELL_COLUMNS
+    assert (cells["date"].dt.day == 1).all() and (cells["source_row"] == 0).all() and cells["notes"].isna().all()
+    assert cells.dtypes["date"] == raw.dtypes["date"] and cells.dtypes["value"] == raw.dtypes["value"]
+    assert len(cells) < len(raw)
+
+
+def test_every_kind_of_version_gets_its_own_cells(store_url):
+    first, second = random_activities(800, seed=3), random_activities(600, seed=4)
+    with Store(store_url) as store:
+        v1 = publish(store, first, "first.csv")
+        v2 = publish(store, second, "second.csv")  # two submissions: cells summed in SQL
+        withdrawn = store.withdraw(store.version(v2).submissions[0].id, created_by="test").id
+        empty = store.withdraw(store.version(withdrawn).submissions[0].id, created_by="test").id
+        rolled_back = store.rollback(v2, created_by="test").id
+        expected = {v1: first, v2: pd.concat([first, second]), withdrawn: second, rolled_back: pd.concat([first, second])}
+        for version_id, frame in expected.items():
+            assert_same_aggregates(frame, store.activity_cells(version_id))
+        assert store.activity_cells(empty).empty
+        assert list(store.activity_cells(empty).columns) == CELL_COLUMNS
+
+
+def test_a_store_made_before_the_cells_is_migrated_and_gets_cells_when_read(store_url):
+    frame = random_activities(1_500, seed=5)
+    with Store(store_url) as store:
+        version_id = publish(store, frame, "old.csv")
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:  # what a schema-1 store looks like
+        conn.exec_driver_sql("DROP TABLE activity_version_cells")
+        conn.exec_driver_sql("DROP TABLE activity_submission_cells")
+        conn.exec_driver_sql("UPDATE schema_version SET version = 1")
+    engine.dispose()
+    with Store(store_url) as store:
+        assert_same_aggregates(frame, store.activity_cells(version_id))
+        assert_same_aggregates(frame, store.activity_cells(version_id))  # the second read finds them kept
+    engine = sa.create_engine(store_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version FROM schema_version").scalar() == store_module.SCHEMA_VERSION
+        assert conn.exec_driver_sql("SELECT count(*) FROM activity_version_cells").scalar() > 0
+    engine.dispose()
+
+
+def test_frame_cells_keeps_missing_breakdowns_as_their_own_cells():
+    frame = random_activities(10, seed=6).iloc[:3].copy()
+    frame["date"] = pd.to_datetime(["2019-03-05", "2019-03-28", "2019-04-01"])
+    frame["district_code"], frame["indicator"] = "KT01", "grants_awarded"
+    frame["sex"] = pd.array(["female", None, None], dtype="str")
+    frame["age_group"] = frame["disability"] = pd.array([None] * 3, dtype="str")
+    frame["value"] = [1.0, 2.0, 4.0]
+    cells = frame_cells(frame)
+    assert cells[["month", "value", "records"]].astype(str).values.tolist() == [
+        ["2019-03-01", "1.0", "1"], ["2019-03-01", "2.0", "1"], ["2019-04-01", "4.0", "1"]]
+    assert cells["sex"].isna().tolist() == [False, True, True]
+    assert cells["last_date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-03-05", "2019-03-28", "2019-04-01"]
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_tiny_frames_make_tiny_cells(rows):
+    cells = frame_cells(random_activities(5, seed=7).iloc[:rows])
+    assert len(cells) == rows
