@@ -179,8 +179,12 @@ def show_filters_summary(filters: Filters) -> None:
         parts.append("districts " + ", ".join(district(c).name_en for c in filters.districts))
     if filters.programme:
         parts.append(f"programme {filters.programme}")
-    if filters.date_from or filters.date_to:
-        parts.append(f"dates {filters.date_from or '…'} to {filters.date_to or '…'}")
+    if filters.date_from and filters.date_to:
+        parts.append(f"dates {filters.date_from} to {filters.date_to}")
+    elif filters.date_from:
+        parts.append(f"dates from {filters.date_from}")
+    elif filters.date_to:
+        parts.append(f"dates up to {filters.date_to}")
     if parts:
         st.caption("Filtered to " + "; ".join(parts) + ".")
 

@@ -98,6 +98,17 @@ def test_map_table_shows_each_district_for_the_chosen_indicator(open_page, demo_
     assert "No data" in legend and ("% of target" in legend) == (mode == "pct")
 
 
+@pytest.mark.parametrize("query, summary", [
+    ({"years": ["2019", "2020"]}, "Filtered to dates from 2019-01-01."),
+    ({"years": ["2016", "2018"]}, "Filtered to dates up to 2018-12-31."),
+    ({"years": ["2018", "2019"], "region": "GBAO"}, "Filtered to regions GBAO; dates 2018-01-01 to 2019-12-31."),
+    ({"district": ["Panj"], "programme": "TAJIRRB"}, "Filtered to districts Panj; programme TAJIRRB."),
+])
+def test_filter_summary_says_what_shapes_the_figures(open_page, query, summary):
+    at = open_page("sources", **query)
+    assert summary in [c.value for c in at.caption]
+
+
 def test_district_profile_shows_the_chosen_district(open_page, demo_tables):
     at = open_page("district", profile="Vanj", years=["2018", "2019"])
     assert [h.value for h in at.main.header] == ["Vanj"]
