@@ -18,6 +18,7 @@ import streamlit as st
 from data_pipeline import charts
 from data_pipeline.dataset import Dataset, Filters, apply_filters, changes_since_previous, load_dataset
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
@@ -37,6 +38,7 @@ KEY_DISTRICT = "district"
 KEY_PROGRAMME = "programme"
 KEY_YEARS = "years"
 KEY_PROFILE = "profile"
+KEY_LANGUAGE = "lang"
 _ALL_PROGRAMMES = "all"
 # The labels are what the URL carries (?programme=TAJIRRB): short, and typeable.
 _PROGRAMME_LABELS = {_ALL_PROGRAMMES: "All programmes", **{code: code for code in PROGRAMMES}}
@@ -55,6 +57,23 @@ class PageContext:
     full: Dataset
     data: Dataset
     filters: Filters
+
+
+# --- language ------------------------------------------------------------------------------
+
+def current_language() -> str:
+    """The interface language of this run: the sidebar's choice (``?lang=en|ru|tg``), else English."""
+    lang = st.session_state.get(KEY_LANGUAGE) or st.query_params.get(KEY_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tr(text: str) -> str:
+    """``text`` (an English msgid) in the current language, from ``locales/<lang>/LC_MESSAGES/messages.po``.
+
+    Strings with values use named placeholders, filled after translation:
+    ``tr("{count} problems in {file}").format(count=3, file=name)``.
+    """
+    return translator(current_language())(text)
 
 
 # --- loading -------------------------------------------------------------------------------
