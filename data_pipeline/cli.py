@@ -82,14 +82,11 @@ def cmd_ingest(args) -> int:
     results = _read(args.files, sys.stderr.isatty())
     if not _print_problems(results):
         return EXIT_BAD_INPUT
-    store = Store(args.store_url)
-    try:
+    with Store(args.store_url) as store:
         active = store.active_version()
         submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user)
                        for r in results]
         outcome = store.publish(submissions, created_by=args.user, note=args.note or "")
-    finally:
-        store.dispose()
     same_name = {s.file_name: s for s in (active.submissions if active and not active.is_demo else ())}
     for sub in outcome.added:
         old = same_name.get(sub.file_name)
@@ -124,22 +121,16 @@ def cmd_demo(args) -> int:
 def _active_id(store_url: str) -> int | None:
     from data_pipeline.store import Store
 
-    store = Store(store_url)
-    try:
+    with Store(store_url) as store:
         active = store.active_version()
         return active.id if active else None
-    finally:
-        store.dispose()
 
 
 def cmd_versions(args) -> int:
     from data_pipeline.store import Store
 
-    store = Store(args.store_url)
-    try:
+    with Store(args.store_url) as store:
         versions = store.versions()
-    finally:
-        store.dispose()
     if not versions:
         print("No versions yet. Load the demo (`python -m data_pipeline demo`) or ingest a file.", file=sys.stderr)
         return EXIT_OK
@@ -154,11 +145,8 @@ def cmd_versions(args) -> int:
 def cmd_rollback(args) -> int:
     from data_pipeline.store import Store
 
-    store = Store(args.store_url)
-    try:
+    with Store(args.store_url) as store:
         version = store.rollback(args.version, created_by=args.user)
-    finally:
-        store.dispose()
     print(f"Version {version.id} is now active, with the data of version {args.version}.")
     return EXIT_OK
 
@@ -207,11 +195,8 @@ def cmd_geo_download(args) -> int:
 def cmd_withdraw(args) -> int:
     from data_pipeline.store import Store
 
-    store = Store(args.store_url)
-    try:
+    with Store(args.store_url) as store:
         version = store.withdraw(args.submission, created_by=args.user)
-    finally:
-        store.dispose()
     print(f"Version {version.id} is now active, without submission {args.submission}.")
     return EXIT_OK
 
