@@ -109,8 +109,8 @@ def active_version_id(url: str) -> int | None:
 
 @st.cache_data(show_spinner="Loading data…", max_entries=8)
 def cached_dataset(url: str, version_id: int | None) -> Dataset:
-    """The data set of one version (cached by store and version: versions never change)."""
-    return load_dataset(url, version_id)
+    """The data set of one version as monthly cells (cached by store and version: versions never change)."""
+    return load_dataset(url, version_id, cells=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

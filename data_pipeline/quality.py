@@ -27,17 +27,20 @@ def quality_findings(activities: pd.DataFrame, district_codes: tuple[str, ...],
     rows: list[tuple[str, str]] = []
     if activities.empty:
         return pd.DataFrame([("records", "No activity records in view.")], columns=FINDING_COLUMNS)
-    rows.append(("records", f"{len(activities):,} activity records from {activities['date'].min():%Y-%m-%d} "
-                            f"to {activities['date'].max():%Y-%m-%d}."))
+    # Monthly cells (``Store.activity_cells``) stand for ``records`` records each, dated first to last.
+    cells = "records" in activities
+    weights = activities["records"] if cells else pd.Series(1, index=activities.index)
+    first, last = (activities["first_date"], activities["last_date"]) if cells else (activities["date"],) * 2
+    rows.append(("records", f"{int(weights.sum()):,} activity records from {first.min():%Y-%m-%d} "
+                            f"to {last.max():%Y-%m-%d}."))
     missing = [district(c).name_en for c in district_codes if c not in set(activities["district_code"])]
     if missing:
         rows.append(("coverage", f"No records for {len(missing)} district(s) in view: {', '.join(missing)}."))
-    outside = _outside_programme_years(activities)
+    outside = _outside_programme_years(activities, weights)
     if outside:
         rows.append(("dates", f"{outside:,} records are dated outside their programme's years."))
     for by in DISAGGREGATIONS:
-        stated = activities[by].notna()
-        share = stated.mean() * 100
+        share = weights[activities[by].notna()].sum() / weights.sum() * 100
         rows.append(("breakdown", f"{share:.0f}% of records state {by.replace('_', ' ')}"
                                   + ("." if share == 100 else "; the others count as “not stated”.")))
     if reconciliation is not None and not reconciliation.empty:
@@ -51,9 +54,9 @@ def quality_findings(activities: pd.DataFrame, district_codes: tuple[str, ...],
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
-def _outside_programme_years(activities: pd.DataFrame) -> int:
+def _outside_programme_years(activities: pd.DataFrame, weights: pd.Series) -> int:
     programmes = activities["indicator"].map(lambda i: indicator(i).programme)
     first = programmes.map(lambda p: PROGRAMME_PERIODS[p][0])
     last = programmes.map(lambda p: PROGRAMME_PERIODS[p][1])
     years = pd.to_datetime(activities["date"]).dt.year
-    return int(((years < first) | (years > last)).sum())
+    return int(weights[(years < first) | (years > last)].sum())

@@ -246,9 +246,9 @@ active_version_table = sa.Table(
 
 CELL_KEYS = ("district_code", "indicator", "month", "sex", "age_group", "disability")
 """What a monthly cell is keyed by (``month``: the first day of the month)."""
-CELL_COLUMNS = ACTIVITY_COLUMNS + ["records", "last_date"]
+CELL_COLUMNS = ACTIVITY_COLUMNS + ["records", "first_date", "last_date"]
 """Columns of ``Store.activity_cells``: the activity columns (one row per cell), ``records`` (how many
-records the cell sums) and ``last_date`` (the latest record's date)."""
+records the cell sums) and the earliest and latest record's date."""
 
 
 def _cells_table(name: str, owner: str, owner_table: str) -> sa.Table:
@@ -264,6 +264,7 @@ def _cells_table(name: str, owner: str, owner_table: str) -> sa.Table:
         sa.Column("disability", sa.String(8), nullable=True),
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("records", sa.BigInteger(), nullable=False),
+        sa.Column("first_date", sa.Date(), nullable=False),
         sa.Column("last_date", sa.Date(), nullable=False),
         sa.Index(f"ix_{name}_{owner}", owner),
     )
@@ -404,13 +405,14 @@ _CELL_FIELDS = (
     _Field("disability", _TEXT, sa.String(8), nullable=True),
     _Field("value", _FLOAT, sa.Float()),
     _Field("records", _INT, sa.BigInteger()),
+    _Field("first_date", _DATE, sa.Date()),
     _Field("last_date", _DATE, sa.Date()),
 )
 
 
 def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
-    """Activity records summed per monthly cell: ``CELL_KEYS``, ``value`` (sum), ``records`` (count) and
-    ``last_date`` (latest date).
+    """Activity records summed per monthly cell: ``CELL_KEYS``, ``value`` (sum), ``records`` (count),
+    ``first_date`` and ``last_date`` (earliest and latest record).
 
     A missing sex, age group or disability is a cell of its own (records that state none).
     Sorted by the keys, missing values last.
@@ -421,6 +423,7 @@ def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
         empty["month"] = pd.Series([], dtype="datetime64[ns]")
         return pd.DataFrame({**empty, "value": pd.Series([], dtype=np.float64),
                              "records": pd.Series([], dtype=np.int64),
+                             "first_date": pd.Series([], dtype="datetime64[ns]"),
                              "last_date": pd.Series([], dtype="datetime64[ns]")})
     days = pd.to_datetime(activities["date"]).to_numpy(dtype="datetime64[ns]")
     months = days.astype("datetime64[M]")
@@ -439,7 +442,9 @@ def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
     cell_keys, inverse = np.unique(combined, return_inverse=True)
     values = np.bincount(inverse, weights=activities["value"].to_numpy(dtype=np.float64), minlength=len(cell_keys))
     records = np.bincount(inverse, minlength=len(cell_keys)).astype(np.int64)
-    last_date = pd.Series(days).groupby(inverse).max().to_numpy(dtype="datetime64[ns]")
+    by_cell = pd.Series(days).groupby(inverse)
+    first_date = by_cell.min().to_numpy(dtype="datetime64[ns]")
+    last_date = by_cell.max().to_numpy(dtype="datetime64[ns]")
     out: dict[str, object] = {}
     remainder = cell_keys
     for name, base in reversed(list(zip(keys, radix))):
@@ -454,7 +459,7 @@ def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
             lookup[len(found)] = None
             out[name] = pd.Series(lookup[code], dtype=_STR_DTYPE)
     return pd.DataFrame({**{name: out[name] for name in keys}, "value": values, "records": records,
-                         "last_date": last_date})
+                         "first_date": first_date, "last_date": last_date})
 
 
 # --- The store ---------------------------------------------------------------------------------
@@ -689,11 +694,13 @@ class Store:
                 table.c.disability]
         for submission_id in submission_ids:
             query = (sa.select(table.c.submission_id, *keys, sa.func.sum(table.c.value),
-                               sa.func.count().label("records"), sa.func.max(table.c.date))
+                               sa.func.count().label("records"), sa.func.min(table.c.date),
+                               sa.func.max(table.c.date))
                      .where(table.c.submission_id == submission_id)
                      .group_by(table.c.submission_id, *keys)
                      .order_by(*keys))
-            conn.execute(cells.insert().from_select(["submission_id", *CELL_KEYS, "value", "records", "last_date"],
+            conn.execute(cells.insert().from_select(["submission_id", *CELL_KEYS, "value", "records", "first_date",
+                                                     "last_date"],
                                                     query))
 
     def _fill_version_cells(self, conn: Connection, version: VersionInfo) -> None:
@@ -706,13 +713,15 @@ class Store:
                                 .distinct()).scalars())
         self._fill_submission_cells(conn, [i for i in ids if i not in have])
         keys = [cells.c[name] for name in CELL_KEYS]
-        columns = ["version_id", *CELL_KEYS, "value", "records", "last_date"]
+        columns = ["version_id", *CELL_KEYS, "value", "records", "first_date", "last_date"]
         if len(ids) == 1:  # one submission's cells are already the version's: copy them in order
-            query = (sa.select(sa.literal(version.id), *keys, cells.c.value, cells.c.records, cells.c.last_date)
+            query = (sa.select(sa.literal(version.id), *keys, cells.c.value, cells.c.records,
+                               cells.c.first_date, cells.c.last_date)
                      .where(cells.c.submission_id == ids[0]).order_by(cells.c.id))
         else:
             query = (sa.select(sa.literal(version.id), *keys, sa.func.sum(cells.c.value),
-                               sa.func.sum(cells.c.records), sa.func.max(cells.c.last_date))
+                               sa.func.sum(cells.c.records), sa.func.min(cells.c.first_date),
+                               sa.func.max(cells.c.last_date))
                      .where(cells.c.submission_id.in_(ids)).group_by(*keys).order_by(*keys))
         conn.execute(target.insert().from_select(columns, query))
 
@@ -727,7 +736,7 @@ class Store:
 
         Columns ``CELL_COLUMNS``: the activity columns with ``date`` the first day of the month,
         ``value`` the cell's sum, ``notes`` empty and ``source_row`` 0, plus ``records``, the number
-        of records summed, and ``last_date``, the latest record's date. Every sum by district, indicator, month, quarter, year or the whole
+        of records summed, and ``first_date``/``last_date``, the earliest and latest record's date. Every sum by district, indicator, month, quarter, year or the whole
         period, and by sex, age group or disability, equals the same sum over the raw records.
         Versions made before the cells existed get theirs computed (and kept) on first read.
         """

@@ -20,6 +20,8 @@ from data_pipeline.aggregate import PERIODS, aggregate, programme_totals
 from data_pipeline.dataset import Filters, apply_filters, headline_figures, indicator_table, load_dataset
 from data_pipeline.demo import load_demo
 from data_pipeline.funding import funding_summary
+from data_pipeline.quality import quality_findings
+from data_pipeline.reconcile import reconcile
 from data_pipeline.registry import INDICATOR_IDS
 from data_pipeline.schemas import ACTIVITY_COLUMNS, DISAGGREGATIONS
 from data_pipeline.store import CELL_COLUMNS, Store, SubmissionInput, frame_cells
@@ -81,6 +83,9 @@ def assert_same_dataset_tables(url: str, version_id: int | None = None) -> None:
         pd.testing.assert_frame_equal(headline_figures(cells_view), headline_figures(raw_view))
         pd.testing.assert_frame_equal(funding_summary(cells_view.funding, cells_view.activities),
                                       funding_summary(raw_view.funding, raw_view.activities))
+        pd.testing.assert_frame_equal(reconcile(cells_view.activities), reconcile(raw_view.activities))
+        pd.testing.assert_frame_equal(quality_findings(cells_view.activities, chosen.district_codes()),
+                                      quality_findings(raw_view.activities, chosen.district_codes()))
 
 
 def test_cells_give_the_raw_records_figures_on_the_demo_data(store_url):
