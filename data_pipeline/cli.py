@@ -201,6 +201,28 @@ def cmd_withdraw(args) -> int:
     return EXIT_OK
 
 
+def cmd_hash_password(args) -> int:
+    """Print a salted scrypt hash for an editor account in Streamlit's secrets (never the password)."""
+    import getpass
+
+    from data_pipeline.auth import MIN_PASSWORD_CHARS, hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Editor password: ")
+        if getpass.getpass("Same password again: ") != password:
+            raise CliError("The two passwords differ; nothing was printed. Run the command again.")
+    else:  # piped: the first line of standard input
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise CliError(f"The password has {len(password)} characters; use at least {MIN_PASSWORD_CHARS}.")
+    hashed = hash_password(password)
+    if args.editor:
+        print(f'[editors.{args.editor}]\npassword_hash = "{hashed}"')
+    else:
+        print(hashed)
+    return EXIT_OK
+
+
 def cmd_published(args) -> int:
     from data_pipeline.published import published_table
 
@@ -292,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("geo-download", parents=[common],
                        help="download the boundary files from their publisher (needs internet), checksum-verified")
     p.set_defaults(func=cmd_geo_download)
+
+    p = sub.add_parser("hash-password", parents=[common],
+                       help="a salted password hash for an editor account in .streamlit/secrets.toml "
+                            "(reads the password from the terminal, or from standard input when piped)")
+    p.add_argument("--editor", metavar="USERNAME", help="print the whole [editors.USERNAME] secrets section")
+    p.set_defaults(func=cmd_hash_password)
 
     p = sub.add_parser("published", parents=[common], help="the published-figures catalogue as CSV")
     p.add_argument("-o", "--output", metavar="FILE")
