@@ -15,6 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
+from data_pipeline import i18n
+from data_pipeline.i18n import translator
+
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
@@ -29,12 +32,14 @@ PALETTE = (BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE, "#F0E442", DARK)
 _FONT = dict(family="Source Sans Pro, DejaVu Sans, sans-serif", size=13, color=DARK)
 
 
-def format_number(value: float | int | None, unit: str = "", decimals: int | None = None) -> str:
+def format_number(value: float | int | None, unit: str = "", decimals: int | None = None,
+                  lang: str = "en") -> str:
     """A number as a reader expects it: ``1,075,000 USD``, ``6,005``, ``4.7%``, ``–`` when missing.
 
     Whole numbers get thousands separators and no decimals; other numbers one decimal
     (or ``decimals``), rounded half up as printed reports do (54.5% → 55%). ``%`` is glued
-    to the number; any other unit follows after a space.
+    to the number; any other unit follows after a space. ``lang`` sets the separators
+    (``6 005``, ``4,7 %`` in Russian; ``data_pipeline.i18n``).
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -42,18 +47,28 @@ def format_number(value: float | int | None, unit: str = "", decimals: int | Non
     if decimals is None:
         decimals = 0 if number.is_integer() or abs(number) >= 100 else 1
     rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
+    if lang == "en":
+        text = f"{rounded:,.{decimals}f}"
+    elif unit == "%":
+        return i18n.format_percent(rounded, lang, decimals)
+    else:
+        text = i18n.format_number(rounded, lang, decimals)
     if not unit:
         return text
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    return f"{text}%" if unit == "%" else f"{text}\u00a0{unit}" if lang != "en" else f"{text} {unit}"
 
 
-def format_pct(value: float | None, decimals: int = 0) -> str:
+def format_pct(value: float | None, decimals: int = 0, lang: str = "en") -> str:
     """A percentage such as ``87%``; ``–`` when missing."""
-    return format_number(value, "%", decimals)
+    return format_number(value, "%", decimals, lang)
 
 
-def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
+def _separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for ``lang`` (``.,`` or ``,`` + no-break space)."""
+    return ".," if lang == "en" else ",\u00a0"
+
+
+def _layout(fig: go.Figure, title: str, height: int, lang: str = "en", **kw) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
         height=height,
@@ -61,7 +76,7 @@ def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
         font=_FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        separators=".,",
+        separators=_separators(lang),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         **kw,
     )
@@ -74,61 +89,69 @@ def _bar_height(rows: int, per_row: int = 34, minimum: int = 220) -> int:
     return max(minimum, 90 + per_row * rows)
 
 
-def progress_bars(headline: pd.DataFrame, title: str = "Progress against targets") -> go.Figure:
+def progress_bars(headline: pd.DataFrame, title: str | None = None, lang: str = "en") -> go.Figure:
     """Horizontal bars of % of target per headline indicator, with the 100% line.
 
     ``headline``: ``label, unit, value, target, achievement_pct`` (``headline_figures``).
-    Indicators without a target are left out: they have no progress to show.
+    Indicators without a target are left out: they have no progress to show. Labels are
+    translated into ``lang`` (they are catalog msgids).
     """
+    _ = translator(lang)
     rows = headline.dropna(subset=["achievement_pct"]).iloc[::-1]
     text = [
-        f"{format_pct(p)}  ({format_number(v)} of {format_number(t)})"
+        _("{pct}  ({value} of {target})").format(pct=format_pct(p, lang=lang), value=format_number(v, lang=lang),
+                                                 target=format_number(t, lang=lang))
         for p, v, t in zip(rows["achievement_pct"], rows["value"], rows["target"])
     ]
     fig = go.Figure(go.Bar(
-        x=rows["achievement_pct"], y=rows["label"], orientation="h", marker_color=BLUE,
+        x=rows["achievement_pct"], y=[_(label) for label in rows["label"]], orientation="h", marker_color=BLUE,
         text=text, textposition="auto", insidetextanchor="start", cliponaxis=False,
-        hovertemplate="%{y}: %{x:.0f}% of target<extra></extra>",
+        hovertemplate="%{y}: %{x:.0f}% " + _("of target") + "<extra></extra>",
     ))
-    fig.add_vline(x=100, line_dash="dash", line_color=DARK, annotation_text="target",
+    fig.add_vline(x=100, line_dash="dash", line_color=DARK, annotation_text=_("target"),
                   annotation_position="top")
     upper = max(110.0, float(rows["achievement_pct"].max()) * 1.05) if len(rows) else 110.0
-    _layout(fig, title, _bar_height(len(rows)), showlegend=False)
-    fig.update_xaxes(range=[0, upper], ticksuffix="%", title_text="% of target")
+    _layout(fig, title or _("Progress against targets"), _bar_height(len(rows)), lang, showlegend=False)
+    fig.update_xaxes(range=[0, upper], ticksuffix="%", title_text=_("% of target"))
     return fig
 
 
 def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
-                  highlight: tuple[str, ...] = (), title: str | None = None) -> go.Figure:
+                  highlight: tuple[str, ...] = (), title: str | None = None, lang: str = "en") -> go.Figure:
     """One indicator across districts: bars for the value, a tick for each district's target,
     the programme median as a line, and the ``highlight`` district codes in orange.
 
     ``table``: one row per district with ``district_code, district, value, target``.
+    ``indicator_label`` and ``unit`` are given in ``lang`` already; the chart's own words
+    are translated into ``lang``.
     """
+    _ = translator(lang)
     rows = table.sort_values("value", ascending=True)
     colours = [ORANGE if code in highlight else BLUE for code in rows["district_code"]]
     fig = go.Figure(go.Bar(
         x=rows["value"], y=rows["district"], orientation="h", marker_color=colours, name=indicator_label,
-        text=[format_number(v) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
     ))
     if rows["target"].notna().any():
         fig.add_trace(go.Scatter(
-            x=rows["target"], y=rows["district"], mode="markers", name="target",
+            x=rows["target"], y=rows["district"], mode="markers", name=_("target"),
             marker=dict(symbol="line-ns", size=18, line=dict(width=3, color=DARK)),
-            hovertemplate="%{y} target: %{x:,.0f}<extra></extra>",
+            hovertemplate="%{y} " + _("target") + ": %{x:,.0f}<extra></extra>",
         ))
     if len(rows):
         median = float(rows["value"].median())
         fig.add_vline(x=median, line_dash="dot", line_color=VERMILION,
-                      annotation_text=f"median {format_number(median)}", annotation_position="bottom right")
-    _layout(fig, title or f"{indicator_label} by district", _bar_height(len(rows), 26))
+                      annotation_text=_("median {value}").format(value=format_number(median, lang=lang)),
+                      annotation_position="bottom right")
+    _layout(fig, title or _("{indicator} by district").format(indicator=indicator_label),
+            _bar_height(len(rows), 26), lang)
     fig.update_xaxes(title_text=unit)
     return fig
 
 
 def timeline(table: pd.DataFrame, title: str, unit: str = "",
-             series: str | None = None) -> go.Figure:
+             series: str | None = None, lang: str = "en") -> go.Figure:
     """Values over periods: one bar per period, grouped by ``series`` (e.g. district) when given.
 
     ``table``: ``period, value`` (+ ``series``); periods are labels (``2019``, ``2019-Q2``).
@@ -142,82 +165,96 @@ def timeline(table: pd.DataFrame, title: str, unit: str = "",
             marker_color=PALETTE[position % len(PALETTE)],
             hovertemplate="%{x}: %{y:,.0f} " + unit + "<extra>%{fullData.name}</extra>",
         ))
-    _layout(fig, title, 320, barmode="group", showlegend=series is not None)
+    _layout(fig, title, 320, lang, barmode="group", showlegend=series is not None)
     fig.update_xaxes(type="category", title_text=None)
     fig.update_yaxes(tickformat=",", title_text=unit)
     return fig
 
 
-def funding_bars(summary: pd.DataFrame, title: str = "Funding required and received (USD)") -> go.Figure:
+def funding_bars(summary: pd.DataFrame, title: str | None = None, lang: str = "en") -> go.Figure:
     """Required vs received per funding line, with coverage % at the end of each pair.
 
-    ``summary``: ``objective, component, required, received, coverage_pct`` (``funding_summary``).
+    ``summary``: ``objective, component, required, received, coverage_pct`` (``funding_summary``);
+    objective and component names are translated into ``lang`` (they are catalog msgids).
     """
+    _ = translator(lang)
     rows = summary.iloc[::-1]
-    names = [c if isinstance(c, str) and c else f"{o} (objective)" for o, c in zip(rows["objective"],
-                                                                                    rows["component"])]
+    names = [_(c) if isinstance(c, str) and c else _("{objective} (objective)").format(objective=_(o))
+             for o, c in zip(rows["objective"], rows["component"])]
+    required, received = _("required"), _("received")
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=names, x=rows["required"], name="required", orientation="h", marker_color=GREY,
-                         hovertemplate="%{y}<br>required: %{x:,.0f} USD<extra></extra>"))
+    fig.add_trace(go.Bar(y=names, x=rows["required"], name=required, orientation="h", marker_color=GREY,
+                         hovertemplate="%{y}<br>" + required + ": %{x:,.0f} USD<extra></extra>"))
     fig.add_trace(go.Bar(
-        y=names, x=rows["received"], name="received", orientation="h", marker_color=BLUE,
-        text=[f"{format_pct(p)} covered" if pd.notna(p) else "" for p in rows["coverage_pct"]],
+        y=names, x=rows["received"], name=received, orientation="h", marker_color=BLUE,
+        text=[_("{pct} covered").format(pct=format_pct(p, lang=lang)) if pd.notna(p) else ""
+              for p in rows["coverage_pct"]],
         textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}<br>received: %{x:,.0f} USD<extra></extra>",
+        hovertemplate="%{y}<br>" + received + ": %{x:,.0f} USD<extra></extra>",
     ))
-    _layout(fig, title, _bar_height(2 * len(rows), 24), barmode="group")
+    _layout(fig, title or _("Funding required and received (USD)"), _bar_height(2 * len(rows), 24), lang,
+            barmode="group")
     fig.update_xaxes(title_text="USD")
     return fig
 
 
-def survey_ci_chart(estimates: pd.DataFrame, title: str = "Survey findings with 95% confidence intervals"
-                    ) -> go.Figure:
+def survey_ci_chart(estimates: pd.DataFrame, title: str | None = None, lang: str = "en") -> go.Figure:
     """Each survey percentage as a dot with its confidence interval as a horizontal bar.
 
-    ``estimates``: ``label, value_pct, ci_low, ci_high`` (``survey_estimates``).
+    ``estimates``: ``label, value_pct, ci_low, ci_high`` (``survey_estimates``); labels are
+    translated into ``lang`` (they are catalog msgids).
     """
+    _ = translator(lang)
     rows = estimates.iloc[::-1]
     fig = go.Figure(go.Scatter(
-        x=rows["value_pct"], y=rows["label"], mode="markers", marker=dict(color=BLUE, size=10),
+        x=rows["value_pct"], y=[_(label) for label in rows["label"]], mode="markers",
+        marker=dict(color=BLUE, size=10),
         error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["value_pct"],
                      arrayminus=rows["value_pct"] - rows["ci_low"], color=BLUE, thickness=2, width=6),
         customdata=rows[["ci_low", "ci_high"]].to_numpy(),
-        hovertemplate="%{y}: %{x:.1f}% (CI %{customdata[0]:.1f}–%{customdata[1]:.1f}%)<extra></extra>",
+        hovertemplate="%{y}: %{x:.1f}% (" + _("CI") + " %{customdata[0]:.1f}–%{customdata[1]:.1f}%)<extra></extra>",
     ))
-    _layout(fig, title, _bar_height(len(rows), 30), showlegend=False)
-    fig.update_xaxes(range=[0, 100], ticksuffix="%", title_text="% of participants")
+    _layout(fig, title or _("Survey findings with 95% confidence intervals"), _bar_height(len(rows), 30), lang,
+            showlegend=False)
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", title_text=_("% of participants"))
     return fig
 
 
-def counts_bars(table: pd.DataFrame, title: str, unit: str = "respondents") -> go.Figure:
+def counts_bars(table: pd.DataFrame, title: str, unit: str | None = None, lang: str = "en") -> go.Figure:
     """Counts per category as horizontal bars (e.g. actions taken after the sessions).
 
-    ``table``: ``label, value``.
+    ``table``: ``label, value``; labels are translated into ``lang`` (catalog msgids).
+    ``unit`` defaults to "respondents".
     """
+    _ = translator(lang)
+    unit = _("respondents") if unit is None else unit
     rows = table.sort_values("value")
     fig = go.Figure(go.Bar(
-        x=rows["value"], y=rows["label"], orientation="h", marker_color=GREEN,
-        text=[format_number(v) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        x=rows["value"], y=[_(label) for label in rows["label"]], orientation="h", marker_color=GREEN,
+        text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
     ))
-    _layout(fig, title, _bar_height(len(rows)), showlegend=False)
+    _layout(fig, title, _bar_height(len(rows)), lang, showlegend=False)
     fig.update_xaxes(title_text=unit)
     return fig
 
 
-def breakdown_bars(table: pd.DataFrame, by: str, title: str) -> go.Figure:
+def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en") -> go.Figure:
     """Stacked horizontal bars: each indicator split by the categories of ``by`` (sex, age…).
 
-    ``table``: ``indicator_label, <by>, value``.
+    ``table``: ``indicator_label, <by>, value``; labels and categories are translated into
+    ``lang`` (catalog msgids).
     """
+    _ = translator(lang)
     fig = go.Figure()
     categories = [c for c in table[by].drop_duplicates().tolist()]
     for position, category in enumerate(categories):
         rows = table[table[by] == category]
+        name = _(str(category))
         fig.add_trace(go.Bar(
-            y=rows["indicator_label"], x=rows["value"], name=str(category), orientation="h",
+            y=[_(label) for label in rows["indicator_label"]], x=rows["value"], name=name, orientation="h",
             marker_color=GREY if category == "not stated" else PALETTE[position % len(PALETTE)],
-            hovertemplate="%{y}<br>" + str(category) + ": %{x:,.0f}<extra></extra>",
+            hovertemplate="%{y}<br>" + name + ": %{x:,.0f}<extra></extra>",
         ))
-    _layout(fig, title, _bar_height(table["indicator_label"].nunique()), barmode="stack")
+    _layout(fig, title, _bar_height(table["indicator_label"].nunique()), lang, barmode="stack")
     return fig
