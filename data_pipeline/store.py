@@ -781,13 +781,15 @@ class Store:
             cursor.close()
         return chunks
 
-    def publish(self, submissions: Sequence[SubmissionInput], *, created_by: str, note: str = "") -> PublishResult:
+    def publish(self, submissions: Sequence[SubmissionInput], *, created_by: str, note: str = "",
+                replacing: Sequence[int] = ()) -> PublishResult:
         """Store the files and activate a new version: the active version's submissions plus these.
 
         A file already in the active version (same SHA-256 and kind) is not stored again and is
         listed in ``duplicates``; when every file is a duplicate no version is made. Demo data
         published over real data (or real over demo) starts a version from empty. All files of
-        one call must share ``is_demo``.
+        one call must share ``is_demo``. ``replacing``: ids of active submissions the files replace,
+        left out of the new version in the same transaction (a withdraw and a publish in one step).
         """
         submissions = list(submissions)
         if not submissions:
@@ -813,6 +815,11 @@ class Store:
                 active = self._version_in(conn, active_id)
                 if active.is_demo == is_demo:  # demo over real (or real over demo) starts from empty
                     base = list(active.submissions)
+            unknown = set(replacing) - {s.id for s in base}
+            if unknown:
+                raise StoreError(f"Submission(s) {', '.join(map(str, sorted(unknown)))} to replace are not in the "
+                                 f"active version v{active_id} (it may have changed meanwhile); reload and try again.")
+            base = [s for s in base if s.id not in set(replacing)]
             seen = {(s.sha256, s.kind) for s in base}
             added: list[SubmissionInfo] = []
             duplicates: list[str] = []
@@ -822,7 +829,7 @@ class Store:
                     continue
                 seen.add((item.sha256, item.kind))
                 added.append(self._insert_submission(conn, item, frame))
-            if not added:
+            if not added and not replacing:
                 return PublishResult(version=None, added=(), duplicates=tuple(duplicates))
             version = self._new_version(conn, [s.id for s in base + added], created_by=created_by,
                                         is_demo=is_demo, note=note, parent_id=active_id)
