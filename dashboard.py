@@ -15,20 +15,21 @@ from data_pipeline.store import StoreError
 
 # No page icons: the current page's icon becomes the favicon, and a Material icon favicon is
 # fetched from fonts.gstatic.com (no internet here); emoji need a font servers often lack.
-st.set_page_config(page_title="Border Districts Dashboard", layout="wide")
+st.set_page_config(page_title=ui.tr("Border Districts Dashboard"), layout="wide")
 
 # The page files live in app_pages/, not pages/: with a pages/ folder beside this file, the
 # first session of a freshly started server runs Streamlit's legacy pages/ discovery, and a
 # deep link (e.g. /map) shows "Page not found" (DESIGN.md §6). url_path is the clean URL.
 # Overview is the default page, so its link is the root (/?district=…).
+tr = ui.tr
 PAGES = [
-    st.Page("app_pages/overview_page.py", title="Overview", default=True),
-    st.Page("app_pages/map_page.py", title="Map", url_path="map"),
-    st.Page("app_pages/funding_page.py", title="Objectives & funding",
+    st.Page("app_pages/overview_page.py", title=tr("Overview"), default=True),
+    st.Page("app_pages/map_page.py", title=tr("Map"), url_path="map"),
+    st.Page("app_pages/funding_page.py", title=tr("Objectives & funding"),
             url_path="funding"),
-    st.Page(ui.PROFILE_PAGE, title="District profile", url_path="district"),
-    st.Page("app_pages/survey_page.py", title="Survey", url_path="survey"),
-    st.Page("app_pages/sources_page.py", title="Data & sources", url_path="sources"),
+    st.Page(ui.PROFILE_PAGE, title=tr("District profile"), url_path="district"),
+    st.Page("app_pages/survey_page.py", title=tr("Survey"), url_path="survey"),
+    st.Page("app_pages/sources_page.py", title=tr("Data & sources"), url_path="sources"),
 ]
 navigation = st.navigation(PAGES)
 
@@ -38,13 +39,14 @@ try:
     version_id = ui.active_version_id(url)
     full = ui.cached_dataset(url, version_id)
 except StoreError as error:  # say what is wrong with the store instead of a traceback
-    st.error(f"The data store at {url!r} could not be read: {error}\n\n"
-             "Check DASHBOARD_STORE_URL, or load the demo with `python -m data_pipeline demo`.",
-             icon=":material/database:")
+    st.error(tr("The data store at {url} could not be read: {error}\n\n"
+                "Check DASHBOARD_STORE_URL, or load the demo with `python -m data_pipeline demo`.")
+             .format(url=repr(url), error=error), icon=":material/database:")
     st.stop()
 
-st.sidebar.title("Border Districts")
-st.sidebar.caption("IOM Tajikistan · 16 districts along the Afghan border")
+st.sidebar.title(tr("Border Districts"))
+st.sidebar.caption(tr("IOM Tajikistan · 16 districts along the Afghan border"))
+ui.language_choice()
 filters = ui.sidebar_filters(full)
 ui.set_page_context(ui.PageContext(store_url=url, full=full,
                                    data=ui.cached_filtered(url, version_id, filters), filters=filters))

@@ -16,9 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline import charts
-from data_pipeline.dataset import Dataset, Filters, apply_filters, changes_since_previous, load_dataset
+from data_pipeline.dataset import (Dataset, Filters, apply_filters, changes_since_previous, indicator_table,
+                                   load_dataset)
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from data_pipeline.i18n import format_date as _format_date
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
@@ -29,8 +31,6 @@ STATIC_DIR = APP_ROOT / "static"
 # path, where a relative URL would not reach Streamlit's static route.
 LEAFLET_URL = "/app/static/leaflet/"
 PROFILE_PAGE = "app_pages/district_page.py"
-DEMO_BANNER = ("District figures are generated for demonstration; programme totals are from the "
-               "published reports.")
 
 # URL query-parameter names of the shared filters (also the widgets' session-state keys).
 KEY_REGION = "region"
@@ -42,11 +42,10 @@ KEY_LANGUAGE = "lang"
 _ALL_PROGRAMMES = "all"
 # The labels are what the URL carries (?programme=TAJIRRB): short, and typeable.
 _PROGRAMME_LABELS = {_ALL_PROGRAMMES: "All programmes", **{code: code for code in PROGRAMMES}}
+_REGION_SHORT = {REGION_KHATLON: "Khatlon", REGION_GBAO: "GBAO"}
 _YEAR_SPAN = (min(p[0] for p in PROGRAMME_PERIODS.values()), max(p[1] for p in PROGRAMME_PERIODS.values()))
 _NAME_TO_CODE = {d.name_en: d.code for d in PROGRAMME_DISTRICTS}
 
-format_number = charts.format_number
-format_pct = charts.format_pct
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,64 @@ def tr(text: str) -> str:
     ``tr("{count} problems in {file}").format(count=3, file=name)``.
     """
     return translator(current_language())(text)
+
+
+def language_choice() -> str:
+    """The language switch at the top of the sidebar (bound to ``?lang=``); returns the code."""
+    if st.session_state.get(KEY_LANGUAGE) not in LANGUAGES:  # ?lang=xx, or not chosen yet
+        st.session_state[KEY_LANGUAGE] = current_language()
+    return st.sidebar.radio(
+        "Language · Язык · Забон", list(LANGUAGES), format_func=LANGUAGES.get, key=KEY_LANGUAGE,
+        bind="query-params", horizontal=True,
+    )
+
+
+def format_number(value: float | int | None, unit: str = "", decimals: int | None = None) -> str:
+    """``charts.format_number`` in the current language: ``6,005`` (en), ``6 005`` (ru, tg)."""
+    return charts.format_number(value, unit, decimals, lang=current_language())
+
+
+def format_pct(value: float | None, decimals: int = 0) -> str:
+    """A percentage in the current language: ``87%`` (en, tg), ``87 %`` (ru)."""
+    return charts.format_pct(value, decimals, lang=current_language())
+
+
+def format_date(value: date | None) -> str:
+    """A date in the current language: ``2020-10-31`` (en), ``31 октября 2020 г.`` (ru), ``31 Октябр 2020`` (tg).
+
+    English keeps ISO dates: donors read them across locales, where ``10/31/20`` is ambiguous.
+    """
+    if value is not None and current_language() == DEFAULT_LANGUAGE:
+        return value.isoformat()
+    return _format_date(value, current_language())
+
+
+def district_name(code: str) -> str:
+    """A district's name in the current language's own script and spelling (gazetteer)."""
+    return district(code).name(current_language())
+
+
+def translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``frame`` with the text of ``columns`` (English msgids, e.g. indicator labels) translated."""
+    return frame.assign(**{c: frame[c].map(lambda v: tr(v) if isinstance(v, str) and v else v) for c in columns})
+
+
+def source_text(ds: Dataset) -> str:
+    """Where ``ds``'s records come from, in the current language (the tables' ``source`` column)."""
+    if ds.version is None:
+        return ""
+    if ds.is_demo:
+        return tr("demo (generated, version {version})").format(version=ds.version.id)
+    files = ", ".join(s.file_name for s in ds.version.submissions if s.kind == "activities")
+    return tr("file: {files} (version {version})").format(files=files, version=ds.version.id)
+
+
+def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) -> pd.DataFrame:
+    """``indicator_table`` in the current language: district names from the gazetteer; indicator
+    labels, units, regions and the source translated. Ids, codes and ``by`` categories stay as they are."""
+    table = indicator_table(ds, period, by=by, lang=current_language())
+    table = translated(table, "indicator_label", "unit", "region")
+    return table.assign(source=source_text(ds))
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -132,23 +189,27 @@ def boundaries(directory: str):
 def sidebar_filters(full: Dataset) -> Filters:
     """Draw the shared filters in the sidebar, each bound to the URL, and return them."""
     sidebar = st.sidebar
-    sidebar.header("Filters")
+    sidebar.header(tr("Filters"))
+    # The URL keeps English names and codes (?district=Vanj): links work in every language.
     regions = sidebar.multiselect(
-        "Region", [REGION_KHATLON, REGION_GBAO], key=KEY_REGION, bind="query-params",
-        placeholder="Both regions", help="Khatlon or GBAO; empty means both.",
+        tr("Region"), [REGION_KHATLON, REGION_GBAO], format_func=lambda r: tr(_REGION_SHORT.get(r, r)),
+        key=KEY_REGION, bind="query-params",
+        placeholder=tr("Both regions"), help=tr("Khatlon or GBAO; empty means both."),
     )
     names = sidebar.multiselect(
-        "District", [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
-        key=KEY_DISTRICT, bind="query-params", placeholder="All 16 programme districts",
-        help="One or several programme districts; empty means all (within the chosen regions).",
+        tr("District"), [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
+        format_func=lambda n: district_name(_NAME_TO_CODE[n]) if n in _NAME_TO_CODE else n,
+        key=KEY_DISTRICT, bind="query-params", placeholder=tr("All 16 programme districts"),
+        help=tr("One or several programme districts; empty means all (within the chosen regions)."),
     )
     programme = sidebar.selectbox(
-        "Programme", list(_PROGRAMME_LABELS), format_func=_PROGRAMME_LABELS.get, key=KEY_PROGRAMME,
-        bind="query-params", help="; ".join(f"{code}: {name}" for code, name in PROGRAMMES.items()),
+        tr("Programme"), list(_PROGRAMME_LABELS), format_func=lambda p: tr(_PROGRAMME_LABELS.get(p, p)),
+        key=KEY_PROGRAMME, bind="query-params",
+        help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()),
     )
     first, last = _year_bounds(full)
-    years = sidebar.slider("Years", first, last, (first, last), key=KEY_YEARS, bind="query-params",
-                           help="Activities dated within these years (inclusive).")
+    years = sidebar.slider(tr("Years"), first, last, (first, last), key=KEY_YEARS, bind="query-params",
+                           help=tr("Activities dated within these years (inclusive)."))
     return Filters(
         regions=tuple(regions),
         districts=tuple(_NAME_TO_CODE[n] for n in names if n in _NAME_TO_CODE),
@@ -169,18 +230,19 @@ def _year_bounds(full: Dataset) -> tuple[int, int]:
 
 def data_banner(ds: Dataset) -> None:
     """Say which data the page shows: the demo warning, the version and its as-of date."""
-    version = ds.version.id if ds.version is not None else "none"
-    as_of = ds.as_of.isoformat() if ds.as_of else "unknown"
+    version = ds.version.id if ds.version is not None else tr("none")
+    as_of = format_date(ds.as_of) if ds.as_of else tr("unknown")
     if ds.is_demo:
-        st.warning(f"**Demo data.** {DEMO_BANNER}", icon=":material/science:")
-    st.caption(f"Data version {version} · as of {as_of}")
+        st.warning(tr("**Demo data.** District figures are generated for demonstration; programme totals are "
+                      "from the published reports."), icon=":material/science:")
+    st.caption(tr("Data version {version} · as of {date}").format(version=version, date=as_of))
 
 
 def page_context() -> PageContext:
     """The context the frame (``dashboard.py``) prepared for this run."""
     context = st.session_state.get("_page_context")
     if context is None:  # a page opened without the frame: send it through the frame
-        st.error("Open this page from the dashboard's navigation.")
+        st.error(tr("Open this page from the dashboard's navigation."))
         st.stop()
     return context
 
@@ -193,19 +255,21 @@ def show_filters_summary(filters: Filters) -> None:
     """One line saying which filters shape the figures on the page, when any do."""
     parts = []
     if filters.regions:
-        parts.append("regions " + ", ".join(filters.regions))
+        parts.append(tr("regions {names}").format(
+            names=", ".join(tr(_REGION_SHORT.get(r, r)) for r in filters.regions)))
     if filters.districts:
-        parts.append("districts " + ", ".join(district(c).name_en for c in filters.districts))
+        parts.append(tr("districts {names}").format(names=", ".join(district_name(c) for c in filters.districts)))
     if filters.programme:
-        parts.append(f"programme {filters.programme}")
+        parts.append(tr("programme {code}").format(code=filters.programme))
     if filters.date_from and filters.date_to:
-        parts.append(f"dates {filters.date_from} to {filters.date_to}")
+        parts.append(tr("dates {start} to {end}").format(start=format_date(filters.date_from),
+                                                         end=format_date(filters.date_to)))
     elif filters.date_from:
-        parts.append(f"dates from {filters.date_from}")
+        parts.append(tr("dates from {start}").format(start=format_date(filters.date_from)))
     elif filters.date_to:
-        parts.append(f"dates up to {filters.date_to}")
+        parts.append(tr("dates up to {end}").format(end=format_date(filters.date_to)))
     if parts:
-        st.caption("Filtered to " + "; ".join(parts) + ".")
+        st.caption(tr("Filtered to {filters}.").format(filters="; ".join(parts)))
 
 
 def districts_in_view(filters: Filters) -> tuple[str, ...]:
@@ -216,8 +280,8 @@ def districts_in_view(filters: Filters) -> tuple[str, ...]:
 def no_data_message(ds: Dataset) -> bool:
     """Tell the user when the filters leave nothing to show; ``True`` when that is the case."""
     if ds.activities.empty:
-        st.info("No activity records match the filters. Widen the region, district, programme or "
-                "year filters in the sidebar.", icon=":material/filter_alt_off:")
+        st.info(tr("No activity records match the filters. Widen the region, district, programme or "
+                   "year filters in the sidebar."), icon=":material/filter_alt_off:")
         return True
     return False
 
@@ -226,22 +290,24 @@ def no_data_message(ds: Dataset) -> bool:
 
 def citation(text: str) -> None:
     """A published figure's source, in small print under it."""
-    st.caption(f"Source: {text}")
+    st.caption(tr("Source: {source}").format(source=text))
 
 
 def progress_card(label: str, value: float, unit: str, target: float | None,
-                  achievement_pct: float | None, note: str | None = None, target_word: str = "target") -> None:
-    """A headline card: the value, % of target with a progress bar, and an optional note."""
+                  achievement_pct: float | None, note: str | None = None, required: bool = False) -> None:
+    """A headline card: the value, % of target (or of the funding ``required``) with a progress bar,
+    and an optional note. ``label`` is shown as given (translate it first)."""
     with st.container(border=True):
         # The label as text, not as the metric's label, which is cut to one line.
         st.markdown(f"**{label}**")
         st.metric(label, format_number(value, unit if unit == "USD" else ""), label_visibility="collapsed")
         if target is not None and pd.notna(target) and target > 0:
             pct = float(achievement_pct) if achievement_pct is not None and pd.notna(achievement_pct) else 0.0
-            st.progress(min(pct, 100.0) / 100,
-                        text=f"{format_pct(pct)} of {target_word} {format_number(target, unit if unit == 'USD' else '')}")
+            of_target = tr("{pct} of required {target}") if required else tr("{pct} of target {target}")
+            st.progress(min(pct, 100.0) / 100, text=of_target.format(
+                pct=format_pct(pct), target=format_number(target, unit if unit == "USD" else "")))
         else:
-            st.caption(f"No {target_word} recorded")
+            st.caption(tr("No funding requirement recorded") if required else tr("No target recorded"))
         if note:
             st.caption(note)
 
@@ -249,7 +315,7 @@ def progress_card(label: str, value: float, unit: str, target: float | None,
 def legend(classes, title: str, unit: str = "") -> None:
     """Draw a map legend with Streamlit (branca's would pull d3 from a CDN): one swatch per
     class, then "no data" (dashed, as on the map) and the Khorugh point."""
-    from geo.maps import NO_DATA_COLOUR, NO_DATA_LABEL
+    from geo.maps import NO_DATA_COLOUR
 
     def item(swatch_style: str, label: str) -> str:
         return (f'<div style="display:flex;align-items:center;gap:.45rem;margin:.15rem 0">'
@@ -257,11 +323,11 @@ def legend(classes, title: str, unit: str = "") -> None:
                 f'<span>{html.escape(label)}</span></div>')
 
     rows = [item(f"background:{html.escape(c.colour)};border:1px solid #555", c.label) for c in classes]
-    rows.append(item(f"background:{NO_DATA_COLOUR};border:1px dashed #333", NO_DATA_LABEL))
+    rows.append(item(f"background:{NO_DATA_COLOUR};border:1px dashed #333", tr("No data")))
     rows.append(item("border:2px solid #000;border-radius:50%;width:.8rem;height:.8rem;margin:0 .2rem",
-                     "Khorugh (city, a point)"))
+                     tr("Khorugh (city, a point)")))
     heading = html.escape(title) + (f" ({html.escape(unit)})" if unit else "")
-    st.markdown(f'<div aria-label="Map legend" style="font-size:.875rem;line-height:1.25">'
+    st.markdown(f'<div aria-label="{html.escape(tr("Map legend"))}" style="font-size:.875rem;line-height:1.25">'
                 f'<div style="font-weight:600;margin-bottom:.3rem">{heading}</div>{"".join(rows)}</div>',
                 unsafe_allow_html=True)
 
@@ -284,19 +350,20 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     try:
         layers = boundaries(str(geo_dir()))
     except BoundaryDataError as error:
-        st.error(f"The map cannot be drawn: {error}", icon=":material/map:")
+        st.error(tr("The map cannot be drawn: {error}").format(error=error), icon=":material/map:")
         return
     base = build_base_map(layers, asset_base_url=LEAFLET_URL, zoom_start=zoom)
+    lang = current_language()
     layer, classes = build_value_layer(values, layers, value_label=value_label, unit=unit, mode=mode,
-                                       selected=selected)
+                                       selected=selected, lang=lang)
     map_column, legend_column = st.columns([4, 1])
     with map_column:
         clicked = st_folium(base, key=key, height=height, use_container_width=True, feature_group_to_add=layer,
                             returned_objects=["last_active_drawing"])
     with legend_column:
-        legend(classes, value_label if mode == "value" else "% of target", unit if mode == "value" else "")
-    st.caption("Hover over a district for its value, target and source; click it to open its profile. "
-               "Khorugh, a city inside Shughnon, is drawn as a point.")
+        legend(classes, value_label if mode == "value" else tr("% of target"), unit if mode == "value" else "")
+    st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
+                  "Khorugh, a city inside Shughnon, is drawn as a point."))
     open_profile_on_click(clicked, key)
 
 
@@ -334,23 +401,25 @@ def profile_district_choice(ctx: PageContext) -> str:
     in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
     if st.session_state.get(KEY_PROFILE) not in names:
         st.session_state[KEY_PROFILE] = in_view[0]
-    name = st.selectbox("District", names, key=KEY_PROFILE, bind="query-params",
-                        help="Choose a district, or click one on the map.")
+    name = st.selectbox(tr("District"), names, key=KEY_PROFILE, bind="query-params",
+                        format_func=lambda n: district_name(_NAME_TO_CODE[n]) if n in _NAME_TO_CODE else n,
+                        help=tr("Choose a district, or click one on the map."))
     return _NAME_TO_CODE[name]
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.exports``)."""
     csv_column, xlsx_column, _ = st.columns([1, 1, 3])
-    csv_column.download_button("Download CSV", to_csv_bytes(frame), f"{name}.csv", "text/csv",
+    csv_column.download_button(tr("Download CSV"), to_csv_bytes(frame), f"{name}.csv", "text/csv",
                                key=f"{key}_csv", icon=":material/download:")
-    xlsx_column.download_button("Download XLSX", to_xlsx_bytes(frame), f"{name}.xlsx",
+    xlsx_column.download_button(tr("Download XLSX"), to_xlsx_bytes(frame), f"{name}.xlsx",
                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 key=f"{key}_xlsx", icon=":material/download:")
 
 
 def region_label(code: str) -> str:
-    return REGION_NAMES.get(code, code)
+    """A region's full name in the current language (``Khatlon Region``)."""
+    return tr(REGION_NAMES.get(code, code))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -380,20 +449,36 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     """
     formats = formats or {}
     shown = frame[list(labels)].reset_index(drop=True)
+    lang = current_language()
+    # Streamlit's number formats always use English separators: in another language the
+    # numbers are shown as text formatted for that locale (the returned table stays numeric).
+    display = shown.copy() if lang != DEFAULT_LANGUAGE else shown
     config = {}
     for column, label in labels.items():
         width = "large" if column in wide else None
-        if column in formats:
-            config[column] = st.column_config.NumberColumn(label, format=formats[column], width=width)
-        elif pd.api.types.is_numeric_dtype(shown[column]):
-            fmt = PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT
+        numeric = pd.api.types.is_numeric_dtype(shown[column])
+        fmt = formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
+        if (column in formats or numeric) and lang != DEFAULT_LANGUAGE:
+            display[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
+            config[column] = st.column_config.TextColumn(label, width=width)
+        elif column in formats or numeric:
             config[column] = st.column_config.NumberColumn(label, format=fmt, width=width)
         else:
             config[column] = st.column_config.TextColumn(label, width=width)
     if height is None:
         height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height)
+    st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height)
     return shown
+
+
+def _format_cell(value, fmt: str, lang: str) -> str:
+    """One number of a table in ``lang``, following the column's sprintf format (decimals, %, USD)."""
+    if value is None or pd.isna(value):
+        return ""
+    decimals = int(fmt.split(".")[1][0]) if "." in fmt else 0
+    unit = "%" if fmt.endswith("%%") else "USD" if fmt.endswith("USD") else ""
+    text = charts.format_number(float(value), unit, decimals, lang=lang)
+    return f"± {text}" if fmt.startswith("±") else text
 
 
 def version_id(ctx: PageContext) -> int | None:
@@ -403,8 +488,8 @@ def version_id(ctx: PageContext) -> int | None:
 def submissions_table(version) -> pd.DataFrame:
     """The files (or demo submissions) behind a store version, one row each."""
     return pd.DataFrame([
-        {"kind": s.kind, "file_name": s.file_name, "sha256": s.sha256[:16] + "…", "uploaded_by": s.uploaded_by,
+        {"kind": tr(s.kind), "file_name": s.file_name, "sha256": s.sha256[:16] + "…", "uploaded_by": s.uploaded_by,
          "uploaded_at": f"{s.uploaded_at:%Y-%m-%d %H:%M}", "row_count": s.row_count,
-         "origin": "demo generator" if s.is_demo else "uploaded file"}
+         "origin": tr("demo generator") if s.is_demo else tr("uploaded file")}
         for s in version.submissions
     ], columns=["kind", "file_name", "sha256", "uploaded_by", "uploaded_at", "row_count", "origin"])

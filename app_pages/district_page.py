@@ -8,66 +8,77 @@ import ui
 from data_pipeline import charts
 from data_pipeline.aggregate import PERIODS
 from data_pipeline.compare import district_comparison
-from data_pipeline.dataset import indicator_table
 from data_pipeline.registry import indicator
 from data_pipeline.schemas import DISAGGREGATIONS
 from geo.gazetteer import district
 
+tr = ui.tr
+lang = ui.current_language()
 ctx = ui.page_context()
-st.title("District profile")
+st.title(tr("District profile"))
 choice, _ = st.columns([1, 2])
 with choice:
     code = ui.profile_district_choice(ctx)
 place = district(code)
-st.header(place.name_en)
-st.caption(f"{ui.region_label(place.region)} · {place.name_ru} · {place.name_tg} · project code {place.code}"
-           + (f" · formerly {', '.join(place.former_names[:2])}" if place.former_names else ""))
+name = place.name(lang)
+other_names = [n for n in dict.fromkeys((place.name_en, place.name_ru, place.name_tg)) if n != name]
+st.header(name)
+st.caption(" · ".join([ui.region_label(place.region), *other_names,
+                       tr("project code {code}").format(code=place.code)])
+           + (" · " + tr("formerly {names}").format(names=", ".join(place.former_names[:2]))
+              if place.former_names else ""))
 
 # Every district under the same programme and years, for the comparisons.
 peers = ui.cached_filtered(ctx.store_url, ui.version_id(ctx), replace(ctx.filters, regions=(), districts=()))
-table = indicator_table(peers)
+table = ui.indicator_rows(peers)
 mine = table[table["district_code"] == code]
 if mine.empty:
-    st.info(f"No activity records for {place.name_en} under the current programme and year filters.",
-            icon=":material/filter_alt_off:")
+    st.info(tr("No activity records for {district} under the current programme and year filters.").format(
+        district=name), icon=":material/filter_alt_off:")
     st.stop()
 
 summary = district_comparison(table, code)
-st.subheader("Each indicator against its target")
-shown = ui.show_table(summary, {"indicator_label": "Indicator", "value": "Value", "target": "Target",
-                                "achievement_pct": "% of target", "median": "Median of districts",
-                                "rank": "Rank", "unit": "Unit"},
+st.subheader(tr("Each indicator against its target"))
+shown = ui.show_table(summary, {"indicator_label": tr("Indicator"), "value": tr("Value"), "target": tr("Target"),
+                                "achievement_pct": tr("% of target"), "median": tr("Median of districts"),
+                                "rank": tr("Rank"), "unit": tr("Unit")},
                       formats={"median": "%,.1f"}, wide=("indicator_label",))
 ui.citation("; ".join(summary["source"].drop_duplicates()))
 ui.downloads(shown, f"district-{code}", key="profile_table")
 
-st.subheader("Over time and beside the other districts")
+st.subheader(tr("Over time and beside the other districts"))
 left, right = st.columns([3, 1])
-chosen_id = left.selectbox("Indicator", list(summary["indicator"]), format_func=lambda i: indicator(i).label,
-                           key="profile_indicator")
-period = right.selectbox("Period", [p for p in PERIODS if p != "whole"], key="profile_period")
+chosen_id = left.selectbox(tr("Indicator"), list(summary["indicator"]),
+                           format_func=lambda i: tr(indicator(i).label), key="profile_indicator")
+per_period = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
+period = right.selectbox(tr("Period"), [p for p in PERIODS if p != "whole"], format_func=lambda p: tr(p),
+                         key="profile_period")
 chosen = indicator(chosen_id)
+label, unit = tr(chosen.label), tr(chosen.unit)
 district_only = ui.cached_filtered(ctx.store_url, ui.version_id(ctx),
                                    replace(ctx.filters, regions=(), districts=(code,)))
-over_time = indicator_table(district_only, period)
+over_time = ui.indicator_rows(district_only, period)
 history = over_time[over_time["indicator"] == chosen_id]
 time_column, compare_column = st.columns(2)
 with time_column:
-    st.plotly_chart(charts.timeline(history, f"{chosen.label} in {place.name_en} per {period}", chosen.unit),
-                    width="stretch")
+    title = tr("{indicator} in {district} {per_period}").format(indicator=label, district=name,
+                                                                 per_period=per_period[period])
+    st.plotly_chart(charts.timeline(history, title, unit, lang=lang), width="stretch")
 with compare_column:
-    st.plotly_chart(charts.district_bars(table[table["indicator"] == chosen_id], chosen.label, chosen.unit,
-                                         highlight=(code,)), width="stretch")
+    st.plotly_chart(charts.district_bars(table[table["indicator"] == chosen_id], label, unit,
+                                         highlight=(code,), lang=lang), width="stretch")
 
-st.subheader("Who took part")
-tabs = st.tabs([name.replace("_", " ").capitalize() for name in DISAGGREGATIONS])
+st.subheader(tr("Who took part"))
+categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
+tabs = st.tabs([categories.get(by, by) for by in DISAGGREGATIONS])
 for tab, by in zip(tabs, DISAGGREGATIONS):
     with tab:
-        breakdown = indicator_table(district_only, by=by)
+        breakdown = ui.indicator_rows(district_only, by=by)
         stated = breakdown.groupby("indicator")[by].transform(lambda s: (s != "not stated").any())
         breakdown = breakdown[stated]
         if breakdown.empty:
-            st.caption(f"The records of {place.name_en} do not break down by {by.replace('_', ' ')}.")
+            st.caption(tr("The records of {district} do not break down by {category}.").format(
+                district=name, category=categories.get(by, by).lower()))
             continue
-        st.plotly_chart(charts.breakdown_bars(breakdown, by, f"By {by.replace('_', ' ')}"),
-                        width="stretch")
+        st.plotly_chart(charts.breakdown_bars(breakdown, by, tr("By {category}").format(
+            category=categories.get(by, by).lower()), lang=lang), width="stretch")

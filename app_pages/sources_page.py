@@ -4,64 +4,72 @@ import streamlit as st
 
 import ui
 from data_pipeline.aggregate import PERIODS
-from data_pipeline.dataset import indicator_table
 from data_pipeline.published import published_table
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
 
+tr = ui.tr
 ctx = ui.page_context()
-st.title("Data & sources")
+st.title(tr("Data & sources"))
 ui.show_filters_summary(ctx.filters)
 
-st.subheader("Where the figures come from")
+st.subheader(tr("Where the figures come from"))
 st.markdown(
-    "- **Published figures** (programme totals, funding required, target beneficiaries, survey results) "
-    "come from the programme documents; each is shown with its document and section.\n"
-    "- **District figures, funding received and targets** come from the active data version: "
-    + ("the **demo generator** (generated records that add up to the published totals)."
-       if ctx.full.is_demo else "the **uploaded files** listed below.")
+    "- " + tr("**Published figures** (programme totals, funding required, target beneficiaries, survey results) "
+              "come from the programme documents; each is shown with its document and section.") + "\n"
+    "- " + (tr("**District figures, funding received and targets** come from the active data version: the "
+               "**demo generator** (generated records that add up to the published totals).")
+            if ctx.full.is_demo else
+            tr("**District figures, funding received and targets** come from the active data version: the "
+               "**uploaded files** listed below."))
 )
 version = ctx.full.version
 if version is not None:
-    st.caption(f"Version {version.id}, made {version.created_at:%Y-%m-%d %H:%M} UTC by {version.created_by}"
+    st.caption(tr("Version {version}, made {time} UTC by {author}").format(
+        version=version.id, time=f"{version.created_at:%Y-%m-%d %H:%M}", author=version.created_by)
                + (f" — {version.note}" if version.note else ""))
     ui.show_table(ui.submissions_table(version),
-                  {"kind": "Kind", "file_name": "File", "sha256": "SHA-256", "uploaded_by": "Uploaded by",
-                   "uploaded_at": "Uploaded at (UTC)", "row_count": "Rows", "origin": "Origin"})
+                  {"kind": tr("Kind"), "file_name": tr("File"), "sha256": "SHA-256", "uploaded_by": tr("Uploaded by"),
+                   "uploaded_at": tr("Uploaded at (UTC)"), "row_count": tr("Rows"), "origin": tr("Origin")})
 
-st.subheader("District sums against published totals")
-reconciliation = reconcile(ctx.data.activities)
-reconciliation["citation"] = reconciliation["document"] + ", section “" + reconciliation["section"] + "”"
+st.subheader(tr("District sums against published totals"))
+reconciliation = ui.translated(reconcile(ctx.data.activities), "label", "qualifier", "status")
+reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
+                              for d, s in zip(reconciliation["document"], reconciliation["section"])]
 if ctx.filters != type(ctx.filters)():
-    st.caption("The filters narrow the district sums, so they are expected to fall short of the "
-               "programme totals here.")
-shown = ui.show_table(reconciliation, {"label": "Indicator", "district_sum": "Sum of districts",
-                                       "qualifier": "Published as", "published_value": "Published total",
-                                       "difference": "Difference", "status": "Status", "citation": "Source"},
+    st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "
+                  "programme totals here."))
+shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum": tr("Sum of districts"),
+                                       "qualifier": tr("Published as"), "published_value": tr("Published total"),
+                                       "difference": tr("Difference"), "status": tr("Status"),
+                                       "citation": tr("Source")},
                       wide=("label", "citation"))
 ui.downloads(shown, "reconciliation", key="reconciliation")
 
-st.subheader("Data-quality notes")
+st.subheader(tr("Data-quality notes"))
 findings = quality_findings(ctx.data.activities, ctx.filters.district_codes(), reconciliation)
 for finding in findings["finding"]:
     st.markdown(f"- {finding}")
 
-st.subheader("Indicator table")
-period = st.selectbox("Period", PERIODS, key="sources_period", help="Sum per district and period.")
-table = indicator_table(ctx.data, period)
-shown = ui.show_table(table, {"district": "District", "region": "Region", "indicator_label": "Indicator",
-                              "period": "Period", "value": "Value", "target": "Target",
-                              "achievement_pct": "% of target", "unit": "Unit", "source": "Source"},
+st.subheader(tr("Indicator table"))
+period = st.selectbox(tr("Period"), PERIODS, format_func=lambda p: tr(p), key="sources_period",
+                      help=tr("Sum per district and period."))
+table = ui.indicator_rows(ctx.data, period)
+shown = ui.show_table(table, {"district": tr("District"), "region": tr("Region"), "indicator_label": tr("Indicator"),
+                              "period": tr("Period"), "value": tr("Value"), "target": tr("Target"),
+                              "achievement_pct": tr("% of target"), "unit": tr("Unit"), "source": tr("Source")},
                       height=360)
 ui.downloads(shown, f"indicators-{period}", key="indicator_table")
 
-st.subheader("Published-figures catalogue")
-include_context = st.toggle("Include context documents (other IOM work, not programme totals)", value=False,
+st.subheader(tr("Published-figures catalogue"))
+include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"), value=False,
                             key="sources_context")
 catalogue = published_table(include_context=include_context)
-catalogue["printed"] = [f"{q} {ui.format_number(v, u)}".strip()
+catalogue["printed"] = [f"{tr(q) if q else ''} {ui.format_number(v, tr(u) if u else '')}".strip()
                         for q, v, u in zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])]
-ui.show_table(catalogue, {"label": "Figure", "printed": "As published", "period": "Period",
-                          "programme": "Programme", "document_title": "Document", "document": "File",
-                          "section": "Section"}, height=360)
+# Document titles and sections stay as published (English): they are what the citation points to.
+ui.show_table(ui.translated(catalogue, "label"),
+              {"label": tr("Figure"), "printed": tr("As published"), "period": tr("Period"),
+               "programme": tr("Programme"), "document_title": tr("Document"), "document": tr("File"),
+               "section": tr("Section")}, height=360)
 ui.downloads(catalogue.drop(columns="printed"), "published-figures", key="catalogue")
