@@ -30,6 +30,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from data_pipeline import i18n
+from data_pipeline.i18n import translator
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
 
@@ -73,15 +75,6 @@ _ATTRIBUTION_HTML = (
 )
 _VALUE_COLUMNS = ("district_code", "value", "target", "source")
 
-# Few words the static map prints itself, for the briefing pack in Russian or Tajik.
-_WORDS = {
-    "en": {"no_data": NO_DATA_LABEL, "pct": "% of target", "afghanistan": "AFGHANISTAN",
-           "point": "Khorugh (city, no boundary)"},
-    "ru": {"no_data": "Нет данных", "pct": "% от цели", "afghanistan": "АФГАНИСТАН",
-           "point": "Хорог (город, без границы)"},
-    "tg": {"no_data": "Маълумот нест", "pct": "% аз ҳадаф", "afghanistan": "АФҒОНИСТОН",
-           "point": "Хоруғ (шаҳр, бе сарҳад)"},
-}
 
 
 @dataclass(frozen=True)
@@ -100,24 +93,27 @@ class LegendClass:
 
 # --- classes ---------------------------------------------------------------------------------
 
-def format_number(value: float | None, *, percent: bool = False) -> str:
-    """A value as people read it: ``1,075,000``, ``6,005``, ``2.5``; percentages whole: ``45%``."""
+def format_number(value: float | None, *, percent: bool = False, lang: str = "en") -> str:
+    """A value as people read it: ``1,075,000``, ``6,005``, ``2.5``; percentages whole: ``45%``.
+
+    ``lang`` sets the separators: ``1 075 000``, ``2,5``, ``45 %`` in Russian.
+    """
     if value is None or not np.isfinite(value):
         return "–"
     if percent:
-        return f"{round(value):,}%"
+        return f"{round(value):,}%" if lang == "en" else i18n.format_percent(round(value), lang)
     rounded = round(value)
     if abs(value - rounded) < 0.05 or abs(value) >= 100:
-        return f"{rounded:,}"
-    return f"{value:,.1f}"
+        return f"{rounded:,}" if lang == "en" else i18n.format_number(rounded, lang)
+    return f"{value:,.1f}" if lang == "en" else i18n.format_number(value, lang, 1)
 
 
 def _palette(n: int) -> tuple[str, ...]:
     return _YLGNBU[n]
 
 
-def _label(lower: float, upper: float, percent: bool) -> str:
-    low, high = format_number(lower, percent=percent), format_number(upper, percent=percent)
+def _label(lower: float, upper: float, percent: bool, lang: str = "en") -> str:
+    low, high = format_number(lower, percent=percent, lang=lang), format_number(upper, percent=percent, lang=lang)
     return low if low == high else f"{low} – {high}"
 
 
@@ -137,7 +133,8 @@ def _breaks(values: np.ndarray, k: int, scheme: str) -> list[np.ndarray]:
     return [values[labels == i] for i in range(int(labels.max()) + 1) if (labels == i).any()]
 
 
-def classify(values: pd.Series, *, k: int = 5, scheme: str = "auto", percent: bool = False) -> list[LegendClass]:
+def classify(values: pd.Series, *, k: int = 5, scheme: str = "auto", percent: bool = False,
+             lang: str = "en") -> list[LegendClass]:
     """Legend classes for ``values`` (NaN ignored), lightest first.
 
     ``scheme``: ``auto`` (Fisher-Jenks), ``fisher_jenks``, ``natural_breaks``, ``quantiles`` or
@@ -165,7 +162,8 @@ def classify(values: pd.Series, *, k: int = 5, scheme: str = "auto", percent: bo
     else:
         groups.extend(_breaks(rest, room, scheme))
     colours = _palette(len(groups))
-    return [LegendClass(_label(float(g.min()), float(g.max()), percent), colour, float(g.min()), float(g.max()))
+    return [LegendClass(_label(float(g.min()), float(g.max()), percent, lang), colour, float(g.min()),
+                        float(g.max()))
             for g, colour in zip(groups, colours)]
 
 
@@ -230,20 +228,22 @@ def _district_table(values: pd.DataFrame, *, mode: str, lang: str) -> pd.DataFra
     return table
 
 
-def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str) -> str:
-    esc = html.escape
+def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lang: str = "en") -> str:
+    """A district's tooltip in ``lang`` (``value_label``, ``unit`` and ``source`` come translated)."""
+    esc, _ = html.escape, translator(lang)
     value = row["value"]
-    value_text = NO_DATA_LABEL if not np.isfinite(value) else f"{format_number(value)} {unit}".strip()
-    lines = [f"<b>{esc(row['name'])}</b> <span style=\"color:#666\">({esc(row['region'])})</span>",
+    value_text = _("No data") if not np.isfinite(value) else f"{format_number(value, lang=lang)} {unit}".strip()
+    lines = [f"<b>{esc(row['name'])}</b> <span style=\"color:#666\">({esc(_(row['region']))})</span>",
              f"{esc(value_label)}: {esc(value_text)}"]
     if np.isfinite(row["target"]):
-        lines.append(f"Target: {esc(format_number(row['target']))} {esc(unit)}".rstrip())
+        lines.append(esc(_("Target: {value}").format(value=f"{format_number(row['target'], lang=lang)} {unit}")
+                         .rstrip()))
     if np.isfinite(row["pct"]):
-        lines.append(f"% of target: {esc(format_number(row['pct'], percent=True))}")
+        lines.append(esc(_("% of target: {value}").format(value=format_number(row["pct"], percent=True, lang=lang))))
     elif mode == "pct":
-        lines.append(f"% of target: {esc(NO_DATA_LABEL)} (no target)")
+        lines.append(esc(_("% of target: {value}").format(value=_("No data (no target)"))))
     if row["source"]:
-        lines.append(f"Source: {esc(row['source'])}")
+        lines.append(esc(_("Source: {source}").format(source=row["source"])))
     return "<br>".join(lines)
 
 
@@ -301,7 +301,7 @@ def _geometry_only(frame: gpd.GeoDataFrame) -> dict:
 
 
 def _programme_features(table: pd.DataFrame, boundaries: Boundaries, classes: list[LegendClass], *,
-                        value_label: str, unit: str, mode: str, selected: set[str]) -> dict:
+                        value_label: str, unit: str, mode: str, selected: set[str], lang: str = "en") -> dict:
     geometry = dict(zip(boundaries.districts["code"], boundaries.districts.geometry))
     geometry.update(zip(boundaries.points["code"], boundaries.points.geometry))
     features = []
@@ -319,7 +319,7 @@ def _programme_features(table: pd.DataFrame, boundaries: Boundaries, classes: li
                 "fill": legend_class.colour if legend_class else NO_DATA_COLOUR,
                 "no_data": legend_class is None,
                 "selected": row["code"] in selected,
-                "tooltip": _tooltip_html(row, value_label=value_label, unit=unit, mode=mode),
+                "tooltip": _tooltip_html(row, value_label=value_label, unit=unit, mode=mode, lang=lang),
             },
             "geometry": shape.__geo_interface__,
         })
@@ -338,18 +338,19 @@ def _programme_style(feature: dict) -> dict:
     return style
 
 
-def _facility_layer(boundaries: Boundaries) -> folium.GeoJson | None:
+def _facility_layer(boundaries: Boundaries, lang: str = "en") -> folium.GeoJson | None:
     facilities = boundaries.health_facilities
     if facilities is None:
         return None
+    _ = translator(lang)
     facilities = facilities[facilities["district_code"].isin(PROGRAMME_CODES)]
     features = []
     for row in facilities.itertuples():
-        kind = row.healthcare or row.amenity or "health facility"
-        name = row.name or row.name_tg or "(no name in OpenStreetMap)"
+        kind = row.healthcare or row.amenity or _("health facility")
+        name = row.name or row.name_tg or _("(no name in OpenStreetMap)")
         features.append({"type": "Feature", "properties": {
             "tooltip": f"<b>{html.escape(str(name))}</b><br>{html.escape(str(kind))}<br>"
-                       f"<i>Mapped in OpenStreetMap: shows mapping, not coverage</i>"},
+                       f"<i>{html.escape(_('Mapped in OpenStreetMap: shows mapping, not coverage'))}</i>"},
             "geometry": row.geometry.__geo_interface__})
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features}, name="Health facilities (OpenStreetMap)",
@@ -377,10 +378,12 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
     """The part of the map that changes with the data: choropleth, Khorugh point, outlines, facilities.
 
     For ``st_folium(base, feature_group_to_add=layer)``, which keeps the base map mounted.
-    Each programme feature's properties carry ``code`` (what a click returns).
+    Each programme feature's properties carry ``code`` (what a click returns). ``lang`` sets
+    district names (gazetteer), tooltip words (catalog) and number separators;
+    ``value_label`` and ``unit`` are shown as given (translate them first).
     """
     table = _district_table(values, mode=mode, lang=lang)
-    classes = classify(table["shown"], k=k, scheme=scheme, percent=mode == "pct")
+    classes = classify(table["shown"], k=k, scheme=scheme, percent=mode == "pct", lang=lang)
     chosen = {str(code) for code in selected}
     unknown = sorted(chosen - set(PROGRAMME_CODES))
     if unknown:
@@ -388,14 +391,14 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
                          f"use codes from {', '.join(PROGRAMME_CODES)}.")
     layer = folium.FeatureGroup(name="Programme districts", control=False)
     features = _programme_features(table, boundaries, classes, value_label=value_label, unit=unit, mode=mode,
-                                   selected=chosen)
+                                   selected=chosen, lang=lang)
     polygons = [f for f in features["features"] if f["geometry"]["type"] != "Point"]
     points = [f for f in features["features"] if f["geometry"]["type"] == "Point"]
     # Drawing order is stacking order: polygons, region outlines, facilities, then Khorugh on top.
     _programme_geojson(polygons, "Programme districts").add_to(layer)
     _region_outlines(boundaries).add_to(layer)
     if show_health_facilities:
-        facility_layer = _facility_layer(boundaries)
+        facility_layer = _facility_layer(boundaries, lang)
         if facility_layer is not None:
             facility_layer.add_to(layer)
     if points:
@@ -455,11 +458,13 @@ def static_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_l
                         scheme: str = "auto", figsize: tuple[float, float] = (10, 6.4)) -> Figure:
     """The same choropleth as a matplotlib figure (Agg, DejaVu Sans) for PDFs and slides.
 
-    Save it with ``fig.savefig(buffer, format="png", dpi=150)``.
+    Save it with ``fig.savefig(buffer, format="png", dpi=150)``. ``lang`` sets district names,
+    the map's own words (catalog) and number separators; ``value_label``, ``unit`` and
+    ``title`` are shown as given.
     """
-    words = _WORDS.get(lang, _WORDS["en"])
+    tr = translator(lang)
     table = _district_table(values, mode=mode, lang=lang)
-    classes = classify(table["shown"], k=k, scheme=scheme, percent=mode == "pct")
+    classes = classify(table["shown"], k=k, scheme=scheme, percent=mode == "pct", lang=lang)
     colour_by_code = {}
     for code, shown in zip(table["code"], table["shown"]):
         legend_class = class_for(shown, classes)
@@ -478,7 +483,7 @@ def static_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_l
 
     if boundaries.afghanistan is not None:
         boundaries.afghanistan.plot(ax=ax, facecolor=_AFGHANISTAN_FILL, edgecolor="#9a9485", linewidth=0.6)
-        ax.text(xmin + (xmax - xmin) * 0.42, ymin - pad_y * 0.6, words["afghanistan"], fontdict=font,
+        ax.text(xmin + (xmax - xmin) * 0.42, ymin - pad_y * 0.6, tr("AFGHANISTAN"), fontdict=font,
                 fontsize=9, color="#7a7466", ha="center", va="center")
     context = boundaries.districts[~boundaries.districts["programme"]]
     context.plot(ax=ax, facecolor=_CONTEXT_FILL, edgecolor=_CONTEXT_LINE, linewidth=0.5)
@@ -505,13 +510,13 @@ def static_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_l
     heading = title if title is not None else value_label
     fig.suptitle(heading, x=0.01, ha="left", fontfamily=font["family"], fontsize=13)
 
-    legend_title = words["pct"] if mode == "pct" else f"{value_label} ({unit})" if unit else value_label
+    legend_title = tr("% of target") if mode == "pct" else f"{value_label} ({unit})" if unit else value_label
     handles = [Patch(facecolor=c.colour, edgecolor=_DISTRICT_LINE, linewidth=0.6, label=c.label) for c in classes]
     handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#6e6e6e", hatch=NO_DATA_HATCH, linewidth=0.6,
-                         label=words["no_data"]))
+                         label=tr("No data")))
     if not boundaries.points.empty:
         handles.append(Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor="white",
-                              markeredgecolor=_SELECTED_LINE, label=words["point"]))
+                              markeredgecolor=_SELECTED_LINE, label=tr("Khorugh (city, no boundary)")))
     ax.legend(handles=handles, title=legend_title, loc="upper left", frameon=True, framealpha=0.92,
               prop={**font, "size": 8}, title_fontproperties={**font, "size": 8.5, "weight": "bold"})
     fig.text(0.01, 0.005, boundaries.attribution, fontdict=font, fontsize=6.5, color="#555555",
