@@ -30,6 +30,9 @@ PAGES = [
     st.Page(ui.PROFILE_PAGE, title=tr("District profile"), url_path="district"),
     st.Page("app_pages/survey_page.py", title=tr("Survey"), url_path="survey"),
     st.Page("app_pages/sources_page.py", title=tr("Data & sources"), url_path="sources"),
+    # Editors' pages: anyone may open them; changing data needs sign-in (app_pages/editor_access.py).
+    st.Page("app_pages/upload_page.py", title=tr("Upload data"), url_path="upload"),
+    st.Page("app_pages/versions_page.py", title=tr("Data versions"), url_path="versions"),
 ]
 navigation = st.navigation(PAGES)
 

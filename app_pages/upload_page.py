@@ -1,0 +1,279 @@
+"""Upload data (editors): check CSV/XLSX monitoring tables, see every problem, publish them as a new version.
+
+Nothing is stored until the editor presses "Publish", and only when every file is clean; the
+publish is one transaction (``Store.publish``), so the dashboard shows either the old version or
+the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from app_pages import editor_access
+from data_pipeline.history import describe_change, totals, totals_change
+from data_pipeline.ingest import ReadResult, problems_table, read_table
+from data_pipeline.schemas import KIND_ACTIVITIES
+from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInput
+from data_pipeline.template import build_template, template_file_name, template_kinds
+from geo.gazetteer import district
+
+MAX_UPLOAD_ROWS = 200_000
+"""Most data rows read from one uploaded file (the CLI reads larger files)."""
+PREVIEW_ROWS = 20
+_READS_KEY = "_upload_reads"
+_UPLOADER_ROUND_KEY = "_upload_round"
+_FLASH_KEY = "_upload_flash"
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# How much of the progress bar each stage of read_table fills: (start, share).
+_STAGES = {"reading": (0.0, 0.1), "parsing": (0.1, 0.5), "checking": (0.6, 0.4)}
+
+
+def max_upload_mb() -> int:
+    """The server's upload limit in MB (``server.maxUploadSize`` in .streamlit/config.toml)."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def read_upload(name: str, data: bytes) -> ReadResult:
+    """Read and check one uploaded file, with a progress bar; remembered per file content for the session."""
+    digest = hashlib.sha256(data).hexdigest()
+    reads = st.session_state.setdefault(_READS_KEY, {})
+    if (name, digest) in reads:
+        return reads[(name, digest)]
+    bar = st.progress(0.0, text=ui.tr("Reading {file}…").format(file=name))
+    shown = {"fraction": -1.0}
+
+    def progress(stage: str, fraction: float) -> None:
+        start, share = _STAGES.get(stage, (0.0, 1.0))
+        overall = min(1.0, start + share * fraction)
+        if overall - shown["fraction"] >= 0.02 or fraction >= 1:
+            shown["fraction"] = overall
+            label = {"reading": ui.tr("Reading {file}…"), "parsing": ui.tr("Parsing {file}…"),
+                     "checking": ui.tr("Checking every value in {file}…")}.get(stage, "{file}")
+            bar.progress(overall, text=label.format(file=name))
+
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        path = Path(folder) / "upload.bin"  # the format is decided by file_name, never by a path from outside
+        path.write_bytes(data)
+        result = read_table(path, file_name=name, progress=progress, max_bytes=max_upload_mb() * 2 ** 20,
+                            max_rows=MAX_UPLOAD_ROWS)
+    bar.empty()
+    reads[(name, digest)] = result
+    return result
+
+
+def preview_frame(result: ReadResult) -> pd.DataFrame:
+    """The first rows of a clean file as they will be stored, with district codes resolved to names."""
+    head = result.frame.head(PREVIEW_ROWS).drop(columns=["source_row"], errors="ignore").copy()
+    head.insert(0, "row", result.frame["source_row"].head(PREVIEW_ROWS).to_numpy())
+    if "district_code" in head:
+        names = head["district_code"].map(lambda code: district(code).name_en if isinstance(code, str)
+                                          else ui.tr("programme-wide"))
+        head.insert(head.columns.get_loc("district_code") + 1, "district", names)
+    if "date" in head:
+        head["date"] = pd.to_datetime(head["date"]).dt.strftime("%Y-%m-%d")
+    return head
+
+
+def duplicate_of(result: ReadResult, active) -> SubmissionInfo | None:
+    """The active version's submission with the same content (so it would not be counted again)."""
+    if active is None or active.is_demo:
+        return None
+    return next((s for s in active.submissions if s.sha256 == result.sha256 and s.kind == result.kind), None)
+
+
+def same_name_other_content(result: ReadResult, active) -> list[SubmissionInfo]:
+    """Active submissions with this file's name but other content (a corrected file, or another office's)."""
+    if active is None or active.is_demo:
+        return []
+    return [s for s in active.submissions if s.file_name == result.file_name and s.sha256 != result.sha256]
+
+
+def show_result(result: ReadResult) -> None:
+    """One file's outcome: what it is, notes, and its preview when clean."""
+    if result.ok:
+        st.success(ui.tr("**{file}**: a valid {kind} table, {rows} records.")
+                   .format(file=result.file_name, kind=result.kind, rows=f"{result.row_count:,}"),
+                   icon=":material/check_circle:")
+    else:
+        count = len(result.problems)
+        st.error(ui.tr("**{file}**: {count} problem(s) found; this file cannot be published until they are "
+                       "fixed. See the report below.").format(file=result.file_name, count=count),
+                 icon=":material/error:")
+    for note in result.notes:
+        st.caption(note)
+    if result.ok:
+        with st.expander(ui.tr("Preview of {file}: the first {n} records as they will be stored")
+                         .format(file=result.file_name, n=min(PREVIEW_ROWS, len(result.frame))), expanded=True):
+            st.dataframe(preview_frame(result), hide_index=True, width="stretch")
+
+
+def totals_preview(ctx: ui.PageContext, results: list[ReadResult], replacing: list[int]) -> pd.DataFrame:
+    """Programme totals now, added by the new activities files, and after publishing."""
+    active = ctx.full.version
+    starts_fresh = active is None or active.is_demo
+    now = totals(ctx.full.activities) if ctx.full.activities is not None else pd.Series(dtype=float)
+    kept = now if not starts_fresh else pd.Series(dtype=float)
+    if replacing and not starts_fresh:
+        with Store(ctx.store_url) as store:
+            kept_ids = [s.id for s in active.submissions if s.id not in replacing]
+            frames = store.activities(active.id)
+        kept = totals(frames[frames["submission_id"].isin(kept_ids)])
+    new = [r for r in results if r.kind == KIND_ACTIVITIES and duplicate_of(r, active) is None]
+    added = totals(pd.concat([r.frame for r in new])) if new else pd.Series(dtype=float)
+    after = kept.add(added, fill_value=0.0)
+    change = totals_change(now, after)
+    return change
+
+
+def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing: list[int], note: str) -> None:
+    """Publish the clean files as one new version (editors only; checked again here)."""
+    editor = editor_access.require_editor(settings, ui.tr("publish"))
+    if editor is None:
+        return
+    submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=editor.who)
+                   for r in results]
+    before = totals(ctx.full.activities)
+    try:
+        with st.spinner(ui.tr("Publishing…")), Store(ctx.store_url) as store:
+            outcome = store.publish(submissions, created_by=editor.who, note=note.strip(), replacing=replacing)
+            after = totals(store.activity_cells(outcome.version.id)) if outcome.version else before
+    except StoreError as error:
+        st.error(ui.tr("Nothing was published: {error}").format(error=error), icon=":material/error:")
+        return
+    if outcome.version is None:
+        st.info(ui.tr("Nothing changed: every file is already in the active version, and is not counted twice."),
+                icon=":material/content_copy:")
+        return
+    message = ui.tr("Published: version {version} is now active ({files}). Totals: {changes}.").format(
+        version=outcome.version.id, files=", ".join(s.file_name for s in outcome.added) or ui.tr("no new file"),
+        changes=describe_change(totals_change(before, after)))
+    if outcome.duplicates:
+        message += " " + ui.tr("Already in the active version, not counted twice: {files}.").format(
+            files=", ".join(outcome.duplicates))
+    st.session_state[_FLASH_KEY] = message
+    st.session_state[_UPLOADER_ROUND_KEY] = st.session_state.get(_UPLOADER_ROUND_KEY, 0) + 1
+    st.session_state.pop(_READS_KEY, None)
+    ui.active_version_id.clear()  # every page of every session reads the new version on its next run
+    st.rerun()
+
+
+def report_section(results: list[ReadResult]) -> None:
+    problems = [p for r in results for p in r.problems]
+    if not problems:
+        return
+    st.subheader(ui.tr("Validation report"))
+    st.caption(ui.tr("Each problem with its file, row (as the spreadsheet numbers it), column, value, what is "
+                     "allowed and suggestions. Fix them in the file and upload it again."))
+    report = problems_table(problems)
+    ui.show_table(report, {"file": ui.tr("File"), "row": ui.tr("Row"), "column": ui.tr("Column"),
+                           "value": ui.tr("Value"), "problem": ui.tr("Problem"), "allowed": ui.tr("Allowed"),
+                           "suggestions": ui.tr("Did you mean")},
+                  formats={"row": "%d"}, wide=("problem",), height=None if len(report) <= 20 else 420)
+    ui.downloads(report, "validation-report", key="validation_report")
+
+
+ctx = ui.page_context()
+st.title(ui.tr("Upload data"))
+st.markdown(ui.tr("Add a field office's monitoring table (activities, targets or funding) to the dashboard. "
+                  "Every value is checked first; nothing changes until an editor publishes a clean file."))
+flash = st.session_state.pop(_FLASH_KEY, None)
+if flash:
+    st.success(flash, icon=":material/published_with_changes:")
+
+st.subheader(ui.tr("Templates"))
+st.caption(ui.tr("Excel templates with the expected columns, drop-down lists of the 16 districts and the "
+                 "indicators, and instructions in English and Russian."))
+template_columns = st.columns(len(template_kinds()) + 1)
+for column, kind in zip(template_columns, template_kinds()):
+    column.download_button(ui.tr("{kind} template").format(kind=kind.capitalize()), build_template(kind),
+                           template_file_name(kind), _XLSX_TYPE, key=f"template_{kind}", icon=":material/download:")
+
+limits = ui.tr("CSV (UTF-8 or Windows-1251) or Excel (.xlsx), at most {mb} MB and {rows} rows per file. The "
+               "first row is the header; no merged cells; values, not formulas.").format(
+    mb=max_upload_mb(), rows=f"{MAX_UPLOAD_ROWS:,}")
+
+st.subheader(ui.tr("Sign in"))
+settings = editor_access.access()
+editor = editor_access.sign_in_panel(settings, ui.tr("upload or publish data"))
+
+st.subheader(ui.tr("Files"))
+st.caption(limits)
+if editor is None:
+    st.caption(ui.tr("The file picker appears once you are signed in as an editor."))
+    st.stop()
+
+round_number = st.session_state.get(_UPLOADER_ROUND_KEY, 0)
+uploads = st.file_uploader(ui.tr("CSV or Excel files"), type=["csv", "xlsx"], accept_multiple_files=True,
+                           key=f"upload_files_{round_number}", help=limits)
+if not uploads:
+    st.stop()
+
+results = []
+for upload in uploads:
+    try:
+        results.append(read_upload(upload.name, upload.getvalue()))
+    except Exception as error:  # read_table reports bad input itself; this is the last line of defence
+        st.error(ui.tr("{file} could not be read ({error}); nothing was stored. Save it again from Excel as "
+                       ".xlsx or CSV UTF-8 and upload it again.").format(file=upload.name,
+                                                                         error=type(error).__name__),
+                 icon=":material/error:")
+        st.stop()
+for result in results:
+    show_result(result)
+report_section(results)
+if not all(r.ok for r in results):
+    st.error(ui.tr("Nothing can be published while any file has problems; the data on the dashboard is "
+                   "unchanged."), icon=":material/block:")
+    st.button(ui.tr("Publish as a new version"), type="primary", disabled=True, key="publish_disabled",
+              help=ui.tr("Fix every problem first."))
+    st.stop()
+
+st.subheader(ui.tr("Publish"))
+active = ctx.full.version
+if active is not None and active.is_demo:
+    st.warning(ui.tr("The dashboard shows demo data now. Publishing real data starts a new version with only "
+                     "real data: the demo figures will no longer be shown."), icon=":material/science:")
+replacing: list[int] = []
+choices_made = True
+for result in results:
+    duplicate = duplicate_of(result, active)
+    if duplicate is not None:
+        st.info(ui.tr("{file} is already in the active version (submission {id}, uploaded by {who} on {when}): it "
+                      "will not be counted twice.").format(file=result.file_name, id=duplicate.id,
+                                                           who=duplicate.uploaded_by,
+                                                           when=f"{duplicate.uploaded_at:%Y-%m-%d %H:%M}"),
+                icon=":material/content_copy:")
+        continue
+    for old in same_name_other_content(result, active):
+        st.warning(ui.tr("A file named {file} with other content is already published (submission {id}, {rows} "
+                         "records, uploaded by {who} on {when}). If both stay, both are counted.").format(
+            file=old.file_name, id=old.id, rows=f"{old.row_count:,}", who=old.uploaded_by,
+            when=f"{old.uploaded_at:%Y-%m-%d %H:%M}"), icon=":material/warning:")
+        choice = st.radio(ui.tr("What should happen to submission {id}?").format(id=old.id),
+                          ["replace", "keep"], index=None, key=f"replace_{old.id}_{result.sha256[:12]}",
+                          format_func={"replace": ui.tr("Replace it: withdraw it in the same version"),
+                                       "keep": ui.tr("Keep both: the files hold different records")}.get)
+        if choice is None:
+            choices_made = False
+        elif choice == "replace":
+            replacing.append(old.id)
+
+change = totals_preview(ctx, results, replacing)
+if change.empty:
+    st.caption(ui.tr("Publishing these files does not change any programme total."))
+else:
+    st.caption(ui.tr("Programme totals now and after publishing:"))
+    ui.show_table(change, {"label": ui.tr("Indicator"), "previous": ui.tr("Now"),
+                           "current": ui.tr("After publishing"), "change": ui.tr("Change")})
+note = st.text_input(ui.tr("Note for the version history (optional)"), key="publish_note", max_chars=500)
+if not choices_made:
+    st.caption(ui.tr("Choose what happens to the earlier file with the same name to publish."))
+if st.button(ui.tr("Publish as a new version"), type="primary", disabled=not choices_made, key="publish",
+             icon=":material/publish:"):
+    publish(ctx, settings, results, replacing, note)

@@ -1,0 +1,101 @@
+"""Data versions: the history of what was published (who, when, files, hashes, rows, what changed in the
+totals), and for editors, rollback to any version and withdrawal of one submission.
+
+Both changes make a new version (history is append-only), so either can itself be undone.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from app_pages import editor_access
+from data_pipeline.history import short_hash, version_history
+from data_pipeline.store import Store, StoreError
+
+HISTORY_LIMIT = 100
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_history(url: str, newest_version: int | None) -> pd.DataFrame:
+    """The history table (cached by the newest version id: every change makes a new version)."""
+    return version_history(url, limit=HISTORY_LIMIT)
+
+
+def apply_change(settings, action: str, change) -> None:
+    """Run ``change(store, editor)`` for a signed-in editor, then show the new version everywhere."""
+    editor = editor_access.require_editor(settings, action)
+    if editor is None:
+        return
+    try:
+        with Store(ctx.store_url) as store:
+            version = change(store, editor)
+    except StoreError as error:
+        st.error(ui.tr("Nothing was changed: {error}").format(error=error), icon=":material/error:")
+        return
+    st.session_state["_versions_flash"] = ui.tr("Version {version} is now active ({note}).").format(
+        version=version.id, note=version.note)
+    ui.active_version_id.clear()
+    st.rerun()
+
+
+ctx = ui.page_context()
+st.title(ui.tr("Data versions"))
+st.markdown(ui.tr("Every publish, rollback and withdrawal makes a new version; the dashboard shows the active one. "
+                  "Nothing is ever deleted, so any change can be undone."))
+flash = st.session_state.pop("_versions_flash", None)
+if flash:
+    st.success(flash, icon=":material/published_with_changes:")
+
+with Store(ctx.store_url) as _store:
+    versions = _store.versions()
+active = next((v for v in versions if v.active), None)
+
+st.subheader(ui.tr("History"))
+history = cached_history(ctx.store_url, versions[0].id if versions else None)
+if history.empty:
+    st.info(ui.tr("The store has no versions yet."))
+else:
+    if len(versions) > HISTORY_LIMIT:
+        st.caption(ui.tr("The newest {n} of {total} versions.").format(n=HISTORY_LIMIT, total=len(versions)))
+    shown = ui.show_table(history, {
+        "version": ui.tr("Version"), "active": ui.tr("Active"), "created_at": ui.tr("Made (UTC)"),
+        "created_by": ui.tr("By"), "data": ui.tr("Data"), "note": ui.tr("Note"), "files": ui.tr("Files"),
+        "sha256": ui.tr("SHA-256 (start)"), "rows": ui.tr("Rows"), "changes": ui.tr("Change in programme totals"),
+    }, formats={"version": "%d"}, wide=("files", "changes"), height=None if len(history) <= 20 else 520)
+    ui.downloads(shown, "version-history", key="version_history")
+
+st.subheader(ui.tr("Change the active version"))
+settings = editor_access.access()
+editor = editor_access.sign_in_panel(settings, ui.tr("roll back or withdraw data"))
+if editor is None or active is None:
+    st.stop()
+
+left, right = st.columns(2)
+with left, st.container(border=True):
+    st.markdown("**" + ui.tr("Withdraw one file") + "**")
+    st.caption(ui.tr("Makes a new version without the file's records (it stays in the history)."))
+    submissions = {s.id: s for s in active.submissions}
+    chosen = st.selectbox(
+        ui.tr("File in the active version"), list(submissions), key="withdraw_submission",
+        format_func=lambda i: f"#{i} {submissions[i].file_name} · {submissions[i].kind} · "
+                              f"{submissions[i].row_count:,} " + ui.tr("rows") + f" · {submissions[i].uploaded_by} · "
+                              f"{submissions[i].uploaded_at:%Y-%m-%d} · {short_hash(submissions[i].sha256)}")
+    if st.button(ui.tr("Withdraw this file"), key="withdraw", icon=":material/remove_circle:",
+                 disabled=chosen is None):
+        apply_change(settings, ui.tr("withdraw data"),
+                     lambda store, who: store.withdraw(chosen, created_by=who.who))
+with right, st.container(border=True):
+    st.markdown("**" + ui.tr("Roll back") + "**")
+    st.caption(ui.tr("Makes a new version with exactly the data of an earlier one."))
+    earlier = {v.id: v for v in versions if not v.active}
+    target = st.selectbox(
+        ui.tr("Version to make active again"), list(earlier), key="rollback_version",
+        format_func=lambda i: f"v{i} · {earlier[i].created_at:%Y-%m-%d %H:%M} · {earlier[i].created_by} · "
+                              f"{earlier[i].row_count:,} " + ui.tr("rows") + (f" · {earlier[i].note}" if earlier[i].note
+                                                                             else ""))
+    if st.button(ui.tr("Roll back to this version"), key="rollback", icon=":material/history:",
+                 disabled=target is None):
+        apply_change(settings, ui.tr("roll back"),
+                     lambda store, who: store.rollback(target, created_by=who.who))

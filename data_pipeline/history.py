@@ -1,0 +1,95 @@
+"""The store's version history as people read it: who changed what, when, and what it did to the totals.
+
+Each version is compared with its *parent* (the version that was active when it was made), so a
+rollback or a withdrawal shows exactly what it changed on the dashboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from data_pipeline.aggregate import programme_totals
+from data_pipeline.registry import indicator
+from data_pipeline.store import Store, SubmissionInfo, VersionInfo
+
+HISTORY_COLUMNS = ["version", "active", "created_at", "created_by", "data", "note", "files", "sha256", "rows",
+                   "changes"]
+CHANGE_COLUMNS = ["indicator", "label", "previous", "current", "change"]
+SHORT_HASH = 12
+
+
+def totals(activities: pd.DataFrame) -> pd.Series:
+    """Programme total per indicator id (whole period, all districts) of activity records or cells."""
+    table = programme_totals(activities)
+    return table.set_index("indicator")["value"] if not table.empty else pd.Series(dtype=float)
+
+
+def version_totals(store: Store, version_id: int) -> pd.Series:
+    """Programme total per indicator of one version (read from its monthly cells)."""
+    return totals(store.activity_cells(version_id))
+
+
+def totals_change(previous: pd.Series, current: pd.Series) -> pd.DataFrame:
+    """The indicators whose total differs, with both totals: ``indicator, label, previous, current, change``."""
+    both = pd.concat([previous.rename("previous"), current.rename("current")], axis=1).fillna(0.0)
+    both["change"] = both["current"] - both["previous"]
+    both = both[both["change"] != 0].reset_index(names="indicator")
+    both["label"] = both["indicator"].map(lambda i: indicator(i).label)
+    return both[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def describe_change(change: pd.DataFrame, limit: int = 6) -> str:
+    """``"Grants awarded +12; Jobs created −3"`` (the first ``limit`` indicators), or ``"no change"``."""
+    if change.empty:
+        return "no change in the totals"
+    parts = [f"{row.label} {'+' if row.change > 0 else '−'}{abs(row.change):,.0f}"
+             for row in change.head(limit).itertuples()]
+    more = len(change) - limit
+    return "; ".join(parts) + (f"; … {more} more" if more > 0 else "")
+
+
+def short_hash(sha256: str) -> str:
+    return sha256[:SHORT_HASH]
+
+
+def files_label(submissions: Sequence[SubmissionInfo]) -> str:
+    return "; ".join(f"{s.file_name} ({s.kind})" for s in submissions) or "(no files)"
+
+
+def version_history(store_url: str, limit: int | None = None) -> pd.DataFrame:
+    """The newest ``limit`` versions (all when ``None``), newest first, columns ``HISTORY_COLUMNS``.
+
+    ``changes`` compares each version's programme totals with its parent's.
+    """
+    with Store(store_url) as store:
+        versions = store.versions()
+        shown = versions if limit is None else versions[:limit]
+        known: dict[int, pd.Series] = {}
+
+        def totals_of(version_id: int | None) -> pd.Series:
+            if version_id is None:
+                return pd.Series(dtype=float)
+            if version_id not in known:
+                known[version_id] = version_totals(store, version_id)
+            return known[version_id]
+
+        rows = [_history_row(v, describe_change(totals_change(totals_of(v.parent_id), totals_of(v.id))))
+                for v in shown]
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def _history_row(version: VersionInfo, changes: str) -> Mapping[str, object]:
+    return {
+        "version": version.id,
+        "active": "active" if version.active else "",
+        "created_at": f"{version.created_at:%Y-%m-%d %H:%M}",
+        "created_by": version.created_by,
+        "data": "demo" if version.is_demo else "real",
+        "note": version.note,
+        "files": files_label(version.submissions),
+        "sha256": "; ".join(short_hash(s.sha256) for s in version.submissions),
+        "rows": version.row_count,
+        "changes": changes,
+    }
