@@ -124,3 +124,25 @@ def test_cli_hash_password_refuses_a_short_password(monkeypatch, capsys):
     assert cli.main(["hash-password"]) == cli.EXIT_BAD_INPUT
     captured = capsys.readouterr()
     assert captured.out == "" and "at least 10" in captured.err
+
+
+def test_secrets_example_documents_both_modes():
+    import tomllib
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.example.toml").read_text()
+    example = tomllib.loads(text)
+    with pytest.raises(AccessConfigError, match="editors.kulob_office"):  # placeholders are not usable hashes
+        access_settings(example)
+    real_hash = hash_password("kulob-office-1", **FAST)
+    local = tomllib.loads(text.replace("scrypt$16384$8$1$REPLACE-WITH-THE-SALT$REPLACE-WITH-THE-HASH", real_hash))
+    assert access_settings(local).mode == MODE_LOCAL
+    assert set(access_settings(local).accounts) == {"kulob_office", "khorugh_office"}
+    lines = text.splitlines()
+    start = lines.index("# [auth]")
+    end = lines.index("#", start)  # the commented-out [auth] section ends at the first empty comment line
+    auth_section = "\n".join(line.removeprefix("# ") for line in lines[start:end])
+    oidc = tomllib.loads(text.replace("scrypt$16384$8$1$REPLACE-WITH-THE-SALT$REPLACE-WITH-THE-HASH", real_hash)
+                         + "\n" + auth_section)
+    settings = access_settings(oidc)
+    assert settings.mode == MODE_OIDC and "data.officer@example.org" in settings.editor_emails
