@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -43,6 +45,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPag
 from data_pipeline.aggregate import WHOLE, aggregate
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.funding import funding_summary
+from data_pipeline.i18n import translator
 from data_pipeline.published import DOCUMENT_TITLES, PublishedFigure, published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
@@ -128,12 +131,50 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def _number(value: float | None, unit: str = "") -> str:
-    text = format_number(None if value is None or pd.isna(value) else float(value))
+    text = format_number(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
     return f"{text} {unit}" if unit and text != "–" else text
 
 
 def _pct(value: float | None) -> str:
-    return format_number(None if value is None or pd.isna(value) else float(value), percent=True)
+    return format_number(None if value is None or pd.isna(value) else float(value), percent=True,
+                         lang=_LANGUAGE.get())
+
+
+def _source_label(dataset: Dataset) -> str:
+    """Where ``dataset``'s records come from (``Dataset.source_label``), translated."""
+    version = dataset.version
+    if version is None:
+        return ""
+    if dataset.is_demo:
+        return tr("demo (generated, version {version})").format(version=version.id)
+    files = ", ".join(s.file_name for s in version.submissions if s.kind == "activities")
+    return tr("file: {files} (version {version})").format(files=files, version=version.id)
+
+
+def _label(entry) -> str:
+    """An indicator's label and unit, translated: ``Jobs created (jobs)``."""
+    return f"{tr(entry.label)} ({tr(entry.unit)})"
+
+
+# --- language ------------------------------------------------------------------------------------
+
+# The language of the document being built: set once by build_briefing/build_district_sheets,
+# read by the helpers below, so every one of them need not pass it on.
+_LANGUAGE: ContextVar[str] = ContextVar("briefing_language", default="en")
+
+
+@contextmanager
+def _in_language(lang: str) -> Iterator[None]:
+    token = _LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def tr(text: str) -> str:
+    """``text`` (an English msgid) in the language of the document being built."""
+    return translator(_LANGUAGE.get())(text)
 
 
 # --- sources -------------------------------------------------------------------------------------
@@ -156,8 +197,9 @@ class _Sources:
         for number, (document, sections) in enumerate(self._sections.items(), start=1):
             quoted = "; ".join(f"“{s}”" for s in sections)
             parts.append(f"[{number}] {document} ({DOCUMENT_TITLES.get(document, document)}): {quoted}.")
-        lines = ["Sources: " + " ".join(parts) if parts else "Sources: no published figure on this page."]
-        lines.append(f"Data: {data_source}." + "".join(f" {e}" for e in extra))
+        lines = [tr("Sources: {sources}").format(sources=" ".join(parts)) if parts
+                 else tr("Sources: no published figure on this page.")]
+        lines.append(tr("Data: {source}.").format(source=data_source) + "".join(f" {e}" for e in extra))
         return " ".join(lines)
 
 
@@ -194,14 +236,17 @@ class _Document(BaseDocTemplate):
         footer.drawOn(canvas, MARGIN, MARGIN)
         canvas.setFont(_FONT, 7)
         canvas.setFillColor(_MUTED)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, MARGIN, f"page {document.page}")
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, MARGIN, tr("page {number}").format(number=document.page))
         if self.demo:
             # Drawn after the page's content, translucent, so the opaque map image cannot hide it.
-            canvas.setFont(_FONT_BOLD, 62)
+            # Smaller type for a longer translation, so the words stay on the page.
+            watermark = tr(DEMO_WATERMARK)
+            size = min(62.0, 62.0 * 730 / pdfmetrics.stringWidth(watermark, _FONT_BOLD, 62))
+            canvas.setFont(_FONT_BOLD, size)
             canvas.setFillColor(_DEMO_RED, alpha=0.11)
             canvas.translate(PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2)
             canvas.rotate(52)
-            canvas.drawCentredString(0, -22, DEMO_WATERMARK)
+            canvas.drawCentredString(0, -22, watermark)
         canvas.restoreState()
 
 
@@ -230,35 +275,36 @@ def _resolve_programme_district(name: str) -> District:
 def _version_line(dataset: Dataset) -> str:
     version = dataset.version
     assert version is not None
-    kind = "demonstration data" if dataset.is_demo else "monitoring data"
-    as_of = (f"as of {dataset.as_of.isoformat()} (latest activity record)" if dataset.as_of
-             else "no activity records in view")
-    return (f"Data version {version.id} ({kind}, published {version.created_at:%Y-%m-%d} by "
-            f"{version.created_by}) · {as_of}")
+    kind = tr("demonstration data") if dataset.is_demo else tr("monitoring data")
+    as_of = (tr("as of {date} (latest activity record)").format(date=dataset.as_of.isoformat()) if dataset.as_of
+             else tr("no activity records in view"))
+    return tr("Data version {version} ({kind}, published {date} by {author}) · {as_of}").format(
+        version=version.id, kind=kind, date=f"{version.created_at:%Y-%m-%d}", author=version.created_by, as_of=as_of)
 
 
 def _filters_line(filters: Filters, lang: str) -> str:
     parts = []
     if filters.regions:
-        parts.append("regions: " + ", ".join(filters.regions))
+        parts.append(tr("regions: {names}").format(names=", ".join(tr(r) for r in filters.regions)))
     if filters.districts:
         ordered = [d for d in ALL_DISTRICTS if d.code in filters.districts]  # gazetteer order
-        parts.append("districts: " + ", ".join(d.name(lang) for d in ordered))
+        parts.append(tr("districts: {names}").format(names=", ".join(d.name(lang) for d in ordered)))
     if filters.programme:
-        parts.append("programme: " + PROGRAMMES.get(filters.programme, filters.programme))
+        parts.append(tr("programme: {name}").format(name=tr(PROGRAMMES.get(filters.programme, filters.programme))))
     if filters.date_from or filters.date_to:
-        start = filters.date_from.isoformat() if filters.date_from else "the start"
-        end = filters.date_to.isoformat() if filters.date_to else "the latest record"
-        parts.append(f"dates: {start} to {end}")
+        start = filters.date_from.isoformat() if filters.date_from else tr("the start")
+        end = filters.date_to.isoformat() if filters.date_to else tr("the latest record")
+        parts.append(tr("dates: {start} to {end}").format(start=start, end=end))
     if not parts:
-        return f"Filters: none (all {len(PROGRAMME_DISTRICTS)} programme districts, all programmes, all dates)"
-    shown = len(filters.district_codes())
-    return f"Filters: {'; '.join(parts)} ({shown} of {len(PROGRAMME_DISTRICTS)} programme districts in view)"
+        return tr("Filters: none (all {count} programme districts, all programmes, all dates)").format(
+            count=len(PROGRAMME_DISTRICTS))
+    return tr("Filters: {filters} ({shown} of {count} programme districts in view)").format(
+        filters="; ".join(parts), shown=len(filters.district_codes()), count=len(PROGRAMME_DISTRICTS))
 
 
 def _programme_line(filters: Filters) -> str:
     programmes = [filters.programme] if filters.programme else list(PROGRAMMES)
-    return " · ".join(PROGRAMMES[p] for p in programmes if p in PROGRAMMES)
+    return " · ".join(tr(PROGRAMMES[p]) for p in programmes if p in PROGRAMMES)
 
 
 def _table(rows: list[list], widths: Sequence[float], *, header_rows: int = 1, extra: Sequence = ()) -> Table:
@@ -366,23 +412,25 @@ def _district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
 def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_id: str | None,
                    selected: District | None, lang: str, styles: _Styles, width: float, reserve: float) -> list:
     if boundaries is None:
-        return [_p("Map not included: the boundary files were not found. Set DASHBOARD_GEO_DIR (or pass "
-                   "--geo-dir) to the folder holding the geoBoundaries TJK files and build the brief again.",
+        return [_p(tr("Map not included: the boundary files were not found. Set DASHBOARD_GEO_DIR (or pass "
+                      "--geo-dir) to the folder holding the geoBoundaries TJK files and build the brief again."),
                    styles.body)]
     if indicator_id is None:
-        return [_p("Map not included: no activity records in the current filters.", styles.body)]
+        return [_p(tr("Map not included: no activity records in the current filters."), styles.body)]
     entry = indicator(indicator_id)
+    label, unit = tr(entry.label), tr(entry.unit)
     values = _district_values(map_view, indicator_id)
-    figure = static_district_map(values, boundaries, value_label=entry.label, unit=entry.unit,
-                                 title=f"{entry.label} by district ({entry.unit})", lang=lang,
-                                 figsize=(10, 5.3))
+    figure = static_district_map(values, boundaries, value_label=label, unit=unit,
+                                 title=tr("{indicator} by district ({unit})").format(indicator=label, unit=unit),
+                                 lang=lang, figsize=(10, 5.3))
     if selected is not None:
         _outline(figure, boundaries, selected)
-    caption = f"{entry.label} per programme district, all records in the filters ({map_view.source_label()})."
+    caption = tr("{indicator} per programme district, all records in the filters ({source}).").format(
+        indicator=label, source=_source_label(map_view))
     if len(values) < len(PROGRAMME_DISTRICTS):
-        caption += " Districts outside the filters are drawn as no data."
+        caption += " " + tr("Districts outside the filters are drawn as no data.")
     if selected is not None:
-        caption += f" {selected.name(lang)} is outlined in red."
+        caption += " " + tr("{district} is outlined in red.").format(district=selected.name(lang))
     caption_paragraph = _p(caption, styles.small)
     _, caption_height = caption_paragraph.wrap(width, PAGE_SIZE[1])
     return [_FitImage(_png(figure, 150), width, reserve + caption_height + 2), caption_paragraph]
@@ -402,11 +450,12 @@ def _outline(figure: Figure, boundaries: Boundaries, selected: District) -> None
 def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: float, full_view: bool) -> list:
     headline = headline_figures(view)
     if headline.empty:
-        return [_p("The programme in view has no headline indicators; see its indicators on the dashboard.",
+        return [_p(tr("The programme in view has no headline indicators; see its indicators on the dashboard."),
                    styles.body)]
-    header = [_p("Indicator", styles.cell_bold), _p("Recorded", styles.number_bold),
-              _p("Target", styles.number_bold), _p("% of target", styles.number_bold), _p("", styles.cell),
-              _p("Published total", styles.number_bold), _p("Source of the published total", styles.cell_bold)]
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
+              _p(tr("Target"), styles.number_bold), _p(tr("% of target"), styles.number_bold), _p("", styles.cell),
+              _p(tr("Published total"), styles.number_bold),
+              _p(tr("Source of the published total"), styles.cell_bold)]
     rows = [header]
     differs = False
     for row in headline.itertuples(index=False):
@@ -414,29 +463,29 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
         mark = sources.cite(figure) if figure else ""
         published = _number(row.published_value)
         if figure and row.published_qualifier:
-            published = f"{row.published_qualifier} {published}"
+            published = f"{tr(row.published_qualifier)} {published}"
         flag = ""
         if full_view and row.differs:
             flag, differs = " †", True
         share = row.achievement_pct / 100 if pd.notna(row.achievement_pct) else None
         rows.append([
-            _p(f"{row.label} ({row.unit})", styles.cell),
+            _p(_label(indicator(row.indicator)), styles.cell),
             _p(_number(row.value) + flag, styles.number_bold),
             _p(_number(row.target), styles.number),
             _p(_pct(row.achievement_pct), styles.number),
             _Bar(share, 13 * mm),
             _p(published, styles.number),
-            _p(f"{mark} {figure.section}" if figure else "not published", styles.source),
+            _p(f"{mark} {figure.section}" if figure else tr("not published"), styles.source),
         ])
     widths = [57 * mm, 18 * mm, 15 * mm, 15 * mm, 15 * mm, 25 * mm]
     widths.append(width - sum(widths))
     flowables = [_table(rows, widths, extra=[("LEFTPADDING", (-1, 0), (-1, -1), 6)])]
     notes = []
     if differs:
-        notes.append("† The recorded total differs from the published figure: see the reconciliation page.")
+        notes.append(tr("† The recorded total differs from the published figure: see the reconciliation page."))
     if not full_view:
-        notes.append("Recorded and target figures are for the districts in view; published figures are "
-                     "programme totals (the documents publish no district breakdown).")
+        notes.append(tr("Recorded and target figures are for the districts in view; published figures are "
+                        "programme totals (the documents publish no district breakdown)."))
     if notes:
         flowables.append(_p(" ".join(notes), styles.small))
     return flowables
@@ -445,27 +494,28 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
 def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width: float) -> list:
     plans = {line.plan for line in FUNDING_LINES}
     if view.filters.programme and view.filters.programme not in plans:
-        return [_p("Funding is recorded for " + ", ".join(PROGRAMMES[p] for p in sorted(plans))
-                   + " only, which is outside the programme filter.", styles.body)]
+        return [_p(tr("Funding is recorded for {plans} only, which is outside the programme filter.").format(
+            plans=", ".join(tr(PROGRAMMES[p]) for p in sorted(plans))), styles.body)]
     summary = funding_summary(view.funding, view.activities)
     shown = summary[summary["level"].isin(["objective", "plan"])]
-    header = [_p("Objective", styles.cell_bold), _p("Required (USD)", styles.number_bold),
-              _p("Received (USD)", styles.number_bold), _p("Covered", styles.number_bold)]
+    header = [_p(tr("Objective"), styles.cell_bold), _p(tr("Required (USD)"), styles.number_bold),
+              _p(tr("Received (USD)"), styles.number_bold), _p(tr("Covered"), styles.number_bold)]
     rows = [header]
     for row in shown.itertuples(index=False):
         figure = _required_figure(row.plan, row.objective)
         mark = sources.cite(figure)
-        name = row.objective if row.level == "objective" else "Whole plan"
+        name = tr(row.objective) if row.level == "objective" else tr("Whole plan")
         rows.append([_p(f"{name} {mark}", styles.cell_bold if row.level == "plan" else styles.cell),
                      _p(_number(row.required), styles.number), _p(_number(row.received), styles.number),
                      _p(_pct(row.coverage_pct), styles.number)])
     widths = [width - 17 * mm - 17 * mm - 15 * mm, 17 * mm, 17 * mm, 15 * mm]
     flowables = [_table(rows, widths)]
-    note = "Required: published by the plan. Received: recorded in the data version."
+    note = tr("Required: published by the plan. Received: recorded in the data version.")
     if view.funding.empty:
-        note += " No funding received is recorded in this version."
+        note += " " + tr("No funding received is recorded in this version.")
     if view.filters.districts or view.filters.regions:
-        note += " Funding is recorded per plan, not per district: these rows do not change with the district filter."
+        note += " " + tr("Funding is recorded per plan, not per district: these rows do not change with the "
+                         "district filter.")
     flowables.append(_p(note, styles.small))
     return flowables
 
@@ -480,23 +530,25 @@ def _required_figure(plan: str, objective: str | None) -> PublishedFigure:
 def _survey_flowables(view: Dataset, sources: _Sources, styles: _Styles, width: float) -> list:
     survey_programme = published_figure(SURVEY_HIGHLIGHTS[0]).programme
     if view.filters.programme and view.filters.programme != survey_programme:
-        return [_p(f"The phone survey belongs to {PROGRAMMES[survey_programme]}, outside the programme filter.",
-                   styles.body)]
+        return [_p(tr("The phone survey belongs to {programme}, outside the programme filter.").format(
+            programme=tr(PROGRAMMES[survey_programme])), styles.body)]
     design = survey_design()
     estimates = survey_estimates().set_index("id")
-    header = [_p("Session participants who…", styles.cell_bold), _p("Share", styles.number_bold),
-              _p(f"{design['confidence']:.0f}% CI", styles.number_bold)]
+    header = [_p(tr("Session participants who…"), styles.cell_bold), _p(tr("Share"), styles.number_bold),
+              _p(tr("{confidence}% CI").format(confidence=f"{design['confidence']:.0f}"), styles.number_bold)]
     rows = [header]
     for figure_id in SURVEY_HIGHLIGHTS:
         row = estimates.loc[figure_id]
         mark = sources.cite(published_figure(figure_id))
-        rows.append([_p(f"{row['label']} {mark}", styles.cell), _p(_pct(row["value_pct"]), styles.number_bold),
+        rows.append([_p(f"{tr(row['label'])} {mark}", styles.cell), _p(_pct(row["value_pct"]), styles.number_bold),
                      _p(f"{row['ci_low']:.0f}–{row['ci_high']:.0f}%", styles.number)])
     sources.cite(published_figure("survey_respondents"))
     widths = [width - 13 * mm - 17 * mm, 13 * mm, 17 * mm]
-    note = (f"Phone survey of {design['sample']:,} of {design['population']:,} participants, "
-            f"{design['confidence']:.0f}% confidence, margin of error ±{design['margin_of_error']:.1f} points; "
-            f"programme-wide, not per district.")
+    note = tr("Phone survey of {sample} of {population} participants, {confidence}% confidence, margin of error "
+              "±{margin} points; programme-wide, not per district.").format(
+        sample=_number(design["sample"]), population=_number(design["population"]),
+        confidence=f"{design['confidence']:.0f}", margin=format_number(design["margin_of_error"],
+                                                                         lang=_LANGUAGE.get()))
     return [_table(rows, widths), _p(note, styles.small)]
 
 
@@ -507,24 +559,25 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     full_view = len(view.filters.district_codes()) == len(PROGRAMME_DISTRICTS)
     story: list = []
     if dataset.is_demo:
-        story.append(_p(DEMO_BANNER, styles.banner))
-    heading = TITLE if selected is None else f"Briefing: {_district_title(selected)}"
+        story.append(_p(tr(DEMO_BANNER), styles.banner))
+    heading = tr(TITLE) if selected is None else tr("Briefing: {district}").format(district=_district_title(selected))
     story += [_p(heading, styles.title),
-              _p(f"{ORGANISATION} · {_programme_line(view.filters)}", styles.subtitle),
+              _p(f"{tr(ORGANISATION)} · {_programme_line(view.filters)}", styles.subtitle),
               _p(f"{_filters_line(view.filters, lang)}", styles.subtitle),
-              _p(f"{_version_line(view)} · generated {generated:%Y-%m-%d %H:%M}", styles.subtitle)]
+              _p(tr("{version} · generated {time}").format(version=_version_line(view),
+                                                           time=f"{generated:%Y-%m-%d %H:%M}"), styles.subtitle)]
 
-    scope = (f"programme totals, all {len(PROGRAMME_DISTRICTS)} districts" if full_view else
+    scope = (tr("programme totals, all {count} districts").format(count=len(PROGRAMME_DISTRICTS)) if full_view else
              selected.name(lang) if selected is not None else
-             f"{len(view.filters.district_codes())} districts in view")
-    story.append(_p(f"Headline figures against targets ({scope})", styles.heading))
+             tr("{count} districts in view").format(count=len(view.filters.district_codes())))
+    story.append(_p(tr("Headline figures against targets ({scope})").format(scope=scope), styles.heading))
     story += _headline_table(view, sources, styles, width, full_view)
 
     gap = 6 * mm
     left_width, right_width = (width - gap) * 0.5, (width - gap) * 0.5
-    left = [_p("Funding by objective (CRP 2020)", styles.heading)]
+    left = [_p(tr("Funding by objective (CRP 2020)"), styles.heading)]
     left += _funding_flowables(view, sources, styles, left_width)
-    right = [_p("Survey highlights", styles.heading)]
+    right = [_p(tr("Survey highlights"), styles.heading)]
     right += _survey_flowables(view, sources, styles, right_width)
     columns = Table([[left, "", right]], colWidths=[left_width, gap, right_width], hAlign="LEFT")
     columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -532,7 +585,7 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
                                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     _, columns_height = columns.wrap(width, PAGE_SIZE[1])
 
-    story.append(_p("Where the work is", styles.heading))
+    story.append(_p(tr("Where the work is"), styles.heading))
     indicator_id = _map_indicator(dataset if selected is not None else view, map_indicator)
     story += _map_flowables(dataset if selected is not None else view, boundaries, indicator_id, selected, lang,
                             styles, width, reserve=columns_height + 4)
@@ -548,15 +601,22 @@ def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district:
     ``district`` (any spelling the gazetteer knows, or a code) narrows the brief to that
     programme district; the map then shows every district in the filters with it outlined.
     ``boundaries=None`` (boundary files missing) puts a note where the map would be.
-    ``lang`` (``en``, ``ru``, ``tg``) sets the language of district names and map words.
-    ``district_sheets`` appends one page per programme district in the filters (see
+    ``lang`` (``en``, ``ru``, ``tg``) sets the language of the whole pack: headings, labels and
+    notes (catalog), district names (gazetteer), map words and number separators; document
+    titles and sections in citations stay as published. ``district_sheets`` appends one page per programme district in the filters (see
     :func:`build_district_sheets`). ``map_indicator`` chooses the mapped indicator (default:
     the first headline indicator with records). Raises ``BriefingError`` for an unknown
     district or a store without data.
     """
     _check_arguments(dataset, lang)
     _register_fonts()
-    generated = generated_at or datetime.now()
+    with _in_language(lang):
+        return _build_briefing(dataset, boundaries, district, lang, district_sheets, map_indicator,
+                               generated_at or datetime.now())
+
+
+def _build_briefing(dataset: Dataset, boundaries: Boundaries | None, district: str | None, lang: str,
+                    district_sheets: bool, map_indicator: str | None, generated: datetime) -> bytes:
     selected = _resolve_programme_district(district) if district else None
     view = dataset
     if selected is not None:
@@ -572,10 +632,10 @@ def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district:
     story = _brief_story(dataset, view, boundaries, selected, lang, map_indicator, generated, sources, styles)
     extra = [boundaries.attribution + "."] if boundaries is not None else []
     buffer = io.BytesIO()
-    subject = "Briefing" + (f": {selected.name_en}" if selected else "")
-    document = _Document(buffer, title=f"{TITLE}" + (f": {selected.name_en}" if selected else ""),
+    subject = tr("Briefing") + (f": {selected.name(lang)}" if selected else "")
+    document = _Document(buffer, title=tr(TITLE) + (f": {selected.name(lang)}" if selected else ""),
                          subject=subject, demo=dataset.is_demo)
-    document.add_template("brief", sources.footer_text(dataset.source_label(), extra), styles)
+    document.add_template("brief", sources.footer_text(_source_label(dataset), extra), styles)
     if district_sheets:
         sheet_story, sheet_footer = _sheets_story(dataset, boundaries, lang, None, generated, styles)
         document.add_template("sheet", sheet_footer, styles)
@@ -639,11 +699,13 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
     width = PAGE_SIZE[0] - 2 * MARGIN
     story: list = []
     if dataset.is_demo:
-        story.append(_p(DEMO_BANNER, styles.banner))
+        story.append(_p(tr(DEMO_BANNER), styles.banner))
     heading = [_p(_district_title(d), styles.title),
-               _p(f"{REGION_NAMES.get(d.region, d.region)} · district code {d.code} · one of "
-                  f"{len(PROGRAMME_DISTRICTS)} programme districts along the Afghan border", styles.subtitle),
-               _p(f"{_version_line(dataset)} · generated {generated:%Y-%m-%d %H:%M}", styles.subtitle)]
+               _p(tr("{region} · district code {code} · one of {count} programme districts along the Afghan "
+                     "border").format(region=tr(REGION_NAMES.get(d.region, d.region)), code=d.code,
+                                      count=len(PROGRAMME_DISTRICTS)), styles.subtitle),
+               _p(tr("{version} · generated {time}").format(version=_version_line(dataset),
+                                                           time=f"{generated:%Y-%m-%d %H:%M}"), styles.subtitle)]
     if dataset.filters != Filters():
         heading.append(_p(_filters_line(dataset.filters, lang), styles.subtitle))
     if locator is None:
@@ -663,11 +725,11 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
     value_by_indicator = mine.groupby("indicator")["value"].sum()
     shown = [i for i in INDICATORS if i.id in value_by_indicator.index or i.id in target_by_indicator.index]
 
-    story.append(_p("Indicators against the district's targets", styles.heading))
-    header = [_p("Indicator", styles.cell_bold), _p("Recorded", styles.number_bold),
-              _p("District target", styles.number_bold), _p("% of target", styles.number_bold),
-              _p("Share of programme", styles.number_bold), _p("Rank", styles.number_bold),
-              _p("Published programme total", styles.number_bold)]
+    story.append(_p(tr("Indicators against the district's targets"), styles.heading))
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
+              _p(tr("District target"), styles.number_bold), _p(tr("% of target"), styles.number_bold),
+              _p(tr("Share of programme"), styles.number_bold), _p(tr("Rank"), styles.number_bold),
+              _p(tr("Published programme total"), styles.number_bold)]
     rows = [header]
     for entry in shown:
         value = float(value_by_indicator.get(entry.id, 0.0))
@@ -679,36 +741,37 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
         figure = published_for_indicator(entry.id)
         published = "–"
         if figure is not None:
-            qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+            qualifier = f"{tr(figure.qualifier)} " if figure.qualifier else ""
             published = f"{qualifier}{_number(figure.value)} {sources.cite(figure)}"
-        rows.append([_p(f"{entry.label} ({entry.unit})", styles.cell), _p(_number(value), styles.number_bold),
+        rows.append([_p(_label(entry), styles.cell), _p(_number(value), styles.number_bold),
                      _p(_number(target), styles.number), _p(_pct(pct), styles.number),
                      _p(_pct(share), styles.number),
-                     _p(f"{rank} of {of}" if rank is not None else "–", styles.number),
+                     _p(tr("{rank} of {count}").format(rank=rank, count=of) if rank is not None else "–",
+                        styles.number),
                      _p(published, styles.number)])
     if len(rows) == 1:
-        story.append(_p("No activity records or targets for this district in the data version.", styles.body))
+        story.append(_p(tr("No activity records or targets for this district in the data version."), styles.body))
     else:
         widths = [62 * mm, 19 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm]
         widths.append(width - sum(widths))
         story.append(_table(rows, widths))
-        story.append(_p("Share of programme: this district's records as a share of all programme districts' "
-                        "records in the data version. Rank 1 = the most records. Published figures are programme "
-                        "totals: the documents publish no district breakdown.", styles.small))
+        story.append(_p(tr("Share of programme: this district's records as a share of all programme districts' "
+                           "records in the data version. Rank 1 = the most records. Published figures are "
+                           "programme totals: the documents publish no district breakdown."), styles.small))
 
     yearly = aggregate(mine, "year") if not mine.empty else pd.DataFrame(columns=["indicator", "period", "value"])
     if not yearly.empty:
-        story.append(_p("Records per year", styles.heading))
+        story.append(_p(tr("Records per year"), styles.heading))
         years = sorted(yearly["period"].unique())
         table = yearly.pivot_table(index="indicator", columns="period", values="value", aggfunc="sum")
-        header = [_p("Indicator", styles.cell_bold)] + [_p(y, styles.number_bold) for y in years]
-        header.append(_p("Total", styles.number_bold))
+        header = [_p(tr("Indicator"), styles.cell_bold)] + [_p(y, styles.number_bold) for y in years]
+        header.append(_p(tr("Total"), styles.number_bold))
         rows = [header]
         for entry in INDICATORS:
             if entry.id not in table.index:
                 continue
             cells = [_p(_number(table.loc[entry.id].get(y)), styles.number) for y in years]
-            rows.append([_p(entry.label, styles.cell)] + cells
+            rows.append([_p(tr(entry.label), styles.cell)] + cells
                         + [_p(_number(table.loc[entry.id].sum()), styles.number_bold)])
         year_width = min(18 * mm, (width - 70 * mm) / (len(years) + 1))
         story.append(_table(rows, [width - year_width * (len(years) + 1)] + [year_width] * (len(years) + 1)))
@@ -736,8 +799,8 @@ def _sheets_story(dataset: Dataset, boundaries: Boundaries | None, lang: str, di
             story.append(PageBreak())
         story += _sheet(d, dataset, totals, ranks, locator, lang, generated, sources, styles)
     extra = [boundaries.attribution + "."] if boundaries is not None else [
-        "Location maps not included: boundary files not found (set DASHBOARD_GEO_DIR)."]
-    return story, sources.footer_text(dataset.source_label(), extra)
+        tr("Location maps not included: boundary files not found (set DASHBOARD_GEO_DIR).")]
+    return story, sources.footer_text(_source_label(dataset), extra)
 
 
 def build_district_sheets(dataset: Dataset, boundaries: Boundaries | None, *, lang: str = "en",
@@ -752,11 +815,12 @@ def build_district_sheets(dataset: Dataset, boundaries: Boundaries | None, *, la
     """
     _check_arguments(dataset, lang)
     _register_fonts()
-    styles = _Styles()
-    story, footer = _sheets_story(dataset, boundaries, lang, districts, generated_at or datetime.now(), styles)
-    buffer = io.BytesIO()
-    document = _Document(buffer, title="Border Districts: district sheets", subject="District sheets",
-                         demo=dataset.is_demo)
-    document.add_template("sheet", footer, styles)
-    document.build(story)
-    return buffer.getvalue()
+    with _in_language(lang):
+        styles = _Styles()
+        story, footer = _sheets_story(dataset, boundaries, lang, districts, generated_at or datetime.now(), styles)
+        buffer = io.BytesIO()
+        document = _Document(buffer, title=tr("Border Districts: district sheets"), subject=tr("District sheets"),
+                             demo=dataset.is_demo)
+        document.add_template("sheet", footer, styles)
+        document.build(story)
+        return buffer.getvalue()
