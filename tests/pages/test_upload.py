@@ -1,0 +1,273 @@
+"""The Upload data and Data versions pages in AppTest: sign-in, upload, report, publish, rollback, withdraw.
+
+Each test gets its own copy of the demo store, since most of them change it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_pipeline.auth import Editor, hash_password
+from data_pipeline.charts import format_number
+from data_pipeline.store import Store
+from tests.pages.conftest import DASHBOARD
+
+UPLOAD = "app_pages/upload_page.py"
+VERSIONS = "app_pages/versions_page.py"
+PASSWORD = "kulob-office-1"
+# Cheap hashes (n=2^10) keep the tests fast; the cost travels inside the hash string.
+EDITORS = {name: {"password_hash": hash_password(PASSWORD, n=2 ** 10)}
+           for name in ("aziz", "farida", "rustam", "nodira")}
+VALID_CSV = (b"date,district,indicator,value\n"
+             b"2020-06-01,Panj,grants_awarded,7\n"
+             b"2020-06-02,\xd0\x92\xd0\xb0\xd0\xbd\xd1\x87,jobs_created,5\n")  # Ванч
+INVALID_CSV = (b"date,district,indicator,value\n"
+               b"2020-06-01,Panjj,grants_awarded,7\n"
+               b"2020-06-02,Vanj,jobs,x\n")
+
+
+@pytest.fixture
+def store(demo_store, tmp_path, geo_dir, monkeypatch) -> str:
+    """A private copy of the demo store, which the dashboard under test reads."""
+    path = tmp_path / "store.db"
+    shutil.copy(demo_store.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DASHBOARD_STORE_URL", url)
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    return url
+
+
+def versions(url: str) -> list:
+    with Store(url) as store:
+        return store.versions()
+
+
+def app(page: str, secrets: dict | None = None, user: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.secrets.update({"editors": EDITORS} if secrets is None else secrets)
+    if user is not None:
+        at.user = user
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(at: AppTest, username: str = "aziz", password: str = PASSWORD) -> AppTest:
+    at.text_input(key="editor_username").input(username)
+    at.text_input(key="editor_password").input(password)
+    at.button(key="editor_sign_in_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_valid_file_is_published_as_a_new_version_and_the_figures_change(store):
+    before = versions(store)
+    at = sign_in(app(UPLOAD))
+    assert "Signed in as editor **aziz**" in texts(at.success)
+    at = upload(at, "kulob.csv", VALID_CSV)
+    assert "**kulob.csv**: a valid activities table, 2 records." in texts(at.success)
+    preview = at.dataframe[0].value
+    assert preview["district"].tolist() == ["Panj", "Vanj"], "district codes are shown with their names"
+    assert preview["district_code"].tolist() == ["KT05", "GB02"]
+    assert "demo figures will no longer be shown" in texts(at.warning)
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert "version 2 is now active (kulob.csv)" in texts(at.success)
+    after = versions(store)
+    assert len(after) == len(before) + 1 and after[0].active and after[0].created_by == "aziz"
+    assert [s.file_name for s in after[0].submissions] == ["kulob.csv"]
+    at.switch_page("app_pages/overview_page.py").run()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Grants awarded"] == format_number(7) and cards["Jobs created"] == format_number(5)
+    assert not any("generated for demonstration" in w.value for w in at.warning), "the demo banner must go"
+
+
+def test_invalid_file_is_refused_with_its_report_and_the_store_is_unchanged(store):
+    before = versions(store)
+    at = upload(sign_in(app(UPLOAD)), "bad.csv", INVALID_CSV)
+    assert "**bad.csv**: 3 problem(s) found" in texts(at.error)
+    assert "Nothing can be published" in texts(at.error)
+    report = at.dataframe[-1].value
+    assert list(report.columns) == ["file", "row", "column", "value", "problem", "allowed", "suggestions"]
+    panjj = report[report["value"] == "Panjj"].iloc[0]
+    assert (panjj["row"], panjj["column"]) == (2, "district") and "Panj" in panjj["suggestions"]
+    assert set(report["value"]) == {"Panjj", "jobs", "x"}
+    assert {b.label for b in at.get("download_button")} >= {"Download CSV", "Download XLSX"}
+    assert at.button(key="publish_disabled").disabled
+    assert not [b for b in at.button if b.key == "publish"]
+    assert versions(store) == before
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("sheet.xlsx", b"date,district\n2020-01-01,Panj\n", "is not an Excel workbook"),
+    ("data.csv", b"PK\x03\x04not really a zip", "zip archive"),
+    ("empty.csv", b"", "The file is empty"),
+    ("huge.csv", b"date,district,indicator,value\n" + b"2020-06-01,Panj,grants_awarded,1\n" * 200_001,
+     "at most 200,000 are read"),
+])
+def test_files_that_cannot_be_read_get_a_clear_message_not_a_traceback(store, name, content, message):
+    at = upload(sign_in(app(UPLOAD)), name, content)
+    assert "problem(s) found" in texts(at.error)
+    problems = at.dataframe[-1].value["problem"].tolist()
+    assert any(message in problem for problem in problems), problems
+    assert at.button(key="publish_disabled").disabled
+
+
+def test_the_same_file_twice_is_recognised_and_not_counted_twice(store):
+    at = upload(sign_in(app(UPLOAD)), "kulob.csv", VALID_CSV)
+    at.button(key="publish").click().run()
+    published = versions(store)
+    at = upload(at, "kulob-copy.csv", VALID_CSV)
+    assert "is already in the active version" in texts(at.info)
+    assert "does not change any programme total" in texts(at.caption)
+    at.button(key="publish").click().run()
+    assert "Nothing changed" in texts(at.info)
+    assert versions(store) == published
+
+
+def test_same_name_with_other_content_offers_replacing_the_earlier_file(store):
+    at = upload(sign_in(app(UPLOAD)), "kulob.csv", VALID_CSV)
+    at.button(key="publish").click().run()
+    corrected = VALID_CSV.replace(b"grants_awarded,7", b"grants_awarded,9")
+    at = upload(at, "kulob.csv", corrected)
+    assert "with other content is already published" in texts(at.warning)
+    assert at.button(key="publish").disabled, "a choice is required first"
+    at.radio[0].set_value("replace").run()
+    change = at.dataframe[-1].value
+    assert change.set_index("label").loc["Grants awarded", "current"] == 9
+    at.button(key="publish").click().run()
+    active = versions(store)[0]
+    assert [s.file_name for s in active.submissions] == ["kulob.csv"]
+    with Store(store) as opened:
+        assert opened.activities()["value"].sum() == 14
+
+
+def test_a_viewer_cannot_upload_and_sees_why(store):
+    before = versions(store)
+    at = app(UPLOAD)
+    assert "Only signed-in editors can upload or publish data" in texts(at.info)
+    assert not at.file_uploader, "no file picker without sign-in"
+    assert [b.label for b in at.get("download_button")][:3] == ["Activities template", "Targets template",
+                                                                "Funding template"], "templates are for everyone"
+    assert versions(store) == before
+
+
+def test_wrong_credentials_are_refused(store):
+    at = sign_in(app(UPLOAD), "farida", "not-the-password")
+    assert "Wrong user name or password" in texts(at.error)
+    assert not at.file_uploader
+    at = sign_in(at, "nobody", PASSWORD)
+    assert "Wrong user name or password" in texts(at.error)
+    assert not at.file_uploader
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in_for_a_while(store):
+    at = app(UPLOAD)
+    for _ in range(5):
+        at = sign_in(at, "rustam", "wrong-password")
+    at = sign_in(at, "rustam", PASSWORD)
+    assert "Too many failed sign-ins" in texts(at.error)
+    assert not at.file_uploader
+
+
+def test_an_expired_session_is_refused_and_nothing_is_published(store):
+    before = versions(store)
+    at = upload(sign_in(app(UPLOAD), "nodira"), "kulob.csv", VALID_CSV)
+    editor: Editor = at.session_state["_editor"]
+    at.session_state["_editor"] = Editor(editor.who, editor.display_name, time.time() - 61 * 60, editor.method)
+    at.button(key="publish").click().run()
+    assert "has expired" in texts(at.warning)
+    assert not at.file_uploader
+    assert versions(store) == before
+
+
+def test_sign_out_ends_the_editor_session(store):
+    at = sign_in(app(UPLOAD))
+    at.button(key="editor_sign_out").click().run()
+    assert "You are signed out" in texts(at.info)
+    assert not at.file_uploader
+
+
+def test_without_editor_configuration_nobody_can_edit(store):
+    at = app(UPLOAD, secrets={})
+    assert "Editing is not set up on this server" in texts(at.info)
+    assert not at.file_uploader and not at.text_input
+
+
+def test_a_plain_text_password_in_the_secrets_switches_editing_off(store):
+    at = app(UPLOAD, secrets={"editors": {"aziz": {"password": PASSWORD}}})
+    assert "plain-text password" in texts(at.error)
+    assert not at.file_uploader and not at.text_input
+
+
+OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                 "client_id": "dashboard", "client_secret": "secret",
+                 "server_metadata_url": "https://id.example.org/.well-known/openid-configuration"},
+        "editing": {"editor_emails": ["officer@iom.int"]}}
+
+
+def test_oidc_user_not_on_the_editor_list_is_a_viewer(store):
+    at = app(UPLOAD, secrets=OIDC, user={"is_logged_in": True, "email": "someone@iom.int", "iat": time.time()})
+    assert "someone@iom.int is not on this dashboard's list of editors" in texts(at.warning)
+    assert not at.file_uploader
+
+
+def test_oidc_editor_can_upload_and_a_signed_out_visitor_gets_the_sign_in_button(store):
+    at = app(UPLOAD, secrets=OIDC, user={"is_logged_in": True, "email": "Officer@iom.int", "iat": time.time()})
+    assert "Signed in as editor **officer@iom.int**" in texts(at.success)
+    assert at.file_uploader
+    at = app(UPLOAD, secrets=OIDC, user={"is_logged_in": False})
+    assert [b.key for b in at.button if b.key == "editor_login"]
+    assert not at.file_uploader
+
+
+def test_oidc_sign_in_older_than_the_session_limit_is_expired(store):
+    at = app(UPLOAD, secrets=OIDC, user={"is_logged_in": True, "email": "officer@iom.int",
+                                         "iat": time.time() - 2 * 3600})
+    assert "has expired" in texts(at.warning)
+    assert not at.file_uploader
+
+
+def test_versions_page_shows_history_to_everyone_but_changes_only_to_editors(store):
+    at = app(VERSIONS)
+    history = at.dataframe[0].value
+    assert history["version"].tolist() == [1] and "demo-activities" in history["files"].iloc[0]
+    assert not [b for b in at.button if b.key in ("rollback", "withdraw")]
+    assert "Only signed-in editors can roll back or withdraw data" in texts(at.info)
+
+
+def test_editor_rolls_back_and_withdraws(store):
+    at = upload(sign_in(app(UPLOAD)), "kulob.csv", VALID_CSV)
+    at.button(key="publish").click().run()
+    at.switch_page(VERSIONS).run()
+    history = at.dataframe[0].value
+    assert history["version"].tolist() == [2, 1]
+    assert history.iloc[0]["created_by"] == "aziz" and history.iloc[0]["rows"] == 2
+    assert "Grants awarded" in history.iloc[0]["changes"] and history.iloc[0]["sha256"]
+    at.selectbox(key="rollback_version").set_value(1)
+    at.button(key="rollback").click().run()
+    assert "Version 3 is now active (rollback to v1)" in texts(at.success)
+    active = versions(store)[0]
+    assert active.id == 3 and active.is_demo
+    at.selectbox(key="withdraw_submission").set_value(active.submissions[0].id)
+    at.button(key="withdraw").click().run()
+    assert "Version 4 is now active (withdraw submission" in texts(at.success)
+    assert len(versions(store)[0].submissions) == len(active.submissions) - 1
+    at.switch_page("app_pages/overview_page.py").run()
+    assert not at.exception
+    assert any(c.value.startswith("Data version 4") for c in at.caption), "the dashboard shows the new version"
