@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,12 +40,57 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u
 CONTROL_CHARS_PATTERN = _CONTROL_CHARS.pattern
 
 
+class Message(str):
+    """English text that keeps its msgid (``template``) and values (``params``), so that it can
+    be shown in another language when displayed.
+
+    ``_("Unknown district {value!r}.", value="Kulob")`` *is* the string
+    ``"Unknown district 'Kulob'."`` (so code and tests that read ``Problem.message`` see
+    English), and :func:`translate_text` renders it from the catalog's translation of the
+    template. A value that is itself a ``Message`` (e.g. a column's name) is translated too.
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Message:
+        text = super().__new__(cls, template.format(**params) if params else template)
+        text.template, text.params = template, params
+        return text
+
+    def __reduce__(self):  # pickling (st.cache_data) keeps the template and the values
+        return (_message, (self.template, self.params))
+
+
+def _message(template: str, params: dict[str, object]) -> Message:
+    return Message(template, **params)
+
+
+_ = Message
+"""Marks a problem text for the catalog (``pybabel extract -k _``); it stays English until shown."""
+
+
+def translate_text(text: str, translate: Callable[[str], str]) -> str:
+    """``text`` through ``translate`` (e.g. ``data_pipeline.i18n.translator("ru")``): a ``Message``
+    via its template and values, any other text as a msgid of its own. A translation whose
+    placeholders do not fit falls back to English rather than failing."""
+    if not isinstance(text, Message):
+        return translate(text) if text else text
+    params = {k: translate_text(v, translate) if isinstance(v, Message) else v for k, v in text.params.items()}
+    try:
+        return translate(text.template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text.template.format(**params)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file, located as a spreadsheet shows it.
 
     ``row`` is the row number a spreadsheet shows (header = row 1; an HXL hashtag row is
-    row 2); ``None`` for a problem with the file or a whole column.
+    row 2); ``None`` for a problem with the file or a whole column. ``message`` is English;
+    ``template`` and ``params`` are what :func:`problems_table` and :func:`format_problems`
+    translate it from (``lang``).
     """
 
     file: str
@@ -56,20 +101,38 @@ class Problem:
     allowed: str = ""
     suggestions: tuple[str, ...] = ()
 
+    @property
+    def template(self) -> str:
+        """The message's msgid (the message itself when it has no values)."""
+        return getattr(self.message, "template", self.message)
+
+    @property
+    def params(self) -> dict[str, object]:
+        """The values the message's template is filled with."""
+        return dict(getattr(self.message, "params", {}))
+
 
 PROBLEM_TABLE_COLUMNS = ["file", "row", "column", "value", "problem", "allowed", "suggestions"]
 
 
-def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
-    """The problems as a table (file, row, column, value, problem, allowed, suggestions)."""
+def _translator(lang: str) -> Callable[[str], str]:
+    from data_pipeline.i18n import translator  # babel loads only when a language is asked for
+
+    return translator(lang)
+
+
+def problems_table(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
+    """The problems as a table (file, row, column, value, problem, allowed, suggestions),
+    the problem and allowed texts in ``lang`` (``en``, ``ru``, ``tg``)."""
+    translate = _translator(lang)
     rows = [
         {
             "file": p.file,
             "row": p.row,
             "column": p.column,
             "value": p.value,
-            "problem": p.message,
-            "allowed": p.allowed,
+            "problem": translate_text(p.message, translate),
+            "allowed": translate_text(p.allowed, translate),
             "suggestions": ", ".join(p.suggestions),
         }
         for p in problems
@@ -79,30 +142,31 @@ def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
     return table
 
 
-def format_problems(problems: Iterable[Problem], limit: int = 50) -> str:
-    """The problems as readable lines for a terminal, at most ``limit`` of them."""
+def format_problems(problems: Iterable[Problem], limit: int = 50, lang: str = "en") -> str:
+    """The problems as readable lines for a terminal, at most ``limit`` of them, in ``lang``."""
+    tr = _translator(lang)
     problems = list(problems)
     if not problems:
-        return "No problems found."
+        return tr("No problems found.")
     lines = []
     for p in problems[:limit]:
         where = p.file
         if p.row is not None:
-            where += f", row {p.row}"
+            where += tr(", row {row}").format(row=p.row)
         if p.column:
-            where += f", column {p.column!r}"
-        text = f"{where}: {p.message}"
+            where += tr(", column {column}").format(column=repr(p.column))
+        text = f"{where}: {translate_text(p.message, tr)}"
         if p.value is not None and p.value != "" and repr(p.value) not in p.message:
-            text += f" (value: {p.value!r})"
+            text += tr(" (value: {value})").format(value=repr(p.value))
         if p.allowed:
-            text += f"\n    allowed: {p.allowed}"
+            text += "\n    " + tr("allowed: {allowed}").format(allowed=translate_text(p.allowed, tr))
         if p.suggestions:
-            text += f"\n    did you mean: {', '.join(p.suggestions)}?"
+            text += "\n    " + tr("did you mean: {suggestions}?").format(suggestions=", ".join(p.suggestions))
         lines.append(text)
     if len(problems) > limit:
-        lines.append(f"… and {len(problems) - limit} more problems.")
-    noun = "problem" if len(problems) == 1 else "problems"
-    return f"{len(problems)} {noun}:\n" + "\n".join(lines)
+        lines.append(tr("… and {count} more problems.").format(count=len(problems) - limit))
+    heading = tr("1 problem:") if len(problems) == 1 else tr("{count} problems:").format(count=len(problems))
+    return heading + "\n" + "\n".join(lines)
 
 
 def preview(value: object) -> str | None:
@@ -152,8 +216,9 @@ class ProblemLog:
         out = sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
         for column, hidden in self._hidden.items():
             out.append(Problem(self.file, None, column, None,
-                               f"… and {hidden} more problems in column {column!r} not listed "
-                               f"(only the first {self.per_column} per column are shown)."))
+                               _("… and {hidden} more problems in column {column!r} not listed "
+                                 "(only the first {limit} per column are shown).",
+                                 hidden=hidden, column=column, limit=self.per_column)))
         return out
 
 
@@ -196,12 +261,12 @@ def text_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     if len(value) > MAX_CELL_CHARS:
-        return (f"Cell holds {len(value)} characters; at most {MAX_CELL_CHARS} are accepted. "
-                f"Shorten the text or move it to a separate document.")
+        return _("Cell holds {length} characters; at most {limit} are accepted. "
+                 "Shorten the text or move it to a separate document.", length=len(value), limit=MAX_CELL_CHARS)
     found = _CONTROL_CHARS.search(value)
     if found:
-        return (f"Cell contains the invisible control character U+{ord(found.group()):04X}; "
-                f"retype the cell without it.")
+        return _("Cell contains the invisible control character U+{code:04X}; retype the cell without it.",
+                 code=ord(found.group()))
     return None
 
 
@@ -242,21 +307,23 @@ def check_numbers(uniques: Sequence[object], *, decimal_comma: bool, what: str,
                   required: bool = True) -> list[Check]:
     """Numbers ≥ 0, one Check per unique cell (result: float; blank: None, a problem if ``required``)."""
     out = []
+    noun = Message(what)  # "value", "target", "amount received": catalog entries of their own
     for value in uniques:
         if is_blank(value):
-            out.append(Check(None, f"Empty {what}: every row needs one (write 0 if nothing happened, "
-                                   f"or delete the row)." if required else None))
+            out.append(Check(None, _("Empty {what}: every row needs one (write 0 if nothing happened, "
+                                     "or delete the row).", what=noun) if required else None))
             continue
         number = parse_number(value, decimal_comma)
         if number is None or not math.isfinite(number):
-            out.append(Check(None, f"{clean_text(value)!r} is not a number; write the {what} in digits, "
-                                   f"e.g. 12 or 1 250.", "a number ≥ 0"))
+            out.append(Check(None, _("{value!r} is not a number; write the {what} in digits, e.g. 12 or 1 250.",
+                                     value=clean_text(value), what=noun), _("a number ≥ 0")))
         elif number < 0:
-            out.append(Check(None, f"Negative {what} {number:g}: counts and amounts cannot be below zero.",
-                             "a number ≥ 0"))
+            out.append(Check(None, _("Negative {what} {number:g}: counts and amounts cannot be below zero.",
+                                     what=noun, number=number), _("a number ≥ 0")))
         elif number > MAX_COUNT:
-            out.append(Check(None, f"{what.capitalize()} {number:g} is implausibly large (over {MAX_COUNT:,}); "
-                                   f"check for a typing or unit error.", f"0 to {MAX_COUNT:,}"))
+            out.append(Check(None, _("{What} {number:g} is implausibly large (over {limit:,}); check for a typing "
+                                     "or unit error.", What=Message(what.capitalize()), number=number,
+                                     limit=MAX_COUNT), _("0 to {limit:,}", limit=MAX_COUNT)))
         else:
             out.append(Check(number))
     return out
@@ -264,8 +331,9 @@ def check_numbers(uniques: Sequence[object], *, decimal_comma: bool, what: str,
 
 def fractional_message(what: str, number: float, unit: str) -> str:
     """The problem text for a fractional value of an indicator that counts whole ``unit``."""
-    return (f"Fractional {what} {number:g}: this indicator counts whole {unit}; "
-            f"write a whole number (round it, or split the record).")
+    return _("Fractional {what} {number:g}: this indicator counts whole {unit}; "
+             "write a whole number (round it, or split the record).", what=Message(what), number=number,
+             unit=Message(unit))
 
 
 def whole_numbers_required(indicator_id: str) -> bool:
@@ -278,7 +346,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$", re.I)
 _SHORT_YEAR = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2}$")
-DATE_FORMATS = "YYYY-MM-DD (2019-03-01), DD.MM.YYYY (01.03.2019) or an Excel date cell"
+DATE_FORMATS = _("YYYY-MM-DD (2019-03-01), DD.MM.YYYY (01.03.2019) or an Excel date cell")
 
 
 def slash_date_order(uniques: Sequence[object]) -> str | None:
@@ -309,13 +377,14 @@ def check_dates(uniques: Sequence[object], today: dt.date) -> list[Check]:
 
 def _check_date(value: object, slash_order: str | None, today: dt.date) -> Check:
     if is_blank(value):
-        return Check(None, "Empty date: every record needs the date of the activity.", DATE_FORMATS)
+        return Check(None, _("Empty date: every record needs the date of the activity."), DATE_FORMATS)
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Check(None, f"{value!r} is a number, not a date; format the cell as a date.", DATE_FORMATS)
+        return Check(None, _("{value!r} is a number, not a date; format the cell as a date.", value=value),
+                     DATE_FORMATS)
     else:
         text = clean_text(value)
         parts: tuple[int, int, int] | None = None
@@ -332,28 +401,31 @@ def _check_date(value: object, slash_order: str | None, today: dt.date) -> Check
             elif slash_order == "mdy":
                 parts = (year, a, b)
             else:
-                return Check(None, f"Ambiguous date {text!r}: it could be day/month or month/day. "
-                                   f"Write it as YYYY-MM-DD or DD.MM.YYYY.", DATE_FORMATS)
+                return Check(None, _("Ambiguous date {value!r}: it could be day/month or month/day. "
+                                     "Write it as YYYY-MM-DD or DD.MM.YYYY.", value=text), DATE_FORMATS)
         elif _SHORT_YEAR.match(text):
-            return Check(None, f"Date {text!r} has a two-digit year; write the year in full.", DATE_FORMATS)
+            return Check(None, _("Date {value!r} has a two-digit year; write the year in full.", value=text),
+                         DATE_FORMATS)
         if parts is None:
-            return Check(None, f"{text!r} is not a date this reader understands.", DATE_FORMATS)
+            return Check(None, _("{value!r} is not a date this reader understands.", value=text), DATE_FORMATS)
         try:
             day = dt.date(*parts)
         except ValueError:
-            return Check(None, f"{text!r} is not a real calendar date (no such day or month).", DATE_FORMATS)
+            return Check(None, _("{value!r} is not a real calendar date (no such day or month).", value=text),
+                         DATE_FORMATS)
     if day > today:
-        return Check(None, f"Date {day.isoformat()} is in the future (today is {today.isoformat()}).",
-                     f"a date up to {today.isoformat()}")
+        return Check(None, _("Date {date} is in the future (today is {today}).", date=day.isoformat(),
+                             today=today.isoformat()), _("a date up to {today}", today=today.isoformat()))
     if day < MIN_DATE:
-        return Check(None, f"Date {day.isoformat()} is before {MIN_DATE.isoformat()}: probably an empty or "
-                           f"mistyped date cell.", f"a date from {MIN_DATE.isoformat()}")
+        return Check(None, _("Date {date} is before {earliest}: probably an empty or mistyped date cell.",
+                             date=day.isoformat(), earliest=MIN_DATE.isoformat()),
+                     _("a date from {earliest}", earliest=MIN_DATE.isoformat()))
     return Check(day)
 
 
 # Periods (targets) --------------------------------------------------------------------------
 _WHOLE_WORDS = {"whole", "all", "total", "programme", "program", "весь период", "все", "итого", "всего"}
-PERIOD_FORMATS = "empty or 'whole' (the whole programme), YYYY, YYYY-Qn or YYYY-MM"
+PERIOD_FORMATS = _("empty or 'whole' (the whole programme), YYYY, YYYY-Qn or YYYY-MM")
 
 
 def check_periods(uniques: Sequence[object]) -> list[Check]:
@@ -380,14 +452,16 @@ def _check_period(value: object) -> Check:
         year, quarter = (m.group(1), m.group(2)) if len(m.group(1)) == 4 else (m.group(2), m.group(1))
         if 1 <= int(quarter) <= 4:
             return Check(f"{year}-Q{quarter}")
-        return Check(None, f"Period {text!r} names quarter {quarter}; quarters are 1 to 4.", PERIOD_FORMATS)
+        return Check(None, _("Period {value!r} names quarter {quarter}; quarters are 1 to 4.", value=text,
+                             quarter=quarter), PERIOD_FORMATS)
     m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text) or re.fullmatch(r"(\d{1,2})[-/.](\d{4})", text)
     if m:
         year, month = (m.group(1), m.group(2)) if len(m.group(1)) == 4 else (m.group(2), m.group(1))
         if 1 <= int(month) <= 12:
             return Check(f"{year}-{int(month):02d}")
-        return Check(None, f"Period {text!r} names month {month}; months are 1 to 12.", PERIOD_FORMATS)
-    return Check(None, f"{text!r} is not a period this reader understands.", PERIOD_FORMATS)
+        return Check(None, _("Period {value!r} names month {month}; months are 1 to 12.", value=text, month=month),
+                     PERIOD_FORMATS)
+    return Check(None, _("{value!r} is not a period this reader understands.", value=text), PERIOD_FORMATS)
 
 
 # Districts and indicators ----------------------------------------------------------------------
@@ -396,15 +470,16 @@ def check_districts(uniques: Sequence[object], *, required: bool = True) -> list
     out = []
     for value in uniques:
         if is_blank(value):
-            out.append(Check(None, "Empty district: every record needs the district it happened in."
+            out.append(Check(None, _("Empty district: every record needs the district it happened in.")
                              if required else None))
             continue
         text = clean_text(value)
         try:
             out.append(Check(resolve_district(text)))
         except UnknownDistrictError as err:
-            out.append(Check(None, f"Unknown district {text!r}.", "a district name (English, Russian or "
-                             "Tajik) or project code such as KT01", tuple(err.suggestions)))
+            out.append(Check(None, _("Unknown district {value!r}.", value=text),
+                             _("a district name (English, Russian or Tajik) or project code such as KT01"),
+                             tuple(err.suggestions)))
     return out
 
 
@@ -434,13 +509,13 @@ def check_indicators(uniques: Sequence[object]) -> list[Check]:
     allowed = ", ".join(INDICATOR_IDS)
     for value in uniques:
         if is_blank(value):
-            out.append(Check(None, "Empty indicator: every record needs an indicator id.", allowed))
+            out.append(Check(None, _("Empty indicator: every record needs an indicator id."), allowed))
             continue
         found = match_indicator(value)
         if found:
             out.append(Check(found))
         else:
-            out.append(Check(None, f"Unknown indicator {clean_text(value)!r}.", allowed,
+            out.append(Check(None, _("Unknown indicator {value!r}.", value=clean_text(value)), allowed,
                              suggest_indicators(value)))
     return out
 
@@ -508,14 +583,15 @@ _DISAGGREGATION_RULES = {
 def check_disaggregation(column: str, uniques: Sequence[object]) -> list[Check]:
     """Canonical sex / age_group / disability values; empty means "not disaggregated"."""
     normalise, allowed_values = _DISAGGREGATION_RULES[column]
-    allowed = ", ".join(allowed_values) + " (or empty for a total)"
+    allowed = _("{values} (or empty for a total)", values=", ".join(allowed_values))
     out = []
     for value in uniques:
         if is_blank(value):
             out.append(OK_EMPTY)
             continue
         found = normalise(value)
-        out.append(Check(found) if found else Check(None, f"{clean_text(value)!r} is not a known {column} value.",
+        out.append(Check(found) if found else Check(None, _("{value!r} is not a known {column} value.",
+                                                              value=clean_text(value), column=Message(column)),
                                                     allowed))
     return out
 
@@ -546,8 +622,8 @@ def check_currencies(uniques: Sequence[object]) -> list[Check]:
             continue
         code = clean_text(value).upper().replace("$", "USD")
         out.append(Check(code) if code in CURRENCIES else
-                   Check(None, f"Currency {clean_text(value)!r} is not supported; convert the amounts to "
-                               f"US dollars.", ", ".join(CURRENCIES)))
+                   Check(None, _("Currency {value!r} is not supported; convert the amounts to US dollars.",
+                                 value=clean_text(value)), ", ".join(CURRENCIES)))
     return out
 
 
@@ -574,22 +650,24 @@ def check_funding_lines(uniques: Sequence[tuple[object, object, object]]) -> lis
         by_plan = [l for l in lines if l.plan.lower() == plan_t.lower()]
         if not by_plan:
             plans = [l.plan for l in lines]
-            out.append(Check("plan", f"Unknown plan {plan_t!r}." if plan_t else "Empty plan.",
+            out.append(Check("plan", _("Unknown plan {value!r}.", value=plan_t) if plan_t else _("Empty plan."),
                              ", ".join(dict.fromkeys(plans)), _closest(plan_t, plans)))
             continue
         by_objective = [l for l in by_plan if l.objective.lower() == objective_t.lower()]
         if not by_objective:
             objectives = [l.objective for l in by_plan]
-            out.append(Check("objective", f"Unknown objective {objective_t!r} of plan {by_plan[0].plan}."
-                             if objective_t else "Empty objective.",
+            out.append(Check("objective", _("Unknown objective {value!r} of plan {plan}.", value=objective_t,
+                                            plan=by_plan[0].plan)
+                             if objective_t else _("Empty objective."),
                              "; ".join(dict.fromkeys(objectives)), _closest(objective_t, objectives)))
             continue
         match = [l for l in by_objective if (l.component or "").lower() == component_t.lower()]
         if not match:
             components = [l.component for l in by_objective if l.component]
-            out.append(Check("component", f"Unknown component {component_t!r} of objective "
-                                          f"{by_objective[0].objective!r}.",
-                             "; ".join(components) + " (or empty for the objective as a whole)",
+            out.append(Check("component", _("Unknown component {value!r} of objective {objective!r}.",
+                                            value=component_t, objective=by_objective[0].objective),
+                             _("{components} (or empty for the objective as a whole)",
+                               components="; ".join(components)),
                              _closest(component_t, components)))
             continue
         line = match[0]
