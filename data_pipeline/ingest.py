@@ -59,8 +59,9 @@ from data_pipeline.registry import INDICATOR_IDS, indicator
 from data_pipeline.schemas import (
     COLUMNS, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, SCHEMAS,
 )
+from data_pipeline.validate import _  # problem texts: English now, translated when shown
 from data_pipeline.validate import (
-    CONTROL_CHARS_PATTERN, MAX_CELL_CHARS, Check, Problem, ProblemLog, check_currencies, check_dates,
+    CONTROL_CHARS_PATTERN, MAX_CELL_CHARS, Check, Message, Problem, ProblemLog, check_currencies, check_dates,
     check_disaggregation, check_districts, check_funding_lines, check_indicators, check_numbers,
     check_periods, check_texts, format_problems, fractional_message, is_blank, match_indicator,
     problems_table, text_problem, whole_numbers_required,
@@ -260,11 +261,12 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     try:
         size = path.stat().st_size
     except OSError as err:
-        log.add(None, None, None, f"Cannot open the file: {err.strerror or err}.")
+        log.add(None, None, None, _("Cannot open the file: {error}.", error=err.strerror or str(err)))
         return fail()
     if size > max_bytes:
-        log.add(None, None, None, f"The file is {size / 2**20:,.0f} MB; at most {max_bytes / 2**20:,.0f} MB "
-                                  f"is read at once. Split it into smaller files (e.g. one per year).")
+        log.add(None, None, None, _("The file is {size:,.0f} MB; at most {limit:,.0f} MB is read at once. "
+                                    "Split it into smaller files (e.g. one per year).",
+                                    size=size / 2**20, limit=max_bytes / 2**20))
         return fail(digest=_sha256_file(path))
     report("reading", 0.0)
     data = path.read_bytes()
@@ -276,8 +278,8 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     if grid is None:
         return fail(digest=digest)
     if grid.row_count > max_rows:
-        log.add(None, None, None, f"The file has {grid.row_count:,} data rows; at most {max_rows:,} are read "
-                                  f"at once. Split it into smaller files.")
+        log.add(None, None, None, _("The file has {rows:,} data rows; at most {limit:,} are read at once. "
+                                    "Split it into smaller files.", rows=grid.row_count, limit=max_rows))
         return fail(sheet=grid.sheet, rows=grid.row_count, digest=digest)
     report("checking", 0.0)
     kind, frame = _build(grid, log, notes, today or dt.date.today())
@@ -314,9 +316,10 @@ def _validate_schema(kind: str, frame: pd.DataFrame, log: ProblemLog) -> pd.Data
             if index is not None and not pd.isna(index) and "source_row" in frame:
                 row = int(frame["source_row"].iloc[int(index)])
             log.add(row, getattr(case, "column", None), getattr(case, "failure_case", None),
-                    f"Failed the {kind} schema check {getattr(case, 'check', '')}.")
+                    _("Failed the {kind} schema check {check}.", kind=Message(kind),
+                      check=getattr(case, "check", "")))
     except SchemaError as err:
-        log.add(None, None, None, f"Failed the {kind} schema check: {err}.")
+        log.add(None, None, None, _("Failed the {kind} schema check: {error}.", kind=Message(kind), error=str(err)))
     return None
 
 
@@ -359,27 +362,28 @@ class _Grid:
 def _read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
     suffix = Path(name).suffix.lower()
     if not data:
-        log.add(None, None, None, "The file is empty: it holds no header and no rows.")
+        log.add(None, None, None, _("The file is empty: it holds no header and no rows."))
         return None
     is_zip = data[:4] == b"PK\x03\x04"
     is_ole = data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     if is_ole:
-        log.add(None, None, None, "This is an old Excel 97–2003 workbook (.xls) or another OLE file; "
-                                  "save it as .xlsx or CSV and upload again.")
+        log.add(None, None, None, _("This is an old Excel 97–2003 workbook (.xls) or another OLE file; "
+                                    "save it as .xlsx or CSV and upload again."))
         return None
     if suffix in XLSX_EXTENSIONS or (suffix not in CSV_EXTENSIONS and is_zip):
         if not is_zip:
-            log.add(None, None, None, f"The file is named {suffix or 'without extension'} but is not an Excel "
-                                      f"workbook (.xlsx files are zip archives). Save it from Excel as "
-                                      f"'Excel Workbook (.xlsx)', or as CSV with a .csv name.")
+            log.add(None, None, None, _("The file is named {suffix} but is not an Excel workbook (.xlsx files are "
+                                        "zip archives). Save it from Excel as 'Excel Workbook (.xlsx)', or as CSV "
+                                        "with a .csv name.", suffix=suffix or _("without extension")))
             return None
         return _read_xlsx(data, log, notes, report)
     if suffix not in CSV_EXTENSIONS and suffix:
-        log.add(None, None, None, f"Unsupported file type {suffix!r}.", "CSV (.csv) or Excel (.xlsx) files")
+        log.add(None, None, None, _("Unsupported file type {suffix!r}.", suffix=suffix),
+                _("CSV (.csv) or Excel (.xlsx) files"))
         return None
     if is_zip:
-        log.add(None, None, None, "The file is named .csv but is a zip archive (probably an Excel workbook); "
-                                  "rename it to .xlsx or save it from Excel as CSV.")
+        log.add(None, None, None, _("The file is named .csv but is a zip archive (probably an Excel workbook); "
+                                    "rename it to .xlsx or save it from Excel as CSV."))
         return None
     return _read_csv(data, log, notes, report)
 
@@ -428,8 +432,8 @@ def _valid_utf8(view: memoryview, whole: bool) -> bool:
 
 
 def _encoding_problem(log: ProblemLog) -> None:
-    log.add(None, None, None, "Cannot read the file's text encoding: it is neither UTF-8 nor Windows-1251 "
-                              "(Cyrillic). Save it from Excel as 'CSV UTF-8 (comma delimited)'.",
+    log.add(None, None, None, _("Cannot read the file's text encoding: it is neither UTF-8 nor Windows-1251 "
+                                "(Cyrillic). Save it from Excel as 'CSV UTF-8 (comma delimited)'."),
             "UTF-8, UTF-8 with BOM, Windows-1251")
 
 
@@ -451,8 +455,8 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
     if b"\x00" in data[:1 << 16] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        log.add(None, None, None, "The file is binary, not a text CSV. Save the table from Excel as "
-                                  "'CSV UTF-8' (or .xlsx) and upload that.")
+        log.add(None, None, None, _("The file is binary, not a text CSV. Save the table from Excel as "
+                                    "'CSV UTF-8' (or .xlsx) and upload that."))
         return None
     encoding, skip = _detect_encoding(data, whole=False)
     if encoding is None:
@@ -515,9 +519,9 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
             bad_rows.clear()
             table = parse(False)
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError) as err:
-        log.add(None, None, None, f"The file cannot be read as CSV: {str(err).splitlines()[0]}. Check that it is "
-                                  f"a table saved as CSV, with no line longer than "
-                                  f"{CSV_BLOCK_BYTES // 2**20} MB.")
+        log.add(None, None, None, _("The file cannot be read as CSV: {error}. Check that it is a table saved as "
+                                    "CSV, with no line longer than {limit} MB.",
+                                    error=str(err).splitlines()[0], limit=CSV_BLOCK_BYTES // 2**20))
         return None
     report("parsing", 1.0)
     if delimiter == ";":
@@ -529,12 +533,13 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
     if len(skipped):
         row_numbers = np.setdiff1d(row_numbers, skipped, assume_unique=True)[: table.num_rows]
     for number, expected, actual in bad_rows:
-        log.add(number, None, None, f"This row has {actual} cells but the header has {expected}: a "
-                                    f"{'missing' if actual < expected else 'stray'} separator "
-                                    f"({delimiter!r}) or an unquoted text containing one.",
-                f"{expected} cells per row")
+        log.add(number, None, None, _("This row has {actual} cells but the header has {expected}: a {kind} "
+                                      "separator ({delimiter!r}) or an unquoted text containing one.",
+                                      actual=actual, expected=expected, delimiter=delimiter,
+                                      kind=_("missing") if actual < expected else _("stray")),
+                _("{expected} cells per row", expected=expected))
     if table.num_rows == 0:
-        log.add(None, None, None, "The file is empty: it holds no header and no rows.")
+        log.add(None, None, None, _("The file is empty: it holds no header and no rows."))
         return None
     table = table.unify_dictionaries()
     columns = [_dictionary_column(table.column(i)) for i in range(table.num_columns)]
@@ -576,14 +581,14 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
         archive = zipfile.ZipFile(io.BytesIO(data))
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a broken workbook
-        log.add(None, None, None, f"The file is not a readable Excel workbook ({type(err).__name__}). Open it "
-                                  f"in Excel and save it again as 'Excel Workbook (.xlsx)'.")
+        log.add(None, None, None, _("The file is not a readable Excel workbook ({error}). Open it in Excel and "
+                                    "save it again as 'Excel Workbook (.xlsx)'.", error=type(err).__name__))
         return None
     try:
         sheets = workbook.worksheets
         chosen, rows = _choose_sheet(sheets)
         if chosen is None:
-            log.add(None, None, None, "The workbook is empty: no sheet holds any data.")
+            log.add(None, None, None, _("The workbook is empty: no sheet holds any data."))
             return None
         if len(sheets) > 1:
             others = ", ".join(repr(s.title) for s in sheets if s is not chosen)
@@ -605,10 +610,10 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
 
     for ref in _MERGE.findall(xml):
         min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
-        where = "in the header" if min_row <= header_row <= max_row else "in the data"
+        where = _("in the header") if min_row <= header_row <= max_row else _("in the data")
         log.add(min_row, column_label(min_col - 1, ref.decode().split(":")[0].rstrip("0123456789")), ref.decode(),
-                f"Merged cells {ref.decode()} {where}: only the first cell keeps a value. Unmerge them and "
-                f"give every column its own header and every row its own values.")
+                _("Merged cells {cells} {where}: only the first cell keeps a value. Unmerge them and give every "
+                  "column its own header and every row its own values.", cells=ref.decode(), where=where))
     if b"<f" in xml:
         for attrs, inner in _CELL.findall(xml):
             formula = _FORMULA.search(inner)
@@ -620,8 +625,8 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
                 if ref and row != header_row:
                     label = column_label(column_index_from_string(column_letter) - 1, column_letter)
                 log.add(row, label, f"={text}" if text else None,
-                        "Formula without a saved result: the file was written by a program that does not "
-                        "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values.")
+                        _("Formula without a saved result: the file was written by a program that does not "
+                          "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values."))
 
     body = rows[header_index:]
     padded = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in body]
@@ -735,7 +740,8 @@ def _map_columns(grid: _Grid, log: ProblemLog, notes: list[str]) -> _Fields:
         if len(indices) > 1:
             described = " and ".join(_describe(grid, i) for i in indices)
             log.add(1, _label(grid, indices[1]), None,
-                    f"Duplicate column: {described} both give {name}. Keep one of them (rename or delete the other).")
+                    _("Duplicate column: {columns} both give {name}. Keep one of them (rename or delete the other).",
+                      columns=described, name=name))
     if ignored:
         notes.append(f"Columns not used: {', '.join(ignored)}.")
     if wide and ("value" in positions or "indicator" in positions):
@@ -785,21 +791,25 @@ def _detect_kind(fields: _Fields) -> str | None:
 def _missing_columns_problem(grid: _Grid, log: ProblemLog, kind: str | None, missing: list[str]) -> None:
     found = ", ".join(_describe(grid, i) for i in range(len(grid.header)) if not is_blank(grid.header[i])
                       or (grid.hxl and grid.hxl[i])) or "none"
-    kinds = ("an activities table needs date, district, indicator, value (or one column per indicator id); "
-             "a targets table needs indicator, target; a funding table needs plan, objective, received")
+    kinds = _("an activities table needs date, district, indicator, value (or one column per indicator id); "
+              "a targets table needs indicator, target; a funding table needs plan, objective, received")
     if kind is None:
-        log.add(1, None, None, f"Cannot tell what kind of table this is: its columns are not recognised. "
-                               f"Found columns: {found}.", kinds)
+        log.add(1, None, None, _("Cannot tell what kind of table this is: its columns are not recognised. "
+                                 "Found columns: {found}.", found=found), kinds)
         return
-    log.add(1, None, None, f"Missing required column{'s' if len(missing) > 1 else ''} for a {kind} table: "
-                           f"{', '.join(missing)}. Found columns: {found}.",
-            f"required: {', '.join(REQUIRED_FIELDS[kind])}; optional: {', '.join(OPTIONAL_FIELDS[kind])}; "
-            f"names may be English or Russian, or HXL hashtags in the row under the header")
+    values = dict(kind=Message(kind), missing=", ".join(missing), found=found)
+    message = (_("Missing required columns for a {kind} table: {missing}. Found columns: {found}.", **values)
+               if len(missing) > 1 else
+               _("Missing required column for a {kind} table: {missing}. Found columns: {found}.", **values))
+    log.add(1, None, None, message,
+            _("required: {required}; optional: {optional}; names may be English or Russian, or HXL hashtags in "
+              "the row under the header", required=", ".join(REQUIRED_FIELDS[kind]),
+              optional=", ".join(OPTIONAL_FIELDS[kind])))
 
 
 def _build(grid: _Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tuple[str, pd.DataFrame | None]:
     if not grid.header or all(is_blank(w) for w in grid.header) and not grid.hxl:
-        log.add(1, None, None, "The first row is empty: the header must be the first row of the table.")
+        log.add(1, None, None, _("The first row is empty: the header must be the first row of the table."))
         return "", None
     fields = _map_columns(grid, log, notes)
     kind = _detect_kind(fields)
@@ -832,7 +842,7 @@ def _build(grid: _Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tu
         blank_rows &= blank_unique[column.codes]
     grid.filled_rows = int((~blank_rows).sum())
     if blank_rows.all():
-        log.add(None, None, None, "The file has a header but no data rows.")
+        log.add(None, None, None, _("The file has a header but no data rows."))
         return kind, None
     if blank_rows.any():
         keep = ~blank_rows
@@ -880,8 +890,9 @@ def _district_codes(columns: dict[str, _Column], rows: np.ndarray, log: ProblemL
         disagree = np.flatnonzero((by_code != by_name) & (by_code != "") & (by_name != ""))
         for i in disagree[:log.per_column].tolist():
             log.add(int(rows[i]), name_col.label, name_col.uniques[name_col.codes[i]],
-                    f"District name resolves to {by_name[i]} but the district code column says {by_code[i]}.",
-                    "a name and a code of the same district")
+                    _("District name resolves to {by_name} but the district code column says {by_code}.",
+                      by_name=by_name[i], by_code=by_code[i]),
+                    _("a name and a code of the same district"))
         ok &= not len(disagree)
     return (primary, results) if ok else None
 
@@ -901,7 +912,7 @@ def _count_checks(log: ProblemLog, column: _Column, numbers: Sequence, indicator
     whole = pd.Series(indicator_ids).map(_WHOLE_UNITS).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(fractional & whole)[:log.per_column].tolist():
         log.add(int(rows[i]), column.label, column.uniques[column.codes[i]],
-                fractional_message(what, values[i], indicator(indicator_ids[i]).unit), "a whole number ≥ 0")
+                fractional_message(what, values[i], indicator(indicator_ids[i]).unit), _("a whole number ≥ 0"))
 
 
 def _indicator_rows(column: _Column, log: ProblemLog, rows: np.ndarray) -> tuple[np.ndarray, list] | None:
@@ -980,7 +991,7 @@ def _build_activities(columns: dict[str, _Column], wide: dict[str, _Column], row
         frame["source_row"] = rows[mask]
         frames.append(frame)
     if not frames:
-        log.add(None, None, None, "The table has no records: every indicator cell is empty.")
+        log.add(None, None, None, _("The table has no records: every indicator cell is empty."))
         return None
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if len(frames) > 1:
@@ -1018,12 +1029,12 @@ def _build_targets(columns: dict[str, _Column], wide: dict[str, _Column], rows: 
     keys = ["indicator", "district_code", "period"]
     duplicated = frame.duplicated(keys, keep=False)
     if duplicated.any():
-        for _, group in frame[duplicated].groupby(keys, dropna=False, sort=False):
+        for _key, group in frame[duplicated].groupby(keys, dropna=False, sort=False):
             first = int(group["source_row"].iloc[0])
             for row in group["source_row"].iloc[1:].tolist():
                 log.add(int(row), target_col.label, None,
-                        f"Duplicate target: row {first} already sets the target of {group['indicator'].iloc[0]} "
-                        f"for this district and period. Keep one of the rows.")
+                        _("Duplicate target: row {first} already sets the target of {indicator} for this district "
+                          "and period. Keep one of the rows.", first=first, indicator=group["indicator"].iloc[0]))
         return None
     return frame[COLUMNS[KIND_TARGETS]]
 
