@@ -1,0 +1,115 @@
+"""``python -m benchmarks``: measure the pipeline and the dashboard, check the budgets, write the table.
+
+Writes ``benchmarks/results/latest.md`` and ``latest.json`` (plus timestamped copies; the folder
+is git-ignored) and prints the table. ``--quick`` measures 10 and 1,000 rows only, for a smoke
+test; ``--skip-browser`` leaves out the dashboard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from benchmarks.report import budgets, markdown
+
+DEFAULT_SIZES = (10, 100_000, 1_000_000, 5_000_000)
+QUICK_SIZES = (10, 1_000)
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--sizes takes row counts separated by commas, e.g. 10,100000; "
+                                         f"got {text!r}") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"--sizes needs row counts ≥ 1; got {text!r}")
+    return sizes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=_sizes, default=list(DEFAULT_SIZES),
+                        help="rows of the generated activity files (default 10,100000,1000000,5000000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="sizes 10,1000, every figure measured once: a smoke run, not a measurement")
+    parser.add_argument("--skip-browser", action="store_true", help="pipeline only (no Chromium, no server)")
+    parser.add_argument("--repeats", type=int, default=3, help="browser visits per page (median kept)")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for latest.md/.json (default %(default)s)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder of files and stores")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    sizes = list(QUICK_SIZES) if args.quick else args.sizes
+    repeats = 1 if args.quick else max(1, args.repeats)
+    from benchmarks import pipeline
+
+    workdir = Path(tempfile.mkdtemp(prefix="benchmarks-"))
+    started = datetime.now()
+    results: dict = {"meta": {"started": started.isoformat(timespec="seconds"), "sizes": sizes,
+                              "quick": args.quick, "python": platform.python_version(),
+                              "machine": f"{platform.machine()}, {_cpus()} CPUs, {_memory_gb():.0f} GB"}}
+    try:
+        print(f"Pipeline ({', '.join(f'{s:,}' for s in sizes)} rows), files in {workdir}", file=sys.stderr)
+        clock = time.perf_counter()
+        results["pipeline"] = pipeline.measure(sizes, workdir, log=lambda line: print(line, file=sys.stderr),
+                                               small_repeats=1 if args.quick else pipeline.SMALL_REPEATS)
+        results["meta"]["pipeline_wall_s"] = round(time.perf_counter() - clock, 1)
+        if not args.skip_browser:
+            from benchmarks.browser import measure_dashboard
+            from data_pipeline.demo import load_demo
+            from data_pipeline.settings import geo_dir
+
+            demo_url = f"sqlite:///{workdir / 'demo.db'}"
+            load_demo(demo_url)
+            stores = {"demo": demo_url}
+            largest = max(sizes)
+            big_store = workdir / "ingest.db"
+            if largest > 10 and big_store.exists():
+                stores[f"{largest:,} rows"] = f"sqlite:///{big_store}"
+            print(f"Dashboard ({', '.join(stores)})", file=sys.stderr)
+            clock = time.perf_counter()
+            results["dashboard"] = measure_dashboard(stores, geo_dir(), workdir, repeats,
+                                                     log=lambda line: print(line, file=sys.stderr))
+            results["meta"]["dashboard_wall_s"] = round(time.perf_counter() - clock, 1)
+    finally:
+        if args.keep:
+            print(f"Kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results["budgets"] = budgets(results)
+    table = markdown(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    for name in ("latest", stamp):
+        (args.out / f"{name}.md").write_text(table, encoding="utf-8")
+        (args.out / f"{name}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(table)
+    return 0
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def _memory_gb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Pipeline benchmarks: each stage and the whole ``ingest`` command, beside a bare pyarrow parse.
+
+Every figure comes from a fresh process (``benchmarks.worker`` or the CLI itself), so peak memory
+is the process's resident peak and no stage profits from another's warm caches or imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from benchmarks.generate import write_activity_csv
+from benchmarks.worker import STAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_ROWS = 100_000
+"""Sizes up to this are measured ``SMALL_REPEATS`` times and the median kept (they are noisy)."""
+SMALL_REPEATS = 3
+
+
+@dataclass
+class Measurement:
+    rows: int
+    stage: str
+    """A worker stage, ``ingest`` (the whole CLI command) or ``parse_process`` (bare parse, start-up included)."""
+    seconds: float
+    peak_rss_mb: float
+    rss_before_mb: float | None = None
+    repeats: int = 1
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) and stdout of ``command`` run in a child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stdout, stderr = process.stdout.read().decode(), process.stderr.read().decode()
+    process.stdout.close()
+    process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, stdout
+
+
+def _fresh_store(workdir: Path, name: str) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        (workdir / f"{name}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{workdir / name}"
+
+
+def _median(measurements: list[Measurement]) -> Measurement:
+    chosen = sorted(measurements, key=lambda m: m.seconds)[len(measurements) // 2]
+    chosen.repeats = len(measurements)
+    chosen.peak_rss_mb = statistics.median(m.peak_rss_mb for m in measurements)
+    return chosen
+
+
+def measure_size(rows: int, workdir: Path, log=print, small_repeats: int = SMALL_REPEATS) -> list[Measurement]:
+    """Every pipeline figure for a generated file of ``rows`` records."""
+    csv_path = workdir / f"activities-{rows}.csv"
+    if not csv_path.exists():
+        log(f"  generating {csv_path.name}")
+        write_activity_csv(csv_path, rows)
+    repeats = small_repeats if rows <= SMALL_ROWS else 1
+    out: list[Measurement] = []
+    for stage in STAGES:
+        runs = []
+        for _ in range(repeats):
+            store = _fresh_store(workdir, "stage.db")
+            _seconds, peak, stdout = _run([sys.executable, "-m", "benchmarks.worker", stage, str(csv_path), store])
+            figures = json.loads(stdout.strip().splitlines()[-1])
+            runs.append(Measurement(rows, stage, figures["seconds"], peak, figures["rss_before_mb"]))
+        out.append(_median(runs))
+        log(f"  {rows:>9,} rows  {stage:<14} {out[-1].seconds:8.3f} s  peak {out[-1].peak_rss_mb:7.0f} MB")
+    runs = []
+    for _ in range(repeats):
+        seconds, peak, _ = _run([sys.executable, "-c", f"import pyarrow.csv; pyarrow.csv.read_csv({str(csv_path)!r})"])
+        runs.append(Measurement(rows, "parse_process", seconds, peak))
+    out.append(_median(runs))
+    log(f"  {rows:>9,} rows  {'parse_process':<14} {out[-1].seconds:8.3f} s  peak {out[-1].peak_rss_mb:7.0f} MB")
+    runs = []
+    for _ in range(repeats):
+        store = _fresh_store(workdir, "ingest.db")
+        seconds, peak, _ = _run([sys.executable, "-m", "data_pipeline", "ingest", str(csv_path), "--store", store,
+                                 "--user", "benchmark"])
+        runs.append(Measurement(rows, "ingest", seconds, peak))
+    out.append(_median(runs))
+    log(f"  {rows:>9,} rows  {'ingest':<14} {out[-1].seconds:8.3f} s  peak {out[-1].peak_rss_mb:7.0f} MB")
+    return out
+
+
+def measure(sizes: list[int], workdir: Path, log=print, small_repeats: int = SMALL_REPEATS) -> list[dict]:
+    """Figures for every size, as plain dicts (for JSON)."""
+    results: list[dict] = []
+    for rows in sizes:
+        results.extend(asdict(m) for m in measure_size(rows, workdir, log, small_repeats))
+    return results

@@ -1,0 +1,130 @@
+"""Budgets (PASS/FAIL) and the markdown table of a benchmark run."""
+
+from __future__ import annotations
+
+import math
+
+INGEST_MARGINAL_RATIO = 3.0
+"""What rows add to ``ingest`` may be at most this multiple of what they add to a bare parse."""
+SMALL_INGEST_SECONDS = 2.0
+PEAK_MEMORY_MB = 2048
+PAGE_RATIO = 2.0
+FILTER_RATIO = 1.5
+MAP_PAYLOAD_KB = 150
+
+STAGE_LABELS = {
+    "read": "read (bytes, SHA-256, parse, factorise)",
+    "validate": "validate (values, schema; names excluded)",
+    "resolve": "resolve district names",
+    "aggregate": "aggregate (4 periods, raw records)",
+    "store": "store (publish: rows, cells, version)",
+    "ingest": "**`ingest` command** (start-up included)",
+    "parse": "bare `pyarrow.csv.read_csv` (call only)",
+    "parse_process": "bare parse process (start-up included)",
+}
+
+
+def _figure(results: dict, rows: int, stage: str) -> dict | None:
+    return next((m for m in results.get("pipeline", []) if m["rows"] == rows and m["stage"] == stage), None)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def budgets(results: dict) -> list[dict]:
+    """Each budget: name, limit, measured, verdict (``PASS``, ``FAIL`` or ``n/a``)."""
+    out: list[dict] = []
+    sizes = sorted({m["rows"] for m in results.get("pipeline", [])})
+    if len(sizes) >= 2:
+        low, high = (1_000_000, 5_000_000) if {1_000_000, 5_000_000} <= set(sizes) else sizes[-2:]
+        ingest = _figure(results, high, "ingest")["seconds"] - _figure(results, low, "ingest")["seconds"]
+        parse = (_figure(results, high, "parse_process")["seconds"]
+                 - _figure(results, low, "parse_process")["seconds"])
+        ratio = ingest / parse if parse > 0 else math.inf
+        out.append({"budget": f"ingest's marginal cost {low:,} → {high:,} rows ≤ {INGEST_MARGINAL_RATIO:g}× "
+                              f"the bare parse's",
+                    "measured": f"+{ingest:.2f} s vs +{parse:.2f} s = {ratio:.2f}×",
+                    "verdict": _verdict(ratio <= INGEST_MARGINAL_RATIO)})
+    if sizes:
+        smallest = sizes[0]
+        seconds = _figure(results, smallest, "ingest")["seconds"]
+        out.append({"budget": f"{smallest:,}-row ingest, start-up included, ≤ {SMALL_INGEST_SECONDS:g} s",
+                    "measured": f"{seconds:.2f} s", "verdict": _verdict(seconds <= SMALL_INGEST_SECONDS)})
+        largest = sizes[-1]
+        peaks = [m["peak_rss_mb"] for m in results["pipeline"] if m["rows"] == largest
+                 and m["stage"] not in ("parse", "parse_process")]
+        out.append({"budget": f"peak memory at {largest:,} rows ≤ {PEAK_MEMORY_MB / 1024:g} GB",
+                    "measured": f"{max(peaks):,.0f} MB (the `ingest` command: "
+                                f"{_figure(results, largest, 'ingest')['peak_rss_mb']:,.0f} MB)",
+                    "verdict": _verdict(max(peaks) <= PEAK_MEMORY_MB)})
+    dashboard = results.get("dashboard")
+    if dashboard:
+        bare = dashboard["bare"]
+        for label, store in dashboard["stores"].items():
+            pages = store["pages"]
+            worst_page = max(pages, key=lambda p: pages[p]["load_s"])
+            worst_filter = max(pages, key=lambda p: pages[p]["filter_s"])
+            page_ratio = pages[worst_page]["load_s"] / bare["load_s"]
+            filter_ratio = pages[worst_filter]["filter_s"] / bare["filter_s"]
+            out.append({"budget": f"{label}: every page ≤ {PAGE_RATIO:g}× the bare page (navigation → idle)",
+                        "measured": f"slowest {worst_page} {pages[worst_page]['load_s']:.2f} s vs "
+                                    f"{bare['load_s']:.2f} s = {page_ratio:.2f}×",
+                        "verdict": _verdict(page_ratio <= PAGE_RATIO)})
+            out.append({"budget": f"{label}: filter change ≤ {FILTER_RATIO:g}× the bare page's",
+                        "measured": f"slowest {worst_filter} {pages[worst_filter]['filter_s']:.2f} s vs "
+                                    f"{bare['filter_s']:.2f} s = {filter_ratio:.2f}×",
+                        "verdict": _verdict(filter_ratio <= FILTER_RATIO)})
+            payload_kb = store["map_payload"]["map_ws_bytes"] / 1024
+            out.append({"budget": f"{label}: map payload ≤ {MAP_PAYLOAD_KB} KB",
+                        "measured": f"{payload_kb:.0f} KB (library files apart: "
+                                    f"{store['map_payload']['library_bytes'] / 1024:.0f} KB)",
+                        "verdict": _verdict(0 < payload_kb <= MAP_PAYLOAD_KB)})
+    return out
+
+
+def markdown(results: dict) -> str:
+    """The run as markdown: budgets, pipeline stages per size, dashboard pages."""
+    meta = results["meta"]
+    lines = [f"Run {meta['started']} · Python {meta['python']} · {meta['machine']}"
+             + (" · quick run" if meta.get("quick") else ""), ""]
+    lines += ["| budget | measured | verdict |", "| --- | --- | --- |"]
+    lines += [f"| {b['budget']} | {b['measured']} | **{b['verdict']}** |" for b in results["budgets"]]
+    sizes = sorted({m["rows"] for m in results.get("pipeline", [])})
+    if sizes:
+        lines += ["", "Pipeline: seconds (peak resident memory of the process, MB). Each figure is a fresh process"
+                  + ("." if meta.get("quick") else "; sizes up to 100,000 rows are the median of 3 runs."), ""]
+        lines.append("| stage | " + " | ".join(f"{s:,} rows" for s in sizes) + " |")
+        lines.append("| --- |" + " ---: |" * len(sizes))
+        for stage, label in STAGE_LABELS.items():
+            cells = []
+            for rows in sizes:
+                m = _figure(results, rows, stage)
+                cells.append("–" if m is None else f"{m['seconds']:.3f} ({m['peak_rss_mb']:,.0f})")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    dashboard = results.get("dashboard")
+    if dashboard:
+        bare = dashboard["bare"]
+        lines += ["", "Dashboard: median seconds from navigation to idle, and from a Region filter change to idle "
+                      "(warm server, fresh browser context per visit).", ""]
+        labels = list(dashboard["stores"])
+        lines.append("| page | " + " | ".join(f"{label}: load | {label}: filter" for label in labels) + " |")
+        lines.append("| --- |" + " ---: | ---: |" * len(labels))
+        lines.append("| bare one-line page | " + " | ".join(f"{bare['load_s']:.2f} | {bare['filter_s']:.2f}"
+                                                        for _ in labels) + " |")
+        for page in dashboard["stores"][labels[0]]["pages"]:
+            row = []
+            for label in labels:
+                figures = dashboard["stores"][label]["pages"][page]
+                row.append(f"{figures['load_s']:.2f} | {figures['filter_s']:.2f}")
+            lines.append(f"| {page} | " + " | ".join(row) + " |")
+        lines.append("| first visit after server start (loads the version) | "
+                     + " | ".join(f"{dashboard['stores'][label]['first_visit_s']:.2f} | –" for label in labels) + " |")
+        lines += ["", "Map page payload (KB): map = WebSocket messages carrying the map's HTML and GeoJSON; "
+                      "library = Leaflet and st_folium files over HTTP (cached by the browser after the first visit).",
+                  "", "| store | map | all WebSocket | library files |", "| --- | ---: | ---: | ---: |"]
+        for label in labels:
+            p = dashboard["stores"][label]["map_payload"]
+            lines.append(f"| {label} | {p['map_ws_bytes'] / 1024:.0f} | {p['all_ws_bytes'] / 1024:.0f} | "
+                         f"{p['library_bytes'] / 1024:.0f} ({p['library_files']} files) |")
+    return "\n".join(lines) + "\n"
