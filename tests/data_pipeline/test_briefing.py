@@ -217,7 +217,7 @@ def test_a_russian_brief_names_districts_in_russian(demo_dataset, boundaries):
 
     text = _pages(build_briefing(view, boundaries=None, lang="ru", generated_at=GENERATED))[0]
 
-    assert "districts: Дусти, Шугнан" in text
+    assert "районы: Дусти, Шугнан" in text
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -1,0 +1,239 @@
+"""The interface languages: the catalogs are complete and current, placeholders survive
+translation, and numbers, problems, maps and the briefing come out in the chosen language."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import string
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+from data_pipeline import charts, i18n
+from data_pipeline.i18n import LANGUAGES, catalog_path, data_messages_source, translator
+from data_pipeline.validate import Message, Problem, format_problems, problems_table, translate_text
+from geo.gazetteer import district
+
+ROOT = Path(__file__).resolve().parents[1]
+POT = ROOT / "locales" / "messages.pot"
+TRANSLATED = [lang for lang in LANGUAGES if lang != i18n.DEFAULT_LANGUAGE]
+FIX = ("Run `pybabel extract -F babel.cfg -k tr -k _ -o locales/messages.pot .`, then "
+       "`pybabel update -i locales/messages.pot -d locales`, and translate the new entries.")
+
+
+def _read(path: Path, lang: str | None = None):
+    with path.open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def _ids(catalog) -> set[str]:
+    return {m.id for m in catalog if m.id}
+
+
+def _placeholders(text: str) -> list[tuple[str, str, str]]:
+    """``{name!r:spec}`` fields of a format string, as (name, conversion, spec)."""
+    return sorted((name, conversion or "", spec or "")
+                  for _, name, spec, conversion in string.Formatter().parse(text) if name is not None)
+
+
+@pytest.fixture(scope="module")
+def template():
+    return _read(POT)
+
+
+@pytest.fixture(scope="module", params=TRANSLATED)
+def catalog(request):
+    return request.param, _read(catalog_path(request.param), request.param)
+
+
+def test_every_message_has_a_translation(template, catalog):
+    lang, po = catalog
+    translations = {m.id: m for m in po if m.id}
+    missing = [i for i in sorted(_ids(template))
+               if i not in translations or not translations[i].string or translations[i].fuzzy]
+    assert not missing, f"{len(missing)} message(s) without a {lang} translation (or fuzzy):\n" + "\n".join(
+        f"  {m!r}" for m in missing)
+
+
+def test_catalogs_hold_exactly_the_template_messages(template, catalog):
+    lang, po = catalog
+    stale = sorted(_ids(po) - _ids(template))
+    assert not stale, f"{lang} catalog has messages the code no longer uses: {stale}. " + FIX
+
+
+def test_translations_keep_the_placeholders(catalog):
+    lang, po = catalog
+    wrong = [(m.id, m.string) for m in po if m.id and m.string and _placeholders(m.id) != _placeholders(m.string)]
+    assert not wrong, f"{lang} translations whose {{placeholders}} differ from the English:\n" + "\n".join(
+        f"  {i!r}\n  -> {s!r}" for i, s in wrong)
+
+
+def test_translations_use_the_script_of_their_language(catalog):
+    lang, po = catalog
+    tajik_letters = set("ҳқғӯӣҷҲҚҒӮӢҶ")
+    letters = "".join(m.string for m in po if m.id)
+    if lang == "tg":
+        assert tajik_letters & set(letters)
+    else:
+        assert not tajik_letters & set(letters), "Tajik letters in the Russian catalog"
+
+
+@pytest.mark.parametrize(("english", "ru", "tg"), [
+    ("Reintegration planning sessions", "Сессии по планированию реинтеграции", "Ҷаласаҳои банақшагирии реинтегратсия"),
+    ("Migration Services staff trained", "Обученные сотрудники Миграционной службы",
+     "Кормандони омӯзонидашудаи Хадамоти муҳоҷират"),
+    ("District", "Район", "Ноҳия"),
+])
+def test_programme_terms_are_translated_as_the_programme_uses_them(english, ru, tg):
+    assert (translator("ru")(english), translator("tg")(english)) == (ru, tg)
+
+
+def test_published_action_labels_keep_their_prefix_separator():
+    # The survey page shows the part after the first ": " (the chart title says "After the session").
+    for lang in TRANSLATED:
+        label = translator(lang)("After the session: other")
+        assert label.count(": ") == 1 and label.split(": ")[1], label
+
+
+def test_the_template_is_up_to_date_with_the_code(tmp_path, template):
+    fresh = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "tr", "-k", "_",
+                                "-o", str(fresh), str(ROOT)])
+    current = _ids(_read(fresh))
+    added, removed = sorted(current - _ids(template)), sorted(_ids(template) - current)
+    assert not added and not removed, (f"locales/messages.pot is out of date. New in the code: {added}; "
+                                       f"gone from the code: {removed}. " + FIX)
+
+
+def test_the_data_messages_file_is_up_to_date():
+    written = i18n.DATA_MESSAGES_FILE.read_text(encoding="utf-8")
+    assert written == data_messages_source(), (
+        "locales/data_messages.py does not match the registry and published figures: run "
+        "`python -m data_pipeline.i18n`, then the extract/update commands. " + FIX)
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(("lang", "value", "unit", "expected"), [
+    ("en", 6005, "", "6,005"),
+    ("ru", 6005, "", f"6{NBSP}005"),
+    ("tg", 6005, "", f"6{NBSP}005"),
+    ("en", 1_075_000, "USD", "1,075,000 USD"),
+    ("ru", 1_075_000, "USD", f"1{NBSP}075{NBSP}000{NBSP}USD"),
+    ("en", 54.5, "%", "54.5%"),
+    ("ru", 54.5, "%", f"54,5{NBSP}%"),
+    ("tg", 4.65, "%", "4,7%"),
+    ("ru", None, "", "–"),
+])
+def test_numbers_are_formatted_for_the_language(lang, value, unit, expected):
+    assert charts.format_number(value, unit, lang=lang) == expected
+
+
+def test_dates_are_formatted_for_the_language():
+    day = date(2020, 10, 31)
+    assert i18n.format_date(day, "ru") == "31 октября 2020\u202fг."
+    assert "2020" in i18n.format_date(day, "tg") and "31" in i18n.format_date(day, "tg")
+
+
+def test_an_unknown_language_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="use one of en, ru, tg"):
+        translator("fr")
+
+
+def test_a_chart_speaks_the_language():
+    table = pd.DataFrame({"district_code": ["KT01", "KT02"], "district": ["Дусти", "Кабодиён"],
+                          "value": [1200.0, 30.0], "target": [1500.0, 40.0]})
+    figure = charts.district_bars(table, "Созданные рабочие места", "рабочих мест", lang="ru")
+    assert figure.layout.title.text == "Созданные рабочие места по районам"
+    assert figure.layout.separators == f",{NBSP}"
+    assert [t.name for t in figure.data] == ["Созданные рабочие места", "цель"]
+    assert figure.data[0].text == ("30", f"1{NBSP}200")
+    assert charts.format_pct(54.5, lang="ru") == f"55{NBSP}%"
+
+
+# --- problems -----------------------------------------------------------------------------
+
+def test_a_problem_stays_english_and_translates_when_shown():
+    message = Message("Unknown district {value!r}.", value="Kulob")
+    problem = Problem("field.csv", 3, "district", "Kulob", message,
+                      Message("a district name (English, Russian or Tajik) or project code such as KT01"))
+    assert problem.message == "Unknown district 'Kulob'."
+    assert (problem.template, problem.params) == ("Unknown district {value!r}.", {"value": "Kulob"})
+    table = problems_table([problem], lang="ru")
+    assert table.loc[0, "problem"] == "Неизвестный район 'Kulob'."
+    assert table.loc[0, "allowed"].startswith("название района")
+    text = format_problems([problem], lang="tg")
+    assert text.startswith("1 мушкилот:\nfield.csv, сатри 3, сутуни 'district': Ноҳияи номаълум 'Kulob'.")
+    assert problems_table([problem]).loc[0, "problem"] == "Unknown district 'Kulob'."
+
+
+def test_a_problem_message_survives_pickling_with_its_template():
+    message = Message("Empty {what}: every row needs one (write 0 if nothing happened, or delete the row).",
+                      what=Message("target"))
+    copy = pickle.loads(pickle.dumps(message))
+    assert copy == message and copy.template == message.template
+    assert translate_text(copy, translator("ru")).startswith("Пустое поле «цель»")
+
+
+def test_a_translation_with_a_broken_placeholder_falls_back_to_english():
+    message = Message("Unknown district {value!r}.", value="Kulob")
+    assert translate_text(message, lambda _text: "Район {district} неизвестен") == "Unknown district 'Kulob'."
+
+
+# --- map and briefing ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def boundaries(geo_dir):
+    from geo.boundaries import load_boundaries
+
+    return load_boundaries(geo_dir)
+
+
+@pytest.fixture(scope="module")
+def demo_dataset(tmp_path_factory):
+    from data_pipeline.dataset import load_dataset
+    from data_pipeline.demo import load_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('i18n') / 'store.db'}"
+    load_demo(url)
+    return load_dataset(url)
+
+
+def test_map_tooltips_and_legend_speak_the_language(boundaries):
+    from geo.maps import build_district_map
+
+    values = pd.DataFrame({"district_code": ["KT01", "GB04"], "value": [1200.0, 30.0], "target": [1500.0, None],
+                           "source": ["демо", "демо"]})
+    folium_map, classes = build_district_map(values, boundaries, value_label="Созданные рабочие места",
+                                             unit="рабочих мест", lang="ru")
+    layers = [child for child in folium_map._children.values() if hasattr(child, "_children")]
+    features = [f for layer in layers for child in layer._children.values()
+                for f in (getattr(child, "data", None) or {}).get("features", [])]
+    tooltips = {f["properties"]["code"]: f["properties"]["tooltip"] for f in features if "code" in f["properties"]}
+    assert district("GB04").name("ru") in tooltips["GB04"] and "ГБАО" in tooltips["GB04"]
+    assert "Цель: 1\u00a0500 рабочих мест" in tooltips["KT01"] and "Хатлон" in tooltips["KT01"]
+    assert "Нет данных" in tooltips["KT02"]
+    assert not any("Target" in t or "No data" in t for t in tooltips.values())
+    assert classes[-1].label == "1\u00a0200"
+
+
+def test_the_briefing_pack_is_in_the_chosen_language(demo_dataset):
+    from pypdf import PdfReader
+
+    from data_pipeline.briefing import build_briefing
+
+    pdf = build_briefing(demo_dataset, boundaries=None, lang="tg")
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    for heading in ("Border Districts: briefing", "Funding by objective (CRP 2020)", "Survey highlights",
+                    "Where the work is", "DEMONSTRATION DATA"):
+        assert translator("tg")(heading) in text
+        assert heading not in text
+    assert "Ҷаласаҳои банақшагирии реинтегратсия" in text
