@@ -75,6 +75,15 @@ def tr(text: str) -> str:
     return translator(current_language())(text)
 
 
+def translate_now():
+    """This run's catalog as a plain function: ``tr = ui.translate_now()`` in a page.
+
+    Streamlit (and AppTest) may call a widget's ``format_func`` outside the run, where the
+    current language cannot be read; a function bound to the language stays right.
+    """
+    return translator(current_language())
+
+
 def language_choice() -> str:
     """The language switch at the top of the sidebar (bound to ``?lang=``); returns the code."""
     if st.session_state.get(KEY_LANGUAGE) not in LANGUAGES:  # ?lang=xx, or not chosen yet
@@ -189,21 +198,22 @@ def boundaries(directory: str):
 def sidebar_filters(full: Dataset) -> Filters:
     """Draw the shared filters in the sidebar, each bound to the URL, and return them."""
     sidebar = st.sidebar
+    lang, translate = current_language(), translate_now()
     sidebar.header(tr("Filters"))
     # The URL keeps English names and codes (?district=Vanj): links work in every language.
     regions = sidebar.multiselect(
-        tr("Region"), [REGION_KHATLON, REGION_GBAO], format_func=lambda r: tr(_REGION_SHORT.get(r, r)),
+        tr("Region"), [REGION_KHATLON, REGION_GBAO], format_func=lambda r: translate(_REGION_SHORT.get(r, r)),
         key=KEY_REGION, bind="query-params",
         placeholder=tr("Both regions"), help=tr("Khatlon or GBAO; empty means both."),
     )
     names = sidebar.multiselect(
         tr("District"), [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
-        format_func=lambda n: district_name(_NAME_TO_CODE[n]) if n in _NAME_TO_CODE else n,
+        format_func=lambda n: district(_NAME_TO_CODE[n]).name(lang) if n in _NAME_TO_CODE else n,
         key=KEY_DISTRICT, bind="query-params", placeholder=tr("All 16 programme districts"),
         help=tr("One or several programme districts; empty means all (within the chosen regions)."),
     )
     programme = sidebar.selectbox(
-        tr("Programme"), list(_PROGRAMME_LABELS), format_func=lambda p: tr(_PROGRAMME_LABELS.get(p, p)),
+        tr("Programme"), list(_PROGRAMME_LABELS), format_func=lambda p: translate(_PROGRAMME_LABELS.get(p, p)),
         key=KEY_PROGRAMME, bind="query-params",
         help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()),
     )
@@ -401,8 +411,9 @@ def profile_district_choice(ctx: PageContext) -> str:
     in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
     if st.session_state.get(KEY_PROFILE) not in names:
         st.session_state[KEY_PROFILE] = in_view[0]
+    lang = current_language()
     name = st.selectbox(tr("District"), names, key=KEY_PROFILE, bind="query-params",
-                        format_func=lambda n: district_name(_NAME_TO_CODE[n]) if n in _NAME_TO_CODE else n,
+                        format_func=lambda n: district(_NAME_TO_CODE[n]).name(lang) if n in _NAME_TO_CODE else n,
                         help=tr("Choose a district, or click one on the map."))
     return _NAME_TO_CODE[name]
 

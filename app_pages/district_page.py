@@ -12,7 +12,7 @@ from data_pipeline.registry import indicator
 from data_pipeline.schemas import DISAGGREGATIONS
 from geo.gazetteer import district
 
-tr = ui.tr
+tr = ui.translate_now()
 lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("District profile"))

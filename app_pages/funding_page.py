@@ -7,7 +7,7 @@ from data_pipeline import charts
 from data_pipeline.funding import funding_summary
 from data_pipeline.registry import PROGRAMMES
 
-tr = ui.tr
+tr = ui.translate_now()
 lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("Objectives & funding"))

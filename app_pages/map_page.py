@@ -6,7 +6,7 @@ import ui
 from data_pipeline import charts
 from data_pipeline.registry import indicator, indicators_for
 
-tr = ui.tr
+tr = ui.translate_now()
 lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("Map"))

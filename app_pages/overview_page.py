@@ -8,7 +8,7 @@ from data_pipeline.dataset import headline_figures
 from data_pipeline.funding import funding_summary
 from data_pipeline.registry import indicators_for
 
-tr = ui.tr
+tr = ui.translate_now()
 lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("Overview"))

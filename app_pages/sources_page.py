@@ -8,7 +8,7 @@ from data_pipeline.published import published_table
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
 
-tr = ui.tr
+tr = ui.translate_now()
 ctx = ui.page_context()
 st.title(tr("Data & sources"))
 ui.show_filters_summary(ctx.filters)

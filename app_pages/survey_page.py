@@ -7,7 +7,7 @@ from data_pipeline import charts
 from data_pipeline.published import published_figure
 from data_pipeline.survey import ACTION_IDS, PROFILE_IDS, survey_counts, survey_design, survey_estimates
 
-tr = ui.tr
+tr = ui.translate_now()
 lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("Survey of reintegration-session participants"))
