@@ -23,8 +23,9 @@ from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInp
 from data_pipeline.template import build_template, template_file_name, template_kinds
 from geo.gazetteer import district
 
+# Most data rows read from one uploaded file (the CLI reads larger files). A bare string here would be
+# drawn on the page by Streamlit's "magic", so this is a comment, not a docstring.
 MAX_UPLOAD_ROWS = 200_000
-"""Most data rows read from one uploaded file (the CLI reads larger files)."""
 PREVIEW_ROWS = 20
 _READS_KEY = "_upload_reads"
 _UPLOADER_ROUND_KEY = "_upload_round"
@@ -171,10 +172,11 @@ def report_section(results: list[ReadResult]) -> None:
     st.caption(ui.tr("Each problem with its file, row (as the spreadsheet numbers it), column, value, what is "
                      "allowed and suggestions. Fix them in the file and upload it again."))
     report = problems_table(problems)
+    # "Did you mean" before "Allowed": the allowed lists can be long and would push it off screen.
     ui.show_table(report, {"file": ui.tr("File"), "row": ui.tr("Row"), "column": ui.tr("Column"),
-                           "value": ui.tr("Value"), "problem": ui.tr("Problem"), "allowed": ui.tr("Allowed"),
-                           "suggestions": ui.tr("Did you mean")},
-                  formats={"row": "%d"}, wide=("problem",), height=None if len(report) <= 20 else 420)
+                           "value": ui.tr("Value"), "problem": ui.tr("Problem"),
+                           "suggestions": ui.tr("Did you mean"), "allowed": ui.tr("Allowed")},
+                  formats={"row": "%d"}, height=None if len(report) <= 20 else 420)
     ui.downloads(report, "validation-report", key="validation_report")
 
 

@@ -103,7 +103,7 @@ def test_invalid_file_is_refused_with_its_report_and_the_store_is_unchanged(stor
     assert "**bad.csv**: 3 problem(s) found" in texts(at.error)
     assert "Nothing can be published" in texts(at.error)
     report = at.dataframe[-1].value
-    assert list(report.columns) == ["file", "row", "column", "value", "problem", "allowed", "suggestions"]
+    assert list(report.columns) == ["file", "row", "column", "value", "problem", "suggestions", "allowed"]
     panjj = report[report["value"] == "Panjj"].iloc[0]
     assert (panjj["row"], panjj["column"]) == (2, "district") and "Panj" in panjj["suggestions"]
     assert set(report["value"]) == {"Panjj", "jobs", "x"}
