@@ -171,7 +171,7 @@ def report_section(results: list[ReadResult]) -> None:
     st.subheader(ui.tr("Validation report"))
     st.caption(ui.tr("Each problem with its file, row (as the spreadsheet numbers it), column, value, what is "
                      "allowed and suggestions. Fix them in the file and upload it again."))
-    report = problems_table(problems)
+    report = problems_table(problems, lang=ui.current_language())
     # "Did you mean" before "Allowed": the allowed lists can be long and would push it off screen.
     ui.show_table(report, {"file": ui.tr("File"), "row": ui.tr("Row"), "column": ui.tr("Column"),
                            "value": ui.tr("Value"), "problem": ui.tr("Problem"),
