@@ -419,13 +419,47 @@ def profile_district_choice(ctx: PageContext) -> str:
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.exports``)."""
-    csv_column, xlsx_column, _ = st.columns([1, 1, 3])
-    csv_column.download_button(tr("Download CSV"), to_csv_bytes(frame), f"{name}.csv", "text/csv",
-                               key=f"{key}_csv", icon=":material/download:")
-    xlsx_column.download_button(tr("Download XLSX"), to_xlsx_bytes(frame), f"{name}.xlsx",
+    """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.exports``:
+    formula-like cells neutralised), optionally with an HXL hashtag row."""
+    csv_column, xlsx_column, hxl_column, _ = st.columns([1, 1, 1.4, 1.6])
+    hxl = hxl_column.checkbox(tr("HXL hashtags"), key=f"{key}_hxl",
+                              help=tr("Add a row of HXL hashtags under the header, so humanitarian data "
+                                      "tools recognise the columns."))
+    csv_column.download_button(tr("Download CSV"), to_csv_bytes(frame, hxl=hxl, excel_bom=True), f"{name}.csv",
+                               "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    xlsx_column.download_button(tr("Download XLSX"), to_xlsx_bytes(frame, hxl=hxl), f"{name}.xlsx",
                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                key=f"{key}_xlsx", icon=":material/download:")
+                                key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+
+
+def chart(figure, key: str) -> None:
+    """A plotly chart whose toolbar camera saves it as a PNG (drawn by the browser, so it works
+    offline and costs the server nothing)."""
+    st.plotly_chart(figure, width="stretch", key=key,
+                    config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}})
+
+
+def briefing_button(data: Dataset, district_code: str | None = None) -> None:
+    """Download the briefing pack (PDF) of ``data`` (the filtered data on screen) in the current
+    language or, with ``district_code``, that district's one-page sheet. Built when clicked."""
+    from data_pipeline.briefing import build_briefing, build_district_sheets
+    from geo.boundaries import BoundaryDataError
+
+    lang = current_language()
+    try:
+        layers = boundaries(str(geo_dir()))
+    except BoundaryDataError:
+        layers = None  # the PDF says where the map would be and how to get the boundary files
+    if district_code is None:
+        label, file_name = tr("Briefing pack (PDF)"), "briefing-pack.pdf"
+        build = lambda: build_briefing(data, boundaries=layers, lang=lang)  # noqa: E731
+    else:
+        label, file_name = tr("District sheet (PDF)"), f"district-sheet-{district_code}.pdf"
+        build = lambda: build_district_sheets(data, layers, lang=lang, districts=[district_code])  # noqa: E731
+    st.download_button(label, build, file_name, "application/pdf", key=f"briefing_{district_code or 'all'}",
+                       icon=":material/picture_as_pdf:", on_click="ignore",
+                       help=tr("A printable summary of the figures on screen, with their sources."))
 
 
 def region_label(code: str) -> str:

@@ -36,6 +36,7 @@ if mine.empty:
     st.info(tr("No activity records for {district} under the current programme and year filters.").format(
         district=name), icon=":material/filter_alt_off:")
     st.stop()
+ui.briefing_button(peers, code)
 
 summary = district_comparison(table, code)
 st.subheader(tr("Each indicator against its target"))
@@ -63,10 +64,10 @@ time_column, compare_column = st.columns(2)
 with time_column:
     title = tr("{indicator} in {district} {per_period}").format(indicator=label, district=name,
                                                                  per_period=per_period[period])
-    st.plotly_chart(charts.timeline(history, title, unit, lang=lang), width="stretch")
+    ui.chart(charts.timeline(history, title, unit, lang=lang), key="district-over-time")
 with compare_column:
-    st.plotly_chart(charts.district_bars(table[table["indicator"] == chosen_id], label, unit,
-                                         highlight=(code,), lang=lang), width="stretch")
+    ui.chart(charts.district_bars(table[table["indicator"] == chosen_id], label, unit,
+                                  highlight=(code,), lang=lang), key="district-beside-others")
 
 st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
@@ -80,5 +81,5 @@ for tab, by in zip(tabs, DISAGGREGATIONS):
             st.caption(tr("The records of {district} do not break down by {category}.").format(
                 district=name, category=categories.get(by, by).lower()))
             continue
-        st.plotly_chart(charts.breakdown_bars(breakdown, by, tr("By {category}").format(
-            category=categories.get(by, by).lower()), lang=lang), width="stretch")
+        ui.chart(charts.breakdown_bars(breakdown, by, tr("By {category}").format(
+            category=categories.get(by, by).lower()), lang=lang), key=f"district-breakdown-{by}")

@@ -38,7 +38,7 @@ for plan in plans:
     ui.citation(total["required_source"])
 
     components = ui.translated(rows[rows["level"] == "component"], "objective", "component")
-    st.plotly_chart(charts.funding_bars(rows[rows["level"] == "component"], lang=lang), width="stretch")
+    ui.chart(charts.funding_bars(rows[rows["level"] == "component"], lang=lang), key="funding-by-component")
 
     objectives = ui.translated(rows[rows["level"] == "objective"], "objective")
     money = {"required": tr("Required (USD)"), "received": tr("Received (USD)"), "coverage_pct": tr("Coverage"),

@@ -13,6 +13,7 @@ lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("Overview"))
 ui.show_filters_summary(ctx.filters)
+ui.briefing_button(ctx.data)
 
 headline = headline_figures(ctx.data)
 funding = funding_summary(ctx.data.funding, ctx.data.activities)
@@ -40,7 +41,7 @@ if not plan_row.empty and (ctx.filters.programme in (None, "CRP2020")):
                          tr("Funding required: {source}").format(source=plan["required_source"]), required=True)
 
 if headline["achievement_pct"].notna().any():
-    st.plotly_chart(charts.progress_bars(headline, lang=lang), width="stretch")
+    ui.chart(charts.progress_bars(headline, lang=lang), key="overview-progress")
 
 left, right = st.columns([3, 2])
 with left:

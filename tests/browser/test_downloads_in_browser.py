@@ -1,0 +1,48 @@
+"""What only a browser shows of the downloads: the briefing pack built on click for the
+filters in the URL, every chart saved as PNG from its toolbar, tables with an HXL row."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.browser.test_pages_in_browser import PAGE_TIMEOUT_MS, _open, assert_network_clean, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_briefing_pack_follows_the_filters_in_the_url(browser, dashboard_url):
+    visit = _open(browser, f"{dashboard_url}/?region=GBAO")
+    with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        visit.page.get_by_role("button", name="Briefing pack (PDF)").click()
+    pdf = PdfReader(download.value.path())
+    text = pdf.pages[0].extract_text()
+    assert "GBAO" in text and "DEMONSTRATION" in text.upper()
+    assert "Dusti" not in text  # a Khatlon district: filtered out
+    assert_network_clean(visit, dashboard_url)
+    visit.page.context.close()
+
+
+def test_a_chart_downloads_as_png_from_its_toolbar(browser, dashboard_url):
+    visit = _open(browser, f"{dashboard_url}/survey")
+    chart = visit.page.locator('[data-testid="stPlotlyChart"]').first
+    chart.hover()
+    with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        chart.locator('[data-title^="Download plot"]').click()
+    assert download.value.suggested_filename == "survey-returnee-profile.png"
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    visit.page.context.close()
+
+
+def test_table_download_with_an_hxl_row(browser, dashboard_url):
+    visit = _open(browser, f"{dashboard_url}/map?region=GBAO")
+    visit.page.get_by_text("HXL hashtags").first.click()
+    wait_idle(visit.page)
+    with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        visit.page.get_by_role("button", name="Download CSV").first.click()
+    lines = io.open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[1].startswith("#") and "#adm2" in lines[1]
+    visit.page.context.close()
