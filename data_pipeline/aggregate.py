@@ -7,6 +7,7 @@ property tests in ``tests/data_pipeline/test_aggregate.py`` hold the code to tha
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from data_pipeline.schemas import DISAGGREGATIONS
@@ -28,14 +29,24 @@ def _check_by(by: str | None) -> None:
 def period_labels(dates: pd.Series, period: str) -> pd.Series:
     """Label each date with its period: ``whole``, ``2019``, ``2019-Q2`` or ``2019-03``."""
     _check_period(period)
-    dates = pd.to_datetime(dates)
     if period == WHOLE:
         return pd.Series(WHOLE, index=dates.index, dtype=object)
+    # Dates repeat (monthly cells carry a few dozen months; records a few thousand days): label
+    # each distinct date once and take the labels back by code, instead of formatting every row.
+    codes, uniques = pd.factorize(dates, sort=True)
+    labels = _labels(pd.DatetimeIndex(pd.to_datetime(uniques)), period)
+    taken = labels[np.where(codes < 0, 0, codes)] if len(labels) else np.full(len(codes), None, dtype=object)
+    if (codes < 0).any():  # a missing date has no period
+        taken[codes < 0] = np.nan
+    return pd.Series(taken, index=dates.index, dtype=str)
+
+
+def _labels(dates: pd.DatetimeIndex, period: str) -> np.ndarray:
     if period == "year":
-        return dates.dt.year.astype(str)
+        return dates.year.astype(str).to_numpy(dtype=object)
     if period == "quarter":
-        return dates.dt.year.astype(str) + "-Q" + dates.dt.quarter.astype(str)
-    return dates.dt.strftime("%Y-%m")
+        return (dates.year.astype(str) + "-Q" + dates.quarter.astype(str)).to_numpy(dtype=object)
+    return dates.strftime("%Y-%m").to_numpy(dtype=object)
 
 
 def aggregate(activities: pd.DataFrame, period: str = WHOLE, by: str | None = None) -> pd.DataFrame:
@@ -48,12 +59,51 @@ def aggregate(activities: pd.DataFrame, period: str = WHOLE, by: str | None = No
     keys = ["district_code", "indicator", "period"] + ([by] if by else [])
     if activities.empty:
         return pd.DataFrame(columns=keys + ["value"]).astype({"value": float})
-    frame = activities[["district_code", "indicator", "value"]].copy()
-    frame["period"] = period_labels(activities["date"], period).to_numpy()
+    # The dashboard aggregates on every rerun: grouping on one int64 key made from the sorted
+    # codes of each key column is several times faster than grouping on string columns, and
+    # gives the same groups, order and sums (pandas sums each group's rows in the same order).
+    periods = ((np.zeros(len(activities), dtype=np.int64), pd.Index([WHOLE], dtype=object)) if period == WHOLE
+               else _sorted_codes(period_labels(activities["date"], period)))
+    columns = [_sorted_codes(activities["district_code"]), _sorted_codes(activities["indicator"]), periods]
     if by:
-        frame[by] = activities[by].astype(object).where(activities[by].notna(), "not stated").to_numpy()
-    out = frame.groupby(keys, observed=True, sort=True)["value"].sum().reset_index()
+        columns.append(_sorted_codes(activities[by], missing=NOT_STATED))
+    combined = np.zeros(len(activities), dtype=np.int64)
+    kept = np.ones(len(activities), dtype=bool)
+    for codes, labels in columns:
+        combined = combined * max(len(labels), 1) + codes
+        kept &= codes >= 0
+    values = activities["value"].to_numpy()
+    sums = pd.Series(values[kept]).groupby(combined[kept], sort=True).sum()
+    remaining = sums.index.to_numpy(np.int64)
+    decoded: dict[str, object] = {}
+    for key, (codes, labels) in reversed(list(zip(keys, columns))):
+        size = max(len(labels), 1)
+        decoded[key] = labels.take(remaining % size).to_numpy()  # plain arrays: dtypes inferred as before
+        remaining = remaining // size
+    out = pd.DataFrame({key: decoded[key] for key in keys})
+    out["value"] = sums.to_numpy()
     return out
+
+
+NOT_STATED = "not stated"
+
+
+def _sorted_codes(values: pd.Series, missing: str | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``values`` numbered in sorted order of the distinct values, and those values.
+
+    Missing values get code -1, or the code of ``missing`` when given (as a value of its own).
+    """
+    codes, uniques = pd.factorize(values)
+    labels = pd.Index(uniques)
+    if missing is not None and (codes < 0).any():
+        if missing not in labels:
+            labels = labels.astype(object).append(pd.Index([missing], dtype=object))
+        codes = np.where(codes < 0, labels.get_loc(missing), codes)
+    order = labels.argsort()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    sorted_codes = np.where(codes < 0, -1, rank[np.where(codes < 0, 0, codes)] if len(rank) else -1)
+    return sorted_codes.astype(np.int64), labels.take(order)
 
 
 def programme_totals(activities: pd.DataFrame, period: str = WHOLE, by: str | None = None) -> pd.DataFrame:

@@ -83,3 +83,32 @@ def test_targets_attach_by_district_and_period_and_programme():
     programme = attach_targets(pd.DataFrame({"indicator": ["grants_awarded"], "period": ["whole"], "value": [9.0]}),
                                targets)
     assert programme["target"].item() == 99.0
+
+
+def _reference_aggregate(activities: pd.DataFrame, period: str, by: str | None) -> pd.DataFrame:
+    """The plain pandas definition that ``aggregate`` (grouping on integer codes) must equal."""
+    keys = ["district_code", "indicator", "period"] + ([by] if by else [])
+    frame = activities[["district_code", "indicator", "value"]].copy()
+    frame["period"] = period_labels(activities["date"], period).to_numpy()
+    if by:
+        frame[by] = activities[by].astype(object).where(activities[by].notna(), "not stated").to_numpy()
+    return frame.groupby(keys, sort=True)["value"].sum().reset_index()
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("by", [None, "sex", "age_group"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_aggregate_equals_a_plain_groupby_in_groups_order_and_sums(seed, period, by):
+    activities = make_activities(seed, 2_000)
+    activities["value"] = activities["value"] + 0.1  # sums that floating-point order could change
+    activities["age_group"] = np.where(np.arange(2_000) % 3 == 0, "18-29", None)
+    expected = _reference_aggregate(activities, period, by)
+    got = aggregate(activities, period, by)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_period_labels_of_text_dates_and_missing_dates():
+    dates = pd.Series(["2019-02-03", None, "2019-02-03", "2020-11-30"])
+    assert period_labels(dates, "month").tolist()[::2] == ["2019-02", "2019-02"]
+    assert period_labels(dates, "quarter").isna().tolist() == [False, True, False, False]
+    assert period_labels(dates, "year").tolist()[3] == "2020"

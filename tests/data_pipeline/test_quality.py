@@ -34,3 +34,26 @@ def test_findings_name_missing_districts_dates_breakdowns_and_reconciliation():
 def test_no_records():
     empty = _activities([])
     assert quality_findings(empty, ("KT01",))["finding"].tolist() == ["No activity records in view."]
+
+
+def test_dates_outside_programme_years_are_counted_per_indicator_and_weighted_by_cell_records():
+    # Monthly cells: ``records`` records each. jobs_created and grants_awarded belong to
+    # different programmes, so the same year is inside one programme's years and outside the other's.
+    from data_pipeline.registry import PROGRAMME_PERIODS, indicator
+
+    def span(i):
+        return PROGRAMME_PERIODS[indicator(i).programme]
+
+    ids = ["jobs_created", "grants_awarded"]
+    rows = []
+    for i in ids:
+        first, last = span(i)
+        rows += [(f"{first - 1}-03-01", i, 4), (f"{first}-03-01", i, 5), (f"{last + 1}-01-01", i, 6)]
+    cells = pd.DataFrame(rows, columns=["date", "indicator", "records"])
+    cells = cells.assign(date=pd.to_datetime(cells["date"]), district_code="KT01", value=1.0, sex="male",
+                         age_group=None, disability=None, first_date=pd.to_datetime(cells["date"]),
+                         last_date=pd.to_datetime(cells["date"]))
+    text = dict(zip(*quality_findings(cells, ("KT01",)).T.values))
+    assert text["dates"] == f"{2 * (4 + 6)} records are dated outside their programme's years."
+    as_text = cells.assign(date=cells["date"].dt.strftime("%Y-%m-%d"))
+    assert dict(zip(*quality_findings(as_text, ("KT01",)).T.values))["dates"] == text["dates"]
