@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -56,11 +58,10 @@ def dashboard_store(tmp_path_factory) -> str:
     return store
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> str:
-    """Base URL of a dashboard server (``streamlit run dashboard.py``) on the demo data."""
-    workdir = tmp_path_factory.mktemp("dashboard")
-    store = dashboard_store
+@contextmanager
+def running_dashboard(workdir: Path, store: str, geo_dir: Path, *extra_args: str) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port with ``store`` and ``geo_dir``; yields its base
+    URL once healthy and stops the server (and its children) afterwards."""
     port = _free_port()
     env = {**os.environ, "DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir),
            "PYTHONPATH": str(ROOT)}
@@ -69,7 +70,7 @@ def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> str:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--client.showErrorDetails", "full", "--server.fileWatcherType", "none"],
+             "--client.showErrorDetails", "full", "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base_url = f"http://127.0.0.1:{port}"
@@ -82,6 +83,13 @@ def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> str:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> Iterator[str]:
+    """Base URL of a dashboard server (``streamlit run dashboard.py``) on the demo data."""
+    with running_dashboard(tmp_path_factory.mktemp("dashboard"), dashboard_store, geo_dir) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
 
 from tests.browser.test_pages_in_browser import PAGE_TIMEOUT_MS, _open, assert_network_clean, wait_idle
@@ -28,9 +29,17 @@ def test_briefing_pack_follows_the_filters_in_the_url(browser, dashboard_url):
 def test_a_chart_downloads_as_png_from_its_toolbar(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/survey")
     chart = visit.page.locator('[data-testid="stPlotlyChart"]').first
-    chart.hover()
-    with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
-        chart.locator('[data-title^="Download plot"]').click()
+    camera = chart.locator('[data-title^="Download plot"]')
+    camera.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)  # plotly draws after the script ends
+    for attempt in range(3):  # plotly renders the image asynchronously; a busy machine can drop a click
+        chart.hover()
+        try:
+            with visit.page.expect_download(timeout=20_000) as download:
+                camera.click(force=True)  # the toolbar fades in on hover; the button is there all along
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     assert download.value.suggested_filename == "survey-returnee-profile.png"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -4,17 +4,13 @@ and the overview and the map show the new figures: a real server with its own st
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 
 from data_pipeline.auth import hash_password
 from data_pipeline.demo import load_demo
-from tests.browser.conftest import ROOT, _free_port, _wait_for_health
+from tests.browser.conftest import running_dashboard
 from tests.browser.test_pages_in_browser import (
     PAGE_TIMEOUT_MS, assert_map, assert_network_clean, heading, screenshot, wait_for_path, wait_idle,
 )
@@ -41,27 +37,8 @@ def editor_server(tmp_path_factory, geo_dir):
     secrets = workdir / "secrets.toml"
     secrets.write_text(f'[editors.aziz]\npassword_hash = "{hash_password(PASSWORD, n=2 ** 12)}"\n'
                        f'display_name = "Kulob field office"\n')
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir), "PYTHONPATH": str(ROOT)}
-    log = workdir / "streamlit.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--client.showErrorDetails", "full", "--server.fileWatcherType", "none",
-             "--secrets.files", str(secrets)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, process, log)
+    with running_dashboard(workdir, store, geo_dir, "--secrets.files", str(secrets)) as base_url:
         yield base_url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def choose_file(page, name: str, content: bytes) -> None:
