@@ -53,11 +53,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from pandera.errors import SchemaError, SchemaErrors
 
 from data_pipeline.registry import INDICATOR_IDS, indicator
 from data_pipeline.schemas import (
-    COLUMNS, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, SCHEMAS,
+    COLUMNS, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, validate as validate_with_schema,
 )
 from data_pipeline.validate import _  # problem texts: English now, translated when shown
 from data_pipeline.validate import (
@@ -307,8 +306,10 @@ def _empty_frame(kind: str) -> pd.DataFrame:
 
 def _validate_schema(kind: str, frame: pd.DataFrame, log: ProblemLog) -> pd.DataFrame | None:
     """The pandera schema as a last line of defence: its failures become problems, not tracebacks."""
+    from pandera.errors import SchemaError, SchemaErrors  # pandera loads when a schema is first used
+
     try:
-        return SCHEMAS[kind].validate(frame, lazy=True)
+        return validate_with_schema(kind, frame, lazy=True)
     except SchemaErrors as err:
         for case in err.failure_cases.head(100).itertuples(index=False):
             row = None

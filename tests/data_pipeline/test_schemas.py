@@ -1,0 +1,71 @@
+"""Canonical schemas: built on first use, and pandera's unused extras kept out of a CLI process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandera.errors import SchemaErrors
+
+from data_pipeline import schemas
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_CHILD = """
+import sys
+import pandas as pd
+from data_pipeline import schemas, aggregate
+assert "pandera" not in sys.modules, "importing the constants loaded pandera"
+frame = pd.DataFrame({"date": pd.to_datetime(["2020-01-05"]), "district_code": ["KT01"], "indicator": ["jobs_created"],
+                      "value": [3.0], "sex": [None], "age_group": [None], "disability": ["no"], "notes": [None],
+                      "source_row": [2]})
+checked = schemas.validate("activities", frame)
+assert checked["value"].tolist() == [3.0]
+print(sorted(m for m in ("hypothesis", "geopandas", "pandera") if m in sys.modules))
+"""
+
+
+def test_constants_do_not_load_pandera_and_a_single_threaded_validation_skips_its_extras():
+    result = subprocess.run([sys.executable, "-c", _CHILD], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["['pandera']"]
+
+
+def _activities(**changes) -> pd.DataFrame:
+    frame = pd.DataFrame({"date": pd.to_datetime(["2020-01-05"]), "district_code": ["KT01"],
+                          "indicator": ["jobs_created"], "value": [3.0], "sex": ["female"], "age_group": [None],
+                          "disability": [None], "notes": [None], "source_row": [2]})
+    return frame.assign(**changes)
+
+
+@pytest.mark.parametrize("changes, column", [({"district_code": ["XX99"]}, "district_code"),
+                                             ({"value": [-1.0]}, "value"),
+                                             ({"sex": ["other"]}, "sex")])
+def test_validate_raises_pandera_errors_as_the_schema_does(changes, column):
+    with pytest.raises(SchemaErrors) as err:
+        schemas.validate("activities", _activities(**changes), lazy=True)
+    assert column in set(err.value.failure_cases["column"])
+    assert schemas.SCHEMAS["activities"] is schemas.ActivitySchema
+
+
+def test_nothing_is_hidden_while_other_threads_run():
+    names = ("hypothesis", "geopandas")
+    before = {n: sys.modules.get(n, "absent") for n in names}
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        with schemas._without_pandera_extras():
+            assert {n: sys.modules.get(n, "absent") for n in names} == before
+    finally:
+        release.set()
+        worker.join()
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="NoSuchSchema"):
+        schemas.NoSuchSchema  # noqa: B018
