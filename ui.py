@@ -136,10 +136,19 @@ def source_text(ds: Dataset) -> str:
 
 def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) -> pd.DataFrame:
     """``indicator_table`` in the current language: district names from the gazetteer; indicator
-    labels, units, regions and the source translated. Ids, codes and ``by`` categories stay as they are."""
-    table = indicator_table(ds, period, by=by, lang=current_language())
+    labels, units, regions and the source translated. Ids, codes and ``by`` categories stay as they are.
+
+    ``ds`` must come from ``cached_filtered``: the table is cached by store, version and filters."""
+    version = ds.version.id if ds.version else None
+    return _indicator_rows(page_context().store_url, version, ds.filters, period, by, current_language(), ds)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _indicator_rows(url: str, version_id: int | None, filters: Filters, period: str, by: str | None, lang: str,
+                    _ds: Dataset) -> pd.DataFrame:
+    table = indicator_table(_ds, period, by=by, lang=lang)
     table = translated(table, "indicator_label", "unit", "region")
-    return table.assign(source=source_text(ds))
+    return table.assign(source=source_text(_ds))
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -425,9 +434,11 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     hxl = hxl_column.checkbox(tr("HXL hashtags"), key=f"{key}_hxl",
                               help=tr("Add a row of HXL hashtags under the header, so humanitarian data "
                                       "tools recognise the columns."))
-    csv_column.download_button(tr("Download CSV"), to_csv_bytes(frame, hxl=hxl, excel_bom=True), f"{name}.csv",
-                               "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    xlsx_column.download_button(tr("Download XLSX"), to_xlsx_bytes(frame, hxl=hxl), f"{name}.xlsx",
+    # The files are built on click, not on every rerun (an XLSX of a large table costs ~0.5 s).
+    csv_column.download_button(tr("Download CSV"), lambda: to_csv_bytes(frame, hxl=hxl, excel_bom=True),
+                               f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:",
+                               on_click="ignore")
+    xlsx_column.download_button(tr("Download XLSX"), lambda: to_xlsx_bytes(frame, hxl=hxl), f"{name}.xlsx",
                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
