@@ -220,7 +220,7 @@ def _district_table(values: pd.DataFrame, *, mode: str, lang: str) -> pd.DataFra
     })
     table["value"] = table["code"].map(rows["value"]).astype(float)
     table["target"] = table["code"].map(rows["target"]).astype(float)
-    table["source"] = table["code"].map(rows["source"]).fillna("").astype(str)
+    table["source"] = table["code"].map(rows["source"]).astype(object).fillna("").astype(str)
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(table["target"] > 0, table["value"] / table["target"] * 100, np.nan)
     table["pct"] = pct
