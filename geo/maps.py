@@ -101,11 +101,11 @@ def format_number(value: float | None, *, percent: bool = False, lang: str = "en
     if value is None or not np.isfinite(value):
         return "–"
     if percent:
-        return f"{round(value):,}%" if lang == "en" else i18n.format_percent(round(value), lang)
+        return i18n.format_percent(round(value), lang)
     rounded = round(value)
     if abs(value - rounded) < 0.05 or abs(value) >= 100:
-        return f"{rounded:,}" if lang == "en" else i18n.format_number(rounded, lang)
-    return f"{value:,.1f}" if lang == "en" else i18n.format_number(value, lang, 1)
+        return i18n.format_number(rounded, lang)
+    return i18n.format_number(value, lang, 1)
 
 
 def _palette(n: int) -> tuple[str, ...]:
