@@ -59,12 +59,6 @@ def format_number(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: i
     return format_decimal(value, format=pattern, locale=check_language(lang))
 
 
-def format_money(value: float | None, lang: str = DEFAULT_LANGUAGE, currency: str = "USD") -> str:
-    """``1075000`` → ``1,075,000 USD`` (en) or ``1 075 000 USD`` (ru, tg)."""
-    number = format_number(value, lang)
-    return number if number == "–" else f"{number} {currency}"
-
-
 def format_percent(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """A percentage already on the 0–100 scale: ``45.6`` → ``46%`` (en) or ``46 %`` (ru)."""
     number = format_number(value, lang, decimals)

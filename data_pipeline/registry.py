@@ -132,14 +132,3 @@ FUNDING_OBJECTIVES: tuple[FundingLine, ...] = (
     FundingLine(PROGRAMME_CRP2020, CRP_OBJECTIVE_2, None, "crp2020_obj2_funding_required",
                 "crp2020_obj2_target_beneficiaries", "crp_beneficiaries_preparedness"),
 )
-
-
-def funding_line(plan: str, objective: str, component: str | None) -> FundingLine:
-    """The funding line for ``plan``/``objective``/``component`` (case-insensitive match)."""
-    for line in FUNDING_LINES + FUNDING_OBJECTIVES:
-        if (line.plan.lower(), line.objective.lower(), (line.component or "").lower()) == (
-            plan.strip().lower(), objective.strip().lower(), (component or "").strip().lower()
-        ):
-            return line
-    allowed = "; ".join(f"{l.plan} / {l.objective} / {l.component}" for l in FUNDING_LINES)
-    raise KeyError(f"Unknown funding line {plan!r} / {objective!r} / {component!r}; known lines: {allowed}.")

@@ -380,11 +380,6 @@ def _column_values(fields: Sequence[_Field], chunk: pd.DataFrame) -> list[list]:
     return [_python_values(field, chunk[field.name]) for field in fields]
 
 
-def _rows_for_insert(kind: str, chunk: pd.DataFrame, submission_id: int) -> list[tuple]:
-    """Plain Python tuples (``submission_id`` first) for the DBAPI: NaN/NaT become ``None``."""
-    return list(zip([submission_id] * len(chunk), *_column_values(_FIELDS[kind], chunk)))
-
-
 def _sqlite_batches(columns: list[list], rows: int) -> tuple[list[list], list]:
     """Parameters for multi-row statements of ``_ROWS_PER_STATEMENT`` rows, and those of the rest."""
     width = len(columns)
