@@ -20,15 +20,14 @@ from data_pipeline.registry import FUNDING_LINES
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
                                    KIND_FUNDING, KIND_TARGETS, TARGET_COLUMNS)
 from data_pipeline.store import Store, SubmissionInput, VersionInfo
-from geo.gazetteer import PROGRAMME_DISTRICTS
+from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_KHATLON
 
 DEMO_SEED = 2020
 DEMO_NOTE = "DEMO: generated for demonstration"
 DEMO_FILE_NAMES = {KIND_ACTIVITIES: "demo-activities", KIND_TARGETS: "demo-targets", KIND_FUNDING: "demo-funding"}
-_CODES = [d.code for d in PROGRAMME_DISTRICTS]
 # Rough weights so that Khatlon's populous lowland districts carry more activity than the
 # GBAO mountain districts; only the *shape* of the demo, never presented as reported data.
-_WEIGHTS = np.array([1.3 if d.region == "Khatlon" else 0.7 for d in PROGRAMME_DISTRICTS])
+_WEIGHTS = np.array([1.3 if d.region == REGION_KHATLON else 0.7 for d in PROGRAMME_DISTRICTS])
 
 
 def _split(total: int, rng: np.random.Generator, weights: np.ndarray = _WEIGHTS, minimum: int = 0) -> np.ndarray:
@@ -95,7 +94,7 @@ def demo_activities(seed: int = DEMO_SEED) -> pd.DataFrame:
     sessions = _total("rps_sessions")
     cap = int(published_figure("tajirrb_rps_max_session_size").value)
     per_district = _split(sessions, rng, minimum=10)
-    session_codes = np.repeat(_CODES, per_district)
+    session_codes = np.repeat(PROGRAMME_CODES, per_district)
     session_dates = _random_dates(rng, sessions, "2017-09-01", "2020-03-31")
     sizes = _session_sizes(rng, sessions, _total("rps_participants"), cap)
     participants = _total("rps_participants")
@@ -109,7 +108,7 @@ def demo_activities(seed: int = DEMO_SEED) -> pd.DataFrame:
     guards = _total("border_guards_trained")
     trainings = _split(guards, rng, minimum=3)
     event_codes, event_sizes = [], []
-    for code, n in zip(_CODES, trainings):
+    for code, n in zip(PROGRAMME_CODES, trainings):
         k = max(1, n // 4)
         event_sizes.extend(_split(n, rng, np.ones(k), minimum=1))
         event_codes.extend([code] * k)
@@ -126,7 +125,7 @@ def demo_activities(seed: int = DEMO_SEED) -> pd.DataFrame:
                "vocational_trainees": ("2017-01-01", "2020-10-31"),
                "reentry_ban_checks": ("2019-04-01", "2020-03-31")}
     for indicator_id, (start, end) in monthly.items():
-        for code, n in zip(_CODES, _split(_total(indicator_id), rng)):
+        for code, n in zip(PROGRAMME_CODES, _split(_total(indicator_id), rng)):
             if n == 0:
                 continue
             k = int(min(n, rng.integers(3, 12)))
@@ -135,10 +134,10 @@ def demo_activities(seed: int = DEMO_SEED) -> pd.DataFrame:
                                        "indicator": indicator_id, "value": values}))
 
     # Two Migration Services staff per district (32 = 16 × 2); 8 Mahallah sub-committees.
-    staff = _split(_total("ms_staff_trained"), rng, np.ones(len(_CODES)), minimum=1)
-    parts.append(pd.DataFrame({"date": _random_dates(rng, len(_CODES), "2018-01-01", "2019-06-30"),
-                               "district_code": _CODES, "indicator": "ms_staff_trained", "value": staff}))
-    committees = rng.choice(_CODES, size=_total("mahallah_subcommittees"), replace=False)
+    staff = _split(_total("ms_staff_trained"), rng, np.ones(len(PROGRAMME_CODES)), minimum=1)
+    parts.append(pd.DataFrame({"date": _random_dates(rng, len(PROGRAMME_CODES), "2018-01-01", "2019-06-30"),
+                               "district_code": PROGRAMME_CODES, "indicator": "ms_staff_trained", "value": staff}))
+    committees = rng.choice(PROGRAMME_CODES, size=_total("mahallah_subcommittees"), replace=False)
     parts.append(pd.DataFrame({"date": _random_dates(rng, len(committees), "2019-01-01", "2020-06-30"),
                                "district_code": committees, "indicator": "mahallah_subcommittees", "value": 1}))
 
