@@ -43,6 +43,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPag
                                 PageTemplate, Paragraph, Table, TableStyle)
 
 from data_pipeline.aggregate import WHOLE, aggregate
+from data_pipeline.charts import format_number, format_pct
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.funding import funding_summary
 from data_pipeline.i18n import translator
@@ -53,7 +54,7 @@ from geo.boundaries import Boundaries
 from geo.gazetteer import (ALL_DISTRICTS, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, District,
                            UnknownDistrictError, resolve_district)
 from geo.gazetteer import district as district_by_code
-from geo.maps import format_number, static_district_map
+from geo.maps import static_district_map
 
 matplotlib.use("Agg", force=False)
 
@@ -130,14 +131,13 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _number(value: float | None, unit: str = "") -> str:
-    text = format_number(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
-    return f"{text} {unit}" if unit and text != "–" else text
+def _number(value: float | None) -> str:
+    """``value`` as the dashboard shows it (``charts.format_number``), in the document's language."""
+    return format_number(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
 
 
 def _pct(value: float | None) -> str:
-    return format_number(None if value is None or pd.isna(value) else float(value), percent=True,
-                         lang=_LANGUAGE.get())
+    return format_pct(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
 
 
 def _source_label(dataset: Dataset) -> str:
@@ -547,8 +547,7 @@ def _survey_flowables(view: Dataset, sources: _Sources, styles: _Styles, width: 
     note = tr("Phone survey of {sample} of {population} participants, {confidence}% confidence, margin of error "
               "±{margin} points; programme-wide, not per district.").format(
         sample=_number(design["sample"]), population=_number(design["population"]),
-        confidence=f"{design['confidence']:.0f}", margin=format_number(design["margin_of_error"],
-                                                                         lang=_LANGUAGE.get()))
+        confidence=f"{design['confidence']:.0f}", margin=_number(design["margin_of_error"]))
     return [_table(rows, widths), _p(note, styles.small)]
 
 

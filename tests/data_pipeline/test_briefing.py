@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from data_pipeline.briefing import (_LOCATOR_HIGHLIGHT, DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, _Locator,
                                     build_briefing, build_district_sheets)
+from data_pipeline.charts import format_number, format_pct
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.demo import demo_activities, demo_funding, demo_targets
 from data_pipeline.funding import funding_summary
@@ -77,7 +78,8 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def _n(value: float) -> str:
-    return f"{round(value):,}"
+    """A number as the dashboard (and so the PDF) shows it."""
+    return format_number(value)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +103,7 @@ def _assert_headline_rows(text: str, view: Dataset) -> None:
     for row in headline.itertuples(index=False):
         published = f"{row.published_qualifier} {_n(row.published_value)}".strip()
         expected = (f"{row.label} ({row.unit}) {_n(row.value)} {_n(row.target)} "
-                    f"{round(row.achievement_pct)}% {published}")
+                    f"{format_pct(row.achievement_pct)} {published}")
         assert expected in text
         figure = published_for_indicator(row.indicator)
         assert figure.document in text and f"“{figure.section}”" in text
@@ -146,13 +148,13 @@ def test_the_brief_states_version_as_of_date_funding_and_survey_intervals(demo_d
 
     summary = funding_summary(demo_dataset.funding, demo_dataset.activities)
     for row in summary[summary["level"] == "objective"].itertuples(index=False):
-        assert f"{row.objective} [3] {_n(row.required)} {_n(row.received)} {round(row.coverage_pct)}%" in text
+        assert f"{row.objective} [3] {_n(row.required)} {_n(row.received)} {format_pct(row.coverage_pct)}" in text
     assert "000_9bf707c98be86d38.txt" in text
 
     estimates = survey_estimates().set_index("id")
     for figure_id in SURVEY_HIGHLIGHTS:
         row = estimates.loc[figure_id]
-        assert f"{row['label']} [2] {round(row['value_pct'])}% {row['ci_low']:.0f}–{row['ci_high']:.0f}%" in text
+        assert f"{row['label']} [2] {format_pct(row['value_pct'])} {row['ci_low']:.0f}–{row['ci_high']:.0f}%" in text
     assert "Phone survey of 365 of 4,000 participants, 95% confidence" in text
 
 
