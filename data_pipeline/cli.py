@@ -108,9 +108,8 @@ def cmd_ingest(args) -> int:
 def cmd_demo(args) -> int:
     from data_pipeline.demo import load_demo
 
-    store = settings.store_url(args.store)
-    active_before = _active_id(store)
-    version = load_demo(store, seed=args.seed, if_empty=args.if_empty)
+    active_before = _active_id(args.store_url)
+    version = load_demo(args.store_url, seed=args.seed, if_empty=args.if_empty)
     if version is not None and version.id == active_before:
         print(f"Version {version.id} is already active; demo data not reloaded.")
     else:
