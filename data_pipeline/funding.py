@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_pipeline.aggregate import programme_totals
 from data_pipeline.published import published_figure
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES
 
@@ -26,7 +27,7 @@ def funding_summary(funding: pd.DataFrame, activities: pd.DataFrame) -> pd.DataF
     coverage %, gap, target beneficiaries (published), beneficiaries reached (recorded) and
     cost per beneficiary, planned (required ÷ targeted) and actual (received ÷ reached)
     where both exist."""
-    reached = activities.groupby("indicator")["value"].sum() if not activities.empty else pd.Series(dtype=float)
+    reached = programme_totals(activities).set_index("indicator")["value"]
     rows = []
     for line in FUNDING_LINES + FUNDING_OBJECTIVES:
         figure = published_figure(line.required_published_id)

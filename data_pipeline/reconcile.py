@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_pipeline.aggregate import programme_totals
 from data_pipeline.published import PUBLISHED_FIGURES
 from data_pipeline.registry import indicator
 
@@ -33,7 +34,7 @@ def reconcile(activities: pd.DataFrame) -> pd.DataFrame:
     Columns: ``indicator, label, district_sum, published_value, qualifier, difference,
     status, document, section``.
     """
-    sums = activities.groupby("indicator")["value"].sum() if not activities.empty else pd.Series(dtype=float)
+    sums = programme_totals(activities).set_index("indicator")["value"]
     rows = []
     for figure in PUBLISHED_FIGURES:
         if not figure.indicator:
