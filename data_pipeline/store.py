@@ -391,14 +391,16 @@ def _sqlite_batches(columns: list[list], rows: int) -> tuple[list[list], list]:
     return [flat[i:i + step] for i in range(0, full * width, step)], flat[full * width:]
 
 
+_ACTIVITY_FIELDS = {field.name: field for field in _FIELDS[KIND_ACTIVITIES]}
+# The cell columns shared with activities take their definitions, so widths cannot drift apart.
 _CELL_FIELDS = (
-    _Field("district_code", _TEXT, sa.String(8)),
-    _Field("indicator", _TEXT, sa.String(64)),
+    _ACTIVITY_FIELDS["district_code"],
+    _ACTIVITY_FIELDS["indicator"],
     _Field("month", _DATE, sa.Date()),
-    _Field("sex", _TEXT, sa.String(16), nullable=True),
-    _Field("age_group", _TEXT, sa.String(16), nullable=True),
-    _Field("disability", _TEXT, sa.String(8), nullable=True),
-    _Field("value", _FLOAT, sa.Float()),
+    _ACTIVITY_FIELDS["sex"],
+    _ACTIVITY_FIELDS["age_group"],
+    _ACTIVITY_FIELDS["disability"],
+    _ACTIVITY_FIELDS["value"],
     _Field("records", _INT, sa.BigInteger()),
     _Field("first_date", _DATE, sa.Date()),
     _Field("last_date", _DATE, sa.Date()),
