@@ -267,9 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data_pipeline",
                                      description="Border Districts Dashboard data pipeline.")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", metavar="URL",
-                        help=f"SQLAlchemy URL of the store (env DASHBOARD_STORE_URL; default {settings.SETTINGS[0].default})")
-    common.add_argument("--geo-dir", metavar="DIR", help="boundary files directory (env DASHBOARD_GEO_DIR)")
+    store, geo = settings.setting("store_url"), settings.setting("geo_dir")
+    common.add_argument("--store", metavar="URL", help=f"{store.help} Env {store.env}; default {store.default}.")
+    common.add_argument("--geo-dir", metavar="DIR", help=f"{geo.help} Env {geo.env}.")
     user = argparse.ArgumentParser(add_help=False)
     user.add_argument("--user", default=os.environ.get("USER", "cli"), help="who is making the change")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

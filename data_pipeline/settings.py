@@ -36,12 +36,17 @@ SETTINGS = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def setting(name: str) -> Setting:
+    """The declaration of setting ``name`` (its environment variable, default and help)."""
+    return _BY_NAME[name]
+
+
 def get_setting(name: str, override: str | None = None) -> str:
     """The value of setting ``name``: ``override`` (a CLI flag) if given, else the environment, else the default."""
-    setting = _BY_NAME[name]
     if override:
         return override
-    return os.environ.get(setting.env) or setting.default
+    declared = setting(name)
+    return os.environ.get(declared.env) or declared.default
 
 
 def store_url(override: str | None = None) -> str:
