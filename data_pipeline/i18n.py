@@ -1,5 +1,5 @@
 """Interface languages: gettext catalogs (``locales/<lang>/LC_MESSAGES/messages.po``) and
-locale-aware formatting of numbers, money, percentages and dates (Babel).
+locale-aware formatting of numbers, percentages and dates (Babel).
 
 Catalogs are read from the ``.po`` files directly (no compiled ``.mo`` to keep in step),
 so a translator edits one text file and the dashboard picks it up on restart. A message
