@@ -647,11 +647,17 @@ class Store:
             raise StoreError(f"No version {version_id!r} in the store at {_safe_url(self.url)}; {known}.")
         return found[0]
 
+    def _version_or_active(self, conn: Connection, version_id: int | None) -> VersionInfo | None:
+        """Version ``version_id``, or the active one (``None`` if there is none) when ``version_id`` is None."""
+        if version_id is not None:
+            return self._version_in(conn, version_id)
+        active_id = self._active_id(conn)
+        return None if active_id is None else self._version_in(conn, active_id)
+
     def active_version(self) -> VersionInfo | None:
         """The version the dashboard shows, or ``None`` before the first publish."""
         with self._errors("read the active version"), self._read() as conn:
-            active_id = self._active_id(conn)
-            return None if active_id is None else self._version_in(conn, active_id)
+            return self._version_or_active(conn, None)
 
     def versions(self) -> list[VersionInfo]:
         """Every version, newest first."""
@@ -744,7 +750,7 @@ class Store:
         """
         with self._errors("read the activity cells"):
             with self._read() as conn:
-                version = self._cells_version(conn, version_id)
+                version = self._version_or_active(conn, version_id)
                 missing = version is not None and self._version_cells_missing(conn, version)
             if missing:
                 with self._write() as conn:
@@ -758,12 +764,6 @@ class Store:
                          .where(cells.c.version_id == version.id).order_by(cells.c.id))
                 chunks = self._fetch_chunks(conn, query, [f.kind for f in _CELL_FIELDS])
         return _cells_frame(chunks)
-
-    def _cells_version(self, conn: Connection, version_id: int | None) -> VersionInfo | None:
-        if version_id is None:
-            active_id = self._active_id(conn)
-            return None if active_id is None else self._version_in(conn, active_id)
-        return self._version_in(conn, version_id)
 
     def _fetch_chunks(self, conn: Connection, query: sa.Select, kinds: Sequence[str]) -> list[list]:
         """Each column's fetched batches (``_column_chunk`` arrays) of ``query``'s result."""
