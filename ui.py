@@ -2,7 +2,7 @@
 widgets every page uses, and number formatting.
 
 Pages call these and the packages (``data_pipeline``, ``geo``); nothing here computes an
-indicator. Streamlit is imported only here, in ``dashboard.py`` and in ``pages/``.
+indicator. Streamlit is imported only here, in ``dashboard.py`` and in ``app_pages/``.
 """
 
 from __future__ import annotations
@@ -114,6 +114,11 @@ def format_date(value: date | None) -> str:
     return _format_date(value, current_language())
 
 
+def _district_label(lang: str):
+    """A widget's ``format_func`` from a district's English name (the URL's value) to its name in ``lang``."""
+    return lambda name: district(_NAME_TO_CODE[name]).name(lang) if name in _NAME_TO_CODE else name
+
+
 def district_name(code: str) -> str:
     """A district's name in the current language's own script and spelling (gazetteer)."""
     return district(code).name(current_language())
@@ -217,8 +222,8 @@ def sidebar_filters(full: Dataset) -> Filters:
     )
     names = sidebar.multiselect(
         tr("District"), [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
-        format_func=lambda n: district(_NAME_TO_CODE[n]).name(lang) if n in _NAME_TO_CODE else n,
-        key=KEY_DISTRICT, bind="query-params", placeholder=tr("All 16 programme districts"),
+        format_func=_district_label(lang), key=KEY_DISTRICT, bind="query-params",
+        placeholder=tr("All 16 programme districts"),
         help=tr("One or several programme districts; empty means all (within the chosen regions)."),
     )
     programme = sidebar.selectbox(
@@ -420,9 +425,8 @@ def profile_district_choice(ctx: PageContext) -> str:
     in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
     if st.session_state.get(KEY_PROFILE) not in names:
         st.session_state[KEY_PROFILE] = in_view[0]
-    lang = current_language()
     name = st.selectbox(tr("District"), names, key=KEY_PROFILE, bind="query-params",
-                        format_func=lambda n: district(_NAME_TO_CODE[n]).name(lang) if n in _NAME_TO_CODE else n,
+                        format_func=_district_label(current_language()),
                         help=tr("Choose a district, or click one on the map."))
     return _NAME_TO_CODE[name]
 
@@ -478,16 +482,18 @@ def region_label(code: str) -> str:
     return tr(REGION_NAMES.get(code, code))
 
 
+def cached_changes(ctx: PageContext) -> pd.DataFrame:
+    """``changes_since_previous`` of the page's filtered data, cached by store, version and filters."""
+    return _cached_changes(ctx.store_url, version_id(ctx), ctx.filters, ctx.data)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_changes(url: str, _ds: Dataset, version_id: int | None = None, filters: Filters | None = None
-                   ) -> pd.DataFrame:
-    """``changes_since_previous`` cached by store, version and filters."""
+def _cached_changes(url: str, version: int | None, filters: Filters, _ds: Dataset) -> pd.DataFrame:
     return changes_since_previous(url, _ds)
 
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
 COUNT_FORMAT = "%,d"
-USD_FORMAT = "%,d USD"
 PCT_FORMAT = "%.1f%%"
 
 

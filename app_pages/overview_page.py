@@ -59,7 +59,7 @@ with left:
                         selected=ui.districts_in_view(ctx.filters), height=380, zoom=6)
 with right:
     st.subheader(tr("Changes since the previous version"))
-    changes = ui.cached_changes(ctx.store_url, ctx.data, ui.version_id(ctx), ctx.filters)
+    changes = ui.cached_changes(ctx)
     if ctx.data.previous_version is None:
         st.caption(tr("This is the first version of the data: nothing to compare with."))
     elif changes.empty:
