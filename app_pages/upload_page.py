@@ -21,7 +21,6 @@ from data_pipeline.ingest import ReadResult, problems_table, read_table
 from data_pipeline.schemas import KIND_ACTIVITIES
 from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInput
 from data_pipeline.template import build_template, template_file_name, template_kinds
-from geo.gazetteer import district
 
 # Most data rows read from one uploaded file (the CLI reads larger files). A bare string here would be
 # drawn on the page by Streamlit's "magic", so this is a comment, not a docstring.
@@ -73,7 +72,7 @@ def preview_frame(result: ReadResult) -> pd.DataFrame:
     head = result.frame.head(PREVIEW_ROWS).drop(columns=["source_row"], errors="ignore").copy()
     head.insert(0, "row", result.frame["source_row"].head(PREVIEW_ROWS).to_numpy())
     if "district_code" in head:
-        names = head["district_code"].map(lambda code: district(code).name_en if isinstance(code, str)
+        names = head["district_code"].map(lambda code: ui.district_name(code) if isinstance(code, str)
                                           else ui.tr("programme-wide"))
         head.insert(head.columns.get_loc("district_code") + 1, "district", names)
     if "date" in head:
@@ -99,7 +98,7 @@ def show_result(result: ReadResult) -> None:
     """One file's outcome: what it is, notes, and its preview when clean."""
     if result.ok:
         st.success(ui.tr("**{file}**: a valid {kind} table, {rows} records.")
-                   .format(file=result.file_name, kind=result.kind, rows=f"{result.row_count:,}"),
+                   .format(file=result.file_name, kind=result.kind, rows=ui.format_number(result.row_count)),
                    icon=":material/check_circle:")
     else:
         count = len(result.problems)
@@ -198,7 +197,7 @@ for column, kind in zip(template_columns, template_kinds()):
 
 limits = ui.tr("CSV (UTF-8 or Windows-1251) or Excel (.xlsx), at most {mb} MB and {rows} rows per file. The "
                "first row is the header; no merged cells; values, not formulas.").format(
-    mb=max_upload_mb(), rows=f"{MAX_UPLOAD_ROWS:,}")
+    mb=max_upload_mb(), rows=ui.format_number(MAX_UPLOAD_ROWS))
 
 st.subheader(ui.tr("Sign in"))
 settings = editor_access.access()
@@ -255,7 +254,7 @@ for result in results:
     for old in same_name_other_content(result, active):
         st.warning(ui.tr("A file named {file} with other content is already published (submission {id}, {rows} "
                          "records, uploaded by {who} on {when}). If both stay, both are counted.").format(
-            file=old.file_name, id=old.id, rows=f"{old.row_count:,}", who=old.uploaded_by,
+            file=old.file_name, id=old.id, rows=ui.format_number(old.row_count), who=old.uploaded_by,
             when=f"{old.uploaded_at:%Y-%m-%d %H:%M}"), icon=":material/warning:")
         choice = st.radio(ui.tr("What should happen to submission {id}?").format(id=old.id),
                           ["replace", "keep"], index=None, key=f"replace_{old.id}_{result.sha256[:12]}",

@@ -76,12 +76,12 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown("**" + ui.tr("Withdraw one file") + "**")
     st.caption(ui.tr("Makes a new version without the file's records (it stays in the history)."))
-    submissions = {s.id: s for s in active.submissions}
-    chosen = st.selectbox(
-        ui.tr("File in the active version"), list(submissions), key="withdraw_submission",
-        format_func=lambda i: f"#{i} {submissions[i].file_name} · {submissions[i].kind} · "
-                              f"{submissions[i].row_count:,} " + ui.tr("rows") + f" · {submissions[i].uploaded_by} · "
-                              f"{submissions[i].uploaded_at:%Y-%m-%d} · {short_hash(submissions[i].sha256)}")
+    # Labels made in the run: a format_func may be called outside it, where the language is unknown.
+    submissions = {s.id: f"#{s.id} {s.file_name} · {s.kind} · {ui.format_number(s.row_count)} " + ui.tr("rows")
+                   + f" · {s.uploaded_by} · {s.uploaded_at:%Y-%m-%d} · {short_hash(s.sha256)}"
+                   for s in active.submissions}
+    chosen = st.selectbox(ui.tr("File in the active version"), list(submissions), key="withdraw_submission",
+                          format_func=submissions.get)
     if st.button(ui.tr("Withdraw this file"), key="withdraw", icon=":material/remove_circle:",
                  disabled=chosen is None):
         apply_change(settings, ui.tr("withdraw data"),
@@ -89,12 +89,11 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.markdown("**" + ui.tr("Roll back") + "**")
     st.caption(ui.tr("Makes a new version with exactly the data of an earlier one."))
-    earlier = {v.id: v for v in versions if not v.active}
-    target = st.selectbox(
-        ui.tr("Version to make active again"), list(earlier), key="rollback_version",
-        format_func=lambda i: f"v{i} · {earlier[i].created_at:%Y-%m-%d %H:%M} · {earlier[i].created_by} · "
-                              f"{earlier[i].row_count:,} " + ui.tr("rows") + (f" · {earlier[i].note}" if earlier[i].note
-                                                                             else ""))
+    earlier = {v.id: f"v{v.id} · {v.created_at:%Y-%m-%d %H:%M} · {v.created_by} · {ui.format_number(v.row_count)} "
+                     + ui.tr("rows") + (f" · {v.note}" if v.note else "")
+               for v in versions if not v.active}
+    target = st.selectbox(ui.tr("Version to make active again"), list(earlier), key="rollback_version",
+                          format_func=earlier.get)
     if st.button(ui.tr("Roll back to this version"), key="rollback", icon=":material/history:",
                  disabled=target is None):
         apply_change(settings, ui.tr("roll back"),
