@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline.aggregate import PERIODS
+from data_pipeline.dataset import Filters
 from data_pipeline.published import published_table
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
@@ -36,7 +37,7 @@ st.subheader(tr("District sums against published totals"))
 reconciliation = ui.translated(reconcile(ctx.data.activities), "label", "qualifier", "status")
 reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
                               for d, s in zip(reconciliation["document"], reconciliation["section"])]
-if ctx.filters != type(ctx.filters)():
+if ctx.filters != Filters():
     st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "
                   "programme totals here."))
 shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum": tr("Sum of districts"),
