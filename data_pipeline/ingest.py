@@ -286,9 +286,8 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     if kind and not log.problems and frame is not None:
         frame = _validate_schema(kind, frame, log)
     report("checking", 1.0)
-    problems = log.finish()
-    if problems or frame is None:
-        return ReadResult(name, digest, kind, _empty_frame(kind), problems, grid.data_row_count, grid.sheet, notes)
+    if log.problems or frame is None:
+        return fail(kind, grid.sheet, grid.data_row_count, digest)
     return ReadResult(name, digest, kind, frame, [], grid.data_row_count, grid.sheet, notes)
 
 
