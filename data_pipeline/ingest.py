@@ -929,16 +929,14 @@ def _build_activities(columns: dict[str, _Column], wide: dict[str, _Column], row
     date_checks = check_dates(date_col.uniques, today)
     dates_ok = _report(log, date_col, date_checks, rows)
     district = _district_codes(columns, rows, log, required=True)
-    disaggregations = {}
+    optional = {}  # each optional text field present: its column and checked values
     for name in ("sex", "age_group", "disability"):
         if name in columns:
             checks = check_disaggregation(name, columns[name].uniques)
             _report(log, columns[name], checks, rows)
-            disaggregations[name] = (columns[name], [c.result for c in checks])
-    notes = None
+            optional[name] = (columns[name], [c.result for c in checks])
     if "notes" in columns:
-        checks = check_texts(columns["notes"].uniques)
-        notes = (columns["notes"], [c.result for c in checks])
+        optional["notes"] = (columns["notes"], [c.result for c in check_texts(columns["notes"].uniques)])
 
     pieces: list[tuple[np.ndarray, object, np.ndarray]] = []  # (row mask, indicator, values per row)
     if wide:
@@ -981,13 +979,9 @@ def _build_activities(columns: dict[str, _Column], wide: dict[str, _Column], row
             "indicator": indicator_series,
             "value": values[mask],
         })
-        for name in ("sex", "age_group", "disability"):
-            if name in disaggregations:
-                frame[name] = _string_series(disaggregations[name][0], disaggregations[name][1], mask)
-            else:
-                frame[name] = pd.Series([None] * len(frame), dtype="str")
-        frame["notes"] = _string_series(notes[0], notes[1], mask) if notes else pd.Series([None] * len(frame),
-                                                                                          dtype="str")
+        for name in ("sex", "age_group", "disability", "notes"):
+            frame[name] = (_string_series(*optional[name], mask) if name in optional
+                           else pd.Series([None] * len(frame), dtype="str"))
         frame["source_row"] = rows[mask]
         frames.append(frame)
     if not frames:
