@@ -597,16 +597,12 @@ def check_disaggregation(column: str, uniques: Sequence[object]) -> list[Check]:
 
 
 def check_texts(uniques: Sequence[object]) -> list[Check]:
-    """Free text (notes): kept as text, never evaluated; only length and control characters checked."""
-    out = []
-    for value in uniques:
-        if is_blank(value):
-            out.append(OK_EMPTY)
-            continue
-        text = value if isinstance(value, str) else str(value)
-        problem = text_problem(text)
-        out.append(Check(None, problem) if problem else Check(text.strip()))
-    return out
+    """Free text (notes, donors): kept as text, stripped, never evaluated.
+
+    Length and control characters are not checked here: ingest checks them (``text_problem``)
+    in every column it uses, notes included, before any field's checks.
+    """
+    return [OK_EMPTY if is_blank(value) else Check(str(value).strip()) for value in uniques]
 
 
 # Funding lines -------------------------------------------------------------------------------
