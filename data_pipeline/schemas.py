@@ -37,6 +37,8 @@ TARGET_COLUMNS = ["indicator", "district_code", "period", "target", "source_row"
 """``district_code`` empty = programme-wide; ``period`` is ``whole`` or a period label
 (``2019``, ``2019-Q2``, ``2019-03``)."""
 FUNDING_COLUMNS = ["plan", "objective", "component", "donor", "required", "received", "currency", "source_row"]
+CURRENCIES = ("USD",)
+"""Currencies funding amounts may be recorded in (ingest reads an empty currency as USD)."""
 
 _DISTRICT_CODES = [d.code for d in ALL_DISTRICTS]
 
@@ -113,7 +115,7 @@ def _schemas() -> dict[str, Any]:
                 "donor": pa.Column(str, nullable=True),
                 "required": pa.Column(float, pa.Check.ge(0), nullable=True),
                 "received": pa.Column(float, pa.Check.ge(0)),
-                "currency": pa.Column(str, pa.Check.isin(["USD"])),
+                "currency": pa.Column(str, pa.Check.isin(list(CURRENCIES))),
                 "source_row": pa.Column(int),
             },
             strict=True,

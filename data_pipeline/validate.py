@@ -21,7 +21,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATOR_IDS, indicator
-from data_pipeline.schemas import AGE_GROUPS, DISABILITY, FRACTIONAL_UNITS, SEXES
+from data_pipeline.schemas import AGE_GROUPS, CURRENCIES, DISABILITY, FRACTIONAL_UNITS, SEXES
 from geo.gazetteer import UnknownDistrictError, resolve_district
 
 MAX_PROBLEMS_PER_COLUMN = 1_000
@@ -606,9 +606,6 @@ def check_texts(uniques: Sequence[object]) -> list[Check]:
 
 
 # Funding lines -------------------------------------------------------------------------------
-CURRENCIES = ("USD",)
-
-
 def check_currencies(uniques: Sequence[object]) -> list[Check]:
     """Currency codes: empty means USD; only USD is accepted."""
     out = []
