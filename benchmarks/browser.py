@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,31 +84,36 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _wait_for_health(base_url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+
+
 @contextmanager
-def streamlit_server(script: Path, env: dict[str, str], log: Path):
-    """``streamlit run script`` on a free port; yields its base URL and stops it afterwards."""
+def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: str) -> Iterator[str]:
+    """``streamlit run script`` on a free port with ``env`` added and ``extra_args`` (Streamlit
+    options) appended; yields its base URL once healthy and stops it (and its children) afterwards.
+    The browser tests start their dashboard with this too."""
     port = _free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {process.returncode}: {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start in {SERVER_START_TIMEOUT}s") from None
-                time.sleep(0.3)
+        _wait_for_health(base, process, log)
         yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -7,13 +7,6 @@ what a donor opening a shared link has. Screenshots go to ``artifacts/screenshot
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,33 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 from data_pipeline.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SERVER_START_TIMEOUT = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_health(base_url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -62,27 +32,10 @@ def dashboard_store(tmp_path_factory) -> str:
 def running_dashboard(workdir: Path, store: str, geo_dir: Path, *extra_args: str) -> Iterator[str]:
     """``streamlit run dashboard.py`` on a free port with ``store`` and ``geo_dir``; yields its base
     URL once healthy and stops the server (and its children) afterwards."""
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir),
-           "PYTHONPATH": str(ROOT)}
-    log = workdir / "streamlit.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--client.showErrorDetails", "full", "--server.fileWatcherType", "none", *extra_args],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, process, log)
+    env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir)}
+    with streamlit_server(ROOT / "dashboard.py", env, workdir / "streamlit.log",
+                          "--client.showErrorDetails", "full", *extra_args) as base_url:
         yield base_url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
