@@ -37,8 +37,10 @@ for plan in plans:
     gap.metric(tr("Funding gap"), ui.format_number(total["gap"], "USD"))
     ui.citation(total["required_source"])
 
-    components = ui.translated(rows[rows["level"] == "component"], "objective", "component")
-    ui.chart(charts.funding_bars(rows[rows["level"] == "component"], lang=lang), key="funding-by-component")
+    component_rows = rows[rows["level"] == "component"]
+    components = ui.translated(component_rows, "objective", "component")
+    # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
+    ui.chart(charts.funding_bars(component_rows, lang=lang), key=f"funding-by-component-{plan}")
 
     objectives = ui.translated(rows[rows["level"] == "objective"], "objective")
     money = {"required": tr("Required (USD)"), "received": tr("Received (USD)"), "coverage_pct": tr("Coverage"),
