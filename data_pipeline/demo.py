@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data_pipeline.aggregate import period_labels
 from data_pipeline.published import published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
@@ -158,7 +159,7 @@ def demo_targets(activities: pd.DataFrame, seed: int = DEMO_SEED) -> pd.DataFram
     """Generated targets: per district and year, per district for the whole programme, and
     programme-wide; each 90–125 % of what the demo district achieved."""
     rng = np.random.default_rng(seed + 1)
-    yearly = (activities.assign(period=activities["date"].dt.year.astype(str))
+    yearly = (activities.assign(period=period_labels(activities["date"], "year"))
               .groupby(["indicator", "district_code", "period"], as_index=False)["value"].sum())
     yearly["target"] = np.ceil(yearly["value"] * rng.uniform(0.9, 1.25, len(yearly)))
     whole = yearly.groupby(["indicator", "district_code"], as_index=False)["target"].sum().assign(period="whole")
