@@ -715,7 +715,8 @@ def _map_columns(grid: _Grid, log: ProblemLog, notes: list[str]) -> _Fields:
         indicator_id = match_indicator(word) if not is_blank(word) else None
         parsed = parse_hxl(tag) if tag else None
         if parsed:
-            attribute_ids = [match_indicator(a) for a in parsed[1] if match_indicator(a)]
+            # Sorted: the attributes are a set, and the same file must give the same columns every run.
+            attribute_ids = [i for i in map(match_indicator, sorted(parsed[1])) if i]
             if attribute_ids:
                 indicator_id = attribute_ids[0]
             elif hxl_field(tag) not in (None, "value"):
