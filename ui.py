@@ -19,6 +19,7 @@ from data_pipeline import charts
 from data_pipeline.dataset import (Dataset, Filters, apply_filters, changes_since_previous, indicator_table,
                                    load_dataset)
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from data_pipeline.i18n import format_date as _format_date
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES
@@ -550,8 +551,8 @@ def version_id(ctx: PageContext) -> int | None:
 def submissions_table(version) -> pd.DataFrame:
     """The files (or demo submissions) behind a store version, one row each."""
     return pd.DataFrame([
-        {"kind": tr(s.kind), "file_name": s.file_name, "sha256": s.sha256[:16] + "…", "uploaded_by": s.uploaded_by,
-         "uploaded_at": f"{s.uploaded_at:%Y-%m-%d %H:%M}", "row_count": s.row_count,
+        {"kind": tr(s.kind), "file_name": s.file_name, "sha256": short_hash(s.sha256) + "…",
+         "uploaded_by": s.uploaded_by, "uploaded_at": f"{s.uploaded_at:%Y-%m-%d %H:%M}", "row_count": s.row_count,
          "origin": tr("demo generator") if s.is_demo else tr("uploaded file")}
         for s in version.submissions
     ], columns=["kind", "file_name", "sha256", "uploaded_by", "uploaded_at", "row_count", "origin"])

@@ -16,7 +16,7 @@ import streamlit as st
 
 import ui
 from app_pages import editor_access
-from data_pipeline.history import describe_change, totals, totals_change
+from data_pipeline.history import describe_change, short_hash, totals, totals_change
 from data_pipeline.ingest import ReadResult, problems_table, read_table
 from data_pipeline.schemas import KIND_ACTIVITIES
 from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInput
@@ -257,7 +257,7 @@ for result in results:
             file=old.file_name, id=old.id, rows=ui.format_number(old.row_count), who=old.uploaded_by,
             when=f"{old.uploaded_at:%Y-%m-%d %H:%M}"), icon=":material/warning:")
         choice = st.radio(ui.tr("What should happen to submission {id}?").format(id=old.id),
-                          ["replace", "keep"], index=None, key=f"replace_{old.id}_{result.sha256[:12]}",
+                          ["replace", "keep"], index=None, key=f"replace_{old.id}_{short_hash(result.sha256)}",
                           format_func={"replace": ui.tr("Replace it: withdraw it in the same version"),
                                        "keep": ui.tr("Keep both: the files hold different records")}.get)
         if choice is None:
