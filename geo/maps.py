@@ -108,10 +108,6 @@ def format_number(value: float | None, *, percent: bool = False, lang: str = "en
     return i18n.format_number(value, lang, 1)
 
 
-def _palette(n: int) -> tuple[str, ...]:
-    return _YLGNBU[n]
-
-
 def _label(lower: float, upper: float, percent: bool, lang: str = "en") -> str:
     low, high = format_number(lower, percent=percent, lang=lang), format_number(upper, percent=percent, lang=lang)
     return low if low == high else f"{low} – {high}"
@@ -161,7 +157,7 @@ def classify(values: pd.Series, *, k: int = 5, scheme: str = "auto", percent: bo
         groups.extend(rest[rest == u] for u in unique)
     else:
         groups.extend(_breaks(rest, room, scheme))
-    colours = _palette(len(groups))
+    colours = _YLGNBU[len(groups)]
     return [LegendClass(_label(float(g.min()), float(g.max()), percent, lang), colour, float(g.min()),
                         float(g.max()))
             for g, colour in zip(groups, colours)]
