@@ -117,7 +117,7 @@ def totals_preview(ctx: ui.PageContext, results: list[ReadResult], replacing: li
     """Programme totals now, added by the new activities files, and after publishing."""
     active = ctx.full.version
     starts_fresh = active is None or active.is_demo
-    now = totals(ctx.full.activities) if ctx.full.activities is not None else pd.Series(dtype=float)
+    now = totals(ctx.full.activities)
     kept = now if not starts_fresh else pd.Series(dtype=float)
     if replacing and not starts_fresh:
         with Store(ctx.store_url) as store:
@@ -126,9 +126,7 @@ def totals_preview(ctx: ui.PageContext, results: list[ReadResult], replacing: li
         kept = totals(frames[frames["submission_id"].isin(kept_ids)])
     new = [r for r in results if r.kind == KIND_ACTIVITIES and duplicate_of(r, active) is None]
     added = totals(pd.concat([r.frame for r in new])) if new else pd.Series(dtype=float)
-    after = kept.add(added, fill_value=0.0)
-    change = totals_change(now, after)
-    return change
+    return totals_change(now, kept.add(added, fill_value=0.0))
 
 
 def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing: list[int], note: str) -> None:
