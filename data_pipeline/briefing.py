@@ -43,7 +43,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPag
                                 PageTemplate, Paragraph, Table, TableStyle)
 
 from data_pipeline.aggregate import WHOLE, aggregate
-from data_pipeline.charts import format_number, format_pct
+from data_pipeline.charts import BLUE, VERMILION, format_number, format_pct
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.funding import funding_summary
 from data_pipeline.i18n import translator
@@ -74,13 +74,13 @@ _INK = colors.HexColor("#1a1a1a")
 _MUTED = colors.HexColor("#5a5a5a")
 _RULE = colors.HexColor("#c8c8c8")
 _HEAD_FILL = colors.HexColor("#e8eef4")
-_ACCENT = colors.HexColor("#0072B2")
+_ACCENT = colors.HexColor(BLUE)  # the dashboard charts' blue
 _HIGHLIGHT = "#b2182b"
 _DEMO_RED = colors.HexColor(_HIGHLIGHT)
-_BAR_FILL = colors.HexColor("#0072B2")
+_BAR_FILL = _ACCENT
 _BAR_BACK = colors.HexColor("#dde3ea")
 _LOCATOR_FILL = "#cfd8e3"
-_LOCATOR_HIGHLIGHT = "#d55e00"
+_LOCATOR_HIGHLIGHT = VERMILION
 
 
 class BriefingError(ValueError):
