@@ -136,6 +136,20 @@ def screenshot(page, folder, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"))
 
 
+def open_deep_link(browser, url: str, title: str, *filter_texts: str) -> Visit:
+    """A fresh context at ``url``; checks the page's title and that the frame shows ``filter_texts``."""
+    visit = _open(browser, url)
+    assert heading(visit.page, "h1") == title
+    assert_frame(visit.page, *filter_texts)
+    return visit
+
+
+def finish(visit: Visit, base: str, folder, name: str) -> None:
+    """Screenshot the page as ``name`` and check that no request failed or left the machine."""
+    screenshot(visit.page, folder, name)
+    assert_network_clean(visit, base)
+
+
 def _sum(activities: pd.DataFrame, indicator: str, codes=None, years=None) -> float:
     rows = activities[activities["indicator"] == indicator]
     if codes is not None:
@@ -146,51 +160,44 @@ def _sum(activities: pd.DataFrame, indicator: str, codes=None, years=None) -> fl
 
 
 def test_overview_deep_link(browser, dashboard_url, activities, screenshot_dir):
-    visit = _open(browser, f"{dashboard_url}/?region=GBAO&programme=TAJIRRB")
+    visit = open_deep_link(browser, f"{dashboard_url}/?region=GBAO&programme=TAJIRRB", "Overview",
+                           "GBAO", "TAJIRRB")
     page = visit.page
-    assert heading(page, "h1") == "Overview"
-    assert_frame(page, "GBAO", "TAJIRRB")
     participants = _sum(activities, "rps_participants", GBAO_CODES)
     assert page.get_by_text(f"{participants:,.0f}", exact=True).first.is_visible()
     assert_map(page)
-    screenshot(page, screenshot_dir, "overview")
-    assert_network_clean(visit, dashboard_url)
+    finish(visit, dashboard_url, screenshot_dir, "overview")
 
 
 def test_map_deep_link(browser, dashboard_url, activities, screenshot_dir):
-    visit = _open(browser, f"{dashboard_url}/map?district=Vanj&district=Dusti&indicator=Grants+awarded&mode=Percent+of+target")
+    visit = open_deep_link(
+        browser, f"{dashboard_url}/map?district=Vanj&district=Dusti&indicator=Grants+awarded&mode=Percent+of+target",
+        "Map", "Vanj", "Dusti")
     page = visit.page
-    assert heading(page, "h1") == "Map"
-    assert_frame(page, "Vanj", "Dusti")
     assert "Grants awarded" in text_and_inputs(page.locator('[data-testid="stMain"]'))
     assert_map(page)
     legend = page.locator('[aria-label="Map legend"]')
     assert "% of target" in legend.inner_text() and "No data" in legend.inner_text()
-    screenshot(page, screenshot_dir, "map")
-    assert_network_clean(visit, dashboard_url)
+    finish(visit, dashboard_url, screenshot_dir, "map")
 
 
 def test_funding_deep_link(browser, dashboard_url, screenshot_dir):
-    visit = _open(browser, f"{dashboard_url}/funding?programme=CRP2020")
+    visit = open_deep_link(browser, f"{dashboard_url}/funding?programme=CRP2020", "Objectives & funding",
+                           "CRP2020")
     page = visit.page
-    assert heading(page, "h1") == "Objectives & funding"
-    assert_frame(page, "CRP2020")
     assert page.get_by_text("1,075,000 USD", exact=True).is_visible()
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    screenshot(page, screenshot_dir, "funding")
-    assert_network_clean(visit, dashboard_url)
+    finish(visit, dashboard_url, screenshot_dir, "funding")
 
 
 def test_district_profile_deep_link(browser, dashboard_url, screenshot_dir):
-    visit = _open(browser, f"{dashboard_url}/district?profile=Vanj&years=2018&years=2019")
+    visit = open_deep_link(browser, f"{dashboard_url}/district?profile=Vanj&years=2018&years=2019",
+                           "District profile")
     page = visit.page
-    assert heading(page, "h1") == "District profile"
     assert heading(page, "h2") == "Vanj"
-    assert_frame(page)
     assert page.locator('[data-testid="stSidebar"]').get_by_text("2018", exact=True).is_visible()
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    screenshot(page, screenshot_dir, "district")
-    assert_network_clean(visit, dashboard_url)
+    finish(visit, dashboard_url, screenshot_dir, "district")
 
 
 def test_survey_deep_link(browser, dashboard_url, screenshot_dir):
@@ -201,20 +208,16 @@ def test_survey_deep_link(browser, dashboard_url, screenshot_dir):
     for figure in ("365", "4,000", "95%"):
         assert page.get_by_text(figure, exact=True).first.is_visible()
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    screenshot(page, screenshot_dir, "survey")
-    assert_network_clean(visit, dashboard_url)
+    finish(visit, dashboard_url, screenshot_dir, "survey")
 
 
 def test_sources_deep_link(browser, dashboard_url, activities, screenshot_dir):
-    visit = _open(browser, f"{dashboard_url}/sources?years=2019&years=2020")
+    visit = open_deep_link(browser, f"{dashboard_url}/sources?years=2019&years=2020", "Data & sources")
     page = visit.page
-    assert heading(page, "h1") == "Data & sources"
-    assert_frame(page)
     records = int(activities["date"].dt.year.between(2019, 2020).sum())
     assert page.get_by_text(f"{records:,} activity records", exact=False).is_visible()
     assert page.get_by_role("button", name="Download CSV").first.is_visible()
-    screenshot(page, screenshot_dir, "sources")
-    assert_network_clean(visit, dashboard_url)
+    finish(visit, dashboard_url, screenshot_dir, "sources")
 
 
 def test_click_on_a_district_opens_its_profile(browser, dashboard_url, screenshot_dir):
