@@ -3,13 +3,16 @@ filters in the URL, every chart saved as PNG from its toolbar, tables with an HX
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
 
-from tests.browser.test_pages_in_browser import PAGE_TIMEOUT_MS, _open, assert_network_clean, wait_idle
+from tests.browser.test_pages_in_browser import (
+    PAGE_TIMEOUT_MS,
+    _open,
+    assert_network_clean,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +55,7 @@ def test_table_download_with_an_hxl_row(browser, dashboard_url):
     wait_idle(visit.page)
     with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
         visit.page.get_by_role("button", name="Download CSV").first.click()
-    lines = io.open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    with open(download.value.path(), encoding="utf-8-sig") as handle:
+        lines = handle.read().splitlines()
     assert lines[1].startswith("#") and "#adm2" in lines[1]
     visit.page.context.close()

@@ -12,7 +12,12 @@ from data_pipeline.auth import hash_password
 from data_pipeline.demo import load_demo
 from tests.browser.conftest import running_dashboard
 from tests.browser.test_pages_in_browser import (
-    PAGE_TIMEOUT_MS, assert_map, heading, screenshot, wait_for_path, wait_idle,
+    PAGE_TIMEOUT_MS,
+    assert_map,
+    heading,
+    screenshot,
+    wait_for_path,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.browser
