@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from data_pipeline.aggregate import WHOLE, aggregate, attach_targets, programme_totals
+from data_pipeline.history import CHANGE_COLUMNS, totals, totals_change
 from data_pipeline.published import published_for_indicator
 from data_pipeline.registry import INDICATORS, indicator, indicators_for
 from data_pipeline.store import Store, VersionInfo
@@ -185,18 +186,9 @@ def _targets_for_view(ds: Dataset) -> pd.DataFrame:
 
 
 def changes_since_previous(store_url: str, ds: Dataset) -> pd.DataFrame:
-    """Programme totals of the previous version beside this one, for indicators that changed.
-
-    Columns: ``indicator, label, previous, current, change``.
-    """
-    columns = ["indicator", "label", "previous", "current", "change"]
+    """Programme totals of the previous version beside this one (same filters), for indicators
+    that changed. Columns: ``indicator, label, previous, current, change``."""
     if ds.version is None or ds.previous_version is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
     previous = apply_filters(load_dataset(store_url, ds.previous_version.id, cells=ds.monthly_cells), ds.filters)
-    before = programme_totals(previous.activities).set_index("indicator")["value"]
-    now = programme_totals(ds.activities).set_index("indicator")["value"]
-    both = pd.concat([before.rename("previous"), now.rename("current")], axis=1).fillna(0.0)
-    both["change"] = both["current"] - both["previous"]
-    both = both[both["change"] != 0].reset_index(names="indicator")
-    both["label"] = both["indicator"].map(lambda i: indicator(i).label)
-    return both[columns]
+    return totals_change(totals(previous.activities), totals(ds.activities))
