@@ -130,16 +130,6 @@ def translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(lambda v: tr(v) if isinstance(v, str) and v else v) for c in columns})
 
 
-def source_text(ds: Dataset) -> str:
-    """Where ``ds``'s records come from, in the current language (the tables' ``source`` column)."""
-    if ds.version is None:
-        return ""
-    if ds.is_demo:
-        return tr("demo (generated, version {version})").format(version=ds.version.id)
-    files = ", ".join(s.file_name for s in ds.version.submissions if s.kind == "activities")
-    return tr("file: {files} (version {version})").format(files=files, version=ds.version.id)
-
-
 def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) -> pd.DataFrame:
     """``indicator_table`` in the current language: district names from the gazetteer; indicator
     labels, units, regions and the source translated. Ids, codes and ``by`` categories stay as they are.
@@ -154,7 +144,7 @@ def _indicator_rows(url: str, version_id: int | None, filters: Filters, period: 
                     _ds: Dataset) -> pd.DataFrame:
     table = indicator_table(_ds, period, by=by, lang=lang)
     table = translated(table, "indicator_label", "unit", "region")
-    return table.assign(source=source_text(_ds))
+    return table.assign(source=_ds.source_label(tr))
 
 
 # --- loading -------------------------------------------------------------------------------

@@ -140,17 +140,6 @@ def _pct(value: float | None) -> str:
     return format_pct(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
 
 
-def _source_label(dataset: Dataset) -> str:
-    """Where ``dataset``'s records come from (``Dataset.source_label``), translated."""
-    version = dataset.version
-    if version is None:
-        return ""
-    if dataset.is_demo:
-        return tr("demo (generated, version {version})").format(version=version.id)
-    files = ", ".join(s.file_name for s in version.submissions if s.kind == "activities")
-    return tr("file: {files} (version {version})").format(files=files, version=version.id)
-
-
 def _label(entry) -> str:
     """An indicator's label and unit, translated: ``Jobs created (jobs)``."""
     return f"{tr(entry.label)} ({tr(entry.unit)})"
@@ -426,7 +415,7 @@ def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_i
     if selected is not None:
         _outline(figure, boundaries, selected)
     caption = tr("{indicator} per programme district, all records in the filters ({source}).").format(
-        indicator=label, source=_source_label(map_view))
+        indicator=label, source=map_view.source_label(tr))
     if len(values) < len(PROGRAMME_DISTRICTS):
         caption += " " + tr("Districts outside the filters are drawn as no data.")
     if selected is not None:
@@ -634,7 +623,7 @@ def _build_briefing(dataset: Dataset, boundaries: Boundaries | None, district: s
     subject = tr("Briefing") + (f": {selected.name(lang)}" if selected else "")
     document = _Document(buffer, title=tr(TITLE) + (f": {selected.name(lang)}" if selected else ""),
                          subject=subject, demo=dataset.is_demo)
-    document.add_template("brief", sources.footer_text(_source_label(dataset), extra), styles)
+    document.add_template("brief", sources.footer_text(dataset.source_label(tr), extra), styles)
     if district_sheets:
         sheet_story, sheet_footer = _sheets_story(dataset, boundaries, lang, None, generated, styles)
         document.add_template("sheet", sheet_footer, styles)
@@ -799,7 +788,7 @@ def _sheets_story(dataset: Dataset, boundaries: Boundaries | None, lang: str, di
         story += _sheet(d, dataset, totals, ranks, locator, lang, generated, sources, styles)
     extra = [boundaries.attribution + "."] if boundaries is not None else [
         tr("Location maps not included: boundary files not found (set DASHBOARD_GEO_DIR).")]
-    return story, sources.footer_text(_source_label(dataset), extra)
+    return story, sources.footer_text(dataset.source_label(tr), extra)
 
 
 def build_district_sheets(dataset: Dataset, boundaries: Boundaries | None, *, lang: str = "en",

@@ -9,6 +9,7 @@ table behind the export command, the map, the charts and the downloads.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -73,14 +74,15 @@ class Dataset:
             return self.activities["last_date"].max().date()
         return self.activities["date"].max().date()
 
-    def source_label(self) -> str:
-        """Where this data set's records come from, for the ``source`` column."""
+    def source_label(self, tr: Callable[[str], str] = str) -> str:
+        """Where this data set's records come from, for the ``source`` column; ``tr`` translates
+        the wording (``data_pipeline.i18n.translator(lang)``)."""
         if self.version is None:
             return ""
         if self.is_demo:
-            return f"demo (generated, version {self.version.id})"
+            return tr("demo (generated, version {version})").format(version=self.version.id)
         files = ", ".join(s.file_name for s in self.version.submissions if s.kind == "activities")
-        return f"file: {files} (version {self.version.id})"
+        return tr("file: {files} (version {version})").format(files=files, version=self.version.id)
 
 
 def load_dataset(store_url: str, version_id: int | None = None, *, cells: bool = False) -> Dataset:
