@@ -35,9 +35,9 @@ def test_a_chart_downloads_as_png_from_its_toolbar(browser, dashboard_url):
     camera = chart.locator('[data-title^="Download plot"]')
     camera.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)  # plotly draws after the script ends
     for attempt in range(3):  # plotly renders the image asynchronously; a busy machine can drop a click
-        chart.hover()
         try:
-            with visit.page.expect_download(timeout=20_000) as download:
+            chart.hover(force=True, timeout=20_000)
+            with visit.page.expect_download(timeout=30_000) as download:
                 camera.click(force=True)  # the toolbar fades in on hover; the button is there all along
             break
         except PlaywrightTimeout:
