@@ -11,6 +11,11 @@ Each version also keeps its activities summed per *monthly cell* (district, indi
 age group, disability → sum of value, number of records), computed once when the version is made:
 ``Store.activity_cells`` reads them, so a dashboard over millions of records reads thousands of rows.
 
+Activity records, which can run to millions of rows, are kept as Parquet blobs per submission
+(``activity_blobs``: one blob per ``_BLOB_PART_ROWS`` rows), written in the publish transaction:
+one SQL row per record cost most of an ingest (benchmarks/PROFILE.md). Targets and funding, a few
+hundred rows, are SQL rows. Activities stored before schema 3 stay readable as SQL rows.
+
 Works on SQLite (default, ``data_pipeline.settings.store_url()``) and PostgreSQL
 (``postgresql+psycopg://…``) through SQLAlchemy Core. Tables read back with the dtypes the pandera
 schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/int64, text in pandas'
@@ -20,6 +25,7 @@ schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/in
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -37,16 +44,19 @@ from sqlalchemy.engine import Connection, Engine
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
                                    KIND_TARGETS, KINDS, TARGET_COLUMNS)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the table layout below; bump it and add a migration when the layout changes.
 
 1 → 2: the monthly activity cells (``activity_submission_cells``, ``activity_version_cells``);
-opening a version-1 store creates them, and a version's cells are computed when first read."""
+opening a version-1 store creates them, and a version's cells are computed when first read.
+2 → 3: new activity submissions are Parquet blobs (``activity_blobs``); older ones stay SQL rows."""
 
 _CHUNK_ROWS = 50_000
 """Rows per executemany/COPY batch on write and per fetch on read: bounds memory, keeps batches fast."""
 _ROWS_PER_STATEMENT = 100
 """Rows per multi-row ``INSERT … VALUES`` on SQLite: halves the per-row cost of one-row statements."""
+_BLOB_PART_ROWS = 1_000_000
+"""Activity rows per Parquet blob: bounds the memory of one write (≈ 6 MB of zstd Parquet per part)."""
 
 
 class StoreError(RuntimeError):
@@ -220,6 +230,14 @@ def _record_table(kind: str) -> sa.Table:
 
 record_tables: dict[str, sa.Table] = {kind: _record_table(kind) for kind in KINDS}
 
+activity_blobs_table = sa.Table(
+    "activity_blobs", metadata,
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # Parquet (zstd) of the part's canonical columns
+)
+
 versions_table = sa.Table(
     "versions", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -391,6 +409,46 @@ def _sqlite_batches(columns: list[list], rows: int) -> tuple[list[list], list]:
     return [flat[i:i + step] for i in range(0, full * width, step)], flat[full * width:]
 
 
+def _parquet_blob(fields: Sequence[_Field], frame: pd.DataFrame) -> bytes:
+    """``frame``'s ``fields`` as zstd-compressed Parquet (dates as days, text as UTF-8, missing as null)."""
+    arrays = []
+    for field in fields:
+        column = frame[field.name]
+        if field.kind == _DATE:
+            days = column.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+            arrays.append(pa.array(days, type=pa.date32()))
+        elif field.kind == _FLOAT:
+            arrays.append(pa.array(column.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True))
+        elif field.kind == _INT:
+            arrays.append(pa.array(column.to_numpy(dtype=np.int64)))
+        elif isinstance(column.dtype, pd.StringDtype):
+            arrays.append(pa.array(column, type=pa.string(), from_pandas=True))
+        else:  # object columns (e.g. from a caller's own frame): each distinct value made text once
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
+            arrays.append(text.take(pa.array(codes, mask=codes < 0)))
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table(arrays, names=[f.name for f in fields]), sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
+def _parquet_chunks(fields: Sequence[_Field], data: bytes) -> list[np.ndarray | pa.Array]:
+    """Each field's column of a ``_parquet_blob``, as the arrays ``_frame_from_chunks`` takes."""
+    table = pq.read_table(pa.BufferReader(data), columns=[f.name for f in fields])
+    chunks: list[np.ndarray | pa.Array] = []
+    for field in fields:
+        column = table.column(field.name)
+        if field.kind == _TEXT:
+            chunks.append(column.combine_chunks())
+        elif field.kind == _DATE:
+            chunks.append(column.to_numpy().astype("datetime64[D]").astype("datetime64[ns]"))
+        elif field.kind == _FLOAT:
+            chunks.append(column.to_numpy().astype(np.float64))  # null becomes NaN
+        else:
+            chunks.append(column.to_numpy().astype(np.int64))
+    return chunks
+
+
 _ACTIVITY_FIELDS = {field.name: field for field in _FIELDS[KIND_ACTIVITIES]}
 # The cell columns shared with activities take their definitions, so widths cannot drift apart.
 _CELL_FIELDS = (
@@ -543,7 +601,9 @@ class Store:
             found = conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar()
             if found is None:
                 conn.execute(schema_version_table.insert().values(version=SCHEMA_VERSION))
-            elif found == 1:  # 1 → 2: create_all above added the cell tables; cells are filled when read
+            elif found in (1, 2):
+                # create_all above added the cell tables (1 → 2; cells are filled when read) and the
+                # activity blobs (2 → 3; older activities stay SQL rows and are read as such).
                 conn.execute(schema_version_table.update().values(version=SCHEMA_VERSION))
             elif found != SCHEMA_VERSION:
                 raise StoreError(
@@ -846,11 +906,19 @@ class Store:
         return SubmissionInfo(id=submission_id, **values)
 
     def _insert_rows(self, conn: Connection, kind: str, frame: pd.DataFrame, submission_id: int) -> None:
-        self._insert_frame(conn, record_tables[kind], _FIELDS[kind], frame, "submission_id", submission_id,
-                           progress=True)
-        if kind == KIND_ACTIVITIES:
-            self._insert_frame(conn, submission_cells_table, _CELL_FIELDS,
-                               frame_cells(frame), "submission_id", submission_id)
+        if kind != KIND_ACTIVITIES:
+            self._insert_frame(conn, record_tables[kind], _FIELDS[kind], frame, "submission_id", submission_id,
+                               progress=True)
+            return
+        for part, start in enumerate(range(0, len(frame), _BLOB_PART_ROWS)):
+            chunk = frame.iloc[start:start + _BLOB_PART_ROWS]
+            conn.execute(activity_blobs_table.insert().values(
+                submission_id=submission_id, part=part, row_count=len(chunk),
+                data=_parquet_blob(_FIELDS[kind], chunk)))
+            if self._after_chunk is not None:
+                self._after_chunk(start + len(chunk))
+        self._insert_frame(conn, submission_cells_table, _CELL_FIELDS, frame_cells(frame), "submission_id",
+                           submission_id)
 
     def _insert_frame(self, conn: Connection, table: sa.Table, fields: Sequence[_Field], frame: pd.DataFrame,
                       owner: str, owner_id: int, *, progress: bool = False) -> None:
@@ -936,9 +1004,24 @@ class Store:
                      # By vs.submission_id: SQLite then walks both indexes in order, with no sort.
                      .order_by(vs.c.submission_id, table.c.id))
             chunks = self._fetch_chunks(conn, query, _read_kinds(kind))
+            has_rows, has_blobs = bool(chunks[0]), False
+            if kind == KIND_ACTIVITIES:
+                blobs = activity_blobs_table
+                parts = conn.execute(sa.select(blobs.c.submission_id, blobs.c.row_count, blobs.c.data)
+                                     .join(vs, vs.c.submission_id == blobs.c.submission_id)
+                                     .where(vs.c.version_id == int(version_id))
+                                     .order_by(blobs.c.submission_id, blobs.c.part))
+                for submission_id, rows, data in parts:
+                    has_blobs = True
+                    for column, chunk in zip(chunks, _parquet_chunks(_FIELDS[kind], data)):
+                        column.append(chunk)
+                    chunks[-1].append(np.full(rows, submission_id, dtype=np.int64))
         if not chunks[0]:
             return empty_frame(kind)
-        return _frame_from_chunks(kind, chunks)
+        frame = _frame_from_chunks(kind, chunks)
+        if has_rows and has_blobs:  # a version with rows stored before schema 3 and blobs after
+            frame = frame.sort_values("submission_id", kind="stable", ignore_index=True)
+        return frame
 
     def activities(self, version_id: int | None = None) -> pd.DataFrame:
         """Activity rows of a version (the active one when ``None``): ``ACTIVITY_COLUMNS + submission_id``."""

@@ -1,6 +1,6 @@
 """Publishes a large activity table and stops mid-transaction, so a test can SIGKILL it there.
 
-Run as ``python tests/data_pipeline/store_kill_helper.py STORE_URL ROWS``. After two batches of
+Run as ``python tests/data_pipeline/store_kill_helper.py STORE_URL ROWS``. After two parts of
 rows are written (inside the publish transaction) it prints ``READY`` and sleeps; the test kills it
 then and checks that the store still shows the previous version, intact.
 """
@@ -38,6 +38,7 @@ def large_activity_frame(rows: int, seed: int = 7) -> pd.DataFrame:
 
 def main(url: str, rows: int) -> None:
     store = Store(url)
+    store_module._BLOB_PART_ROWS = store_module._CHUNK_ROWS  # several blobs, so the kill lands between two
     frame = large_activity_frame(rows)
 
     def stop_mid_publish(written: int) -> None:

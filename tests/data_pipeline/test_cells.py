@@ -3,7 +3,8 @@
 The store keeps each version's activities summed per (district, indicator, month, sex, age
 group, disability); ``load_dataset(..., cells=True)`` serves them to the dashboard. These tests
 hold the cells to the raw records on the demo data and on a random data set, through publish,
-rollback, withdraw, several submissions per version, and a store made before the cells existed.
+rollback, withdraw, several submissions per version, and stores made before the cells (schema 1)
+and before the Parquet activity blobs (schema 2).
 """
 
 from __future__ import annotations
@@ -126,24 +127,56 @@ def test_every_kind_of_version_gets_its_own_cells(store_url):
         assert list(store.activity_cells(empty).columns) == CELL_COLUMNS
 
 
+def keep_activities_as_rows(store_url: str, schema_version: int) -> None:
+    """Rewrite the store as schema 1 or 2 kept it: activities as SQL rows, no Parquet blobs, and for
+    schema 1 no cells either."""
+    with Store(store_url) as store:
+        parts = {}
+        for version in store.versions():
+            for submission_id, rows in store.activities(version.id).groupby("submission_id"):
+                parts[int(submission_id)] = rows.drop(columns="submission_id").reset_index(drop=True)
+        with store._write() as conn:
+            for submission_id, rows in sorted(parts.items()):
+                store._insert_frame(conn, store_module.record_tables["activities"],
+                                    store_module._FIELDS["activities"], rows, "submission_id", submission_id)
+            conn.exec_driver_sql("DROP TABLE activity_blobs")
+            if schema_version == 1:
+                conn.exec_driver_sql("DROP TABLE activity_version_cells")
+                conn.exec_driver_sql("DROP TABLE activity_submission_cells")
+            conn.exec_driver_sql(f"UPDATE schema_version SET version = {schema_version}")
+
+
 def test_a_store_made_before_the_cells_is_migrated_and_gets_cells_when_read(store_url):
     frame = random_activities(1_500, seed=5)
     with Store(store_url) as store:
         version_id = publish(store, frame, "old.csv")
-    engine = sa.create_engine(store_url)
-    with engine.begin() as conn:  # what a schema-1 store looks like
-        conn.exec_driver_sql("DROP TABLE activity_version_cells")
-        conn.exec_driver_sql("DROP TABLE activity_submission_cells")
-        conn.exec_driver_sql("UPDATE schema_version SET version = 1")
-    engine.dispose()
+    keep_activities_as_rows(store_url, 1)
     with Store(store_url) as store:
         assert_same_aggregates(frame, store.activity_cells(version_id))
         assert_same_aggregates(frame, store.activity_cells(version_id))  # the second read finds them kept
+        pd.testing.assert_frame_equal(store.activities(version_id).drop(columns="submission_id"), frame)
     engine = sa.create_engine(store_url)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version FROM schema_version").scalar() == store_module.SCHEMA_VERSION
         assert conn.exec_driver_sql("SELECT count(*) FROM activity_version_cells").scalar() > 0
     engine.dispose()
+
+
+def test_activities_stored_as_rows_before_the_blobs_read_back_beside_new_blobs(store_url):
+    old, new = random_activities(700, seed=8), random_activities(300, seed=9)
+    with Store(store_url) as store:
+        first = publish(store, old, "old.csv")
+    keep_activities_as_rows(store_url, 2)
+    with Store(store_url) as store:
+        pd.testing.assert_frame_equal(store.activities(first).drop(columns="submission_id"), old)
+        second = publish(store, new, "new.csv")
+        both = store.activities(second)
+        assert both["submission_id"].is_monotonic_increasing  # the older submission's rows first
+        expected = pd.concat([old, new], ignore_index=True)
+        pd.testing.assert_frame_equal(both.drop(columns="submission_id"), expected)
+        assert_same_aggregates(expected, store.activity_cells(second))
+        only_new = store.withdraw(int(both["submission_id"].iloc[0]), created_by="test").id
+        pd.testing.assert_frame_equal(store.activities(only_new).drop(columns="submission_id"), new)
 
 
 def test_frame_cells_keeps_missing_breakdowns_as_their_own_cells():

@@ -135,6 +135,12 @@ def table_count(store: Store, table: str) -> int:
         return conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
 
 
+def stored_activity_rows(store: Store) -> int:
+    """Activity records kept in the store (Parquet blobs since schema 3), whatever the versions."""
+    with store._engine.connect() as conn:
+        return conn.execute(sa.text("SELECT COALESCE(SUM(row_count), 0) FROM activity_blobs")).scalar_one()
+
+
 # --- Empty store -----------------------------------------------------------------------------------
 
 def test_an_empty_store_has_no_version_and_typed_empty_tables(store):
@@ -160,6 +166,23 @@ def test_read_back_keeps_the_canonical_dtypes_exactly(store):
                                        .drop("submission_id"))
     assert store.targets()["district_code"].isna().tolist() == [True, False, False]
     assert store.funding()["required"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize("part_rows", [7, 1_000_000])
+def test_activities_read_back_exactly_from_one_or_many_parquet_parts(store, monkeypatch, part_rows):
+    monkeypatch.setattr(store_module, "_BLOB_PART_ROWS", part_rows)
+    frame = activity_frame(50, seed=3)
+    frame["notes"] = pd.array(["=cmd|' /C calc'!A0", "\u0000nul", "Хоруғ — ‘quote’ \\ ; , \n", None, "x" * 10_000]
+                              * 10, dtype="str")
+    other = activity_frame(20, seed=4)
+    store.publish([submission("a.csv", frame)], created_by="me")
+    version = store.publish([submission("b.csv", other)], created_by="me").version
+    back = store.activities(version.id)
+    pd.testing.assert_frame_equal(rows_of(back), pd.concat([frame, other], ignore_index=True))
+    assert back["submission_id"].tolist() == [1] * 50 + [2] * 20
+    with store._engine.connect() as conn:
+        parts = conn.execute(sa.text("SELECT COUNT(*) FROM activity_blobs WHERE submission_id = 1")).scalar_one()
+    assert parts == (8 if part_rows == 7 else 1)
 
 
 # --- Publish ---------------------------------------------------------------------------------------
@@ -190,7 +213,7 @@ def test_each_publish_adds_to_the_previous_version_without_copying_rows(store):
     first = store.publish([submission("a.csv", a)], created_by="me").version
     second = store.publish([submission("b.csv", b)], created_by="me").version
     assert (second.id, second.parent_id, second.file_names) == (2, first.id, ("a.csv", "b.csv"))
-    assert table_count(store, "activities") == 65  # a's rows are shared by both versions, not copied
+    assert stored_activity_rows(store) == 65  # a's rows are shared by both versions, not copied
     pd.testing.assert_frame_equal(rows_of(store.activities(first.id)), a)
     both = store.activities()
     pd.testing.assert_frame_equal(rows_of(both), pd.concat([a, b], ignore_index=True))
@@ -380,6 +403,7 @@ def test_a_failure_mid_publish_leaves_the_previous_version_active_and_intact(sto
     first_frame = activity_frame(30, 1)
     first = store.publish([submission("a.csv", first_frame)], created_by="me").version
     monkeypatch.setattr(store_module, "_CHUNK_ROWS", 10)
+    monkeypatch.setattr(store_module, "_BLOB_PART_ROWS", 10)
 
     def fail_after_two_batches(written: int) -> None:
         if written >= 20:
@@ -392,7 +416,7 @@ def test_a_failure_mid_publish_leaves_the_previous_version_active_and_intact(sto
     store._after_chunk = None
     assert store.active_version() == first
     assert [v.id for v in store.versions()] == [1]
-    assert (table_count(store, "submissions"), table_count(store, "activities"), table_count(store, "targets")) \
+    assert (table_count(store, "submissions"), stored_activity_rows(store), table_count(store, "targets")) \
         == (1, 30, 0)
     pd.testing.assert_frame_equal(rows_of(store.activities()), first_frame)
     after = store.publish([submission("b.csv", activity_frame(50, 2))], created_by="me").version
@@ -488,7 +512,7 @@ def test_a_kill_during_publish_leaves_the_previous_version_active_and_intact(url
         assert store.active_version() == previous
         assert [v.id for v in store.versions()] == [previous.id]
         pd.testing.assert_frame_equal(rows_of(store.activities()), previous_frame)
-        assert (table_count(store, "submissions"), table_count(store, "activities")) == (1, 40)
+        assert (table_count(store, "submissions"), stored_activity_rows(store)) == (1, 40)
         if store.url.get_backend_name() == "sqlite":
             with store._engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
