@@ -11,8 +11,8 @@ Each version also keeps its activities summed per *monthly cell* (district, indi
 age group, disability → sum of value, number of records), computed once when the version is made:
 ``Store.activity_cells`` reads them, so a dashboard over millions of records reads thousands of rows.
 
-Activity records, which can run to millions of rows, are kept as Parquet blobs per submission
-(``activity_blobs``: one blob per ``_BLOB_PART_ROWS`` rows), written in the publish transaction:
+Activity records, which can run to millions of rows, are kept as blobs per submission
+(``activity_blobs``: one Arrow IPC file, zstd, per ``_BLOB_PART_ROWS`` rows), written in the publish transaction:
 one SQL row per record cost most of an ingest (benchmarks/PROFILE.md). Targets and funding, a few
 hundred rows, are SQL rows. Activities stored before schema 3 stay readable as SQL rows.
 
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -49,14 +49,14 @@ SCHEMA_VERSION = 3
 
 1 → 2: the monthly activity cells (``activity_submission_cells``, ``activity_version_cells``);
 opening a version-1 store creates them, and a version's cells are computed when first read.
-2 → 3: new activity submissions are Parquet blobs (``activity_blobs``); older ones stay SQL rows."""
+2 → 3: new activity submissions are Arrow IPC blobs (``activity_blobs``); older ones stay SQL rows."""
 
 _CHUNK_ROWS = 50_000
 """Rows per executemany/COPY batch on write and per fetch on read: bounds memory, keeps batches fast."""
 _ROWS_PER_STATEMENT = 100
 """Rows per multi-row ``INSERT … VALUES`` on SQLite: halves the per-row cost of one-row statements."""
 _BLOB_PART_ROWS = 1_000_000
-"""Activity rows per Parquet blob: bounds the memory of one write (≈ 6 MB of zstd Parquet per part)."""
+"""Activity rows per blob: bounds the memory of one write (≈ 7 MB of zstd Arrow IPC per part)."""
 
 
 class StoreError(RuntimeError):
@@ -235,7 +235,7 @@ activity_blobs_table = sa.Table(
     sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), primary_key=True),
     sa.Column("part", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("row_count", sa.Integer, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=False),  # Parquet (zstd) of the part's canonical columns
+    sa.Column("data", sa.LargeBinary, nullable=False),  # Arrow IPC file (zstd) of the part's canonical columns
 )
 
 versions_table = sa.Table(
@@ -409,8 +409,9 @@ def _sqlite_batches(columns: list[list], rows: int) -> tuple[list[list], list]:
     return [flat[i:i + step] for i in range(0, full * width, step)], flat[full * width:]
 
 
-def _parquet_blob(fields: Sequence[_Field], frame: pd.DataFrame) -> bytes:
-    """``frame``'s ``fields`` as zstd-compressed Parquet (dates as days, text as UTF-8, missing as null)."""
+def _arrow_table(fields: Sequence[_Field], frame: pd.DataFrame) -> pa.Table:
+    """``frame``'s ``fields`` as an Arrow table: dates as days, text dictionary-encoded (a column of
+    millions of rows holds few distinct values), missing values as nulls."""
     arrays = []
     for field in fields:
         column = frame[field.name]
@@ -422,26 +423,32 @@ def _parquet_blob(fields: Sequence[_Field], frame: pd.DataFrame) -> bytes:
         elif field.kind == _INT:
             arrays.append(pa.array(column.to_numpy(dtype=np.int64)))
         elif isinstance(column.dtype, pd.StringDtype):
-            arrays.append(pa.array(column, type=pa.string(), from_pandas=True))
+            arrays.append(pa.array(column, type=pa.string(), from_pandas=True).dictionary_encode())
         else:  # object columns (e.g. from a caller's own frame): each distinct value made text once
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
             text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
-            arrays.append(text.take(pa.array(codes, mask=codes < 0)))
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=codes < 0), text))
+    return pa.table(arrays, names=[f.name for f in fields])
+
+
+def _ipc_blob(table: pa.Table) -> bytes:
+    """``table`` as an Arrow IPC file, zstd-compressed (written and read several times faster than Parquet)."""
     sink = pa.BufferOutputStream()
-    pq.write_table(pa.table(arrays, names=[f.name for f in fields]), sink, compression="zstd")
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+        writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
 
-def _parquet_chunks(fields: Sequence[_Field], data: bytes) -> list[np.ndarray | pa.Array]:
-    """Each field's column of a ``_parquet_blob``, as the arrays ``_frame_from_chunks`` takes."""
-    table = pq.read_table(pa.BufferReader(data), columns=[f.name for f in fields])
+def _blob_chunks(fields: Sequence[_Field], data: bytes) -> list[np.ndarray | pa.Array]:
+    """Each field's column of an ``_ipc_blob``, as the arrays ``_frame_from_chunks`` takes."""
+    table = pa.ipc.open_file(pa.BufferReader(data)).read_all()
     chunks: list[np.ndarray | pa.Array] = []
     for field in fields:
         column = table.column(field.name)
         if field.kind == _TEXT:
-            chunks.append(column.combine_chunks())
+            chunks.append(column.combine_chunks().cast(pa.string()))
         elif field.kind == _DATE:
-            chunks.append(column.to_numpy().astype("datetime64[D]").astype("datetime64[ns]"))
+            chunks.append(column.to_numpy().astype("datetime64[ns]"))
         elif field.kind == _FLOAT:
             chunks.append(column.to_numpy().astype(np.float64))  # null becomes NaN
         else:
@@ -465,6 +472,9 @@ _CELL_FIELDS = (
 )
 
 
+_CELL_SOURCE_FIELDS = tuple(f for f in _FIELDS[KIND_ACTIVITIES] if f.name in ("date", "value", *CELL_KEYS))
+
+
 def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
     """Activity records summed per monthly cell: ``CELL_KEYS``, ``value`` (sum), ``records`` (count),
     ``first_date`` and ``last_date`` (earliest and latest record).
@@ -472,51 +482,60 @@ def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
     A missing sex, age group or disability is a cell of its own (records that state none).
     Sorted by the keys, missing values last.
     """
+    return _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, activities))
+
+
+def _table_cells(table: pa.Table) -> pd.DataFrame:
+    """``frame_cells`` of an ``_arrow_table`` of activities (text columns dictionary-encoded)."""
     keys = list(CELL_KEYS)
-    if activities.empty:
+    if table.num_rows == 0:
         empty = {name: pd.Series([], dtype=_STR_DTYPE) for name in keys}
         empty["month"] = pd.Series([], dtype="datetime64[ns]")
         return pd.DataFrame({**empty, "value": pd.Series([], dtype=np.float64),
                              "records": pd.Series([], dtype=np.int64),
                              "first_date": pd.Series([], dtype="datetime64[ns]"),
                              "last_date": pd.Series([], dtype="datetime64[ns]")})
-    days = pd.to_datetime(activities["date"]).to_numpy(dtype="datetime64[ns]")
-    months = days.astype("datetime64[M]")
-    coded = {}
-    uniques = {}
-    for name in keys:
-        values = months.view(np.int64) if name == "month" else activities[name]  # integers hash faster
-        codes, found = pd.factorize(values, use_na_sentinel=True, sort=True)
-        coded[name] = np.where(codes < 0, len(found), codes)  # missing sorts last, as its own cell
-        uniques[name] = found
+    days = table.column("date").to_numpy().astype("datetime64[ns]")
+    months = days.astype("datetime64[M]").view(np.int64)
+    first_month = int(months.min())
+    coded: dict[str, np.ndarray] = {"month": months - first_month}
+    radix: dict[str, int] = {"month": int(months.max()) - first_month + 1}
+    sorted_values: dict[str, list] = {}
+    for name in (key for key in keys if key != "month"):
+        column = table.column(name).combine_chunks()
+        # The dictionary's codes renumbered in sorted order, so that cells sort by their keys.
+        order = pc.array_sort_indices(column.dictionary).to_numpy()
+        rank = np.empty(len(order) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        rank[-1] = len(order)  # missing (index -1) sorts last, as a cell of its own
+        coded[name] = rank[pc.fill_null(column.indices, -1).to_numpy()]
+        radix[name] = len(order) + 1
+        sorted_values[name] = [column.dictionary[i].as_py() for i in order] + [None]
     # One int64 key per row from the codes: groups with numpy instead of pandas' multi-key groupby.
-    radix = [len(uniques[name]) + 1 for name in keys]
-    combined = np.zeros(len(activities), dtype=np.int64)
-    for name, base in zip(keys, radix):
-        combined = combined * base + coded[name]
+    combined = np.zeros(table.num_rows, dtype=np.int64)
+    for name in keys:
+        combined = combined * radix[name] + coded[name]
     # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row.
     inverse, cell_keys = pd.factorize(combined)
     order = np.argsort(cell_keys)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     inverse, cell_keys = rank[inverse], cell_keys[order]
-    values = np.bincount(inverse, weights=activities["value"].to_numpy(dtype=np.float64), minlength=len(cell_keys))
+    values = np.bincount(inverse, weights=table.column("value").to_numpy().astype(np.float64),
+                         minlength=len(cell_keys))
     records = np.bincount(inverse, minlength=len(cell_keys)).astype(np.int64)
     by_cell = pd.Series(days).groupby(inverse)
     first_date = by_cell.min().to_numpy(dtype="datetime64[ns]")
     last_date = by_cell.max().to_numpy(dtype="datetime64[ns]")
     out: dict[str, object] = {}
     remainder = cell_keys
-    for name, base in reversed(list(zip(keys, radix))):
-        remainder, code = np.divmod(remainder, base)
-        found = uniques[name]
+    for name in reversed(keys):
+        remainder, code = np.divmod(remainder, radix[name])
         if name == "month":
-            lookup = np.append(np.asarray(found, dtype=np.int64).view("datetime64[M]"), np.datetime64("NaT"))
-            out[name] = lookup[code].astype("datetime64[ns]")
+            out[name] = (code + first_month).view("datetime64[M]").astype("datetime64[ns]")
         else:
-            lookup = np.empty(len(found) + 1, dtype=object)
-            lookup[:len(found)] = [str(v) for v in found]
-            lookup[len(found)] = None
+            lookup = np.empty(radix[name], dtype=object)
+            lookup[:] = sorted_values[name]
             out[name] = pd.Series(lookup[code], dtype=_STR_DTYPE)
     return pd.DataFrame({**{name: out[name] for name in keys}, "value": values, "records": records,
                          "first_date": first_date, "last_date": last_date})
@@ -910,14 +929,14 @@ class Store:
             self._insert_frame(conn, record_tables[kind], _FIELDS[kind], frame, "submission_id", submission_id,
                                progress=True)
             return
+        table = _arrow_table(_FIELDS[kind], frame)
         for part, start in enumerate(range(0, len(frame), _BLOB_PART_ROWS)):
-            chunk = frame.iloc[start:start + _BLOB_PART_ROWS]
+            chunk = table.slice(start, _BLOB_PART_ROWS)
             conn.execute(activity_blobs_table.insert().values(
-                submission_id=submission_id, part=part, row_count=len(chunk),
-                data=_parquet_blob(_FIELDS[kind], chunk)))
+                submission_id=submission_id, part=part, row_count=chunk.num_rows, data=_ipc_blob(chunk)))
             if self._after_chunk is not None:
-                self._after_chunk(start + len(chunk))
-        self._insert_frame(conn, submission_cells_table, _CELL_FIELDS, frame_cells(frame), "submission_id",
+                self._after_chunk(start + chunk.num_rows)
+        self._insert_frame(conn, submission_cells_table, _CELL_FIELDS, _table_cells(table), "submission_id",
                            submission_id)
 
     def _insert_frame(self, conn: Connection, table: sa.Table, fields: Sequence[_Field], frame: pd.DataFrame,
@@ -1013,7 +1032,7 @@ class Store:
                                      .order_by(blobs.c.submission_id, blobs.c.part))
                 for submission_id, rows, data in parts:
                     has_blobs = True
-                    for column, chunk in zip(chunks, _parquet_chunks(_FIELDS[kind], data)):
+                    for column, chunk in zip(chunks, _blob_chunks(_FIELDS[kind], data)):
                         column.append(chunk)
                     chunks[-1].append(np.full(rows, submission_id, dtype=np.int64))
         if not chunks[0]:

@@ -4,7 +4,7 @@ The store keeps each version's activities summed per (district, indicator, month
 group, disability); ``load_dataset(..., cells=True)`` serves them to the dashboard. These tests
 hold the cells to the raw records on the demo data and on a random data set, through publish,
 rollback, withdraw, several submissions per version, and stores made before the cells (schema 1)
-and before the Parquet activity blobs (schema 2).
+and before the activity blobs (schema 2).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def test_every_kind_of_version_gets_its_own_cells(store_url):
 
 
 def keep_activities_as_rows(store_url: str, schema_version: int) -> None:
-    """Rewrite the store as schema 1 or 2 kept it: activities as SQL rows, no Parquet blobs, and for
+    """Rewrite the store as schema 1 or 2 kept it: activities as SQL rows, no blobs, and for
     schema 1 no cells either."""
     with Store(store_url) as store:
         parts = {}

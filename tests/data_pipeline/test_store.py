@@ -136,7 +136,7 @@ def table_count(store: Store, table: str) -> int:
 
 
 def stored_activity_rows(store: Store) -> int:
-    """Activity records kept in the store (Parquet blobs since schema 3), whatever the versions."""
+    """Activity records kept in the store (Arrow IPC blobs since schema 3), whatever the versions."""
     with store._engine.connect() as conn:
         return conn.execute(sa.text("SELECT COALESCE(SUM(row_count), 0) FROM activity_blobs")).scalar_one()
 
@@ -169,7 +169,7 @@ def test_read_back_keeps_the_canonical_dtypes_exactly(store):
 
 
 @pytest.mark.parametrize("part_rows", [7, 1_000_000])
-def test_activities_read_back_exactly_from_one_or_many_parquet_parts(store, monkeypatch, part_rows):
+def test_activities_read_back_exactly_from_one_or_many_blob_parts(store, monkeypatch, part_rows):
     monkeypatch.setattr(store_module, "_BLOB_PART_ROWS", part_rows)
     frame = activity_frame(50, seed=3)
     frame["notes"] = pd.array(["=cmd|' /C calc'!A0", "\u0000nul", "Хоруғ — ‘quote’ \\ ; , \n", None, "x" * 10_000]
