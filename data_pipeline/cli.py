@@ -9,6 +9,7 @@ anything unexpected). Set ``DASHBOARD_DEBUG=1`` to see a traceback instead.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import sys
 from pathlib import Path
@@ -335,8 +336,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def reuse_freed_memory() -> None:
+    """Let glibc's allocator keep freed memory for reuse; a no-op on other C libraries.
+
+    An ingest makes and drops hundreds of arrays of tens of MB. By default glibc maps fresh pages
+    for each one and the kernel zeroes them again: ≈ 2 s of system time per 5M rows (PROFILE.md).
+    A command that ends in seconds has no need to hand memory back early.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, 1 << 30)
+    mallopt(_M_TRIM_THRESHOLD, 1 << 31)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
+    reuse_freed_memory()
     args = build_parser().parse_args(argv)
     args.store_url = settings.store_url(args.store)
     if args.geo_dir:

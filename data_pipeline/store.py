@@ -495,8 +495,11 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
                              "records": pd.Series([], dtype=np.int64),
                              "first_date": pd.Series([], dtype="datetime64[ns]"),
                              "last_date": pd.Series([], dtype="datetime64[ns]")})
-    days = table.column("date").to_numpy().astype("datetime64[ns]")
-    months = days.astype("datetime64[M]").view(np.int64)
+    days = table.column("date").to_numpy().astype("datetime64[D]").view(np.int64)
+    start_day = int(days.min())
+    # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
+    day_months = np.arange(start_day, int(days.max()) + 1).view("datetime64[D]").astype("datetime64[M]")
+    months = day_months.view(np.int64)[days - start_day]
     first_month = int(months.min())
     coded: dict[str, np.ndarray] = {"month": months - first_month}
     radix: dict[str, int] = {"month": int(months.max()) - first_month + 1}
@@ -524,9 +527,10 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
     values = np.bincount(inverse, weights=table.column("value").to_numpy().astype(np.float64),
                          minlength=len(cell_keys))
     records = np.bincount(inverse, minlength=len(cell_keys)).astype(np.int64)
-    by_cell = pd.Series(days).groupby(inverse)
-    first_date = by_cell.min().to_numpy(dtype="datetime64[ns]")
-    last_date = by_cell.max().to_numpy(dtype="datetime64[ns]")
+    first_day = np.full(len(cell_keys), np.iinfo(np.int64).max)
+    np.minimum.at(first_day, inverse, days)
+    last_day = np.full(len(cell_keys), np.iinfo(np.int64).min)
+    np.maximum.at(last_day, inverse, days)
     out: dict[str, object] = {}
     remainder = cell_keys
     for name in reversed(keys):
@@ -538,7 +542,8 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
             lookup[:] = sorted_values[name]
             out[name] = pd.Series(lookup[code], dtype=_STR_DTYPE)
     return pd.DataFrame({**{name: out[name] for name in keys}, "value": values, "records": records,
-                         "first_date": first_date, "last_date": last_date})
+                         "first_date": first_day.view("datetime64[D]").astype("datetime64[ns]"),
+                         "last_date": last_day.view("datetime64[D]").astype("datetime64[ns]")})
 
 
 # --- The store ---------------------------------------------------------------------------------
