@@ -7,10 +7,14 @@ indicator. Streamlit is imported only here, in ``dashboard.py`` and in ``app_pag
 
 from __future__ import annotations
 
+import hashlib
 import html
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -178,15 +182,18 @@ def active_version_id(url: str) -> int | None:
         store.dispose()
 
 
-@st.cache_data(show_spinner="Loading data…", max_entries=8)
+# The data sets are shared by every session without a copy (``st.cache_data`` unpickled them on
+# every rerun: 54 MB for a 5M-row store): versions never change, and nothing may modify their frames.
+@st.cache_resource(show_spinner="Loading data…", max_entries=8)
 def cached_dataset(url: str, version_id: int | None) -> Dataset:
-    """The data set of one version as monthly cells (cached by store and version: versions never change)."""
+    """The data set of one version as monthly cells (cached by store and version: versions never
+    change). Shared by every session: read it, never modify its frames."""
     return load_dataset(url, version_id, cells=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def cached_filtered(url: str, version_id: int | None, filters: Filters) -> Dataset:
-    """The data set of one version with ``filters`` applied."""
+    """The data set of one version with ``filters`` applied (shared and read-only, as ``cached_dataset``)."""
     return apply_filters(cached_dataset(url, version_id), filters)
 
 
@@ -356,30 +363,69 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     the same between runs and the data goes in as a layer, so changing the indicator does not
     remount the map. Boundary problems are shown as a readable message; the page goes on.
     """
-    from streamlit_folium import st_folium
-
     from geo.boundaries import BoundaryDataError
-    from geo.maps import build_base_map, build_value_layer
 
     install_static_assets()
+    directory = str(geo_dir())
     try:
-        layers = boundaries(str(geo_dir()))
+        layers = boundaries(directory)
     except BoundaryDataError as error:
         st.error(tr("The map cannot be drawn: {error}").format(error=error), icon=":material/map:")
         return
-    base = build_base_map(layers, asset_base_url=LEAFLET_URL, zoom_start=zoom)
     lang = current_language()
-    layer, classes = build_value_layer(values, layers, value_label=value_label, unit=unit, mode=mode,
-                                       selected=selected, lang=lang)
+    options = dict(value_label=value_label, unit=unit, mode=mode, selected=tuple(selected), lang=lang, key=key,
+                   height=height, zoom=zoom)
+    arguments, classes = _map_component(content_key(directory, values, options), layers, values, options)
     map_column, legend_column = st.columns([4, 1])
     with map_column:
-        clicked = st_folium(base, key=key, height=height, use_container_width=True, feature_group_to_add=layer,
-                            returned_objects=["last_active_drawing"])
+        clicked = _folium_component()(**arguments)
     with legend_column:
         legend(classes, value_label if mode == "value" else tr("% of target"), unit if mode == "value" else "")
     st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
                   "Khorugh, a city inside Shughnon, is drawn as a point."))
     open_profile_on_click(clicked, key)
+
+
+@st.cache_resource(show_spinner=False)
+def _folium_component():
+    """streamlit_folium's component function, the one ``st_folium`` ends with."""
+    import streamlit_folium
+
+    return streamlit_folium._component_func
+
+
+_CAPTURE_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _map_component(inputs: str, _layers, _values: pd.DataFrame, _options: dict) -> tuple[dict, list]:
+    """The arguments ``st_folium`` gives its component for this map (``inputs``: the digest of the
+    values, options and boundary directory), and the legend classes.
+
+    Rendering the folium map to HTML and script is most of a map page's rerun, and it is the same
+    for the same inputs: it is done once, by ``st_folium`` itself with its component call captured,
+    and later runs call the component with the same arguments. Same arguments also mean the map's
+    frontend keeps its layer instead of redrawing it (folium's element ids are random per build).
+    """
+    import streamlit_folium
+
+    from geo.maps import build_base_map, build_value_layer
+
+    options = dict(_options)
+    key, height, zoom = options.pop("key"), options.pop("height"), options.pop("zoom")
+    base = build_base_map(_layers, asset_base_url=LEAFLET_URL, zoom_start=zoom)
+    layer, classes = build_value_layer(_values, _layers, **options)
+    component = _folium_component()
+    captured: dict = {}
+    # Other sessions call the component through _folium_component(), never through the module global.
+    with _CAPTURE_LOCK:
+        streamlit_folium._component_func = lambda **arguments: captured.update(arguments)
+        try:
+            streamlit_folium.st_folium(base, key=key, height=height, use_container_width=True,
+                                       feature_group_to_add=layer, returned_objects=["last_active_drawing"])
+        finally:
+            streamlit_folium._component_func = component
+    return captured, classes
 
 
 def open_profile_on_click(result: dict | None, map_key: str) -> None:
@@ -438,12 +484,47 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
                                 key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
-def chart(figure, key: str) -> None:
-    """A plotly chart whose toolbar camera saves it as a PNG (drawn by the browser, so it works
-    offline and costs the server nothing)."""
+def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
+    """The plotly chart ``build(*args, **kwargs)`` (a ``data_pipeline.charts`` builder), whose toolbar
+    camera saves it as a PNG (drawn by the browser, so it works offline and costs the server nothing).
+
+    The figure is built once per distinct input (tables by content, labels, language) and shared
+    read-only: building a figure is most of a page's rerun, and ``st.plotly_chart`` does not modify it.
+    """
+    figure = _figure(f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs), build, args, kwargs)
     st.plotly_chart(figure, width="stretch", key=key,
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
                             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}})
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict):
+    return _build(*_args, **_kwargs)
+
+
+def content_key(*values: Any) -> str:
+    """A digest of ``values`` by content: data frames by their columns, dtypes, index and every cell;
+    lists, tuples and dicts item by item; anything else by ``repr``."""
+    digest = hashlib.sha256()
+
+    def feed(value: Any) -> None:
+        if isinstance(value, pd.DataFrame):
+            digest.update(repr(("frame", list(value.columns), [str(t) for t in value.dtypes])).encode())
+            digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        elif isinstance(value, (list, tuple)):
+            digest.update(f"{type(value).__name__}[{len(value)}]".encode())
+            for item in value:
+                feed(item)
+        elif isinstance(value, dict):
+            digest.update(f"dict[{len(value)}]".encode())
+            for name in sorted(value):
+                feed(name)
+                feed(value[name])
+        else:
+            digest.update(repr((type(value).__name__, value)).encode())
+
+    feed(values)
+    return digest.hexdigest()
 
 
 def briefing_button(data: Dataset, district_code: str | None = None) -> None:

@@ -64,10 +64,10 @@ time_column, compare_column = st.columns(2)
 with time_column:
     title = tr("{indicator} in {district} {per_period}").format(indicator=label, district=name,
                                                                  per_period=per_period[period])
-    ui.chart(charts.timeline(history, title, unit, lang=lang), key="district-over-time")
+    ui.chart(charts.timeline, history, title, unit, lang=lang, key="district-over-time")
 with compare_column:
-    ui.chart(charts.district_bars(table[table["indicator"] == chosen_id], label, unit,
-                                  highlight=(code,), lang=lang), key="district-beside-others")
+    ui.chart(charts.district_bars, table[table["indicator"] == chosen_id], label, unit,
+             highlight=(code,), lang=lang, key="district-beside-others")
 
 st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
@@ -81,5 +81,5 @@ for tab, by in zip(tabs, DISAGGREGATIONS):
             st.caption(tr("The records of {district} do not break down by {category}.").format(
                 district=name, category=categories.get(by, by).lower()))
             continue
-        ui.chart(charts.breakdown_bars(breakdown, by, tr("By {category}").format(
-            category=categories.get(by, by).lower()), lang=lang), key=f"district-breakdown-{by}")
+        ui.chart(charts.breakdown_bars, breakdown, by, tr("By {category}").format(
+            category=categories.get(by, by).lower()), lang=lang, key=f"district-breakdown-{by}")

@@ -40,7 +40,7 @@ for plan in plans:
     component_rows = rows[rows["level"] == "component"]
     components = ui.translated(component_rows, "objective", "component")
     # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
-    ui.chart(charts.funding_bars(component_rows, lang=lang), key=f"funding-by-component-{plan}")
+    ui.chart(charts.funding_bars, component_rows, lang=lang, key=f"funding-by-component-{plan}")
 
     objectives = ui.translated(rows[rows["level"] == "objective"], "objective")
     money = {"required": tr("Required (USD)"), "received": tr("Received (USD)"), "coverage_pct": tr("Coverage"),

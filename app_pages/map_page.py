@@ -36,7 +36,7 @@ st.caption(tr("Grey with a dashed outline: no records for this indicator (not th
 if rows.empty:
     ui.no_data_message(ctx.data)
 else:
-    ui.chart(charts.district_bars(rows, label, unit, lang=lang), key="map-district-bars")
+    ui.chart(charts.district_bars, rows, label, unit, lang=lang, key="map-district-bars")
     shown = ui.show_table(rows,
                           {"district": tr("District"), "region": tr("Region"), "value": tr("Value"),
                            "target": tr("Target"), "achievement_pct": tr("% of target"), "source": tr("Source")},

@@ -41,7 +41,7 @@ if not plan_row.empty and (ctx.filters.programme in (None, "CRP2020")):
                          tr("Funding required: {source}").format(source=plan["required_source"]), required=True)
 
 if headline["achievement_pct"].notna().any():
-    ui.chart(charts.progress_bars(headline, lang=lang), key="overview-progress")
+    ui.chart(charts.progress_bars, headline, lang=lang, key="overview-progress")
 
 left, right = st.columns([3, 2])
 with left:

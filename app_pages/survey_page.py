@@ -37,21 +37,21 @@ labels = {"label": tr("Finding"), "published": tr("Published"), "ci_low": tr("CI
           "margin_of_error": tr("± points"), "n": tr("Base")}
 formats = {"ci_low": "%.1f%%", "ci_high": "%.1f%%", "margin_of_error": "± %.1f"}
 with profile_tab:
-    ui.chart(charts.survey_ci_chart(profile, tr("Returnee profile (95% confidence intervals)"), lang=lang),
+    ui.chart(charts.survey_ci_chart, profile, tr("Returnee profile (95% confidence intervals)"), lang=lang,
              key="survey-returnee-profile")
     ui.show_table(ui.translated(profile, "label"), labels, formats, wide=("label",))
     ui.citation("; ".join(profile["citation"].drop_duplicates()))
 with findings_tab:
-    ui.chart(charts.survey_ci_chart(findings, tr("Changes in knowledge and perspective (95% CI)"),
-                                    lang=lang), key="survey-changes")
+    ui.chart(charts.survey_ci_chart, findings, tr("Changes in knowledge and perspective (95% CI)"),
+             lang=lang, key="survey-changes")
     ui.show_table(ui.translated(findings, "label"), labels, formats, wide=("label",))
     ui.citation("; ".join(findings["citation"].drop_duplicates()))
 with actions_tab:
     # The published labels start "After the session: …"; the chart's title says it once.
     actions = survey_counts(ACTION_IDS)
     actions["label"] = [tr(label).split(": ", 1)[-1] for label in actions["label"]]
-    ui.chart(charts.counts_bars(actions.rename(columns={"respondents": "value"}),
-                                tr("After the session, respondents who…"), lang=lang), key="survey-actions")
+    ui.chart(charts.counts_bars, actions.rename(columns={"respondents": "value"}),
+             tr("After the session, respondents who…"), lang=lang, key="survey-actions")
     ui.show_table(actions, {"label": tr("Action"), "respondents": tr("Respondents"),
                             "share_pct": tr("Share of sample")}, wide=("label",))
     ui.citation("; ".join(actions["citation"].drop_duplicates()))

@@ -1,0 +1,101 @@
+"""What the dashboard shares between reruns and sessions (the data sets, built figures and the
+rendered map) must never show stale or wrong data: a new version, another filter or another
+language redraws the charts and the map, and no page modifies the shared data set."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from data_pipeline.cli import main as cli
+from data_pipeline.dataset import Filters, load_dataset
+from geo.gazetteer import district
+from tests.pages.conftest import DASHBOARD, PAGES
+
+
+def chart_spec(at: AppTest) -> str:
+    """The page's first chart as plotly JSON, non-ASCII text unescaped."""
+    return json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)
+
+
+def map_layer(at: AppTest) -> str:
+    """The script of the map's data layer (districts, tooltips) as the map component receives it,
+    ``\\uXXXX`` escapes of its embedded JSON unescaped."""
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), script)
+
+
+def map_page(**query) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGES["map"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def store(demo_store, tmp_path, geo_dir, monkeypatch) -> str:
+    """A private copy of the demo store (the test publishes a version into it)."""
+    path = tmp_path / "store.db"
+    shutil.copy(demo_store.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DASHBOARD_STORE_URL", url)
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    return url
+
+
+def test_a_new_version_redraws_the_chart_and_the_map(store, tmp_path):
+    before = map_page(indicator="Jobs created")
+    assert chart_spec(map_page(indicator="Jobs created")) == chart_spec(before)
+    (tmp_path / "vanj.csv").write_text("date,district,indicator,value\n2020-06-02,Vanj,jobs_created,4321\n")
+    assert cli(["ingest", str(tmp_path / "vanj.csv"), "--store", store]) == 0
+    ui.active_version_id.clear()  # as the upload page does; otherwise within 15 s
+    after = map_page(indicator="Jobs created")
+    assert chart_spec(after) != chart_spec(before) and map_layer(after) != map_layer(before)
+    vanj = district("GB02").name_en
+    assert "4,321" in chart_spec(after) and vanj in chart_spec(after)
+    assert "4,321" in map_layer(after) and "4,321" not in map_layer(before)
+
+
+def test_a_filter_change_redraws_the_chart_and_the_map(open_page):
+    at = open_page("map")
+    everywhere_chart, everywhere_map = chart_spec(at), map_layer(at)
+    at.sidebar.multiselect[0].set_value(["GBAO"]).run()
+    assert chart_spec(at) != everywhere_chart and map_layer(at) != everywhere_map
+    assert district("KT05").name_en in everywhere_chart and district("KT05").name_en not in chart_spec(at)
+    at.sidebar.multiselect[0].set_value([]).run()
+    assert chart_spec(at) == everywhere_chart and map_layer(at) == everywhere_map
+
+
+def test_a_language_change_redraws_the_labels(open_page):
+    at = open_page("map", indicator="Jobs created")
+    vanj = district("GB02")
+    assert vanj.name_en in chart_spec(at) and vanj.name_en in map_layer(at)
+    at.sidebar.radio(key="lang").set_value("ru").run()
+    assert not at.exception
+    assert vanj.name("ru") in chart_spec(at) and vanj.name("ru") in map_layer(at)
+    assert "Jobs created" not in chart_spec(at)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert vanj.name_en in chart_spec(at) and vanj.name_en in map_layer(at)
+
+
+def test_no_page_modifies_the_shared_data_set(open_page, demo_store):
+    for page in PAGES:
+        for query in ({}, {"region": "GBAO", "years": ["2018", "2019"]}, {"programme": "TAJIRRB"}):
+            at = open_page(page, **query)
+            at.sidebar.multiselect[0].set_value(["Khatlon"]).run()
+            assert not at.exception, [e.value for e in at.exception]
+    shared = ui.cached_dataset(demo_store, 1)
+    fresh = load_dataset(demo_store, 1, cells=True)
+    for name in ("activities", "targets", "funding"):
+        pd.testing.assert_frame_equal(getattr(shared, name), getattr(fresh, name), check_exact=True, obj=name)
+    filtered = ui.cached_filtered(demo_store, 1, Filters())
+    pd.testing.assert_frame_equal(filtered.activities.reset_index(drop=True), fresh.activities, check_exact=True)
