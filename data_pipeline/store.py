@@ -9,7 +9,8 @@ version too. Demo data and real data never share a version.
 
 Each version also keeps its activities summed per *monthly cell* (district, indicator, month, sex,
 age group, disability → sum of value, number of records), computed once when the version is made:
-``Store.activity_cells`` reads them, so a dashboard over millions of records reads thousands of rows.
+``Store.activity_cells`` reads them, so a dashboard over millions of records reads one blob of
+some hundred thousand cells.
 
 Activity records, which can run to millions of rows, are kept as blobs per submission
 (``activity_blobs``: one Arrow IPC file, zstd, per ``_BLOB_PART_ROWS`` rows), written in the publish transaction:
@@ -25,7 +26,6 @@ schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/in
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -47,9 +47,10 @@ from data_pipeline.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIV
 SCHEMA_VERSION = 3
 """Version of the table layout below; bump it and add a migration when the layout changes.
 
-1 → 2: the monthly activity cells (``activity_submission_cells``, ``activity_version_cells``);
-opening a version-1 store creates them, and a version's cells are computed when first read.
-2 → 3: new activity submissions are Arrow IPC blobs (``activity_blobs``); older ones stay SQL rows."""
+1 → 2: monthly activity cells as SQL rows (``activity_submission_cells``, ``activity_version_cells``).
+2 → 3: new activity submissions are Arrow IPC blobs (``activity_blobs``; older ones stay SQL rows and
+are read as such) and cells are blobs too (``activity_*_cell_blobs``), computed on first read for
+versions made before; the schema-2 cell tables are left as they are and no longer read."""
 
 _CHUNK_ROWS = 50_000
 """Rows per executemany/COPY batch on write and per fetch on read: bounds memory, keeps batches fast."""
@@ -269,29 +270,19 @@ CELL_COLUMNS = ACTIVITY_COLUMNS + ["records", "first_date", "last_date"]
 records the cell sums) and the earliest and latest record's date."""
 
 
-def _cells_table(name: str, owner: str, owner_table: str) -> sa.Table:
+def _cell_blobs_table(name: str, owner: str, owner_table: str) -> sa.Table:
     return sa.Table(
         name, metadata,
-        sa.Column("id", _ROW_ID, primary_key=True),
-        sa.Column(owner, sa.Integer, sa.ForeignKey(f"{owner_table}.id"), nullable=False),
-        sa.Column("district_code", sa.String(8), nullable=False),
-        sa.Column("indicator", sa.String(64), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("sex", sa.String(16), nullable=True),
-        sa.Column("age_group", sa.String(16), nullable=True),
-        sa.Column("disability", sa.String(8), nullable=True),
-        sa.Column("value", sa.Float(), nullable=False),
-        sa.Column("records", sa.BigInteger(), nullable=False),
-        sa.Column("first_date", sa.Date(), nullable=False),
-        sa.Column("last_date", sa.Date(), nullable=False),
-        sa.Index(f"ix_{name}_{owner}", owner),
+        sa.Column(owner, sa.Integer, sa.ForeignKey(f"{owner_table}.id"), primary_key=True, autoincrement=False),
+        sa.Column("row_count", sa.Integer, nullable=False),
+        sa.Column("data", sa.LargeBinary, nullable=False),  # Arrow IPC file (zstd) of the cells
     )
 
 
 # Cells of each activities submission, summed from its frame when it is stored; a version's cells
-# are then summed in SQL from its submissions' cells (a GROUP BY over raw records is ~7 µs/row on SQLite).
-submission_cells_table = _cells_table("activity_submission_cells", "submission_id", "submissions")
-version_cells_table = _cells_table("activity_version_cells", "version_id", "versions")
+# are summed from its submissions' cells when the version is made (one blob read per dashboard load).
+submission_cells_table = _cell_blobs_table("activity_submission_cell_blobs", "submission_id", "submissions")
+version_cells_table = _cell_blobs_table("activity_version_cell_blobs", "version_id", "versions")
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -457,7 +448,7 @@ def _blob_chunks(fields: Sequence[_Field], data: bytes) -> list[np.ndarray | pa.
 
 
 _ACTIVITY_FIELDS = {field.name: field for field in _FIELDS[KIND_ACTIVITIES]}
-# The cell columns shared with activities take their definitions, so widths cannot drift apart.
+# The cell columns shared with activities take their definitions, so their kinds cannot drift apart.
 _CELL_FIELDS = (
     _ACTIVITY_FIELDS["district_code"],
     _ACTIVITY_FIELDS["indicator"],
@@ -485,8 +476,14 @@ def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
     return _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, activities))
 
 
+def _day_numbers(table: pa.Table, name: str) -> np.ndarray:
+    return table.column(name).to_numpy().astype("datetime64[D]").view(np.int64)
+
+
 def _table_cells(table: pa.Table) -> pd.DataFrame:
-    """``frame_cells`` of an ``_arrow_table`` of activities (text columns dictionary-encoded)."""
+    """``frame_cells`` of an ``_arrow_table`` of activities (text columns dictionary-encoded), or
+    of cells (``_CELL_FIELDS``: summed again, e.g. the cells of several submissions)."""
+    of_cells = "records" in table.column_names
     keys = list(CELL_KEYS)
     if table.num_rows == 0:
         empty = {name: pd.Series([], dtype=_STR_DTYPE) for name in keys}
@@ -495,7 +492,7 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
                              "records": pd.Series([], dtype=np.int64),
                              "first_date": pd.Series([], dtype="datetime64[ns]"),
                              "last_date": pd.Series([], dtype="datetime64[ns]")})
-    days = table.column("date").to_numpy().astype("datetime64[D]").view(np.int64)
+    days = _day_numbers(table, "month" if of_cells else "date")
     start_day = int(days.min())
     # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
     day_months = np.arange(start_day, int(days.max()) + 1).view("datetime64[D]").astype("datetime64[M]")
@@ -526,11 +523,12 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
     inverse, cell_keys = rank[inverse], cell_keys[order]
     values = np.bincount(inverse, weights=table.column("value").to_numpy().astype(np.float64),
                          minlength=len(cell_keys))
-    records = np.bincount(inverse, minlength=len(cell_keys)).astype(np.int64)
+    counts = table.column("records").to_numpy().astype(np.float64) if of_cells else None
+    records = np.bincount(inverse, weights=counts, minlength=len(cell_keys)).astype(np.int64)
     first_day = np.full(len(cell_keys), np.iinfo(np.int64).max)
-    np.minimum.at(first_day, inverse, days)
+    np.minimum.at(first_day, inverse, _day_numbers(table, "first_date") if of_cells else days)
     last_day = np.full(len(cell_keys), np.iinfo(np.int64).min)
-    np.maximum.at(last_day, inverse, days)
+    np.maximum.at(last_day, inverse, _day_numbers(table, "last_date") if of_cells else days)
     out: dict[str, object] = {}
     remainder = cell_keys
     for name in reversed(keys):
@@ -772,65 +770,55 @@ class Store:
 
     # -- monthly cells ---------------------------------------------------------------------------
 
-    def _month_start(self, conn: Connection, column: sa.ColumnElement) -> sa.ColumnElement:
-        """SQL for the first day of ``column``'s month (dates are ISO text on SQLite)."""
-        if conn.dialect.name == "sqlite":
-            return sa.func.substr(column, 1, 8).op("||")(sa.literal("01"))
-        return sa.cast(sa.func.date_trunc("month", column), sa.Date)
-
-    def _fill_submission_cells(self, conn: Connection, submission_ids: Sequence[int]) -> None:
-        """Sum the raw records of submissions stored before the cells existed (schema 1) into cells."""
-        table, cells = record_tables[KIND_ACTIVITIES], submission_cells_table
-        month = self._month_start(conn, table.c.date).label("month")
-        keys = [table.c.district_code, table.c.indicator, month, table.c.sex, table.c.age_group,
-                table.c.disability]
+    def _submission_cells(self, conn: Connection, submission_ids: Sequence[int]) -> dict[int, bytes]:
+        """Each submission's cells blob; made (and kept) from its records for submissions stored
+        before the cell blobs existed (schema 1 and 2)."""
+        cells = submission_cells_table
+        found = {submission_id: data for submission_id, data in conn.execute(
+            sa.select(cells.c.submission_id, cells.c.data).where(cells.c.submission_id.in_(submission_ids)))}
         for submission_id in submission_ids:
-            query = (sa.select(table.c.submission_id, *keys, sa.func.sum(table.c.value),
-                               sa.func.count().label("records"), sa.func.min(table.c.date),
-                               sa.func.max(table.c.date))
-                     .where(table.c.submission_id == submission_id)
-                     .group_by(table.c.submission_id, *keys)
-                     .order_by(*keys))
-            conn.execute(cells.insert().from_select(["submission_id", *CELL_KEYS, "value", "records", "first_date",
-                                                     "last_date"],
-                                                    query))
+            if submission_id not in found:
+                records = self._read_records(conn, KIND_ACTIVITIES, [submission_id])
+                found[submission_id] = self._insert_cells(conn, cells, submission_id, frame_cells(records))
+        return found
+
+    @staticmethod
+    def _insert_cells(conn: Connection, table: sa.Table, owner_id: int, cells: pd.DataFrame) -> bytes:
+        data = _ipc_blob(_arrow_table(_CELL_FIELDS, cells))
+        owner = table.primary_key.columns.values()[0].name
+        conn.execute(table.insert().values({owner: owner_id, "row_count": len(cells), "data": data}))
+        return data
 
     def _fill_version_cells(self, conn: Connection, version: VersionInfo) -> None:
-        """The version's cells: its activities submissions' cells, summed in SQL (same transaction)."""
+        """The version's cells: its activities submissions' cells, summed (same transaction)."""
         ids = sorted(s.id for s in version.submissions if s.kind == KIND_ACTIVITIES and s.row_count)
         if not ids:
             return
-        cells, target = submission_cells_table, version_cells_table
-        have = set(conn.execute(sa.select(cells.c.submission_id).where(cells.c.submission_id.in_(ids))
-                                .distinct()).scalars())
-        self._fill_submission_cells(conn, [i for i in ids if i not in have])
-        keys = [cells.c[name] for name in CELL_KEYS]
-        columns = ["version_id", *CELL_KEYS, "value", "records", "first_date", "last_date"]
-        if len(ids) == 1:  # one submission's cells are already the version's: copy them in order
-            query = (sa.select(sa.literal(version.id), *keys, cells.c.value, cells.c.records,
-                               cells.c.first_date, cells.c.last_date)
-                     .where(cells.c.submission_id == ids[0]).order_by(cells.c.id))
-        else:
-            query = (sa.select(sa.literal(version.id), *keys, sa.func.sum(cells.c.value),
-                               sa.func.sum(cells.c.records), sa.func.min(cells.c.first_date),
-                               sa.func.max(cells.c.last_date))
-                     .where(cells.c.submission_id.in_(ids)).group_by(*keys).order_by(*keys))
-        conn.execute(target.insert().from_select(columns, query))
+        blobs = self._submission_cells(conn, ids)
+        if len(ids) == 1:  # one submission's cells are already the version's: copied inside the database
+            cells = submission_cells_table
+            conn.execute(version_cells_table.insert().from_select(
+                ["version_id", "row_count", "data"],
+                sa.select(sa.literal(version.id), cells.c.row_count, cells.c.data).where(cells.c.submission_id == ids[0])))
+            return
+        parts = pd.concat([_cells_from_blob(blobs[i]) for i in ids], ignore_index=True).rename(columns={"date": "month"})
+        self._insert_cells(conn, version_cells_table, version.id, _table_cells(_arrow_table(_CELL_FIELDS, parts)))
 
     def _version_cells_missing(self, conn: Connection, version: VersionInfo) -> bool:
         if not any(s.kind == KIND_ACTIVITIES and s.row_count for s in version.submissions):
             return False
         cells = version_cells_table
-        return conn.execute(sa.select(cells.c.id).where(cells.c.version_id == version.id).limit(1)).first() is None
+        return conn.execute(sa.select(cells.c.version_id).where(cells.c.version_id == version.id)).first() is None
 
     def activity_cells(self, version_id: int | None = None) -> pd.DataFrame:
         """A version's activities summed per monthly cell (the active version when ``None``).
 
         Columns ``CELL_COLUMNS``: the activity columns with ``date`` the first day of the month,
         ``value`` the cell's sum, ``notes`` empty and ``source_row`` 0, plus ``records``, the number
-        of records summed, and ``first_date``/``last_date``, the earliest and latest record's date. Every sum by district, indicator, month, quarter, year or the whole
-        period, and by sex, age group or disability, equals the same sum over the raw records.
-        Versions made before the cells existed get theirs computed (and kept) on first read.
+        of records summed, and ``first_date``/``last_date``, the earliest and latest record's date.
+        Every sum by district, indicator, month, quarter, year or the whole period, and by sex, age
+        group or disability, equals the same sum over the raw records. Versions made before the
+        cell blobs existed get theirs computed (and kept) on first read.
         """
         with self._errors("read the activity cells"):
             with self._read() as conn:
@@ -843,11 +831,9 @@ class Store:
             if version is None:
                 return _cells_frame([[] for _ in _CELL_FIELDS])
             with self._read() as conn:
-                cells = version_cells_table
-                query = (sa.select(*(cells.c[f.name] for f in _CELL_FIELDS))
-                         .where(cells.c.version_id == version.id).order_by(cells.c.id))
-                chunks = self._fetch_chunks(conn, query, [f.kind for f in _CELL_FIELDS])
-        return _cells_frame(chunks)
+                data = conn.execute(sa.select(version_cells_table.c.data)
+                                    .where(version_cells_table.c.version_id == version.id)).scalar()
+        return _cells_frame([[] for _ in _CELL_FIELDS]) if data is None else _cells_from_blob(data)
 
     def _fetch_chunks(self, conn: Connection, query: sa.Select, kinds: Sequence[str]) -> list[list]:
         """Each column's fetched batches (``_column_chunk`` arrays) of ``query``'s result."""
@@ -941,8 +927,7 @@ class Store:
                 submission_id=submission_id, part=part, row_count=chunk.num_rows, data=_ipc_blob(chunk)))
             if self._after_chunk is not None:
                 self._after_chunk(start + chunk.num_rows)
-        self._insert_frame(conn, submission_cells_table, _CELL_FIELDS, _table_cells(table), "submission_id",
-                           submission_id)
+        self._insert_cells(conn, submission_cells_table, submission_id, _table_cells(table))
 
     def _insert_frame(self, conn: Connection, table: sa.Table, fields: Sequence[_Field], frame: pd.DataFrame,
                       owner: str, owner_id: int, *, progress: bool = False) -> None:
@@ -1021,25 +1006,31 @@ class Store:
             elif conn.execute(sa.select(versions_table.c.id).where(versions_table.c.id == version_id)).first() \
                     is None:
                 self._version_in(conn, version_id)  # raises, listing the recent versions
-            table, vs = record_tables[kind], version_submissions_table
-            query = (sa.select(*(table.c[f.name] for f in _FIELDS[kind]), table.c.submission_id)
-                     .join(vs, vs.c.submission_id == table.c.submission_id)
-                     .where(vs.c.version_id == int(version_id))
-                     # By vs.submission_id: SQLite then walks both indexes in order, with no sort.
-                     .order_by(vs.c.submission_id, table.c.id))
-            chunks = self._fetch_chunks(conn, query, _read_kinds(kind))
-            has_rows, has_blobs = bool(chunks[0]), False
-            if kind == KIND_ACTIVITIES:
-                blobs = activity_blobs_table
-                parts = conn.execute(sa.select(blobs.c.submission_id, blobs.c.row_count, blobs.c.data)
-                                     .join(vs, vs.c.submission_id == blobs.c.submission_id)
-                                     .where(vs.c.version_id == int(version_id))
-                                     .order_by(blobs.c.submission_id, blobs.c.part))
-                for submission_id, rows, data in parts:
-                    has_blobs = True
-                    for column, chunk in zip(chunks, _blob_chunks(_FIELDS[kind], data)):
-                        column.append(chunk)
-                    chunks[-1].append(np.full(rows, submission_id, dtype=np.int64))
+            vs = version_submissions_table
+            ids = conn.execute(sa.select(vs.c.submission_id).where(vs.c.version_id == int(version_id))
+                               .order_by(vs.c.submission_id)).scalars().all()
+            return self._read_records(conn, kind, ids)
+
+    def _read_records(self, conn: Connection, kind: str, submission_ids: Sequence[int]) -> pd.DataFrame:
+        """The records of ``submission_ids`` (``kind``'s columns and ``submission_id``), by submission."""
+        if not submission_ids:
+            return empty_frame(kind)
+        table = record_tables[kind]
+        query = (sa.select(*(table.c[f.name] for f in _FIELDS[kind]), table.c.submission_id)
+                 .where(table.c.submission_id.in_(submission_ids))
+                 .order_by(table.c.submission_id, table.c.id))
+        chunks = self._fetch_chunks(conn, query, _read_kinds(kind))
+        has_rows, has_blobs = bool(chunks[0]), False
+        if kind == KIND_ACTIVITIES:
+            blobs = activity_blobs_table
+            parts = conn.execute(sa.select(blobs.c.submission_id, blobs.c.row_count, blobs.c.data)
+                                 .where(blobs.c.submission_id.in_(submission_ids))
+                                 .order_by(blobs.c.submission_id, blobs.c.part))
+            for submission_id, rows, data in parts:
+                has_blobs = True
+                for column, chunk in zip(chunks, _blob_chunks(_FIELDS[kind], data)):
+                    column.append(chunk)
+                chunks[-1].append(np.full(rows, submission_id, dtype=np.int64))
         if not chunks[0]:
             return empty_frame(kind)
         frame = _frame_from_chunks(kind, chunks)
@@ -1064,6 +1055,11 @@ def _submission_info(row) -> SubmissionInfo:
     return SubmissionInfo(id=row["id"], file_name=row["file_name"], sha256=row["sha256"], kind=row["kind"],
                           is_demo=bool(row["is_demo"]), uploaded_by=row["uploaded_by"],
                           uploaded_at=row["uploaded_at"], row_count=row["row_count"])
+
+
+def _cells_from_blob(data: bytes) -> pd.DataFrame:
+    """``CELL_COLUMNS`` from a cells blob."""
+    return _cells_frame([[chunk] for chunk in _blob_chunks(_CELL_FIELDS, data)])
 
 
 def _cells_frame(chunks: Sequence[Sequence[np.ndarray | pa.Array]]) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from data_pipeline import store as store_module
 from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
                                    FundingSchema, TargetSchema)
-from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, empty_frame
+from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, empty_frame, frame_cells
 from geo.gazetteer import PROGRAMME_CODES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -183,6 +183,17 @@ def test_activities_read_back_exactly_from_one_or_many_blob_parts(store, monkeyp
     with store._engine.connect() as conn:
         parts = conn.execute(sa.text("SELECT COUNT(*) FROM activity_blobs WHERE submission_id = 1")).scalar_one()
     assert parts == (8 if part_rows == 7 else 1)
+
+
+def test_a_versions_cells_sum_its_submissions_records(store):
+    frames = [activity_frame(60, seed=5), activity_frame(40, seed=6)]
+    for index, frame in enumerate(frames):
+        version = store.publish([submission(f"{index}.csv", frame)], created_by="me").version
+    expected = frame_cells(pd.concat(frames, ignore_index=True))
+    cells = store.activity_cells(version.id)
+    pd.testing.assert_frame_equal(cells.drop(columns=["notes", "source_row"]).rename(columns={"date": "month"})
+                                  [list(expected.columns)], expected)
+    assert cells["records"].sum() == 100
 
 
 # --- Publish ---------------------------------------------------------------------------------------
