@@ -624,8 +624,8 @@ class Store:
             if found is None:
                 conn.execute(schema_version_table.insert().values(version=SCHEMA_VERSION))
             elif found in (1, 2):
-                # create_all above added the cell tables (1 → 2; cells are filled when read) and the
-                # activity blobs (2 → 3; older activities stay SQL rows and are read as such).
+                # create_all above added the blob tables; older activities stay SQL rows and are read
+                # as such, and their versions' cells are computed from them when first read.
                 conn.execute(schema_version_table.update().values(version=SCHEMA_VERSION))
             elif found != SCHEMA_VERSION:
                 raise StoreError(
@@ -797,11 +797,12 @@ class Store:
         blobs = self._submission_cells(conn, ids)
         if len(ids) == 1:  # one submission's cells are already the version's: copied inside the database
             cells = submission_cells_table
-            conn.execute(version_cells_table.insert().from_select(
-                ["version_id", "row_count", "data"],
-                sa.select(sa.literal(version.id), cells.c.row_count, cells.c.data).where(cells.c.submission_id == ids[0])))
+            copy = (sa.select(sa.literal(version.id), cells.c.row_count, cells.c.data)
+                    .where(cells.c.submission_id == ids[0]))
+            conn.execute(version_cells_table.insert().from_select(["version_id", "row_count", "data"], copy))
             return
-        parts = pd.concat([_cells_from_blob(blobs[i]) for i in ids], ignore_index=True).rename(columns={"date": "month"})
+        parts = pd.concat([_cells_from_blob(blobs[i]) for i in ids], ignore_index=True)
+        parts = parts.rename(columns={"date": "month"})
         self._insert_cells(conn, version_cells_table, version.id, _table_cells(_arrow_table(_CELL_FIELDS, parts)))
 
     def _version_cells_missing(self, conn: Connection, version: VersionInfo) -> bool:
