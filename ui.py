@@ -245,8 +245,8 @@ def _year_bounds(full: Dataset) -> tuple[int, int]:
     """The slider's span: the programmes' years, widened to the years the data has."""
     first, last = _YEAR_SPAN
     if not full.activities.empty:
-        dates = pd.to_datetime(full.activities["date"])
-        first, last = min(first, int(dates.dt.year.min())), max(last, int(dates.dt.year.max()))
+        earliest, latest = pd.to_datetime(full.activities["date"].agg(["min", "max"]))  # not every cell's date
+        first, last = min(first, earliest.year), max(last, latest.year)
     return first, last
 
 
@@ -557,6 +557,18 @@ def region_label(code: str) -> str:
 def cached_changes(ctx: PageContext) -> pd.DataFrame:
     """``changes_since_previous`` of the page's filtered data, cached by store, version and filters."""
     return _cached_changes(ctx.store_url, version_id(ctx), ctx.filters, ctx.data)
+
+
+def view_table(ctx: PageContext, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``compute()``, a table computed from the page's filtered data (``ctx.data``) and the current
+    language only, cached by ``name``, store, version, filters and language (a copy per call)."""
+    return _view_table(name, ctx.store_url, version_id(ctx), ctx.filters, current_language(), compute)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _view_table(name: str, url: str, version: int | None, filters: Filters, lang: str,
+                _compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    return _compute()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -15,8 +15,8 @@ st.title(tr("Overview"))
 ui.show_filters_summary(ctx.filters)
 ui.briefing_button(ctx.data)
 
-headline = headline_figures(ctx.data)
-funding = funding_summary(ctx.data.funding, ctx.data.activities)
+headline = ui.view_table(ctx, "headline", lambda: headline_figures(ctx.data))
+funding = ui.view_table(ctx, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
 plan_row = funding[funding["level"] == "plan"]
 
 st.subheader(tr("Results against targets"))

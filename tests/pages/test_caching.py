@@ -99,3 +99,17 @@ def test_no_page_modifies_the_shared_data_set(open_page, demo_store):
         pd.testing.assert_frame_equal(getattr(shared, name), getattr(fresh, name), check_exact=True, obj=name)
     filtered = ui.cached_filtered(demo_store, 1, Filters())
     pd.testing.assert_frame_equal(filtered.activities.reset_index(drop=True), fresh.activities, check_exact=True)
+
+
+def test_the_reconciliation_follows_the_filters_and_the_language(open_page):
+    at, table = open_page("sources"), 1
+    everywhere = at.dataframe[table].value
+    at.sidebar.multiselect[0].set_value(["GBAO"]).run()
+    gbao = at.dataframe[table].value
+    at.sidebar.radio(key="lang").set_value("ru").run()
+    assert not at.exception, [e.value for e in at.exception]
+    russian = at.dataframe[table].value
+    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.multiselect[0].set_value([]).run()
+    assert not gbao.equals(everywhere) and not russian.equals(gbao)
+    pd.testing.assert_frame_equal(at.dataframe[table].value, everywhere)
