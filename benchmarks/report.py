@@ -17,7 +17,7 @@ STAGE_LABELS = {
     "validate": "validate (values, schema; names excluded)",
     "resolve": "resolve district names",
     "aggregate": "aggregate (4 periods, raw records)",
-    "store": "store (publish: rows, cells, version)",
+    "store": "store (publish: record blobs, cells, version)",
     "ingest": "**`ingest` command** (start-up included)",
     "parse": "bare `pyarrow.csv.read_csv` (call only)",
     "parse_process": "bare parse process (start-up included)",
