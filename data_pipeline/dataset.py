@@ -152,12 +152,15 @@ def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None, lan
     return table[columns].reset_index(drop=True)
 
 
+HEADLINE_COLUMNS = ["indicator", "label", "unit", "value", "target", "achievement_pct", "published_value",
+                    "published_qualifier", "published_citation", "differs"]
+
+
 def headline_figures(ds: Dataset) -> pd.DataFrame:
     """The overview's headline indicators: programme total of the (filtered) districts, target,
     % of target, and the published figure beside it.
 
-    Columns: ``indicator, label, unit, value, target, achievement_pct, published_value,
-    published_qualifier, published_citation, differs``.
+    Columns: ``HEADLINE_COLUMNS`` (no rows for a programme without headline indicators).
     """
     totals = attach_targets(programme_totals(ds.activities), _targets_for_view(ds))
     by_id = totals.set_index("indicator")
@@ -173,7 +176,7 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
                      "published_qualifier": figure.qualifier if figure else "",
                      "published_citation": figure.citation if figure else "",
                      "differs": bool(figure) and value != figure.value})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
 def _targets_for_view(ds: Dataset) -> pd.DataFrame:

@@ -48,6 +48,12 @@ def test_page_runs_on_the_demo_data_with_the_frame(open_page, page):
     assert [w.label for w in at.sidebar.slider] == ["Years"]
 
 
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_runs_for_a_programme_without_headline_indicators(open_page, page):
+    at = open_page(page, programme="CRP2020")  # open_page fails on any exception
+    assert main_titles(at) == [TITLES[page]]
+
+
 FILTER_CASES = [
     pytest.param({"region": "GBAO"}, dict(codes=region_codes(REGION_GBAO)), id="region"),
     pytest.param({"district": ["Panj", "Vanj"]}, dict(codes={"KT05", "GB02"}), id="districts"),
