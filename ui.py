@@ -20,8 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline import charts
-from data_pipeline.dataset import (Dataset, Filters, apply_filters, changes_since_previous, indicator_table,
-                                   load_dataset)
+from data_pipeline.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
@@ -554,11 +553,6 @@ def region_label(code: str) -> str:
     return tr(REGION_NAMES.get(code, code))
 
 
-def cached_changes(ctx: PageContext) -> pd.DataFrame:
-    """``changes_since_previous`` of the page's filtered data, cached by store, version and filters."""
-    return _cached_changes(ctx.store_url, version_id(ctx), ctx.filters, ctx.data)
-
-
 def view_table(ctx: PageContext, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``compute()``, a table computed from the page's filtered data (``ctx.data``) and the current
     language only, cached by ``name``, store, version, filters and language (a copy per call)."""
@@ -569,11 +563,6 @@ def view_table(ctx: PageContext, name: str, compute: Callable[[], pd.DataFrame])
 def _view_table(name: str, url: str, version: int | None, filters: Filters, lang: str,
                 _compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     return _compute()
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _cached_changes(url: str, version: int | None, filters: Filters, _ds: Dataset) -> pd.DataFrame:
-    return changes_since_previous(url, _ds)
 
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).

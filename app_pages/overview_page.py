@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline import charts
-from data_pipeline.dataset import headline_figures
+from data_pipeline.dataset import changes_since_previous, headline_figures
 from data_pipeline.funding import funding_summary
 from data_pipeline.registry import indicators_for
 
@@ -59,7 +59,7 @@ with left:
                         selected=ui.districts_in_view(ctx.filters), height=380, zoom=6)
 with right:
     st.subheader(tr("Changes since the previous version"))
-    changes = ui.cached_changes(ctx)
+    changes = ui.view_table(ctx, "changes", lambda: changes_since_previous(ctx.store_url, ctx.data))
     if ctx.data.previous_version is None:
         st.caption(tr("This is the first version of the data: nothing to compare with."))
     elif changes.empty:
