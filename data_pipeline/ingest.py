@@ -48,6 +48,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -574,28 +575,28 @@ _CACHED = re.compile(rb'<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>')
 
 
 def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
-    import openpyxl
-    from openpyxl.utils import column_index_from_string, range_boundaries
+    """The chosen sheet's values (python-calamine: ~10× faster than openpyxl) and, from the sheet's
+    XML, its merged cells, formulas without a saved result and Excel error values."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many types for a broken workbook
+        workbook = CalamineWorkbook.from_object(io.BytesIO(data))
+        sheet_paths = _sheet_xml_paths(archive)
+    except Exception as err:  # the readers raise many types for a broken workbook
         log.add(None, None, None, _("The file is not a readable Excel workbook ({error}). Open it in Excel and "
                                     "save it again as 'Excel Workbook (.xlsx)'.", error=type(err).__name__))
         return None
-    try:
-        sheets = workbook.worksheets
-        chosen, rows = _choose_sheet(sheets)
-        if chosen is None:
-            log.add(None, None, None, _("The workbook is empty: no sheet holds any data."))
-            return None
-        if len(sheets) > 1:
-            others = ", ".join(repr(s.title) for s in sheets if s is not chosen)
-            notes.append(f"Read sheet {chosen.title!r} (the workbook also has {others}).")
-        xml = archive.read(chosen._worksheet_path.lstrip("/"))
-    finally:
-        workbook.close()
+    with workbook:
+        names = [s.name for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
+        chosen, rows = _choose_sheet(workbook, names)
+    if chosen is None:
+        log.add(None, None, None, _("The workbook is empty: no sheet holds any data."))
+        return None
+    if len(names) > 1:
+        others = ", ".join(repr(name) for name in names if name != chosen)
+        notes.append(f"Read sheet {chosen!r} (the workbook also has {others}).")
+    xml = archive.read(sheet_paths[chosen]) if chosen in sheet_paths else b""
     header_index = next(i for i, r in enumerate(rows) if any(not is_blank(v) for v in r))
     width = max((len(r) for r in rows), default=0)
     while width and all(len(r) < width or is_blank(r[width - 1]) for r in rows):
@@ -608,22 +609,32 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     def column_label(index: int, letter: str) -> str:
         return str(head[index]).strip() if index < len(head) and not is_blank(head[index]) else letter
 
-    for ref in _MERGE.findall(xml):
-        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
-        where = _("in the header") if min_row <= header_row <= max_row else _("in the data")
-        log.add(min_row, column_label(min_col - 1, ref.decode().split(":")[0].rstrip("0123456789")), ref.decode(),
+    def cell_place(attrs: bytes) -> tuple[int | None, str]:
+        ref = _CELL_REF.search(attrs)
+        if not ref:
+            return None, ""
+        letter, row = ref.group(1).decode(), int(ref.group(2))
+        return row, letter if row == header_row else column_label(_column_number(letter) - 1, letter)
+
+    for ref in (_MERGE.findall(xml) if b"mergeCell" in xml else ()):  # no regex scan of a sheet without merges
+        cells = ref.decode()
+        (first_letter, first_row), (_last_letter, last_row) = (_cell_reference(part) for part in cells.split(":"))
+        where = _("in the header") if first_row <= header_row <= last_row else _("in the data")
+        log.add(first_row, column_label(_column_number(first_letter) - 1, first_letter), cells,
                 _("Merged cells {cells} {where}: only the first cell keeps a value. Unmerge them and give every "
-                  "column its own header and every row its own values.", cells=ref.decode(), where=where))
-    if b"<f" in xml:
+                  "column its own header and every row its own values.", cells=cells, where=where))
+    if b"<f" in xml or b'"e"' in xml:
         for attrs, inner in _CELL.findall(xml):
             formula = _FORMULA.search(inner)
-            if formula and not _CACHED.search(inner):
-                ref = _CELL_REF.search(attrs)
-                column_letter, row = (ref.group(1).decode(), int(ref.group(2))) if ref else ("", None)
+            if _ERROR_TYPE.search(attrs):
+                row, label = cell_place(attrs)
+                error = _CACHED_TEXT.search(inner)
+                log.add(row, label, error.group(1).decode("utf-8", "replace") if error else None,
+                        _("The cell holds an Excel error instead of a value. Fix the formula (or type the "
+                          "value) and save the file again."))
+            elif formula and not _CACHED.search(inner):
+                row, label = cell_place(attrs)
                 text = (formula.group(1) or b"").decode("utf-8", "replace")
-                label = column_letter
-                if ref and row != header_row:
-                    label = column_label(column_index_from_string(column_letter) - 1, column_letter)
                 log.add(row, label, f"={text}" if text else None,
                         _("Formula without a saved result: the file was written by a program that does not "
                           "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values."))
@@ -633,26 +644,81 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     matrix = np.empty((len(padded), width), dtype=object)
     if padded:
         matrix[:, :] = padded
-    header = ["" if is_blank(v) else str(v) for v in matrix[0]] if len(matrix) else []
-    columns = [_factorise(pd.Series(matrix[1:, j], dtype=object)) for j in range(width)]
+    header = ["" if is_blank(v) else str(_excel_value(v)) for v in matrix[0]] if len(matrix) else []
+    columns = [_factorise(pd.Series(matrix[1:, j], dtype=object), normalise=_excel_value) for j in range(width)]
     row_numbers = np.arange(header_row, header_row + len(padded), dtype=np.int64)
     report("parsing", 1.0)
-    return _split_header(header, columns, row_numbers, decimal_comma=True, sheet=chosen.title)
+    return _split_header(header, columns, row_numbers, decimal_comma=True, sheet=chosen)
 
 
-def _choose_sheet(sheets) -> tuple[object | None, list[tuple]]:
-    """The sheet named like data/records with data, else the first with data, and its rows."""
-    preferred = sorted(sheets, key=lambda s: s.title.strip().lower() not in DATA_SHEET_NAMES)
-    for sheet in preferred:
-        rows = [tuple(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_number(letters: str) -> int:
+    """A spreadsheet column's number from its letters (A → 1, Z → 26, AA → 27)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _cell_reference(reference: str) -> tuple[str, int]:
+    """``"AB12"`` → ``("AB", 12)``."""
+    letters, row = _REFERENCE.fullmatch(reference).groups()
+    return letters, int(row)
+_CACHED_TEXT = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+
+
+def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name → the path of its XML in the workbook's zip (from workbook.xml and its rels)."""
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if local(rel.tag) == "Relationship"}
+    paths = {}
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        if local(element.tag) != "sheet":
+            continue
+        relation = next((value for key, value in element.attrib.items() if local(key) == "id"), None)
+        target = targets.get(relation, "")
+        if target:
+            paths[element.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return paths
+
+
+def _excel_value(value: object) -> object:
+    """A calamine cell value as openpyxl gives it: empty is None, whole numbers are ints, dates are
+    datetimes (the rest of ingest was written against those)."""
+    if isinstance(value, str):
+        return value if value else None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _choose_sheet(workbook, names: list[str]) -> tuple[str | None, list[list]]:
+    """The sheet named like data/records with data, else the first with data, and its rows (from A1)."""
+    preferred = sorted(names, key=lambda name: name.strip().lower() not in DATA_SHEET_NAMES)
+    for name in preferred:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if any(not is_blank(v) for r in rows for v in r):
-            return sheet, rows
+            return name, rows
     return None, []
 
 
 # --- building canonical frames ---------------------------------------------------------------
-def _factorise(series: pd.Series, label: str = "") -> _Column:
+def _factorise(series: pd.Series, label: str = "",
+               normalise: Callable[[object], object] | None = None) -> _Column:
+    """``series`` as codes into its distinct values (``normalise``: applied to each distinct value)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if normalise is not None:  # distinct values may become equal (e.g. '' and None): factorise again
+        again, uniques = pd.factorize(pd.Series([normalise(v) for v in uniques], dtype=object),
+                                      use_na_sentinel=True)
+        codes = np.where(codes < 0, -1, again[codes] if len(again) else codes)
     values = list(uniques)
     if (codes < 0).any():
         codes = np.where(codes < 0, len(values), codes)

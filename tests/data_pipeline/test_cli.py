@@ -38,7 +38,7 @@ def test_demo_versions_rollback_export(store_url, tmp_path, capsys):
     assert table.groupby("indicator")["value"].sum()["rps_participants"] == 6005
     xlsx = tmp_path / "export.xlsx"
     assert main(["export", "--store", store_url, "--by", "sex", "-o", str(xlsx)]) == 0
-    assert "sex" in pd.read_excel(xlsx).columns
+    assert "sex" in pd.read_excel(xlsx, engine="openpyxl").columns
 
 
 def test_published_catalogue_csv(tmp_path):

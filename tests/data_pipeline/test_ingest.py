@@ -425,6 +425,29 @@ def test_xlsx_with_cached_formula_values_is_fine(tmp_path):
     assert result.frame["value"].tolist() == [5.0]
 
 
+def test_xlsx_excel_error_values_are_located(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["date", "district", "indicator", "value", "notes"])
+    sheet.append(["2019-03-01", "Dusti", "grants_awarded", "#DIV/0!", "#N/A"])  # openpyxl stores these as errors
+    result = read(save(workbook, tmp_path))
+    for column, error in (("value", "#DIV/0!"), ("notes", "#N/A")):
+        problem = problem_at(result, 2, column)
+        assert problem.value == error and "Excel error" in problem.message
+
+
+def test_xlsx_rows_and_values_are_those_the_spreadsheet_shows(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B3"], sheet["C3"], sheet["D3"], sheet["E3"] = "date", "district", "indicator", "value"
+    sheet.append([None, dt.date(2019, 3, 1), "Dusti", "grants_awarded", 4])
+    sheet.append([None, dt.date(2019, 3, 2), 12, "grants_awarded", 5.0])
+    result = read(save(workbook, tmp_path))
+    unknown = problem_at(result, 5, "district")  # row 5 of the sheet, whatever the blank rows above
+    assert unknown.value == "12"  # a whole number as Excel shows it, not "12.0"
+    assert len(result.problems) == 1
+
+
 # --- property: valid frames round-trip -----------------------------------------------------------
 DISTRICT_NAMES = [d.name_en for d in PROGRAMME_DISTRICTS] + [d.name_ru for d in PROGRAMME_DISTRICTS]
 CODE_BY_NAME = {d.name_en: d.code for d in PROGRAMME_DISTRICTS} | {d.name_ru: d.code for d in PROGRAMME_DISTRICTS}
