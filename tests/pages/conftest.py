@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +41,17 @@ def demo_tables(demo_store) -> dict[str, pd.DataFrame]:
         return {"activities": store.activities(), "targets": store.targets(), "funding": store.funding()}
     finally:
         store.dispose()
+
+
+@pytest.fixture
+def store(demo_store, tmp_path, geo_dir, monkeypatch) -> str:
+    """A private copy of the demo store, which the dashboard under test reads (a test may publish into it)."""
+    path = tmp_path / "store.db"
+    shutil.copy(demo_store.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DASHBOARD_STORE_URL", url)
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    return url
 
 
 @pytest.fixture

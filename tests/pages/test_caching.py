@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -39,17 +37,6 @@ def map_page(**query) -> AppTest:
     at.switch_page(PAGES["map"]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-@pytest.fixture
-def store(demo_store, tmp_path, geo_dir, monkeypatch) -> str:
-    """A private copy of the demo store (the test publishes a version into it)."""
-    path = tmp_path / "store.db"
-    shutil.copy(demo_store.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DASHBOARD_STORE_URL", url)
-    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
-    return url
 
 
 def test_a_new_version_redraws_the_chart_and_the_map(store, tmp_path):

@@ -5,7 +5,6 @@ Each test gets its own copy of the demo store, since most of them change it.
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
@@ -28,17 +27,6 @@ VALID_CSV = (b"date,district,indicator,value\n"
 INVALID_CSV = (b"date,district,indicator,value\n"
                b"2020-06-01,Panjj,grants_awarded,7\n"
                b"2020-06-02,Vanj,jobs,x\n")
-
-
-@pytest.fixture
-def store(demo_store, tmp_path, geo_dir, monkeypatch) -> str:
-    """A private copy of the demo store, which the dashboard under test reads."""
-    path = tmp_path / "store.db"
-    shutil.copy(demo_store.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DASHBOARD_STORE_URL", url)
-    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
-    return url
 
 
 def versions(url: str) -> list:
