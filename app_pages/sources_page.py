@@ -34,8 +34,8 @@ if version is not None:
                    "uploaded_at": tr("Uploaded at (UTC)"), "row_count": tr("Rows"), "origin": tr("Origin")})
 
 st.subheader(tr("District sums against published totals"))
-reconciliation = ui.view_table(
-    ctx, "reconciliation", lambda: ui.translated(reconcile(ctx.data.activities), "label", "qualifier", "status"))
+reconciled = ui.view_table(ctx, "reconciliation", lambda: reconcile(ctx.data.activities))
+reconciliation = ui.translated(reconciled, "label", "qualifier", "status")
 reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
                               for d, s in zip(reconciliation["document"], reconciliation["section"])]
 if ctx.filters != Filters():
@@ -49,8 +49,8 @@ shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum":
 ui.downloads(shown, "reconciliation", key="reconciliation")
 
 st.subheader(tr("Data-quality notes"))
-findings = ui.view_table(ctx, "quality",
-                         lambda: quality_findings(ctx.data.activities, ctx.filters.district_codes(), reconciliation))
+findings = ui.view_table(ctx, "quality", lambda: quality_findings(ctx.data.activities, ctx.filters.district_codes(),
+                                                                  reconciled, lang=ui.current_language()))
 for finding in findings["finding"]:
     st.markdown(f"- {finding}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data_pipeline.i18n import DEFAULT_LANGUAGE, format_number, format_percent, translator
 from data_pipeline.reconcile import STATUS_DIFFERS
 from data_pipeline.registry import PROGRAMME_PERIODS, indicator
 from data_pipeline.schemas import DISAGGREGATIONS
@@ -19,40 +20,44 @@ FINDING_COLUMNS = ["check", "finding"]
 
 
 def quality_findings(activities: pd.DataFrame, district_codes: tuple[str, ...],
-                     reconciliation: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per finding: ``check, finding`` (plain sentences, figures formatted).
+                     reconciliation: pd.DataFrame | None = None, *, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """One row per finding: ``check, finding`` (plain sentences in ``lang``, figures formatted).
 
     ``district_codes`` are the districts in view (a district among them without a record is
-    reported); ``reconciliation`` is ``reconcile.reconcile``'s table, if already computed.
+    reported); ``reconciliation`` is ``reconcile.reconcile``'s table (untranslated), if already computed.
     """
+    _ = translator(lang)
     rows: list[tuple[str, str]] = []
     if activities.empty:
-        return pd.DataFrame([("records", "No activity records in view.")], columns=FINDING_COLUMNS)
+        return pd.DataFrame([("records", _("No activity records in view."))], columns=FINDING_COLUMNS)
     # Monthly cells (``Store.activity_cells``) stand for ``records`` records each, dated first to last.
     cells = "records" in activities
     weights = activities["records"] if cells else pd.Series(1, index=activities.index)
     first, last = (activities["first_date"], activities["last_date"]) if cells else (activities["date"],) * 2
-    rows.append(("records", f"{int(weights.sum()):,} activity records from {first.min():%Y-%m-%d} "
-                            f"to {last.max():%Y-%m-%d}."))
+    rows.append(("records", _("{count} activity records from {first} to {last}.").format(
+        count=format_number(int(weights.sum()), lang), first=f"{first.min():%Y-%m-%d}", last=f"{last.max():%Y-%m-%d}")))
     present = set(activities["district_code"].unique())  # ~16 distinct codes, not one per row
-    missing = [district(c).name_en for c in district_codes if c not in present]
+    missing = [district(c).name(lang) for c in district_codes if c not in present]
     if missing:
-        rows.append(("coverage", f"No records for {len(missing)} district(s) in view: {', '.join(missing)}."))
+        rows.append(("coverage", _("No records for {count} district(s) in view: {names}.").format(
+            count=len(missing), names=", ".join(missing))))
     outside = _outside_programme_years(activities, weights)
     if outside:
-        rows.append(("dates", f"{outside:,} records are dated outside their programme's years."))
+        rows.append(("dates", _("{count} records are dated outside their programme's years.").format(
+            count=format_number(outside, lang))))
+    categories = {"sex": _("sex"), "age_group": _("age group"), "disability": _("disability")}
     for by in DISAGGREGATIONS:
         share = weights[activities[by].notna()].sum() / weights.sum() * 100
-        rows.append(("breakdown", f"{share:.0f}% of records state {by.replace('_', ' ')}"
-                                  + ("." if share == 100 else "; the others count as “not stated”.")))
+        sentence = (_("{share} of records state {category}.") if share == 100 else
+                    _("{share} of records state {category}; the others count as “not stated”."))
+        rows.append(("breakdown", sentence.format(share=format_percent(share, lang), category=categories[by])))
     if reconciliation is not None and not reconciliation.empty:
         differs = reconciliation[reconciliation["status"] == STATUS_DIFFERS]
         if differs.empty:
-            rows.append(("reconciliation", "Every district sum agrees with its published total."))
+            rows.append(("reconciliation", _("Every district sum agrees with its published total.")))
         else:
-            names = ", ".join(differs["label"])
-            rows.append(("reconciliation", f"{len(differs)} district sum(s) differ from the published total: "
-                                           f"{names}."))
+            rows.append(("reconciliation", _("{count} district sum(s) differ from the published total: {names}.")
+                         .format(count=len(differs), names=", ".join(_(label) for label in differs["label"]))))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 

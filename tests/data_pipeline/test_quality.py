@@ -57,3 +57,13 @@ def test_dates_outside_programme_years_are_counted_per_indicator_and_weighted_by
     assert text["dates"] == f"{2 * (4 + 6)} records are dated outside their programme's years."
     as_text = cells.assign(date=cells["date"].dt.strftime("%Y-%m-%d"))
     assert dict(zip(*quality_findings(as_text, ("KT01",)).T.values))["dates"] == text["dates"]
+
+
+def test_findings_in_russian_name_districts_and_indicators_in_russian():
+    activities = _activities([("2015-06-01", "KT01", "jobs_created", 3.0, "female")] * 1200)
+    reconciliation = pd.DataFrame({"label": ["Jobs created"], "status": [STATUS_DIFFERS]})
+    text = dict(zip(*quality_findings(activities, ("KT01", "GB02"), reconciliation, lang="ru").T.values))
+    assert text["records"] == "Записей о деятельности: 1\u00a0200, с 2015-06-01 по 2015-06-01."
+    assert text["coverage"] == "Нет записей по районам при выбранных фильтрах (1): Ванч."
+    assert text["reconciliation"] == ("Сумм по районам, отличающихся от опубликованного итога: 1 — "
+                                      "Созданные рабочие места.")

@@ -67,6 +67,19 @@ def test_district_names_are_in_the_languages_own_script(open_page, lang):
     assert [h.value for h in at.main.header] == [shughnon.name(lang)]
 
 
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_data_quality_notes_are_translated_and_see_the_differing_sums(open_page, lang):
+    # GBAO alone falls short of the programme totals: the note must say so in every language
+    # (it once compared the translated status with the English one and said every sum agreed).
+    _ = translator(lang)
+    at = open_page("sources", lang=lang, region=_("GBAO"))  # bound widgets keep the labels they show
+    notes = [m.value for m in at.markdown if m.value.startswith("- ")]
+    differ = _("{count} district sum(s) differ from the published total: {names}.").split("{count}")[0]
+    assert any(note.startswith(f"- {differ}") for note in notes), notes
+    assert not any(_("Every district sum agrees with its published total.") in note for note in notes)
+    assert any(_("Border guards trained") in note for note in notes)
+
+
 def test_numbers_follow_the_language(open_page):
     at = open_page("funding", lang="ru")
 
