@@ -38,7 +38,7 @@ if mine.empty:
     st.stop()
 ui.briefing_button(peers, code)
 
-summary = district_comparison(table, code)
+summary = district_comparison(table, code, lang=lang)
 st.subheader(tr("Each indicator against its target"))
 shown = ui.show_table(summary, {"indicator_label": tr("Indicator"), "value": tr("Value"), "target": tr("Target"),
                                 "achievement_pct": tr("% of target"), "median": tr("Median of districts"),

@@ -31,6 +31,12 @@ def test_ties_share_the_higher_rank():
     assert district_comparison(table, "KT02")["rank"].tolist() == ["1 of 3"]
 
 
+def test_the_rank_reads_in_the_interface_language():
+    table = _table([("KT01", "jobs", 10.0, 1.0), ("KT02", "jobs", 10.0, 1.0), ("KT03", "jobs", 5.0, 1.0)])
+    assert [district_comparison(table, "KT03", lang=lang)["rank"].iloc[0] for lang in ("en", "ru", "tg")] \
+        == ["3 of 3", "3 из 3", "3 аз 3"]
+
+
 def test_a_district_without_records_gets_no_rows():
     table = _table([("KT01", "jobs", 10.0, 1.0)])
     assert district_comparison(table, "GB05").empty
