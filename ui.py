@@ -146,7 +146,7 @@ def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) ->
 def _indicator_rows(url: str, version_id: int | None, filters: Filters, period: str, by: str | None, lang: str,
                     _ds: Dataset) -> pd.DataFrame:
     table = indicator_table(_ds, period, by=by, lang=lang)
-    table = translated(table, "indicator_label", "unit", "region")
+    table = translated(table, "indicator_label", "unit", "region", "period")  # "whole"; the other periods are dates
     return table.assign(source=_ds.source_label(tr))
 
 
