@@ -414,7 +414,8 @@ def _arrow_table(fields: Sequence[_Field], frame: pd.DataFrame) -> pa.Table:
         elif field.kind == _INT:
             arrays.append(pa.array(column.to_numpy(dtype=np.int64)))
         elif isinstance(column.dtype, pd.StringDtype):
-            arrays.append(pa.array(column, type=pa.string(), from_pandas=True).dictionary_encode())
+            # A missing value is a dictionary entry of its own, so the indices hold no nulls.
+            arrays.append(pa.array(column, type=pa.string(), from_pandas=True).dictionary_encode("encode"))
         else:  # object columns (e.g. from a caller's own frame): each distinct value made text once
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
             text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
@@ -503,32 +504,35 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
     sorted_values: dict[str, list] = {}
     for name in (key for key in keys if key != "month"):
         column = table.column(name).combine_chunks()
-        # The dictionary's codes renumbered in sorted order, so that cells sort by their keys.
-        order = pc.array_sort_indices(column.dictionary).to_numpy()
+        # The dictionary's codes renumbered in sorted order, so that cells sort by their keys;
+        # missing (a null entry, or a null index) sorts last, as a cell of its own.
+        order = pc.array_sort_indices(column.dictionary, null_placement="at_end").to_numpy()
         rank = np.empty(len(order) + 1, dtype=np.int64)
         rank[order] = np.arange(len(order))
-        rank[-1] = len(order)  # missing (index -1) sorts last, as a cell of its own
-        coded[name] = rank[pc.fill_null(column.indices, -1).to_numpy()]
+        rank[-1] = len(order)
+        indices = column.indices
+        coded[name] = rank[(pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()]
         radix[name] = len(order) + 1
         sorted_values[name] = [column.dictionary[i].as_py() for i in order] + [None]
     # One int64 key per row from the codes: groups with numpy instead of pandas' multi-key groupby.
     combined = np.zeros(table.num_rows, dtype=np.int64)
-    for name in keys:
-        combined = combined * radix[name] + coded[name]
-    # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row.
+    for name in keys:  # in place: no temporary arrays of every row
+        combined *= radix[name]
+        combined += coded[name]
+    # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row; the sums
+    # are taken in hashing order and put in key order after, one entry per cell instead of per row.
     inverse, cell_keys = pd.factorize(combined)
     order = np.argsort(cell_keys)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    inverse, cell_keys = rank[inverse], cell_keys[order]
+    cell_keys = cell_keys[order]
     values = np.bincount(inverse, weights=table.column("value").to_numpy().astype(np.float64),
-                         minlength=len(cell_keys))
+                         minlength=len(cell_keys))[order]
     counts = table.column("records").to_numpy().astype(np.float64) if of_cells else None
-    records = np.bincount(inverse, weights=counts, minlength=len(cell_keys)).astype(np.int64)
+    records = np.bincount(inverse, weights=counts, minlength=len(cell_keys)).astype(np.int64)[order]
     first_day = np.full(len(cell_keys), np.iinfo(np.int64).max)
     np.minimum.at(first_day, inverse, _day_numbers(table, "first_date") if of_cells else days)
     last_day = np.full(len(cell_keys), np.iinfo(np.int64).min)
     np.maximum.at(last_day, inverse, _day_numbers(table, "last_date") if of_cells else days)
+    first_day, last_day = first_day[order], last_day[order]
     out: dict[str, object] = {}
     remainder = cell_keys
     for name in reversed(keys):
