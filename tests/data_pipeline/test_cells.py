@@ -177,6 +177,13 @@ def test_activities_stored_as_rows_before_the_blobs_read_back_beside_new_blobs(s
         pd.testing.assert_frame_equal(store.activities(only_new).drop(columns="submission_id"), new)
 
 
+def test_frame_cells_are_the_same_for_text_held_as_python_objects():
+    frame = random_activities(2_000, seed=10)
+    as_objects = frame.astype({name: object for name in ("district_code", "indicator", "sex", "age_group",
+                                                         "disability", "notes")})
+    pd.testing.assert_frame_equal(frame_cells(as_objects), frame_cells(frame), check_exact=True)
+
+
 def test_frame_cells_keeps_missing_breakdowns_as_their_own_cells():
     frame = random_activities(10, seed=6).iloc[:3].copy()
     frame["date"] = pd.to_datetime(["2019-03-05", "2019-03-28", "2019-04-01"])
