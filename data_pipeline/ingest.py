@@ -572,6 +572,9 @@ _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.DOTALL
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb'<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)', re.DOTALL)
 _CACHED = re.compile(rb'<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_CACHED_TEXT = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 
 
 def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
@@ -651,10 +654,6 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     return _split_header(header, columns, row_numbers, decimal_comma=True, sheet=chosen)
 
 
-_ERROR_TYPE = re.compile(rb'\bt="e"')
-_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
-
-
 def _column_number(letters: str) -> int:
     """A spreadsheet column's number from its letters (A → 1, Z → 26, AA → 27)."""
     number = 0
@@ -667,7 +666,6 @@ def _cell_reference(reference: str) -> tuple[str, int]:
     """``"AB12"`` → ``("AB", 12)``."""
     letters, row = _REFERENCE.fullmatch(reference).groups()
     return letters, int(row)
-_CACHED_TEXT = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 
 
 def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
