@@ -10,36 +10,15 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
-import pandas as pd
-
 from data_pipeline import store as store_module
-from data_pipeline.registry import INDICATOR_IDS
 from data_pipeline.store import Store, SubmissionInput
-from geo.gazetteer import PROGRAMME_CODES
-
-
-def large_activity_frame(rows: int, seed: int = 7) -> pd.DataFrame:
-    """A canonical activity table of ``rows`` rows (made fast, without pandera, for size)."""
-    rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "date": (np.datetime64("2016-01-01") + rng.integers(0, 1800, rows).astype("timedelta64[D]"))
-        .astype("datetime64[ns]"),
-        "district_code": pd.array(rng.choice(PROGRAMME_CODES, rows), dtype="str"),
-        "indicator": pd.array(rng.choice(INDICATOR_IDS, rows), dtype="str"),
-        "value": rng.integers(0, 40, rows).astype(float),
-        "sex": pd.array(rng.choice(["female", "male", None], rows), dtype="str"),
-        "age_group": pd.array(rng.choice(["18-29", "30-44", None], rows), dtype="str"),
-        "disability": pd.array(rng.choice(["yes", "no", None], rows), dtype="str"),
-        "notes": pd.array([None] * rows, dtype="str"),
-        "source_row": np.arange(2, rows + 2),
-    })
+from tests.data_pipeline.frames import random_activities
 
 
 def main(url: str, rows: int) -> None:
     store = Store(url)
     store_module._BLOB_PART_ROWS = store_module._CHUNK_ROWS  # several blobs, so the kill lands between two
-    frame = large_activity_frame(rows)
+    frame = random_activities(rows, seed=7)
 
     def stop_mid_publish(written: int) -> None:
         if written >= 2 * store_module._CHUNK_ROWS:

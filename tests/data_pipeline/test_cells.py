@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -23,33 +22,12 @@ from data_pipeline.demo import load_demo
 from data_pipeline.funding import funding_summary
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
-from data_pipeline.registry import INDICATOR_IDS
-from data_pipeline.schemas import ACTIVITY_COLUMNS, DISAGGREGATIONS
+from data_pipeline.schemas import DISAGGREGATIONS
 from data_pipeline.store import CELL_COLUMNS, Store, SubmissionInput, frame_cells
 from geo.gazetteer import PROGRAMME_CODES, REGION_GBAO
+from tests.data_pipeline.frames import random_activities
 
 BREAKDOWNS = (None, *DISAGGREGATIONS)
-
-
-def random_activities(rows: int, seed: int) -> pd.DataFrame:
-    """Canonical activity records with missing breakdowns, several years and every indicator."""
-    rng = np.random.default_rng(seed)
-
-    def maybe(values):
-        return pd.array(rng.choice([*values, None], rows), dtype="str")
-
-    return pd.DataFrame({
-        "date": (np.datetime64("2016-11-01") + rng.integers(0, 1600, rows).astype("timedelta64[D]"))
-        .astype("datetime64[ns]"),
-        "district_code": pd.array(rng.choice(PROGRAMME_CODES, rows), dtype="str"),
-        "indicator": pd.array(rng.choice(INDICATOR_IDS, rows), dtype="str"),
-        "value": rng.integers(0, 500, rows).astype(float),
-        "sex": maybe(["female", "male"]),
-        "age_group": maybe(["0-17", "18-29", "60+"]),
-        "disability": maybe(["yes", "no"]),
-        "notes": pd.array(rng.choice(["note", None], rows), dtype="str"),
-        "source_row": np.arange(2, rows + 2),
-    })[ACTIVITY_COLUMNS]
 
 
 def publish(store: Store, frame: pd.DataFrame, name: str) -> int:
