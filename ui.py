@@ -135,19 +135,14 @@ def translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) -> pd.DataFrame:
     """``indicator_table`` in the current language: district names from the gazetteer; indicator
-    labels, units, regions and the source translated. Ids, codes and ``by`` categories stay as they are.
+    labels, units, regions, the whole period and the source translated. Ids, codes and ``by``
+    categories stay as they are. ``ds`` must come from ``cached_filtered`` (see ``view_table``)."""
+    def compute() -> pd.DataFrame:
+        table = indicator_table(ds, period, by=by, lang=current_language())
+        table = translated(table, "indicator_label", "unit", "region", "period")  # "whole"; other periods are dates
+        return table.assign(source=ds.source_label(tr))
 
-    ``ds`` must come from ``cached_filtered``: the table is cached by store, version and filters."""
-    version = ds.version.id if ds.version else None
-    return _indicator_rows(page_context().store_url, version, ds.filters, period, by, current_language(), ds)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _indicator_rows(url: str, version_id: int | None, filters: Filters, period: str, by: str | None, lang: str,
-                    _ds: Dataset) -> pd.DataFrame:
-    table = indicator_table(_ds, period, by=by, lang=lang)
-    table = translated(table, "indicator_label", "unit", "region", "period")  # "whole"; the other periods are dates
-    return table.assign(source=_ds.source_label(tr))
+    return view_table(ds, f"indicator rows {period} {by}", compute)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -553,13 +548,14 @@ def region_label(code: str) -> str:
     return tr(REGION_NAMES.get(code, code))
 
 
-def view_table(ctx: PageContext, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """``compute()``, a table computed from the page's filtered data (``ctx.data``) and the current
-    language only, cached by ``name``, store, version, filters and language (a copy per call)."""
-    return _view_table(name, ctx.store_url, version_id(ctx), ctx.filters, current_language(), compute)
+def view_table(ds: Dataset, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``compute()``, a table computed only from ``ds`` (a ``cached_filtered`` data set) and the
+    current language, cached by ``name``, store, version, filters and language (a copy per call)."""
+    version = ds.version.id if ds.version else None
+    return _view_table(name, page_context().store_url, version, ds.filters, current_language(), compute)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _view_table(name: str, url: str, version: int | None, filters: Filters, lang: str,
                 _compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     return _compute()

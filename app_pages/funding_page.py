@@ -13,7 +13,7 @@ ctx = ui.page_context()
 st.title(tr("Objectives & funding"))
 ui.show_filters_summary(ctx.filters)
 
-summary = ui.view_table(ctx, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
+summary = ui.view_table(ctx.data, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
 plans = sorted(set(summary["plan"]))
 if ctx.filters.programme and ctx.filters.programme not in plans:
     st.info(tr("Funding is recorded for {plans} only; the programme filter ({programme}) leaves no funding "

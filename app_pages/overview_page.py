@@ -15,8 +15,8 @@ st.title(tr("Overview"))
 ui.show_filters_summary(ctx.filters)
 ui.briefing_button(ctx.data)
 
-headline = ui.view_table(ctx, "headline", lambda: headline_figures(ctx.data))
-funding = ui.view_table(ctx, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
+headline = ui.view_table(ctx.data, "headline", lambda: headline_figures(ctx.data))
+funding = ui.view_table(ctx.data, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
 plan_row = funding[funding["level"] == "plan"]
 
 st.subheader(tr("Results against targets"))
@@ -59,7 +59,7 @@ with left:
                         selected=ui.districts_in_view(ctx.filters), height=380, zoom=6)
 with right:
     st.subheader(tr("Changes since the previous version"))
-    changes = ui.view_table(ctx, "changes", lambda: changes_since_previous(ctx.store_url, ctx.data))
+    changes = ui.view_table(ctx.data, "changes", lambda: changes_since_previous(ctx.store_url, ctx.data))
     if ctx.data.previous_version is None:
         st.caption(tr("This is the first version of the data: nothing to compare with."))
     elif changes.empty:

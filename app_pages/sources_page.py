@@ -34,7 +34,7 @@ if version is not None:
                    "uploaded_at": tr("Uploaded at (UTC)"), "row_count": tr("Rows"), "origin": tr("Origin")})
 
 st.subheader(tr("District sums against published totals"))
-reconciled = ui.view_table(ctx, "reconciliation", lambda: reconcile(ctx.data.activities))
+reconciled = ui.view_table(ctx.data, "reconciliation", lambda: reconcile(ctx.data.activities))
 reconciliation = ui.translated(reconciled, "label", "qualifier", "status")
 reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
                               for d, s in zip(reconciliation["document"], reconciliation["section"])]
@@ -49,8 +49,8 @@ shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum":
 ui.downloads(shown, "reconciliation", key="reconciliation")
 
 st.subheader(tr("Data-quality notes"))
-findings = ui.view_table(ctx, "quality", lambda: quality_findings(ctx.data.activities, ctx.filters.district_codes(),
-                                                                  reconciled, lang=ui.current_language()))
+findings = ui.view_table(ctx.data, "quality", lambda: quality_findings(
+    ctx.data.activities, ctx.filters.district_codes(), reconciled, lang=ui.current_language()))
 for finding in findings["finding"]:
     st.markdown(f"- {finding}")
 
