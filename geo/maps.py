@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from data_pipeline import i18n
+from data_pipeline import charts
 from data_pipeline.i18n import translator
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
@@ -94,18 +94,10 @@ class LegendClass:
 # --- classes ---------------------------------------------------------------------------------
 
 def format_number(value: float | None, *, percent: bool = False, lang: str = "en") -> str:
-    """A value as people read it: ``1,075,000``, ``6,005``, ``2.5``; percentages whole: ``45%``.
-
-    ``lang`` sets the separators: ``1 075 000``, ``2,5``, ``45 %`` in Russian.
-    """
+    """A value as the rest of the dashboard prints it (``charts.format_number``); percentages whole."""
     if value is None or not np.isfinite(value):
         return "–"
-    if percent:
-        return i18n.format_percent(round(value), lang)
-    rounded = round(value)
-    if abs(value - rounded) < 0.05 or abs(value) >= 100:
-        return i18n.format_number(rounded, lang)
-    return i18n.format_number(value, lang, 1)
+    return charts.format_pct(value, 0, lang=lang) if percent else charts.format_number(value, lang=lang)
 
 
 def _label(lower: float, upper: float, percent: bool, lang: str = "en") -> str:
