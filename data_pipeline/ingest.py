@@ -46,6 +46,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -218,7 +219,8 @@ class ReadResult:
     kind: str
     """``activities``, ``targets`` or ``funding``; empty when it could not be told."""
     frame: pd.DataFrame
-    """The canonical columns of ``kind`` when ``ok``, validated; empty otherwise."""
+    """The canonical columns of ``kind`` when ``ok``, validated; empty otherwise. An activities
+    table's text columns are categorical (few distinct values, however many rows)."""
     problems: list[Problem]
     row_count: int
     """Data rows in the file (header, HXL row and empty rows not counted)."""
@@ -270,10 +272,12 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
         return fail(digest=_sha256_file(path))
     report("reading", 0.0)
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
     report("reading", 1.0)
-
-    grid = _read_grid(data, name, log, notes, report)
+    # Hashed in a second thread while the first parses (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        grid = _read_grid(data, name, log, notes, report)
+        digest = hashing.result()
     del data  # the parsed columns hold what is needed; at 5M rows the raw bytes are ~300 MB
     if grid is None:
         return fail(digest=digest)
@@ -728,7 +732,8 @@ def _dictionary_column(column: pa.ChunkedArray) -> _Column:
     """A dictionary-typed pyarrow column (dictionaries unified) as codes and unique values."""
     if not column.num_chunks:
         return _Column("", np.zeros(0, dtype=np.int32), [])
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]).astype(np.int32)
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]).astype(np.int32,
+                                                                                                    copy=False)
     return _Column("", codes, column.chunks[0].dictionary.to_pylist())
 
 
@@ -759,6 +764,23 @@ def _string_series(column: _Column, results: Sequence, mask: np.ndarray | None =
     strings = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary).cast(pa.large_string())
     return pd.Series(strings.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get),
                      dtype="str")
+
+
+def _category_series(column: _Column, results: Sequence, mask: np.ndarray | None = None) -> pd.Series:
+    """A categorical Series of each row's result (None stays missing): the rows keep their codes
+    and the distinct results, sorted, become the categories. An activity file of millions of rows
+    holds few distinct texts, so no text is made per row (``_string_series`` makes one per row)."""
+    categories = sorted({r for r in results if r is not None})
+    position = {value: i for i, value in enumerate(categories)}
+    lookup = np.array([-1 if r is None else position[r] for r in results] + [-1], dtype=np.int32)
+    codes = lookup[column.codes if mask is None else column.codes[mask]]
+    return _categorical(codes, categories)
+
+
+def _categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Series:
+    """A Series of ``categories`` picked by ``codes`` (-1: missing)."""
+    dtype = pd.CategoricalDtype(pd.Index(list(categories), dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
 
 
 @dataclass
@@ -1030,23 +1052,27 @@ def _build_activities(columns: dict[str, _Column], wide: dict[str, _Column], row
     district_col, district_results = district
     day_values = np.array([np.datetime64(c.result, "ns") if c.result else np.datetime64("NaT", "ns")
                            for c in date_checks], dtype="datetime64[ns]")
+    # Text columns are categorical: every piece of a wide table shares the same categories, so
+    # joining the pieces keeps them categorical.
+    wide_ids = sorted(wide)
     frames = []
     for mask, which, values in pieces:
         if not mask.any():
             continue
         if isinstance(which, str):
-            indicator_series = pd.Series(np.full(int(mask.sum()), which, dtype=object), dtype="str")
+            indicator_series = _categorical(np.full(int(mask.sum()), wide_ids.index(which), dtype=np.int32),
+                                            wide_ids)
         else:
-            indicator_series = _string_series(which[0], which[1], mask)
+            indicator_series = _category_series(which[0], which[1], mask)
         frame = pd.DataFrame({
             "date": day_values[date_col.codes[mask]],
-            "district_code": _string_series(district_col, district_results, mask),
+            "district_code": _category_series(district_col, district_results, mask),
             "indicator": indicator_series,
             "value": values[mask],
         })
         for name in ("sex", "age_group", "disability", "notes"):
-            frame[name] = (_string_series(*optional[name], mask) if name in optional
-                           else pd.Series([None] * len(frame), dtype="str"))
+            frame[name] = (_category_series(*optional[name], mask) if name in optional
+                           else _categorical(np.full(len(frame), -1, dtype=np.int32), []))
         frame["source_row"] = rows[mask]
         frames.append(frame)
     if not frames:

@@ -73,20 +73,22 @@ def _without_pandera_extras() -> Iterator[None]:
 
 
 @cache
-def _schemas() -> dict[str, Any]:
+def _schemas(text: str = "str") -> dict[str, Any]:
+    """The schemas with text columns of dtype ``text``: ``str``, or ``category`` for the activity
+    records ingest makes (their checks then run on the categories, not on every row)."""
     with _without_pandera_extras():
         import pandera.pandas as pa
 
         ActivitySchema = pa.DataFrameSchema(
             {
                 "date": pa.Column("datetime64[ns]"),
-                "district_code": pa.Column(str, pa.Check.isin(_DISTRICT_CODES)),
-                "indicator": pa.Column(str, pa.Check.isin(INDICATOR_IDS)),
+                "district_code": pa.Column(text, pa.Check.isin(_DISTRICT_CODES)),
+                "indicator": pa.Column(text, pa.Check.isin(INDICATOR_IDS)),
                 "value": pa.Column(float, pa.Check.ge(0)),
-                "sex": pa.Column(str, pa.Check.isin(SEXES), nullable=True),
-                "age_group": pa.Column(str, pa.Check.isin(AGE_GROUPS), nullable=True),
-                "disability": pa.Column(str, pa.Check.isin(DISABILITY), nullable=True),
-                "notes": pa.Column(str, nullable=True),
+                "sex": pa.Column(text, pa.Check.isin(SEXES), nullable=True),
+                "age_group": pa.Column(text, pa.Check.isin(AGE_GROUPS), nullable=True),
+                "disability": pa.Column(text, pa.Check.isin(DISABILITY), nullable=True),
+                "notes": pa.Column(text, nullable=True),
                 "source_row": pa.Column(int),
             },
             strict=True,
@@ -96,9 +98,9 @@ def _schemas() -> dict[str, Any]:
 
         TargetSchema = pa.DataFrameSchema(
             {
-                "indicator": pa.Column(str, pa.Check.isin(INDICATOR_IDS)),
-                "district_code": pa.Column(str, pa.Check.isin(_DISTRICT_CODES), nullable=True),
-                "period": pa.Column(str, pa.Check.str_matches(r"^(whole|\d{4}(-Q[1-4]|-\d{2})?)$")),
+                "indicator": pa.Column(text, pa.Check.isin(INDICATOR_IDS)),
+                "district_code": pa.Column(text, pa.Check.isin(_DISTRICT_CODES), nullable=True),
+                "period": pa.Column(text, pa.Check.str_matches(r"^(whole|\d{4}(-Q[1-4]|-\d{2})?)$")),
                 "target": pa.Column(float, pa.Check.ge(0)),
                 "source_row": pa.Column(int),
             },
@@ -109,13 +111,13 @@ def _schemas() -> dict[str, Any]:
 
         FundingSchema = pa.DataFrameSchema(
             {
-                "plan": pa.Column(str, pa.Check.isin(sorted({l.plan for l in FUNDING_LINES}))),
-                "objective": pa.Column(str, pa.Check.isin(sorted({l.objective for l in FUNDING_LINES}))),
-                "component": pa.Column(str, nullable=True),
-                "donor": pa.Column(str, nullable=True),
+                "plan": pa.Column(text, pa.Check.isin(sorted({l.plan for l in FUNDING_LINES}))),
+                "objective": pa.Column(text, pa.Check.isin(sorted({l.objective for l in FUNDING_LINES}))),
+                "component": pa.Column(text, nullable=True),
+                "donor": pa.Column(text, nullable=True),
                 "required": pa.Column(float, pa.Check.ge(0), nullable=True),
                 "received": pa.Column(float, pa.Check.ge(0)),
-                "currency": pa.Column(str, pa.Check.isin(list(CURRENCIES))),
+                "currency": pa.Column(text, pa.Check.isin(list(CURRENCIES))),
                 "source_row": pa.Column(int),
             },
             strict=True,
@@ -136,9 +138,14 @@ def __getattr__(name: str) -> Any:
 def validate(kind: str, frame: pd.DataFrame, *, lazy: bool = True) -> pd.DataFrame:
     """``frame`` checked and coerced by the pandera schema of ``kind`` (``SCHEMAS[kind].validate``).
 
+    A frame whose text columns are all categorical is checked as such and stays categorical.
+
     Raises pandera's ``SchemaError`` (``SchemaErrors`` when ``lazy``) as that does.
     """
-    schema = _schemas()["SCHEMAS"][kind]
+    text_columns = [name for name, column in _schemas("category")["SCHEMAS"][kind].columns.items()
+                    if str(column.dtype) == "category" and name in frame]
+    categorical = bool(text_columns) and all(frame[name].dtype == "category" for name in text_columns)
+    schema = _schemas("category" if categorical else "str")["SCHEMAS"][kind]
     with _without_pandera_extras():
         return schema.validate(frame, lazy=lazy)
 

@@ -413,6 +413,15 @@ def _arrow_table(fields: Sequence[_Field], frame: pd.DataFrame) -> pa.Table:
             arrays.append(pa.array(column.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True))
         elif field.kind == _INT:
             arrays.append(pa.array(column.to_numpy(dtype=np.int64)))
+        elif isinstance(column.dtype, pd.CategoricalDtype):  # ingest's activity records: codes kept as they are
+            codes = column.cat.codes.to_numpy()
+            text = [v if isinstance(v, str) else str(v) for v in column.cat.categories]
+            if (codes < 0).any():  # missing as a dictionary entry of its own, as below
+                codes = np.where(codes < 0, len(text), codes).astype(np.min_scalar_type(-len(text) - 1))
+                text.append(None)
+            # pandas' codes are as narrow as the categories allow (int8 for up to 127): a quarter of
+            # the bytes of int32 to compress and store.
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(text, type=pa.string())))
         elif isinstance(column.dtype, pd.StringDtype):
             # A missing value is a dictionary entry of its own, so the indices hold no nulls.
             arrays.append(pa.array(column, type=pa.string(), from_pandas=True).dictionary_encode("encode"))
@@ -433,7 +442,11 @@ def _ipc_blob(table: pa.Table) -> bytes:
 
 def _blob_chunks(fields: Sequence[_Field], data: bytes) -> list[np.ndarray | pa.Array]:
     """Each field's column of an ``_ipc_blob``, as the arrays ``_frame_from_chunks`` takes."""
-    table = pa.ipc.open_file(pa.BufferReader(data)).read_all()
+    return _table_chunks(fields, pa.ipc.open_file(pa.BufferReader(data)).read_all())
+
+
+def _table_chunks(fields: Sequence[_Field], table: pa.Table) -> list[np.ndarray | pa.Array]:
+    """Each field's column of an ``_arrow_table``, as the arrays ``_frame_from_chunks`` takes."""
     chunks: list[np.ndarray | pa.Array] = []
     for field in fields:
         column = table.column(field.name)
@@ -474,25 +487,31 @@ def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
     A missing sex, age group or disability is a cell of its own (records that state none).
     Sorted by the keys, missing values last.
     """
-    return _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, activities))
+    cells = _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, activities))
+    columns = {}
+    for field, chunk in zip(_CELL_FIELDS, _table_chunks(_CELL_FIELDS, cells)):
+        columns[field.name] = pd.Series(chunk, dtype=_STR_DTYPE) if field.kind == _TEXT else chunk
+    return pd.DataFrame(columns, copy=False)
 
 
 def _day_numbers(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy().astype("datetime64[D]").view(np.int64)
 
 
-def _table_cells(table: pa.Table) -> pd.DataFrame:
-    """``frame_cells`` of an ``_arrow_table`` of activities (text columns dictionary-encoded), or
-    of cells (``_CELL_FIELDS``: summed again, e.g. the cells of several submissions)."""
+def _dates(days: np.ndarray) -> pa.Array:
+    """Day numbers (since 1970-01-01) as an Arrow date column."""
+    return pa.array(days.astype(np.int32), type=pa.int32()).view(pa.date32())
+
+
+def _table_cells(table: pa.Table) -> pa.Table:
+    """The monthly cells (``_CELL_FIELDS``, as stored) of an ``_arrow_table`` of activities (text
+    columns dictionary-encoded), or of cells (summed again, e.g. the cells of several submissions)."""
     of_cells = "records" in table.column_names
     keys = list(CELL_KEYS)
     if table.num_rows == 0:
-        empty = {name: pd.Series([], dtype=_STR_DTYPE) for name in keys}
-        empty["month"] = pd.Series([], dtype="datetime64[ns]")
-        return pd.DataFrame({**empty, "value": pd.Series([], dtype=np.float64),
-                             "records": pd.Series([], dtype=np.int64),
-                             "first_date": pd.Series([], dtype="datetime64[ns]"),
-                             "last_date": pd.Series([], dtype="datetime64[ns]")})
+        return pa.table([pa.array([], type=pa.string()).dictionary_encode() if f.kind == _TEXT else
+                         pa.array([], type={_DATE: pa.date32(), _FLOAT: pa.float64(), _INT: pa.int64()}[f.kind])
+                         for f in _CELL_FIELDS], names=[f.name for f in _CELL_FIELDS])
     days = _day_numbers(table, "month" if of_cells else "date")
     start_day = int(days.min())
     # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
@@ -533,19 +552,18 @@ def _table_cells(table: pa.Table) -> pd.DataFrame:
     last_day = np.full(len(cell_keys), np.iinfo(np.int64).min)
     np.maximum.at(last_day, inverse, _day_numbers(table, "last_date") if of_cells else days)
     first_day, last_day = first_day[order], last_day[order]
-    out: dict[str, object] = {}
+    out: dict[str, pa.Array] = {}
     remainder = cell_keys
     for name in reversed(keys):
         remainder, code = np.divmod(remainder, radix[name])
         if name == "month":
-            out[name] = (code + first_month).view("datetime64[M]").astype("datetime64[ns]")
-        else:
-            lookup = np.empty(radix[name], dtype=object)
-            lookup[:] = sorted_values[name]
-            out[name] = pd.Series(lookup[code], dtype=_STR_DTYPE)
-    return pd.DataFrame({**{name: out[name] for name in keys}, "value": values, "records": records,
-                         "first_date": first_day.view("datetime64[D]").astype("datetime64[ns]"),
-                         "last_date": last_day.view("datetime64[D]").astype("datetime64[ns]")})
+            out[name] = _dates((code + first_month).view("datetime64[M]").astype("datetime64[D]").view(np.int64))
+        else:  # missing is the dictionary's last entry, as in ``_arrow_table``
+            out[name] = pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
+                                                       pa.array(sorted_values[name], type=pa.string()))
+    out.update(value=pa.array(values), records=pa.array(records), first_date=_dates(first_day),
+               last_date=_dates(last_day))
+    return pa.table([out[f.name] for f in _CELL_FIELDS], names=[f.name for f in _CELL_FIELDS])
 
 
 # --- The store ---------------------------------------------------------------------------------
@@ -783,14 +801,15 @@ class Store:
         for submission_id in submission_ids:
             if submission_id not in found:
                 records = self._read_records(conn, KIND_ACTIVITIES, [submission_id])
-                found[submission_id] = self._insert_cells(conn, cells, submission_id, frame_cells(records))
+                found[submission_id] = self._insert_cells(conn, cells, submission_id,
+                                                               _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, records)))
         return found
 
     @staticmethod
-    def _insert_cells(conn: Connection, table: sa.Table, owner_id: int, cells: pd.DataFrame) -> bytes:
-        data = _ipc_blob(_arrow_table(_CELL_FIELDS, cells))
+    def _insert_cells(conn: Connection, table: sa.Table, owner_id: int, cells: pa.Table) -> bytes:
+        data = _ipc_blob(cells)
         owner = table.primary_key.columns.values()[0].name
-        conn.execute(table.insert().values({owner: owner_id, "row_count": len(cells), "data": data}))
+        conn.execute(table.insert().values({owner: owner_id, "row_count": cells.num_rows, "data": data}))
         return data
 
     def _fill_version_cells(self, conn: Connection, version: VersionInfo) -> None:

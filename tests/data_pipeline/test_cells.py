@@ -162,6 +162,22 @@ def test_frame_cells_are_the_same_for_text_held_as_python_objects():
     pd.testing.assert_frame_equal(frame_cells(as_objects), frame_cells(frame), check_exact=True)
 
 
+def test_categorical_records_store_the_same_records_and_cells_as_text(tmp_path):
+    """Ingest hands the store categorical text columns; what is stored must not depend on that."""
+    frame = random_activities(3_000, seed=12)
+    categorical = frame.astype({name: "category" for name in ("district_code", "indicator", "sex", "age_group",
+                                                              "disability", "notes")})
+    read = []
+    for name, records in (("text", frame), ("categorical", categorical)):
+        with Store(f"sqlite:///{tmp_path / name}.db") as store:
+            version = store.publish([SubmissionInput("a.csv", "h", "activities", records, is_demo=False)],
+                                    created_by="test").version.id
+            read.append((store.activities(version).drop(columns="submission_id"), store.activity_cells(version)))
+    pd.testing.assert_frame_equal(read[0][0], frame)
+    pd.testing.assert_frame_equal(read[1][0], read[0][0])
+    pd.testing.assert_frame_equal(read[1][1], read[0][1], check_exact=True)
+
+
 def test_frame_cells_keeps_missing_breakdowns_as_their_own_cells():
     frame = random_activities(10, seed=6).iloc[:3].copy()
     frame["date"] = pd.to_datetime(["2019-03-05", "2019-03-28", "2019-04-01"])

@@ -52,6 +52,25 @@ def test_validate_raises_pandera_errors_as_the_schema_does(changes, column):
     assert schemas.SCHEMAS["activities"] is schemas.ActivitySchema
 
 
+_TEXT = ("district_code", "indicator", "sex", "age_group", "disability", "notes")
+
+
+def test_categorical_text_columns_are_checked_as_categories_and_stay_categorical():
+    frame = _activities().astype({name: "category" for name in _TEXT})
+    assert all(schemas.validate("activities", frame)[name].dtype == "category" for name in _TEXT)
+    # An unused category is no record; a used one outside the allowed values fails as it would as text.
+    unused = frame.assign(district_code=frame["district_code"].cat.add_categories(["XX99"]))
+    schemas.validate("activities", unused)
+    with pytest.raises(SchemaErrors) as err:
+        schemas.validate("activities", _activities(district_code=["XX99"]).astype({n: "category" for n in _TEXT}))
+    assert set(err.value.failure_cases["column"]) == {"district_code"}
+
+
+def test_text_columns_partly_categorical_are_checked_as_text():
+    frame = _activities().astype({"indicator": "category"})
+    assert schemas.validate("activities", frame)["indicator"].dtype == "str"
+
+
 def test_nothing_is_hidden_while_other_threads_run():
     names = ("hypothesis", "geopandas")
     before = {n: sys.modules.get(n, "absent") for n in names}
