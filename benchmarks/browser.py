@@ -2,7 +2,9 @@
 
 For each page: the time from navigation to the app being idle, i.e. Streamlit's own
 ``data-test-script-state="notRunning"`` on the ``stApp`` element after a run; and the time
-for a sidebar filter change to settle the same way. The bare page is one line (a sidebar
+for a sidebar filter change to settle the same way, begun once the page has finished drawing
+(a reader changes a filter on a page they have seen; a click made while the browser still draws
+the first run's charts waits for them, which is the page's load, not the filter). The bare page is one line (a sidebar
 multiselect like the dashboard's Region filter), served by a second server started in the
 same run, so both see the same machine load. Every visit uses a fresh browser context (no
 cache, no cookies), as a donor opening a shared link does; each server is visited once
@@ -43,9 +45,14 @@ _WATCH_STATE = """() => {
   note();
   new MutationObserver(note).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
-# Times (performance.now()) of the WebSocket messages the page receives from the server.
+# Times (performance.now()) of the WebSocket messages the page receives from the server, and the
+# end of the last long task (≥ 50 ms of the browser's main thread: drawing charts, loading scripts).
 _RECORD_MESSAGES = """(() => {
   window.__messages = [];
+  window.__busyUntil = 0;
+  new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) window.__busyUntil = Math.max(window.__busyUntil, task.startTime + task.duration);
+  }).observe({type: 'longtask', buffered: true});
   const Native = window.WebSocket;
   window.WebSocket = function (...args) {
     const socket = new Native(...args);
@@ -72,6 +79,14 @@ _SETTLED_AT = """([since, quiet]) => {
   return messages[messages.length - 1];
 }"""
 QUIET_MS = 400
+# Drawn: idle, and the main thread free of long tasks for DRAWN_QUIET_MS (the charts and the map
+# are drawn after the script's last message, and a click waits until they are).
+_DRAWN = """(quiet) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && performance.now() - window.__busyUntil > quiet;
+}"""
+DRAWN_QUIET_MS = 500
 _IDLE_AFTER_A_RUN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
@@ -154,6 +169,12 @@ class _Visit:
         self.page.wait_for_function(_IDLE_AFTER_A_RUN, timeout=TIMEOUT_MS)
         return time.perf_counter() - start
 
+    def wait_until_drawn(self) -> None:
+        """Wait (untimed) until the page has finished drawing what its first run sent, as it has
+        by the time a reader changes a filter; HTTP requests (chart libraries) done too."""
+        self.page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        self.page.wait_for_function(_DRAWN, arg=DRAWN_QUIET_MS, timeout=TIMEOUT_MS, polling=100)
+
     def change_region(self) -> float:
         """Choose "GBAO" in the sidebar's Region filter; seconds until the app is idle again."""
         sidebar = self.page.locator('[data-testid="stSidebar"]')
@@ -189,6 +210,7 @@ def measure_app(browser, base: str, paths: dict[str, str], repeats: int) -> dict
             visit = _Visit(browser, base + path)
             try:
                 loads.append(visit.open())
+                visit.wait_until_drawn()
                 filters.append(visit.change_region())
             finally:
                 visit.close()

@@ -93,7 +93,9 @@ def markdown(results: dict) -> str:
     sizes = sorted({m["rows"] for m in results.get("pipeline", [])})
     if sizes:
         lines += ["", "Pipeline: seconds (peak resident memory of the process, MB). Each figure is a fresh process"
-                  + ("." if meta.get("quick") else "; sizes up to 100,000 rows are the median of 3 runs."), ""]
+                  + ("." if meta.get("quick") else "; sizes up to 100,000 rows are the median of 3 runs, and "
+                                                   "so are the `ingest` command and the bare parse process at "
+                                                   "every size (taken in turn)."), ""]
         lines.append("| stage | " + " | ".join(f"{s:,} rows" for s in sizes) + " |")
         lines.append("| --- |" + " ---: |" * len(sizes))
         for stage, label in STAGE_LABELS.items():
@@ -106,7 +108,8 @@ def markdown(results: dict) -> str:
     if dashboard:
         bare = dashboard["bare"]
         lines += ["", "Dashboard: median seconds from navigation to idle, and from a Region filter change to idle "
-                      "(warm server, fresh browser context per visit).", ""]
+                      "(warm server, fresh browser context per visit; the filter is changed once the page has "
+                      "finished drawing).", ""]
         labels = list(dashboard["stores"])
         lines.append("| page | " + " | ".join(f"{label}: load | {label}: filter" for label in labels) + " |")
         lines.append("| --- |" + " ---: | ---: |" * len(labels))

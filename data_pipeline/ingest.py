@@ -926,6 +926,9 @@ def _build(grid: _Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tu
     blank_rows = np.ones(grid.row_count, dtype=bool)
     for column in factorised.values():
         blank_unique = np.fromiter((is_blank(u) for u in column.uniques), dtype=bool, count=len(column.uniques))
+        if not blank_unique.any():  # a column never blank (dates, districts…): no row is blank
+            blank_rows[:] = False
+            break
         blank_rows &= blank_unique[column.codes]
     grid.filled_rows = int((~blank_rows).sum())
     if blank_rows.all():
@@ -990,8 +993,11 @@ _WHOLE_UNITS = {i: whole_numbers_required(i) for i in INDICATOR_IDS}
 def _count_checks(log: ProblemLog, column: _Column, numbers: Sequence, indicator_ids: np.ndarray,
                   rows: np.ndarray, what: str, mask: np.ndarray | None = None) -> None:
     """Report fractional values of indicators that count whole units."""
-    values = np.array([np.nan if n is None else n for n in numbers], dtype=np.float64)[column.codes]
-    fractional = np.isfinite(values) & (values % 1 != 0)
+    distinct = np.array([np.nan if n is None else n for n in numbers], dtype=np.float64)
+    fractional_distinct = np.isfinite(distinct) & (distinct % 1 != 0)
+    if not fractional_distinct.any():
+        return
+    fractional = fractional_distinct[column.codes]
     if mask is not None:
         fractional &= mask
     if not fractional.any():
@@ -999,7 +1005,7 @@ def _count_checks(log: ProblemLog, column: _Column, numbers: Sequence, indicator
     whole = pd.Series(indicator_ids).map(_WHOLE_UNITS).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(fractional & whole)[:log.per_column].tolist():
         log.add(int(rows[i]), column.label, column.uniques[column.codes[i]],
-                fractional_message(what, values[i], indicator(indicator_ids[i]).unit), _("a whole number ≥ 0"))
+                fractional_message(what, distinct[column.codes[i]], indicator(indicator_ids[i]).unit), _("a whole number ≥ 0"))
 
 
 def _indicator_rows(column: _Column, log: ProblemLog, rows: np.ndarray) -> tuple[np.ndarray, list] | None:
