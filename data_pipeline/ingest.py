@@ -772,7 +772,8 @@ def _category_series(column: _Column, results: Sequence, mask: np.ndarray | None
     holds few distinct texts, so no text is made per row (``_string_series`` makes one per row)."""
     categories = sorted({r for r in results if r is not None})
     position = {value: i for i, value in enumerate(categories)}
-    lookup = np.array([-1 if r is None else position[r] for r in results] + [-1], dtype=np.int32)
+    lookup = np.array([-1 if r is None else position[r] for r in results] + [-1],
+                      dtype=np.min_scalar_type(-len(categories) - 1))  # pandas' own code width: no copy
     codes = lookup[column.codes if mask is None else column.codes[mask]]
     return _categorical(codes, categories)
 

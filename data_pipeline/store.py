@@ -26,6 +26,7 @@ schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/in
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -360,7 +361,7 @@ def _coerce_frame(submission: SubmissionInput) -> pd.DataFrame:
             raise StoreError(f"{label}: column {field.name!r} is empty in row {first + 1} of the table but is "
                              f"required; fix the file and publish again.")
         out[field.name] = column
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def _python_values(field: _Field, series: pd.Series) -> list:
@@ -477,6 +478,9 @@ _CELL_FIELDS = (
 )
 
 
+_DENSE_CELL_SLOTS = 1 << 22
+"""Up to this many possible cell keys (or one per record, if more) the cells are summed in a slot
+per possible key; beyond, by hashing the keys (a file spanning decades, say)."""
 _CELL_SOURCE_FIELDS = tuple(f for f in _FIELDS[KIND_ACTIVITIES] if f.name in ("date", "value", *CELL_KEYS))
 
 
@@ -538,20 +542,27 @@ def _table_cells(table: pa.Table) -> pa.Table:
     for name in keys:  # in place: no temporary arrays of every row
         combined *= radix[name]
         combined += coded[name]
-    # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row; the sums
-    # are taken in hashing order and put in key order after, one entry per cell instead of per row.
-    inverse, cell_keys = pd.factorize(combined)
-    order = np.argsort(cell_keys)
-    cell_keys = cell_keys[order]
-    values = np.bincount(inverse, weights=table.column("value").to_numpy().astype(np.float64),
-                         minlength=len(cell_keys))[order]
+    slots = math.prod(radix.values())
+    if slots <= max(table.num_rows, _DENSE_CELL_SLOTS):
+        # A slot per possible key (48 months × 17 districts × 31 indicators × … ≈ 1.6M for four years):
+        # sums by bincount straight on the keys, and the cells come out in key order.
+        groups, group_count = combined, slots
+        pick = cell_keys = np.flatnonzero(np.bincount(combined, minlength=slots))
+    else:
+        # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row; the
+        # sums are taken in hashing order and put in key order after.
+        groups, cell_keys = pd.factorize(combined)
+        group_count, pick = len(cell_keys), np.argsort(cell_keys)
+        cell_keys = cell_keys[pick]
+    values = np.bincount(groups, weights=table.column("value").to_numpy().astype(np.float64),
+                         minlength=group_count)[pick]
     counts = table.column("records").to_numpy().astype(np.float64) if of_cells else None
-    records = np.bincount(inverse, weights=counts, minlength=len(cell_keys)).astype(np.int64)[order]
-    first_day = np.full(len(cell_keys), np.iinfo(np.int64).max)
-    np.minimum.at(first_day, inverse, _day_numbers(table, "first_date") if of_cells else days)
-    last_day = np.full(len(cell_keys), np.iinfo(np.int64).min)
-    np.maximum.at(last_day, inverse, _day_numbers(table, "last_date") if of_cells else days)
-    first_day, last_day = first_day[order], last_day[order]
+    records = np.bincount(groups, weights=counts, minlength=group_count).astype(np.int64)[pick]
+    first_day = np.full(group_count, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, groups, _day_numbers(table, "first_date") if of_cells else days)
+    last_day = np.full(group_count, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, groups, _day_numbers(table, "last_date") if of_cells else days)
+    first_day, last_day = first_day[pick], last_day[pick]
     out: dict[str, pa.Array] = {}
     remainder = cell_keys
     for name in reversed(keys):

@@ -178,6 +178,15 @@ def test_categorical_records_store_the_same_records_and_cells_as_text(tmp_path):
     pd.testing.assert_frame_equal(read[1][1], read[0][1], check_exact=True)
 
 
+def test_cells_summed_by_hashing_equal_those_summed_in_a_slot_per_key(monkeypatch):
+    frame = random_activities(5_000, seed=13)
+    dense = frame_cells(frame)
+    # With no slots to spare the keys (≈ 53 months × 17 × 32 × 3 × 4 × 3) outnumber the 5,000 records:
+    # the hashing path, taken by files spanning decades.
+    monkeypatch.setattr(store_module, "_DENSE_CELL_SLOTS", 0)
+    pd.testing.assert_frame_equal(frame_cells(frame), dense, check_exact=True)
+
+
 def test_frame_cells_keeps_missing_breakdowns_as_their_own_cells():
     frame = random_activities(10, seed=6).iloc[:3].copy()
     frame["date"] = pd.to_datetime(["2019-03-05", "2019-03-28", "2019-04-01"])
