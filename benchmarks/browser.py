@@ -6,7 +6,8 @@ for a sidebar filter change to settle the same way, begun once the page has fini
 (a reader changes a filter on a page they have seen; a click made while the browser still draws
 the first run's charts waits for them, which is the page's load, not the filter). The bare page is one line (a sidebar
 multiselect like the dashboard's Region filter), served by a second server started in the
-same run, so both see the same machine load. Every visit uses a fresh browser context (no
+same run, so both see the same machine load; so is a reference page with one plotly chart, what
+one chart adds to a filter change. Every visit uses a fresh browser context (no
 cache, no cookies), as a donor opening a shared link does; each server is visited once
 before measuring, so its imports and caches are warm. Also the map page's payload: the
 WebSocket bytes carrying the map (its HTML and GeoJSON, inside the st_folium component's
@@ -34,6 +35,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PAGES = {"overview": "/", "map": "/map", "funding": "/funding", "district": "/district", "survey": "/survey",
          "sources": "/sources"}
 BARE_PAGE = 'import streamlit as st; st.sidebar.multiselect("Region", ["Khatlon", "GBAO"])\n'
+# A reference for the filter change: the bare page plus one plotly bar chart that the filter redraws.
+CHART_PAGE = """import plotly.express as px
+import streamlit as st
+regions = st.sidebar.multiselect("Region", ["Khatlon", "GBAO"])
+st.plotly_chart(px.bar(x=[(i + 1) * (len(regions) + 1) for i in range(16)],
+                       y=[f"District {i + 1}" for i in range(16)], orientation="h"))
+"""
 TIMEOUT_MS = 180_000
 SERVER_START_TIMEOUT = 120
 
@@ -51,7 +59,9 @@ _RECORD_MESSAGES = """(() => {
   window.__messages = [];
   window.__busyUntil = 0;
   new PerformanceObserver((list) => {
-    for (const task of list.getEntries()) window.__busyUntil = Math.max(window.__busyUntil, task.startTime + task.duration);
+    for (const task of list.getEntries()) {
+      window.__busyUntil = Math.max(window.__busyUntil, task.startTime + task.duration);
+    }
   }).observe({type: 'longtask', buffered: true});
   const Native = window.WebSocket;
   window.WebSocket = function (...args) {
@@ -244,15 +254,16 @@ def measure_dashboard(store_urls: dict[str, str], geo_dir: Path, workdir: Path, 
 
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium).")
-    bare_script = workdir / "bare_page.py"
-    bare_script.write_text(BARE_PAGE)
+    bare_script, chart_script = workdir / "bare_page.py", workdir / "chart_page.py"
     results: dict = {"stores": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            with streamlit_server(bare_script, {}, workdir / "bare.log") as bare:
-                results["bare"] = measure_app(browser, bare, {"bare": "/"}, repeats)["bare"]
-                log(f"  bare page: load {results['bare']['load_s']:.2f} s, filter {results['bare']['filter_s']:.2f} s")
+            for name, script, text in (("bare", bare_script, BARE_PAGE), ("chart_page", chart_script, CHART_PAGE)):
+                script.write_text(text)
+                with streamlit_server(script, {}, workdir / f"{name}.log") as base:
+                    results[name] = measure_app(browser, base, {name: "/"}, repeats)[name]
+                log(f"  {name}: load {results[name]['load_s']:.2f} s, filter {results[name]['filter_s']:.2f} s")
             for label, url in store_urls.items():
                 env = {"DASHBOARD_STORE_URL": url, "DASHBOARD_GEO_DIR": str(geo_dir)}
                 with streamlit_server(ROOT / "dashboard.py", env, workdir / f"dashboard-{label}.log") as base:

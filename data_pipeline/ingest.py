@@ -1005,8 +1005,9 @@ def _count_checks(log: ProblemLog, column: _Column, numbers: Sequence, indicator
         return
     whole = pd.Series(indicator_ids).map(_WHOLE_UNITS).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(fractional & whole)[:log.per_column].tolist():
-        log.add(int(rows[i]), column.label, column.uniques[column.codes[i]],
-                fractional_message(what, distinct[column.codes[i]], indicator(indicator_ids[i]).unit), _("a whole number ≥ 0"))
+        code = column.codes[i]
+        log.add(int(rows[i]), column.label, column.uniques[code],
+                fractional_message(what, distinct[code], indicator(indicator_ids[i]).unit), _("a whole number ≥ 0"))
 
 
 def _indicator_rows(column: _Column, log: ProblemLog, rows: np.ndarray) -> tuple[np.ndarray, list] | None:

@@ -478,10 +478,10 @@ _CELL_FIELDS = (
 )
 
 
+_CELL_SOURCE_FIELDS = tuple(f for f in _FIELDS[KIND_ACTIVITIES] if f.name in ("date", "value", *CELL_KEYS))
 _DENSE_CELL_SLOTS = 1 << 22
 """Up to this many possible cell keys (or one per record, if more) the cells are summed in a slot
 per possible key; beyond, by hashing the keys (a file spanning decades, say)."""
-_CELL_SOURCE_FIELDS = tuple(f for f in _FIELDS[KIND_ACTIVITIES] if f.name in ("date", "value", *CELL_KEYS))
 
 
 def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:

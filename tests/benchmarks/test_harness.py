@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.__main__ import build_parser
 from benchmarks.generate import HEADER, write_activity_csv
-from benchmarks.report import STAGE_LABELS
+from benchmarks.report import STAGE_LABELS, budgets, markdown
 from data_pipeline.ingest import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +54,26 @@ def test_bad_sizes_are_refused_with_the_value_given(sizes, capsys):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--sizes", sizes])
     assert repr(sizes) in capsys.readouterr().err
+
+
+def _dashboard(filter_s: float) -> dict:
+    page = {"load_s": 1.5, "filter_s": filter_s, "loads": [1.5], "filters": [filter_s]}
+    payload = {"map_ws_bytes": 100 * 1024, "map_ws_messages": 1, "all_ws_bytes": 200 * 1024,
+               "library_bytes": 300 * 1024, "library_files": 3}
+    return {"bare": {"load_s": 1.0, "filter_s": 0.1}, "chart_page": {"load_s": 1.2, "filter_s": 0.16},
+            "stores": {"demo": {"first_visit_s": 4.0, "pages": {"overview": page, "map": {**page, "filter_s": 0.12}},
+                                "map_payload": payload, "wall_s": 30.0}}}
+
+
+@pytest.mark.parametrize("filter_s, verdict", [(0.15, "PASS"), (0.3, "FAIL")])
+def test_dashboard_budgets_compare_the_slowest_page_with_the_bare_page(filter_s, verdict):
+    results = {"meta": {"started": "2026-11-22T21:00:00", "python": "3.11", "machine": "test"},
+               "dashboard": _dashboard(filter_s)}
+    found = {b["budget"]: b for b in budgets(results)}
+    change = found["demo: filter change ≤ 1.5× the bare page's"]
+    assert change["verdict"] == verdict
+    assert change["measured"].startswith(f"slowest overview {filter_s:.2f} s vs 0.10 s")
+    assert "one-chart reference page: 0.16 s = 1.60×" in change["measured"]
+    assert found["demo: every page ≤ 2× the bare page (navigation → idle)"]["verdict"] == "PASS"
+    results["budgets"] = budgets(results)
+    assert "| reference: bare page + one plotly chart | 1.20 | 0.16 |" in markdown(results)
