@@ -54,7 +54,8 @@ _WATCH_STATE = """() => {
   new MutationObserver(note).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 # Times (performance.now()) of the WebSocket messages the page receives from the server, and the
-# end of the last long task (≥ 50 ms of the browser's main thread: drawing charts, loading scripts).
+# end of the last long task (≥ 50 ms of the browser's main thread: drawing charts, running scripts)
+# or HTTP response (a chart library fetched when the first chart appears).
 _RECORD_MESSAGES = """(() => {
   window.__messages = [];
   window.__busyUntil = 0;
@@ -63,6 +64,9 @@ _RECORD_MESSAGES = """(() => {
       window.__busyUntil = Math.max(window.__busyUntil, task.startTime + task.duration);
     }
   }).observe({type: 'longtask', buffered: true});
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__busyUntil = Math.max(window.__busyUntil, entry.responseEnd);
+  }).observe({type: 'resource', buffered: true});
   const Native = window.WebSocket;
   window.WebSocket = function (...args) {
     const socket = new Native(...args);
@@ -89,8 +93,8 @@ _SETTLED_AT = """([since, quiet]) => {
   return messages[messages.length - 1];
 }"""
 QUIET_MS = 400
-# Drawn: idle, and the main thread free of long tasks for DRAWN_QUIET_MS (the charts and the map
-# are drawn after the script's last message, and a click waits until they are).
+# Drawn: idle, and for DRAWN_QUIET_MS neither a long task nor an HTTP response (the charts and
+# the map are drawn after the script's last message, and a click waits until they are).
 _DRAWN = """(quiet) => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -181,8 +185,8 @@ class _Visit:
 
     def wait_until_drawn(self) -> None:
         """Wait (untimed) until the page has finished drawing what its first run sent, as it has
-        by the time a reader changes a filter; HTTP requests (chart libraries) done too."""
-        self.page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        by the time a reader changes a filter. (Playwright's "networkidle" never comes for the
+        dashboard's pages, so the page's own long tasks and responses are watched instead.)"""
         self.page.wait_for_function(_DRAWN, arg=DRAWN_QUIET_MS, timeout=TIMEOUT_MS, polling=100)
 
     def change_region(self) -> float:

@@ -29,3 +29,13 @@ def test_every_indicator_is_documented():
 
     for entry in INDICATORS:
         assert f"`{entry.id}`" in README, f"indicator {entry.id} missing from the README's table"
+
+
+def test_streamlit_config_keeps_the_choices_the_readme_explains():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False  # a full collection after each run cost ~0.1 s per rerun
+    assert config["server"]["enableStaticServing"] is True  # Leaflet is served by the app: no CDN
+    assert config["browser"]["gatherUsageStats"] is False
+    assert "`runner.postScriptGC`" in README
