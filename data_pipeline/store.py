@@ -30,6 +30,7 @@ import math
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -956,13 +957,19 @@ class Store:
                                progress=True)
             return
         table = _arrow_table(_FIELDS[kind], frame)
-        for part, start in enumerate(range(0, len(frame), _BLOB_PART_ROWS)):
-            chunk = table.slice(start, _BLOB_PART_ROWS)
-            conn.execute(activity_blobs_table.insert().values(
-                submission_id=submission_id, part=part, row_count=chunk.num_rows, data=_ipc_blob(chunk)))
-            if self._after_chunk is not None:
-                self._after_chunk(start + chunk.num_rows)
-        self._insert_cells(conn, submission_cells_table, submission_id, _table_cells(table))
+        chunks = [table.slice(start, _BLOB_PART_ROWS) for start in range(0, len(frame), _BLOB_PART_ROWS)]
+        # The parts are compressed in a second thread while this one sums the cells (both let go of the GIL).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            blobs = pool.map(_ipc_blob, chunks)
+            cells = _table_cells(table)
+            written = 0
+            for part, (chunk, data) in enumerate(zip(chunks, blobs)):
+                conn.execute(activity_blobs_table.insert().values(
+                    submission_id=submission_id, part=part, row_count=chunk.num_rows, data=data))
+                written += chunk.num_rows
+                if self._after_chunk is not None:
+                    self._after_chunk(written)
+        self._insert_cells(conn, submission_cells_table, submission_id, cells)
 
     def _insert_frame(self, conn: Connection, table: sa.Table, fields: Sequence[_Field], frame: pd.DataFrame,
                       owner: str, owner_id: int, *, progress: bool = False) -> None:
