@@ -25,7 +25,7 @@ from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from data_pipeline.i18n import format_date as _format_date
-from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES
+from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
 
@@ -293,13 +293,21 @@ def districts_in_view(filters: Filters) -> tuple[str, ...]:
     return filters.district_codes() if (filters.regions or filters.districts) else ()
 
 
-def no_data_message(ds: Dataset) -> bool:
-    """Tell the user when the filters leave nothing to show; ``True`` when that is the case."""
-    if ds.activities.empty:
+def no_data_message(ctx: PageContext) -> bool:
+    """Tell the user when there are no activity records to show, and why; ``True`` when that is the case."""
+    if not ctx.data.activities.empty:
+        return False
+    programme = ctx.filters.programme
+    programme_ids = [i.id for i in indicators_for(programme)] if programme else []
+    if programme and not ctx.full.activities["indicator"].isin(programme_ids).any():
+        # No filter would help: this programme has no district records at all.
+        st.info(tr("This data version holds no activity records of {programme}: its figures are the programme "
+                   "totals published in its reports (Objectives & funding). Choose another programme in the "
+                   "sidebar for district records.").format(programme=programme), icon=":material/info:")
+    else:
         st.info(tr("No activity records match the filters. Widen the region, district, programme or "
                    "year filters in the sidebar."), icon=":material/filter_alt_off:")
-        return True
-    return False
+    return True
 
 
 # --- widgets -------------------------------------------------------------------------------

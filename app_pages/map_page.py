@@ -34,7 +34,7 @@ st.caption(tr("Grey with a dashed outline: no records for this indicator (not th
               "show no data."))
 
 if rows.empty:
-    ui.no_data_message(ctx.data)
+    ui.no_data_message(ctx)
 else:
     ui.chart(charts.district_bars, rows, label, unit, lang=lang, key="map-district-bars")
     shown = ui.show_table(rows,

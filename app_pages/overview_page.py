@@ -50,7 +50,7 @@ with left:
     table = ui.indicator_rows(ctx.data)
     shown = next((i for i in mappable if i.id in set(table["indicator"])), None)
     if shown is None:
-        ui.no_data_message(ctx.data)
+        ui.no_data_message(ctx)
     else:
         values = table[table["indicator"] == shown.id][["district_code", "value", "target", "source"]]
         st.caption(tr("{indicator} per district. Open the Map page for other indicators; "

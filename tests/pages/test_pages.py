@@ -54,6 +54,15 @@ def test_every_page_runs_for_a_programme_without_headline_indicators(open_page, 
     assert main_titles(at) == [TITLES[page]]
 
 
+@pytest.mark.parametrize("page", ["overview", "map"])
+def test_a_programme_without_district_records_is_told_so_not_to_widen_the_filters(open_page, page):
+    told = [i.value for i in open_page(page, programme="CRP2020").info]
+    assert any("holds no activity records of CRP2020" in text for text in told), told
+    assert not any("Widen the" in text for text in told)
+    told = [i.value for i in open_page(page, programme="TAJIRRB", years=["2016", "2016"]).info]
+    assert any("Widen the region" in text for text in told), told  # the programme has records, not then
+
+
 FILTER_CASES = [
     pytest.param({"region": "GBAO"}, dict(codes=region_codes(REGION_GBAO)), id="region"),
     pytest.param({"district": ["Panj", "Vanj"]}, dict(codes={"KT05", "GB02"}), id="districts"),
