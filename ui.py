@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -43,12 +43,70 @@ KEY_PROGRAMME = "programme"
 KEY_YEARS = "years"
 KEY_PROFILE = "profile"
 KEY_LANGUAGE = "lang"
+_FRAME_URL_KEYS = (KEY_LANGUAGE, KEY_REGION, KEY_DISTRICT, KEY_PROGRAMME, KEY_YEARS)
 _ALL_PROGRAMMES = "all"
 # The labels are what the URL carries (?programme=TAJIRRB): short, and typeable.
 _PROGRAMME_LABELS = {_ALL_PROGRAMMES: "All programmes", **{code: code for code in PROGRAMMES}}
 _REGION_SHORT = {REGION_KHATLON: "Khatlon", REGION_GBAO: "GBAO"}
 _YEAR_SPAN = (min(p[0] for p in PROGRAMME_PERIODS.values()), max(p[1] for p in PROGRAMME_PERIODS.values()))
 _NAME_TO_CODE = {d.name_en: d.code for d in PROGRAMME_DISTRICTS}
+
+
+# --- the URL: every view is a link ---------------------------------------------------------
+# Streamlit's bind="query-params" puts a widget's *displayed* label in the URL, so a link made in
+# Russian (?region=ГБАО) would mean nothing in English, and ?region=GBAO nothing in Russian. The
+# URL keeps codes and English names instead: a widget takes its value from the URL when it first
+# appears in a session, and the value goes back into the URL after every run.
+
+def _any_language(labels: Callable[[Any, str], str], values: Iterable[Any]) -> Callable[[str], Any]:
+    """A parser taking a value's label in any language (what links made before held) to the value."""
+    known = {labels(value, lang): value for value in values for lang in LANGUAGES}
+    return lambda text: known.get(text, text)
+
+
+_LANGUAGE_FROM_LABEL = _any_language(lambda code, _lang: LANGUAGES[code], LANGUAGES)
+_REGION_FROM_LABEL = _any_language(lambda region, lang: translator(lang)(_REGION_SHORT[region]), _REGION_SHORT)
+_DISTRICT_FROM_NAME = _any_language(lambda name, lang: district(_NAME_TO_CODE[name]).name(lang), _NAME_TO_CODE)
+
+
+def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Callable[[str], Any] = str) -> None:
+    """Seed the widget state ``key`` from ``?key=`` when the session has none yet; call it before the widget.
+
+    Values outside ``allowed`` are ignored (a stale or mistyped link opens the default view), and so
+    is a value the session holds that is no longer allowed (the options changed with the filters).
+    """
+    if key in st.session_state:
+        held = st.session_state[key]
+        if many and any(v not in allowed for v in held):
+            st.session_state[key] = [v for v in held if v in allowed]
+        elif not many and held not in allowed:
+            del st.session_state[key]
+        return
+    if key not in st.query_params:
+        return
+    values = []
+    for text in st.query_params.get_all(key):
+        try:
+            value = parse(text)
+        except ValueError:
+            continue
+        if value in allowed and value not in values:
+            values.append(value)
+    if many:
+        st.session_state[key] = values
+    elif values:
+        st.session_state[key] = values[0]
+
+
+def keep_in_url(key: str, value: Any, default: Any) -> None:
+    """``?key=value`` in the URL (one parameter per item of a list), or none when ``value`` is ``default``."""
+    if value == default or value in (None, [], ()):
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    text = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+    if st.query_params.get_all(key) != (text if isinstance(text, list) else [text]):
+        st.query_params[key] = text
 
 
 
@@ -66,7 +124,7 @@ class PageContext:
 
 def current_language() -> str:
     """The interface language of this run: the sidebar's choice (``?lang=en|ru|tg``), else English."""
-    lang = st.session_state.get(KEY_LANGUAGE) or st.query_params.get(KEY_LANGUAGE)
+    lang = st.session_state.get(KEY_LANGUAGE) or _LANGUAGE_FROM_LABEL(st.query_params.get(KEY_LANGUAGE, ""))
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
@@ -89,13 +147,13 @@ def translate_now():
 
 
 def language_choice() -> str:
-    """The language switch at the top of the sidebar (bound to ``?lang=``); returns the code."""
-    if st.session_state.get(KEY_LANGUAGE) not in LANGUAGES:  # ?lang=xx, or not chosen yet
-        st.session_state[KEY_LANGUAGE] = current_language()
-    return st.sidebar.radio(
-        "Language · Язык · Забон", list(LANGUAGES), format_func=LANGUAGES.get, key=KEY_LANGUAGE,
-        bind="query-params", horizontal=True,
-    )
+    """The language switch at the top of the sidebar (kept in ``?lang=``); returns the code."""
+    from_url(KEY_LANGUAGE, list(LANGUAGES), parse=_LANGUAGE_FROM_LABEL)
+    # One language per line: side by side, "Тоҷикӣ" wrapped onto a line of its own in the sidebar.
+    lang = st.sidebar.radio("Language · Язык · Забон", list(LANGUAGES), format_func=LANGUAGES.get,
+                            key=KEY_LANGUAGE)
+    keep_in_url(KEY_LANGUAGE, lang, DEFAULT_LANGUAGE)
+    return lang
 
 
 def format_number(value: float | int | None, unit: str = "", decimals: int | None = None) -> str:
@@ -207,25 +265,34 @@ def sidebar_filters(full: Dataset) -> Filters:
     lang, translate = current_language(), translate_now()
     sidebar.header(tr("Filters"))
     # The URL keeps English names and codes (?district=Vanj): links work in every language.
+    region_codes = [REGION_KHATLON, REGION_GBAO]
+    from_url(KEY_REGION, region_codes, many=True, parse=_REGION_FROM_LABEL)
     regions = sidebar.multiselect(
-        tr("Region"), [REGION_KHATLON, REGION_GBAO], format_func=lambda r: translate(_REGION_SHORT.get(r, r)),
-        key=KEY_REGION, bind="query-params",
+        tr("Region"), region_codes, format_func=lambda r: translate(_REGION_SHORT.get(r, r)), key=KEY_REGION,
         placeholder=tr("Both regions"), help=tr("Khatlon or GBAO; empty means both."),
     )
+    district_names = [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions]
+    from_url(KEY_DISTRICT, district_names, many=True, parse=_DISTRICT_FROM_NAME)
     names = sidebar.multiselect(
-        tr("District"), [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
-        format_func=_district_label(lang), key=KEY_DISTRICT, bind="query-params",
+        tr("District"), district_names, format_func=_district_label(lang), key=KEY_DISTRICT,
         placeholder=tr("All 16 programme districts"),
         help=tr("One or several programme districts; empty means all (within the chosen regions)."),
     )
+    from_url(KEY_PROGRAMME, list(_PROGRAMME_LABELS))
     programme = sidebar.selectbox(
         tr("Programme"), list(_PROGRAMME_LABELS), format_func=lambda p: translate(_PROGRAMME_LABELS.get(p, p)),
-        key=KEY_PROGRAMME, bind="query-params",
-        help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()),
+        key=KEY_PROGRAMME, help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()),
     )
     first, last = _year_bounds(full)
-    years = sidebar.slider(tr("Years"), first, last, (first, last), key=KEY_YEARS, bind="query-params",
+    from_url(KEY_YEARS, range(first, last + 1), many=True, parse=int)
+    chosen = st.session_state.get(KEY_YEARS)
+    st.session_state[KEY_YEARS] = ((min(chosen), max(chosen)) if chosen and all(first <= y <= last for y in chosen)
+                                   else (first, last))  # no link, half a link, or a span the data has no longer
+    years = sidebar.slider(tr("Years"), first, last, key=KEY_YEARS,
                            help=tr("Activities dated within these years (inclusive)."))
+    for key, value, default in ((KEY_REGION, regions, []), (KEY_DISTRICT, names, []),
+                                (KEY_PROGRAMME, programme, _ALL_PROGRAMMES), (KEY_YEARS, list(years), [first, last])):
+        keep_in_url(key, value, default)
     return Filters(
         regions=tuple(regions),
         districts=tuple(_NAME_TO_CODE[n] for n in names if n in _NAME_TO_CODE),
@@ -448,10 +515,10 @@ def open_profile(code: str) -> None:
     """Go to the District profile of ``code`` (keeps the sidebar filters in the URL)."""
     name = district(code).name_en
     st.session_state[KEY_PROFILE] = name
-    # Always pass query_params: without them, switch_page clears the URL's parameters and
-    # refuses to when widgets are bound to them. The bound filters write themselves back;
-    # ?profile= makes the profile a link of its own.
-    st.switch_page(PROFILE_PAGE, query_params={KEY_PROFILE: name})
+    # switch_page sets the URL to exactly these parameters: the frame's are passed along (Streamlit
+    # would still hold them and not write them back); ?profile= makes the profile a link of its own.
+    kept = {key: st.query_params.get_all(key) for key in _FRAME_URL_KEYS if key in st.query_params}
+    st.switch_page(PROFILE_PAGE, query_params={**kept, KEY_PROFILE: name})
 
 
 def profile_district_choice(ctx: PageContext) -> str:
@@ -462,11 +529,12 @@ def profile_district_choice(ctx: PageContext) -> str:
     """
     names = [d.name_en for d in PROGRAMME_DISTRICTS]
     in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
+    from_url(KEY_PROFILE, names, parse=_DISTRICT_FROM_NAME)
     if st.session_state.get(KEY_PROFILE) not in names:
         st.session_state[KEY_PROFILE] = in_view[0]
-    name = st.selectbox(tr("District"), names, key=KEY_PROFILE, bind="query-params",
-                        format_func=_district_label(current_language()),
+    name = st.selectbox(tr("District"), names, key=KEY_PROFILE, format_func=_district_label(current_language()),
                         help=tr("Choose a district, or click one on the map."))
+    keep_in_url(KEY_PROFILE, name, None)
     return _NAME_TO_CODE[name]
 
 

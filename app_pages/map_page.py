@@ -15,10 +15,15 @@ ui.show_filters_summary(ctx.filters)
 choices = [i.id for i in indicators_for(ctx.filters.programme, mappable=True)]
 left, right = st.columns([3, 2])
 modes = {"value": tr("Value"), "pct": tr("Percent of target")}
-indicator_id = left.selectbox(tr("Indicator"), choices, format_func=lambda i: tr(indicator(i).label),
-                              key="indicator", bind="query-params")
-mode = right.radio(tr("Show"), ["value", "pct"], format_func=modes.get,
-                   key="mode", bind="query-params", horizontal=True)
+# ?indicator=jobs_created&mode=pct: ids, the same in every language. Links made when the URL held
+# the English labels (?indicator=Jobs+created&mode=Percent+of+target) still open the same view.
+english = {indicator(i).label: i for i in choices} | {"Value": "value", "Percent of target": "pct"}
+ui.from_url("indicator", choices, parse=lambda text: english.get(text, text))
+ui.from_url("mode", list(modes), parse=lambda text: english.get(text, text))
+indicator_id = left.selectbox(tr("Indicator"), choices, format_func=lambda i: tr(indicator(i).label), key="indicator")
+mode = right.radio(tr("Show"), list(modes), format_func=modes.get, key="mode", horizontal=True)
+ui.keep_in_url("indicator", indicator_id, choices[0] if choices else None)
+ui.keep_in_url("mode", mode, "value")
 chosen = indicator(indicator_id)
 label, unit = tr(chosen.label), tr(chosen.unit)
 if chosen.description:

@@ -40,12 +40,12 @@ def map_page(**query) -> AppTest:
 
 
 def test_a_new_version_redraws_the_chart_and_the_map(store, tmp_path):
-    before = map_page(indicator="Jobs created")
-    assert chart_spec(map_page(indicator="Jobs created")) == chart_spec(before)
+    before = map_page(indicator="jobs_created")
+    assert chart_spec(map_page(indicator="jobs_created")) == chart_spec(before)
     (tmp_path / "vanj.csv").write_text("date,district,indicator,value\n2020-06-02,Vanj,jobs_created,4321\n")
     assert cli(["ingest", str(tmp_path / "vanj.csv"), "--store", store]) == 0
     ui.active_version_id.clear()  # as the upload page does; otherwise within 15 s
-    after = map_page(indicator="Jobs created")
+    after = map_page(indicator="jobs_created")
     assert chart_spec(after) != chart_spec(before) and map_layer(after) != map_layer(before)
     vanj = district("GB02").name_en
     assert "4,321" in chart_spec(after) and vanj in chart_spec(after)
@@ -63,7 +63,7 @@ def test_a_filter_change_redraws_the_chart_and_the_map(open_page):
 
 
 def test_a_language_change_redraws_the_labels(open_page):
-    at = open_page("map", indicator="Jobs created")
+    at = open_page("map", indicator="jobs_created")
     vanj = district("GB02")
     assert vanj.name_en in chart_spec(at) and vanj.name_en in map_layer(at)
     at.sidebar.radio(key="lang").set_value("ru").run()

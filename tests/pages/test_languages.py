@@ -57,8 +57,7 @@ def test_no_english_interface_text_is_left(open_page, page, lang):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_district_names_are_in_the_languages_own_script(open_page, lang):
     shughnon = next(d for d in PROGRAMME_DISTRICTS if d.code == "GB04")
-    # Bound widgets keep the labels they show in the URL: a link made in Russian names the
-    # district in Russian (and carries lang=ru).
+    # Links made before the URL kept English names named the district in the page's language.
     at = open_page("district", lang=lang, profile=shughnon.name(lang))
 
     names = [d.name(lang) for d in PROGRAMME_DISTRICTS]
@@ -72,7 +71,7 @@ def test_data_quality_notes_are_translated_and_see_the_differing_sums(open_page,
     # GBAO alone falls short of the programme totals: the note must say so in every language
     # (it once compared the translated status with the English one and said every sum agreed).
     _ = translator(lang)
-    at = open_page("sources", lang=lang, region=_("GBAO"))  # bound widgets keep the labels they show
+    at = open_page("sources", lang=lang, region="GBAO")
     notes = [m.value for m in at.markdown if m.value.startswith("- ")]
     differ = _("{count} district sum(s) differ from the published total: {names}.").split("{count}")[0]
     assert any(note.startswith(f"- {differ}") for note in notes), notes
@@ -104,3 +103,42 @@ def test_an_unknown_language_in_the_link_falls_back_to_english(open_page):
 
     assert at.main.title[0].value == "Map"
     assert at.sidebar.radio[0].value == "en"
+
+
+LINKS = [  # (query of a link, the filters it must open) — the same link in every language
+    ({"region": "GBAO"}, {"regions": ["GBAO"]}),
+    ({"district": ["Vanj", "Panj"]}, {"districts": ["Vanj", "Panj"]}),
+    ({"region": "Khatlon", "programme": "TAJIRRB", "years": ["2018", "2019"]},
+     {"regions": ["Khatlon"], "programme": "TAJIRRB", "years": (2018, 2019)}),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+@pytest.mark.parametrize("query, opens", LINKS)
+def test_a_link_opens_the_same_view_in_every_language_and_stays_in_the_url(open_page, lang, query, opens):
+    at = open_page("overview", lang=lang, **query)
+    regions, districts = at.sidebar.multiselect[0], at.sidebar.multiselect[1]
+    assert regions.value == opens.get("regions", [])
+    assert districts.value == opens.get("districts", [])
+    assert at.sidebar.selectbox[0].value == opens.get("programme", "all")
+    assert tuple(at.sidebar.slider[0].value) == opens.get("years", tuple(at.sidebar.slider[0].value))
+    expected = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
+    if lang != "en":
+        expected["lang"] = [lang]
+    assert _url(at) == expected
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_choices_made_in_another_language_go_into_the_url_as_english_names_and_codes(open_page, lang):
+    at = open_page("map", lang=lang)
+    at.sidebar.multiselect[0].set_value(["GBAO"]).run()
+    at.sidebar.multiselect[1].set_value(["Vanj"]).run()
+    at.selectbox(key="indicator").set_value("grants_awarded").run()
+    at.radio(key="mode").set_value("pct").run()
+    assert _url(at) == {"lang": [lang], "region": ["GBAO"], "district": ["Vanj"], "indicator": ["grants_awarded"],
+                        "mode": ["pct"]}
+
+
+def _url(at) -> dict[str, list[str]]:
+    """The app's query parameters, each as the list of its values."""
+    return {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()}
