@@ -109,7 +109,6 @@ def keep_in_url(key: str, value: Any, default: Any) -> None:
         st.query_params[key] = text
 
 
-
 @dataclass(frozen=True)
 class PageContext:
     """What every page receives from the frame: the data set before and after the filters."""

@@ -3,15 +3,16 @@
 For each page: the time from navigation to the app being idle, i.e. Streamlit's own
 ``data-test-script-state="notRunning"`` on the ``stApp`` element after a run; and the time
 for a sidebar filter change to settle the same way, begun once the page has finished drawing
-(a reader changes a filter on a page they have seen; a click made while the browser still draws
-the first run's charts waits for them, which is the page's load, not the filter). The bare page is one line (a sidebar
-multiselect like the dashboard's Region filter), served by a second server started in the
-same run, so both see the same machine load; so is a reference page with one plotly chart, what
-one chart adds to a filter change. Every visit uses a fresh browser context (no
-cache, no cookies), as a donor opening a shared link does; each server is visited once
-before measuring, so its imports and caches are warm. Also the map page's payload: the
-WebSocket bytes carrying the map (its HTML and GeoJSON, inside the st_folium component's
-arguments) apart from the fixed library files fetched over HTTP (Leaflet, the component).
+(a reader changes a filter on a page they have seen; a click made while the browser still
+draws the first run's charts waits for them, which is the page's load, not the filter).
+The bare page is one line (a sidebar multiselect like the dashboard's Region filter), served
+by a second server started in the same run, so both see the same machine load; so is a
+reference page with one plotly chart, what one chart adds to a filter change. Every visit
+uses a fresh browser context (no cache, no cookies), as a donor opening a shared link does;
+each server is visited once before measuring, so its imports and caches are warm. Also the
+map page's payload: the WebSocket bytes carrying the map (its HTML and GeoJSON, inside the
+st_folium component's arguments) apart from the fixed library files fetched over HTTP
+(Leaflet, the component).
 """
 
 from __future__ import annotations
