@@ -229,3 +229,18 @@ def test_no_pages_folder_beside_the_entry_point():
     # Streamlit's legacy page discovery: deep links then show "Page not found" (DESIGN.md §6).
     assert DASHBOARD.parent == ROOT
     assert not (ROOT / "pages").exists()
+
+
+HOSTILE_LINKS = [  # (page, query, what the URL keeps after the first run)
+    ("overview", {"region": "<script>alert(1)</script>", "years": ["abc", "2018"], "lang": "xx"},
+     {"years": ["2018", "2018"]}),
+    ("overview", {"district": "", "programme": "NOPE", "years": ["1900", "3000"]}, {}),
+    ("map", {"indicator": "../../etc/passwd", "mode": "🙂", "region": "GBAO"}, {"region": ["GBAO"]}),
+    ("district", {"profile": "Nowhere"}, {"profile": [PROGRAMME_DISTRICTS[0].name_en]}),  # the first in view
+]
+
+
+@pytest.mark.parametrize("page, query, kept", HOSTILE_LINKS)
+def test_a_broken_or_hostile_link_opens_the_default_view_and_is_cleaned_from_the_url(open_page, page, query, kept):
+    at = open_page(page, **query)  # open_page fails on any exception
+    assert {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()} == kept
