@@ -69,20 +69,31 @@ _REGION_FROM_LABEL = _any_language(lambda region, lang: translator(lang)(_REGION
 _DISTRICT_FROM_NAME = _any_language(lambda name, lang: district(_NAME_TO_CODE[name]).name(lang), _NAME_TO_CODE)
 
 
+_WRITTEN = "_url_written"
+"""Session-state key: what this session last wrote into the URL, per parameter."""
+
+
+def _url_changed(key: str) -> bool:
+    """Whether ``?key=`` differs from what this session last wrote there: the reader went back or
+    forward in the browser's history, or edited the address, and then the URL wins."""
+    written = st.session_state.get(_WRITTEN, {})
+    return key in written and st.query_params.get_all(key) != written[key]
+
+
 def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Callable[[str], Any] = str) -> None:
-    """Seed the widget state ``key`` from ``?key=`` when the session has none yet; call it before the widget.
+    """Take the widget state ``key`` from ``?key=`` when the session has none yet or the URL changed
+    (``_url_changed``); call it before the widget. A single-valued widget's default must be its
+    first option (``allowed[0]``).
 
     Values outside ``allowed`` are ignored (a stale or mistyped link opens the default view), and so
     is a value the session holds that is no longer allowed (the options changed with the filters).
     """
-    if key in st.session_state:
+    if key in st.session_state and not _url_changed(key):
         held = st.session_state[key]
         if many and any(v not in allowed for v in held):
             st.session_state[key] = [v for v in held if v in allowed]
         elif not many and held not in allowed:
             del st.session_state[key]
-        return
-    if key not in st.query_params:
         return
     values = []
     for text in st.query_params.get_all(key):
@@ -96,17 +107,22 @@ def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Cal
         st.session_state[key] = values
     elif values:
         st.session_state[key] = values[0]
+    elif key in st.session_state and allowed:
+        # The URL has no value any more: the widget's default, its first option. Set, not deleted:
+        # the browser would keep showing (and send back) the widget's old value.
+        st.session_state[key] = allowed[0]
 
 
 def keep_in_url(key: str, value: Any, default: Any) -> None:
     """``?key=value`` in the URL (one parameter per item of a list), or none when ``value`` is ``default``."""
-    if value == default or value in (None, [], ()):
-        if key in st.query_params:
+    text = ([] if value == default or value in (None, [], ()) else
+            [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)])
+    if st.query_params.get_all(key) != text:
+        if text:
+            st.query_params[key] = text
+        else:
             del st.query_params[key]
-        return
-    text = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-    if st.query_params.get_all(key) != (text if isinstance(text, list) else [text]):
-        st.query_params[key] = text
+    st.session_state.setdefault(_WRITTEN, {})[key] = text
 
 
 @dataclass(frozen=True)
@@ -123,7 +139,9 @@ class PageContext:
 
 def current_language() -> str:
     """The interface language of this run: the sidebar's choice (``?lang=en|ru|tg``), else English."""
-    lang = st.session_state.get(KEY_LANGUAGE) or _LANGUAGE_FROM_LABEL(st.query_params.get(KEY_LANGUAGE, ""))
+    lang = st.session_state.get(KEY_LANGUAGE)
+    if lang is None or _url_changed(KEY_LANGUAGE):
+        lang = _LANGUAGE_FROM_LABEL(st.query_params.get(KEY_LANGUAGE, ""))
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

@@ -248,3 +248,33 @@ def test_click_on_a_district_opens_its_profile(browser, dashboard_url, screensho
     wait_idle(page)
     assert urlsplit(page.url).path.endswith("/map")
     assert_network_clean(visit, dashboard_url)
+
+
+def test_back_and_forward_restore_the_filters_and_the_language(browser, dashboard_url):
+    visit = _open(browser, f"{dashboard_url}/?region=GBAO")
+    page = visit.page
+    regions = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    regions.locator("input").first.click()
+    page.get_by_role("option", name="Khatlon", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('Khatlon')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    page.get_by_text("Русский", exact=True).click()
+    page.wait_for_function("() => location.search.includes('lang=ru')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert heading(page, "h1") == "Обзор"
+
+    page.go_back()  # the language chosen last is undone first, then the region
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert heading(page, "h1") == "Overview"
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('Khatlon')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert "Khatlon" not in regions.inner_text() and "GBAO" in regions.inner_text()
+    assert urlsplit(page.url).query == "region=GBAO", "the URL must stay where the history went"
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('Khatlon')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert "Khatlon" in regions.inner_text()
+    assert_network_clean(visit, dashboard_url)
