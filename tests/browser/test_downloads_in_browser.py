@@ -4,7 +4,7 @@ filters in the URL, every chart saved as PNG from its toolbar, tables with an HX
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
 from tests.browser.test_pages_in_browser import (
@@ -36,11 +36,12 @@ def test_a_chart_downloads_as_png_from_its_toolbar(browser, dashboard_url):
     camera.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)  # plotly draws after the script ends
     for attempt in range(3):  # plotly renders the image asynchronously; a busy machine can drop a click
         try:
+            chart.wait_for(state="visible", timeout=20_000)  # plotly may still be (re)drawing it
             chart.hover(force=True, timeout=20_000)
             with visit.page.expect_download(timeout=30_000) as download:
                 camera.click(force=True)  # the toolbar fades in on hover; the button is there all along
             break
-        except PlaywrightTimeout:
+        except PlaywrightError:  # a timeout, or the chart hidden for a moment while plotly redraws it
             if attempt == 2:
                 raise
     assert download.value.suggested_filename == "survey-returnee-profile.png"
