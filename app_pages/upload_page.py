@@ -150,7 +150,7 @@ def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing:
         return
     message = ui.tr("Published: version {version} is now active ({files}). Totals: {changes}.").format(
         version=outcome.version.id, files=", ".join(s.file_name for s in outcome.added) or ui.tr("no new file"),
-        changes=describe_change(totals_change(before, after)))
+        changes=describe_change(totals_change(before, after), lang=ui.current_language()))
     if outcome.duplicates:
         message += " " + ui.tr("Already in the active version, not counted twice: {files}.").format(
             files=", ".join(outcome.duplicates))

@@ -11,16 +11,16 @@ import streamlit as st
 
 import ui
 from app_pages import editor_access
-from data_pipeline.history import short_hash, version_history
+from data_pipeline.history import note_text, short_hash, version_history
 from data_pipeline.store import Store, StoreError
 
 HISTORY_LIMIT = 100
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_history(url: str, newest_version: int | None) -> pd.DataFrame:
-    """The history table (cached by the newest version id: every change makes a new version)."""
-    return version_history(url, limit=HISTORY_LIMIT)
+def cached_history(url: str, newest_version: int | None, lang: str) -> pd.DataFrame:
+    """The history table in ``lang`` (cached by the newest version id: every change makes a new version)."""
+    return version_history(url, limit=HISTORY_LIMIT, lang=lang)
 
 
 def apply_change(settings, action: str, change) -> None:
@@ -35,7 +35,7 @@ def apply_change(settings, action: str, change) -> None:
         st.error(ui.tr("Nothing was changed: {error}").format(error=error), icon=":material/error:")
         return
     st.session_state["_versions_flash"] = ui.tr("Version {version} is now active ({note}).").format(
-        version=version.id, note=version.note)
+        version=version.id, note=note_text(version.note, ui.current_language()))
     ui.active_version_id.clear()
     st.rerun()
 
@@ -53,7 +53,7 @@ with Store(ctx.store_url) as _store:
 active = next((v for v in versions if v.active), None)
 
 st.subheader(ui.tr("History"))
-history = cached_history(ctx.store_url, versions[0].id if versions else None)
+history = cached_history(ctx.store_url, versions[0].id if versions else None, ui.current_language())
 if history.empty:
     st.info(ui.tr("The store has no versions yet."))
 else:
@@ -90,7 +90,7 @@ with right, st.container(border=True):
     st.markdown("**" + ui.tr("Roll back") + "**")
     st.caption(ui.tr("Makes a new version with exactly the data of an earlier one."))
     earlier = {v.id: f"v{v.id} · {v.created_at:%Y-%m-%d %H:%M} · {v.created_by} · {ui.format_number(v.row_count)} "
-                     + ui.tr("rows") + (f" · {v.note}" if v.note else "")
+                     + ui.tr("rows") + (f" · {note_text(v.note, ui.current_language())}" if v.note else "")
                for v in versions if not v.active}
     target = st.selectbox(ui.tr("Version to make active again"), list(earlier), key="rollback_version",
                           format_func=earlier.get)

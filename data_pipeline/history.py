@@ -6,11 +6,13 @@ rollback or a withdrawal shows exactly what it changed on the dashboard.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from data_pipeline.aggregate import programme_totals
+from data_pipeline.i18n import DEFAULT_LANGUAGE, format_number, translator
 from data_pipeline.registry import indicator
 from data_pipeline.store import Store, SubmissionInfo, VersionInfo
 
@@ -40,26 +42,43 @@ def totals_change(previous: pd.Series, current: pd.Series) -> pd.DataFrame:
     return both[CHANGE_COLUMNS].reset_index(drop=True)
 
 
-def describe_change(change: pd.DataFrame, limit: int = 6) -> str:
-    """``"Grants awarded +12; Jobs created −3"`` (the first ``limit`` indicators), or ``"no change"``."""
+def describe_change(change: pd.DataFrame, limit: int = 6, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``"Grants awarded +12; Jobs created −3"`` (the first ``limit`` indicators), or ``"no change"``, in ``lang``."""
+    _ = translator(lang)
     if change.empty:
-        return "no change in the totals"
-    parts = [f"{row.label} {'+' if row.change > 0 else '−'}{abs(row.change):,.0f}"
+        return _("no change in the totals")
+    parts = [f"{_(row.label)} {'+' if row.change > 0 else '−'}{format_number(abs(row.change), lang)}"
              for row in change.head(limit).itertuples()]
     more = len(change) - limit
-    return "; ".join(parts) + (f"; … {more} more" if more > 0 else "")
+    return "; ".join(parts) + ("; " + _("… {count} more").format(count=more) if more > 0 else "")
+
+
+# The notes the store writes itself (``Store.rollback``, ``Store.withdraw``); people's notes stay as written.
+_ROLLBACK_NOTE = re.compile(r"rollback to v(?P<version>\d+)")
+_WITHDRAW_NOTE = re.compile(r"withdraw submission (?P<submission>\d+) \((?P<file>.*)\)")
+
+
+def note_text(note: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A version's note in ``lang``: the store's own notes translated, anyone else's as they wrote it."""
+    _ = translator(lang)
+    if found := _ROLLBACK_NOTE.fullmatch(note or ""):
+        return _("rollback to v{version}").format(**found.groupdict())
+    if found := _WITHDRAW_NOTE.fullmatch(note or ""):
+        return _("withdraw submission {submission} ({file})").format(**found.groupdict())
+    return note
 
 
 def short_hash(sha256: str) -> str:
     return sha256[:SHORT_HASH]
 
 
-def files_label(submissions: Sequence[SubmissionInfo]) -> str:
-    return "; ".join(f"{s.file_name} ({s.kind})" for s in submissions) or "(no files)"
+def files_label(submissions: Sequence[SubmissionInfo], lang: str = DEFAULT_LANGUAGE) -> str:
+    _ = translator(lang)
+    return "; ".join(f"{s.file_name} ({_(s.kind)})" for s in submissions) or _("(no files)")
 
 
-def version_history(store_url: str, limit: int | None = None) -> pd.DataFrame:
-    """The newest ``limit`` versions (all when ``None``), newest first, columns ``HISTORY_COLUMNS``.
+def version_history(store_url: str, limit: int | None = None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The newest ``limit`` versions (all when ``None``), newest first, columns ``HISTORY_COLUMNS``, in ``lang``.
 
     ``changes`` compares each version's programme totals with its parent's.
     """
@@ -75,20 +94,21 @@ def version_history(store_url: str, limit: int | None = None) -> pd.DataFrame:
                 known[version_id] = version_totals(store, version_id)
             return known[version_id]
 
-        rows = [_history_row(v, describe_change(totals_change(totals_of(v.parent_id), totals_of(v.id))))
-                for v in shown]
+        rows = [_history_row(v, describe_change(totals_change(totals_of(v.parent_id), totals_of(v.id)), lang=lang),
+                             lang) for v in shown]
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
-def _history_row(version: VersionInfo, changes: str) -> Mapping[str, object]:
+def _history_row(version: VersionInfo, changes: str, lang: str) -> Mapping[str, object]:
+    _ = translator(lang)
     return {
         "version": version.id,
-        "active": "active" if version.active else "",
+        "active": _("active") if version.active else "",
         "created_at": f"{version.created_at:%Y-%m-%d %H:%M}",
         "created_by": version.created_by,
-        "data": "demo" if version.is_demo else "real",
-        "note": version.note,
-        "files": files_label(version.submissions),
+        "data": _("demo") if version.is_demo else _("real"),
+        "note": note_text(version.note, lang),
+        "files": files_label(version.submissions, lang),
         "sha256": "; ".join(short_hash(s.sha256) for s in version.submissions),
         "rows": version.row_count,
         "changes": changes,
