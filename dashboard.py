@@ -13,6 +13,8 @@ import ui
 from data_pipeline.settings import store_url
 from data_pipeline.store import StoreError
 
+ui.language_from_url()  # before the first translated text
+
 # No page icons: the current page's icon becomes the favicon, and a Material icon favicon is
 # fetched from fonts.gstatic.com (no internet here); emoji need a font servers often lack.
 st.set_page_config(page_title=ui.tr("Border Districts Dashboard"), layout="wide")

@@ -64,7 +64,8 @@ def _any_language(labels: Callable[[Any, str], str], values: Iterable[Any]) -> C
     return lambda text: known.get(text, text)
 
 
-_LANGUAGE_FROM_LABEL = _any_language(lambda code, _lang: LANGUAGES[code], LANGUAGES)
+_CODE_BY_LANGUAGE_LABEL = {label: code for code, label in LANGUAGES.items()}
+_LANGUAGE_FROM_LABEL = lambda text: _CODE_BY_LANGUAGE_LABEL.get(text, text)  # noqa: E731  ("Русский" or "ru")
 _REGION_FROM_LABEL = _any_language(lambda region, lang: translator(lang)(_REGION_SHORT[region]), _REGION_SHORT)
 _DISTRICT_FROM_NAME = _any_language(lambda name, lang: district(_NAME_TO_CODE[name]).name(lang), _NAME_TO_CODE)
 
@@ -137,11 +138,14 @@ class PageContext:
 
 # --- language ------------------------------------------------------------------------------
 
+def language_from_url() -> None:
+    """Take the language from ``?lang=`` (the frame calls this first, before anything is translated)."""
+    from_url(KEY_LANGUAGE, list(LANGUAGES), parse=_LANGUAGE_FROM_LABEL)
+
+
 def current_language() -> str:
     """The interface language of this run: the sidebar's choice (``?lang=en|ru|tg``), else English."""
     lang = st.session_state.get(KEY_LANGUAGE)
-    if lang is None or _url_changed(KEY_LANGUAGE):
-        lang = _LANGUAGE_FROM_LABEL(st.query_params.get(KEY_LANGUAGE, ""))
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
@@ -164,8 +168,7 @@ def translate_now():
 
 
 def language_choice() -> str:
-    """The language switch at the top of the sidebar (kept in ``?lang=``); returns the code."""
-    from_url(KEY_LANGUAGE, list(LANGUAGES), parse=_LANGUAGE_FROM_LABEL)
+    """The language switch at the top of the sidebar (kept in ``?lang=``, read by ``language_from_url``)."""
     # One language per line: side by side, "Тоҷикӣ" wrapped onto a line of its own in the sidebar.
     lang = st.sidebar.radio("Language · Язык · Забон", list(LANGUAGES), format_func=LANGUAGES.get,
                             key=KEY_LANGUAGE)
