@@ -14,7 +14,7 @@ import pandas as pd
 from data_pipeline.aggregate import programme_totals
 from data_pipeline.i18n import DEFAULT_LANGUAGE, format_number, translator
 from data_pipeline.registry import indicator
-from data_pipeline.store import Store, SubmissionInfo, VersionInfo
+from data_pipeline.store import ROLLBACK_NOTE, WITHDRAW_NOTE, Store, SubmissionInfo, VersionInfo
 
 HISTORY_COLUMNS = ["version", "active", "created_at", "created_by", "data", "note", "files", "sha256", "rows",
                    "changes"]
@@ -53,18 +53,23 @@ def describe_change(change: pd.DataFrame, limit: int = 6, lang: str = DEFAULT_LA
     return "; ".join(parts) + ("; " + _("… {count} more").format(count=more) if more > 0 else "")
 
 
-# The notes the store writes itself (``Store.rollback``, ``Store.withdraw``); people's notes stay as written.
-_ROLLBACK_NOTE = re.compile(r"rollback to v(?P<version>\d+)")
-_WITHDRAW_NOTE = re.compile(r"withdraw submission (?P<submission>\d+) \((?P<file>.*)\)")
+# How each field of the store's own notes looks, to recognise the notes; other notes are people's.
+_NOTE_FIELDS = {"version": r"\d+", "submission": r"\d+", "file": r".*"}
+
+
+def _note_pattern(template: str) -> re.Pattern[str]:
+    """``template``'s words as they are, each ``{field}`` as ``_NOTE_FIELDS[field]``."""
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m[1]}>{_NOTE_FIELDS[m[1]]})", re.escape(template)))
+
+
+_STORE_NOTES = [(_note_pattern(template), template) for template in (ROLLBACK_NOTE, WITHDRAW_NOTE)]
 
 
 def note_text(note: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A version's note in ``lang``: the store's own notes translated, anyone else's as they wrote it."""
-    _ = translator(lang)
-    if found := _ROLLBACK_NOTE.fullmatch(note or ""):
-        return _("rollback to v{version}").format(**found.groupdict())
-    if found := _WITHDRAW_NOTE.fullmatch(note or ""):
-        return _("withdraw submission {submission} ({file})").format(**found.groupdict())
+    for pattern, template in _STORE_NOTES:
+        if found := pattern.fullmatch(note or ""):
+            return translator(lang)(template).format(**found.groupdict())
     return note
 
 

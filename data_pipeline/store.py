@@ -62,6 +62,16 @@ _BLOB_PART_ROWS = 1_000_000
 """Activity rows per blob: bounds the memory of one write (≈ 7 MB of zstd Arrow IPC per part)."""
 
 
+def _(template: str) -> str:
+    """Marks a version-note template for the catalog (``pybabel extract -k _``); the store keeps it in English."""
+    return template
+
+
+# The notes the store writes on versions it makes itself; ``history.note_text`` shows them translated.
+ROLLBACK_NOTE = _("rollback to v{version}")
+WITHDRAW_NOTE = _("withdraw submission {submission} ({file})")
+
+
 class StoreError(RuntimeError):
     """A store operation that cannot be done; the message says why and how to fix it."""
 
@@ -865,11 +875,11 @@ class Store:
                     if self._version_cells_missing(conn, version):
                         self._fill_version_cells(conn, version)
             if version is None:
-                return _cells_frame([[] for _ in _CELL_FIELDS])
+                return _cells_frame([[] for _field in _CELL_FIELDS])
             with self._read() as conn:
                 data = conn.execute(sa.select(version_cells_table.c.data)
                                     .where(version_cells_table.c.version_id == version.id)).scalar()
-        return _cells_frame([[] for _ in _CELL_FIELDS]) if data is None else _cells_from_blob(data)
+        return _cells_frame([[] for _field in _CELL_FIELDS]) if data is None else _cells_from_blob(data)
 
     def _fetch_chunks(self, conn: Connection, query: sa.Select, kinds: Sequence[str]) -> list[list]:
         """Each column's fetched batches (``_column_chunk`` arrays) of ``query``'s result."""
@@ -878,7 +888,7 @@ class Store:
         # A server-side cursor on PostgreSQL streams the rows instead of buffering the whole result.
         cursor = (dbapi_connection.cursor(name=f"store_{uuid.uuid4().hex}") if self._uses_copy
                   else dbapi_connection.cursor())
-        chunks: list[list] = [[] for _ in kinds]
+        chunks: list[list] = [[] for _kind in kinds]
         try:
             cursor.execute(sql)
             while rows := cursor.fetchmany(_CHUNK_ROWS * 2):
@@ -1017,7 +1027,7 @@ class Store:
             if version_id == active_id:
                 raise StoreError(f"Version v{version_id} is already the active version; nothing to roll back.")
             return self._new_version(conn, [s.id for s in target.submissions], created_by=created_by,
-                                     is_demo=target.is_demo, note=f"rollback to v{version_id}",
+                                     is_demo=target.is_demo, note=ROLLBACK_NOTE.format(version=version_id),
                                      parent_id=active_id)
 
     def withdraw(self, submission_id: int, *, created_by: str) -> VersionInfo:
@@ -1034,7 +1044,7 @@ class Store:
                                  f"its submissions are: {listed}.")
             withdrawn = next(s for s in active.submissions if s.id == submission_id)
             return self._new_version(conn, [s.id for s in kept], created_by=created_by, is_demo=active.is_demo,
-                                     note=f"withdraw submission {submission_id} ({withdrawn.file_name})",
+                                     note=WITHDRAW_NOTE.format(submission=submission_id, file=withdrawn.file_name),
                                      parent_id=active_id)
 
     # -- reading rows ----------------------------------------------------------------------------
