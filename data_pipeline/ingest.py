@@ -313,7 +313,7 @@ def _validate_schema(kind: str, frame: pd.DataFrame, log: ProblemLog) -> pd.Data
     from pandera.errors import SchemaError, SchemaErrors  # pandera loads when a schema is first used
 
     try:
-        return validate_with_schema(kind, frame, lazy=True)
+        return validate_with_schema(kind, frame, lazy=True, text="category" if kind == KIND_ACTIVITIES else "str")
     except SchemaErrors as err:
         for case in err.failure_cases.head(100).itertuples(index=False):
             row = None

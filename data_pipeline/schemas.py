@@ -135,17 +135,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def validate(kind: str, frame: pd.DataFrame, *, lazy: bool = True) -> pd.DataFrame:
+def validate(kind: str, frame: pd.DataFrame, *, lazy: bool = True, text: str = "str") -> pd.DataFrame:
     """``frame`` checked and coerced by the pandera schema of ``kind`` (``SCHEMAS[kind].validate``).
 
-    A frame whose text columns are all categorical is checked as such and stays categorical.
-
-    Raises pandera's ``SchemaError`` (``SchemaErrors`` when ``lazy``) as that does.
+    ``text="category"``: the text columns are categorical (ingest's activity records), checked as
+    such and kept so. Raises pandera's ``SchemaError`` (``SchemaErrors`` when ``lazy``) as that does.
     """
-    text_columns = [name for name, column in _schemas("category")["SCHEMAS"][kind].columns.items()
-                    if str(column.dtype) == "category" and name in frame]
-    categorical = bool(text_columns) and all(frame[name].dtype == "category" for name in text_columns)
-    schema = _schemas("category" if categorical else "str")["SCHEMAS"][kind]
+    schema = _schemas(text)["SCHEMAS"][kind]
     with _without_pandera_extras():
         return schema.validate(frame, lazy=lazy)
 

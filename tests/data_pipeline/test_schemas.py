@@ -57,16 +57,17 @@ _TEXT = ("district_code", "indicator", "sex", "age_group", "disability", "notes"
 
 def test_categorical_text_columns_are_checked_as_categories_and_stay_categorical():
     frame = _activities().astype({name: "category" for name in _TEXT})
-    assert all(schemas.validate("activities", frame)[name].dtype == "category" for name in _TEXT)
+    assert all(schemas.validate("activities", frame, text="category")[name].dtype == "category" for name in _TEXT)
     # An unused category is no record; a used one outside the allowed values fails as it would as text.
     unused = frame.assign(district_code=frame["district_code"].cat.add_categories(["XX99"]))
-    schemas.validate("activities", unused)
+    schemas.validate("activities", unused, text="category")
     with pytest.raises(SchemaErrors) as err:
-        schemas.validate("activities", _activities(district_code=["XX99"]).astype({n: "category" for n in _TEXT}))
+        schemas.validate("activities", _activities(district_code=["XX99"]).astype({n: "category" for n in _TEXT}),
+                         text="category")
     assert set(err.value.failure_cases["column"]) == {"district_code"}
 
 
-def test_text_columns_partly_categorical_are_checked_as_text():
+def test_categorical_columns_checked_as_text_become_text():
     frame = _activities().astype({"indicator": "category"})
     assert schemas.validate("activities", frame)["indicator"].dtype == "str"
 
