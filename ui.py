@@ -58,16 +58,17 @@ _NAME_TO_CODE = {d.name_en: d.code for d in PROGRAMME_DISTRICTS}
 # URL keeps codes and English names instead: a widget takes its value from the URL when it first
 # appears in a session, and the value goes back into the URL after every run.
 
-def _any_language(labels: Callable[[Any, str], str], values: Iterable[Any]) -> Callable[[str], Any]:
-    """A parser taking a value's label in any language (what links made before held) to the value."""
+def any_language(labels: Callable[[Any, str], str], values: Iterable[Any]) -> Callable[[str], Any]:
+    """A parser taking a value's label in any language (``labels(value, lang)``; what links made before
+    the URL held codes carried) to the value; any other text passes through."""
     known = {labels(value, lang): value for value in values for lang in LANGUAGES}
     return lambda text: known.get(text, text)
 
 
 _CODE_BY_LANGUAGE_LABEL = {label: code for code, label in LANGUAGES.items()}
 _LANGUAGE_FROM_LABEL = lambda text: _CODE_BY_LANGUAGE_LABEL.get(text, text)  # noqa: E731  ("Русский" or "ru")
-_REGION_FROM_LABEL = _any_language(lambda region, lang: translator(lang)(_REGION_SHORT[region]), _REGION_SHORT)
-_DISTRICT_FROM_NAME = _any_language(lambda name, lang: district(_NAME_TO_CODE[name]).name(lang), _NAME_TO_CODE)
+_REGION_FROM_LABEL = any_language(lambda region, lang: translator(lang)(_REGION_SHORT[region]), _REGION_SHORT)
+_DISTRICT_FROM_NAME = any_language(lambda name, lang: district(_NAME_TO_CODE[name]).name(lang), _NAME_TO_CODE)
 
 
 _WRITTEN = "_url_written"

@@ -4,7 +4,14 @@ import streamlit as st
 
 import ui
 from data_pipeline import charts
+from data_pipeline.i18n import translator
 from data_pipeline.registry import indicator, indicators_for
+
+
+def mode_labels(tr) -> dict[str, str]:
+    """What the map shows, each with its label in ``tr``'s language."""
+    return {"value": tr("Value"), "pct": tr("Percent of target")}
+
 
 tr = ui.translate_now()
 lang = ui.current_language()
@@ -14,12 +21,12 @@ ui.show_filters_summary(ctx.filters)
 
 choices = [i.id for i in indicators_for(ctx.filters.programme, mappable=True)]
 left, right = st.columns([3, 2])
-modes = {"value": tr("Value"), "pct": tr("Percent of target")}
+
+modes = mode_labels(tr)
 # ?indicator=jobs_created&mode=pct: ids, the same in every language. Links made when the URL held
-# the English labels (?indicator=Jobs+created&mode=Percent+of+target) still open the same view.
-english = {indicator(i).label: i for i in choices} | {"Value": "value", "Percent of target": "pct"}
-ui.from_url("indicator", choices, parse=lambda text: english.get(text, text))
-ui.from_url("mode", list(modes), parse=lambda text: english.get(text, text))
+# the labels on screen (?indicator=Jobs+created, or in Russian or Tajik) still open the same view.
+ui.from_url("indicator", choices, parse=ui.any_language(lambda i, lang: translator(lang)(indicator(i).label), choices))
+ui.from_url("mode", list(modes), parse=ui.any_language(lambda m, lang: mode_labels(translator(lang))[m], modes))
 indicator_id = left.selectbox(tr("Indicator"), choices, format_func=lambda i: tr(indicator(i).label), key="indicator")
 mode = right.radio(tr("Show"), list(modes), format_func=modes.get, key="mode", horizontal=True)
 ui.keep_in_url("indicator", indicator_id, choices[0] if choices else None)

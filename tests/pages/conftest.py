@@ -72,3 +72,8 @@ def open_page(demo_store, geo_dir, monkeypatch) -> Callable[..., AppTest]:
         return at
 
     return run
+
+
+def url_params(at: AppTest) -> dict[str, list[str]]:
+    """The app's query parameters after a run, each as the list of its values."""
+    return {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()}

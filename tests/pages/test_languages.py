@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_pipeline.i18n import LANGUAGES, catalog_path, translator
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import PAGES
+from tests.pages.conftest import PAGES, url_params
 from tests.pages.test_pages import TITLES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -125,7 +125,7 @@ def test_a_link_opens_the_same_view_in_every_language_and_stays_in_the_url(open_
     expected = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
     if lang != "en":
         expected["lang"] = [lang]
-    assert _url(at) == expected
+    assert url_params(at) == expected
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -135,10 +135,13 @@ def test_choices_made_in_another_language_go_into_the_url_as_english_names_and_c
     at.sidebar.multiselect[1].set_value(["Vanj"]).run()
     at.selectbox(key="indicator").set_value("grants_awarded").run()
     at.radio(key="mode").set_value("pct").run()
-    assert _url(at) == {"lang": [lang], "region": ["GBAO"], "district": ["Vanj"], "indicator": ["grants_awarded"],
+    assert url_params(at) == {"lang": [lang], "region": ["GBAO"], "district": ["Vanj"], "indicator": ["grants_awarded"],
                         "mode": ["pct"]}
 
 
-def _url(at) -> dict[str, list[str]]:
-    """The app's query parameters, each as the list of its values."""
-    return {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()}
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_map_link_with_the_labels_a_page_once_wrote_still_opens_its_view(open_page, lang):
+    _ = translator(lang)
+    at = open_page("map", lang=lang, indicator=_("Grants awarded"), mode=_("Percent of target"))
+    assert at.selectbox(key="indicator").value == "grants_awarded" and at.radio(key="mode").value == "pct"
+    assert url_params(at)["indicator"] == ["grants_awarded"] and url_params(at)["mode"] == ["pct"]
