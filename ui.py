@@ -82,20 +82,24 @@ def _url_changed(key: str) -> bool:
     return key in written and st.query_params.get_all(key) != written[key]
 
 
-def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Callable[[str], Any] = str) -> None:
+def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Callable[[str], Any] = str,
+             default: Any = None) -> None:
     """Take the widget state ``key`` from ``?key=`` when the session has none yet or the URL changed
-    (``_url_changed``); call it before the widget. A single-valued widget's default must be its
-    first option (``allowed[0]``).
+    (``_url_changed``); call it before the widget.
 
     Values outside ``allowed`` are ignored (a stale or mistyped link opens the default view), and so
     is a value the session holds that is no longer allowed (the options changed with the filters).
+    Without a value, a single-valued widget gets ``default`` (its first option unless given), a
+    multi-valued one nothing. The state is set, not deleted: the browser would keep showing (and
+    send back) the widget's old value.
     """
+    fallback = ([] if many else default if default is not None else allowed[0] if allowed else None)
     if key in st.session_state and not _url_changed(key):
         held = st.session_state[key]
         if many and any(v not in allowed for v in held):
             st.session_state[key] = [v for v in held if v in allowed]
-        elif not many and held not in allowed:
-            del st.session_state[key]
+        elif not many and held not in allowed and fallback is not None:
+            st.session_state[key] = fallback
         return
     values = []
     for text in st.query_params.get_all(key):
@@ -105,19 +109,17 @@ def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Cal
             continue
         if value in allowed and value not in values:
             values.append(value)
-    if many:
-        st.session_state[key] = values
-    elif values:
-        st.session_state[key] = values[0]
-    elif key in st.session_state and allowed:
-        # The URL has no value any more: the widget's default, its first option. Set, not deleted:
-        # the browser would keep showing (and send back) the widget's old value.
-        st.session_state[key] = allowed[0]
+    if many or values:
+        st.session_state[key] = values if many else values[0]
+    elif fallback is not None:
+        st.session_state[key] = fallback
 
 
 def keep_in_url(key: str, value: Any, default: Any) -> None:
     """``?key=value`` in the URL (one parameter per item of a list), or none when ``value`` is ``default``."""
-    text = ([] if value == default or value in (None, [], ()) else
+    if isinstance(value, tuple):  # a range slider's (start, end)
+        value, default = list(value), list(default)
+    text = ([] if value == default or value in (None, []) else
             [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)])
     if st.query_params.get_all(key) != text:
         if text:
@@ -312,7 +314,7 @@ def sidebar_filters(full: Dataset) -> Filters:
     years = sidebar.slider(tr("Years"), first, last, key=KEY_YEARS,
                            help=tr("Activities dated within these years (inclusive)."))
     for key, value, default in ((KEY_REGION, regions, []), (KEY_DISTRICT, names, []),
-                                (KEY_PROGRAMME, programme, _ALL_PROGRAMMES), (KEY_YEARS, list(years), [first, last])):
+                                (KEY_PROGRAMME, programme, _ALL_PROGRAMMES), (KEY_YEARS, years, (first, last))):
         keep_in_url(key, value, default)
     return Filters(
         regions=tuple(regions),
@@ -550,9 +552,7 @@ def profile_district_choice(ctx: PageContext) -> str:
     """
     names = [d.name_en for d in PROGRAMME_DISTRICTS]
     in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
-    from_url(KEY_PROFILE, names, parse=_DISTRICT_FROM_NAME)
-    if st.session_state.get(KEY_PROFILE) not in names:
-        st.session_state[KEY_PROFILE] = in_view[0]
+    from_url(KEY_PROFILE, names, parse=_DISTRICT_FROM_NAME, default=in_view[0])
     name = st.selectbox(tr("District"), names, key=KEY_PROFILE, format_func=_district_label(current_language()),
                         help=tr("Choose a district, or click one on the map."))
     keep_in_url(KEY_PROFILE, name, None)
