@@ -578,7 +578,6 @@ _FORMULA = re.compile(rb'<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)', re.DOTA
 _CACHED = re.compile(rb'<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _CACHED_TEXT = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
-_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 
 
 def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
@@ -613,7 +612,10 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     header_row = header_index + 1
     head = rows[header_index]
 
-    def column_label(index: int, letter: str) -> str:
+    def column_label(letter: str) -> str:
+        from openpyxl.utils.cell import column_index_from_string  # only for a workbook with problems to place
+
+        index = column_index_from_string(letter) - 1
         return str(head[index]).strip() if index < len(head) and not is_blank(head[index]) else letter
 
     def cell_place(attrs: bytes) -> tuple[int | None, str]:
@@ -621,13 +623,15 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
         if not ref:
             return None, ""
         letter, row = ref.group(1).decode(), int(ref.group(2))
-        return row, letter if row == header_row else column_label(_column_number(letter) - 1, letter)
+        return row, letter if row == header_row else column_label(letter)
 
     for ref in (_MERGE.findall(xml) if b"mergeCell" in xml else ()):  # no regex scan of a sheet without merges
         cells = ref.decode()
-        (first_letter, first_row), (_last_letter, last_row) = (_cell_reference(part) for part in cells.split(":"))
+        from openpyxl.utils.cell import coordinate_from_string
+
+        (first_letter, first_row), (_last, last_row) = (coordinate_from_string(part) for part in cells.split(":"))
         where = _("in the header") if first_row <= header_row <= last_row else _("in the data")
-        log.add(first_row, column_label(_column_number(first_letter) - 1, first_letter), cells,
+        log.add(first_row, column_label(first_letter), cells,
                 _("Merged cells {cells} {where}: only the first cell keeps a value. Unmerge them and give every "
                   "column its own header and every row its own values.", cells=cells, where=where))
     if b"<f" in xml or b'"e"' in xml:
@@ -656,20 +660,6 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
     row_numbers = np.arange(header_row, header_row + len(padded), dtype=np.int64)
     report("parsing", 1.0)
     return _split_header(header, columns, row_numbers, decimal_comma=True, sheet=chosen)
-
-
-def _column_number(letters: str) -> int:
-    """A spreadsheet column's number from its letters (A → 1, Z → 26, AA → 27)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
-
-
-def _cell_reference(reference: str) -> tuple[str, int]:
-    """``"AB12"`` → ``("AB", 12)``."""
-    letters, row = _REFERENCE.fullmatch(reference).groups()
-    return letters, int(row)
 
 
 def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
