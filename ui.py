@@ -407,23 +407,60 @@ def citation(text: str) -> None:
     st.caption(tr("Source: {source}").format(source=text))
 
 
-def progress_card(label: str, value: float, unit: str, target: float | None,
-                  achievement_pct: float | None, note: str | None = None, required: bool = False) -> None:
-    """A headline card: the value, % of target (or of the funding ``required``) with a progress bar,
-    and an optional note. ``label`` is shown as given (translate it first)."""
-    with st.container(border=True):
-        # The label as text, not as the metric's label, which is cut to one line.
-        st.markdown(f"**{label}**")
-        st.metric(label, format_number(value, unit if unit == "USD" else ""), label_visibility="collapsed")
-        if target is not None and pd.notna(target) and target > 0:
-            pct = float(achievement_pct) if achievement_pct is not None and pd.notna(achievement_pct) else 0.0
-            of_target = tr("{pct} of required {target}") if required else tr("{pct} of target {target}")
-            st.progress(min(pct, 100.0) / 100, text=of_target.format(
-                pct=format_pct(pct), target=format_number(target, unit if unit == "USD" else "")))
+@dataclass(frozen=True)
+class Card:
+    """One headline card: ``label`` (translated), the ``value`` with its ``unit``, its progress
+    towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``."""
+
+    label: str
+    value: float
+    unit: str
+    target: float | None
+    achievement_pct: float | None
+    note: str | None = None
+    required: bool = False
+
+
+_CARD_STYLE = ("border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;display:flex;"
+               "flex-direction:column;gap:.5rem")
+_MUTED = "color:rgba(49,51,63,.6);font-size:.875rem"
+
+
+def cards_html(cards: Sequence[Card], heading: str) -> str:
+    """The headline cards as one HTML block (a grid as wide as the page allows). One element
+    instead of five per card: a filter change redraws one block, not dozens (PROFILE.md, round 5).
+    Every text is escaped; the numbers are formatted in the current language."""
+    items = []
+    for card in cards:
+        money = card.unit if card.unit == "USD" else ""
+        parts = [f'<div style="font-weight:600">{html.escape(card.label)}</div>',
+                 f'<div data-value style="font-size:2.25rem;line-height:1.2">{html.escape(format_number(card.value, money))}</div>']
+        if card.target is not None and pd.notna(card.target) and card.target > 0:
+            pct = float(card.achievement_pct) if card.achievement_pct is not None and pd.notna(card.achievement_pct) else 0.0
+            of_target = tr("{pct} of required {target}") if card.required else tr("{pct} of target {target}")
+            text = of_target.format(pct=format_pct(pct), target=format_number(card.target, money))
+            width = min(max(pct, 0.0), 100.0)
+            parts.append(f'<div style="font-size:.875rem">{html.escape(text)}</div>'
+                         f'<div role="progressbar" aria-label="{html.escape(text)}" aria-valuenow="{width:.0f}" '
+                         f'aria-valuemin="0" aria-valuemax="100" style="height:.5rem;border-radius:.25rem;'
+                         f'background:rgba(49,51,63,.1)"><div style="height:100%;width:{width:.1f}%;'
+                         f'border-radius:.25rem;background:{charts.BLUE}"></div></div>')
         else:
-            st.caption(tr("No funding requirement recorded") if required else tr("No target recorded"))
-        if note:
-            st.caption(note)
+            missing = tr("No funding requirement recorded") if card.required else tr("No target recorded")
+            parts.append(f'<div style="{_MUTED}">{html.escape(missing)}</div>')
+        if card.note:
+            parts.append(f'<div style="{_MUTED}">{html.escape(card.note)}</div>')
+        items.append(f'<div role="group" aria-label="{html.escape(card.label)}" style="{_CARD_STYLE}">'
+                     f'{"".join(parts)}</div>')
+    return (f'<div role="region" aria-label="{html.escape(heading)}" style="display:grid;'
+            f'grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:1rem;margin-bottom:1rem">'
+            f'{"".join(items)}</div>')
+
+
+def headline_cards(cards: Sequence[Card], heading: str) -> None:
+    """Draw ``cards`` under the subheader ``heading`` (translated)."""
+    st.subheader(heading)
+    st.markdown(cards_html(cards, heading), unsafe_allow_html=True)
 
 
 def legend(classes, title: str, unit: str = "") -> None:

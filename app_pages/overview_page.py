@@ -3,13 +3,11 @@
 import streamlit as st
 
 import ui
-from data_pipeline import charts
 from data_pipeline.dataset import changes_since_previous, headline_figures
 from data_pipeline.funding import funding_summary
 from data_pipeline.registry import indicators_for
 
 tr = ui.translate_now()
-lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("Overview"))
 ui.show_filters_summary(ctx.filters)
@@ -19,10 +17,8 @@ headline = ui.view_table(ctx.data, "headline", lambda: headline_figures(ctx.data
 funding = ui.view_table(ctx.data, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
 plan_row = funding[funding["level"] == "plan"]
 
-st.subheader(tr("Results against targets"))
-cards = list(headline.itertuples())
-columns = st.columns(4)
-for position, row in enumerate(cards):
+cards = []
+for row in headline.itertuples():
     note = None
     if row.differs:
         published = ui.format_number(row.published_value)
@@ -31,17 +27,13 @@ for position, row in enumerate(cards):
         note = tr("Published total: {value} — {source}").format(value=published, source=row.published_citation)
     elif row.published_citation:
         note = tr("Equals the published total — {source}").format(source=row.published_citation)
-    with columns[position % 4]:
-        ui.progress_card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note)
+    cards.append(ui.Card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note))
 if not plan_row.empty and (ctx.filters.programme in (None, "CRP2020")):
     plan = plan_row.iloc[0]
-    with columns[len(cards) % 4]:
-        ui.progress_card(tr("Funding coverage, CRP 2020"), plan["received"], "USD", plan["required"],
-                         plan["coverage_pct"],
-                         tr("Funding required: {source}").format(source=plan["required_source"]), required=True)
-
-if headline["achievement_pct"].notna().any():
-    ui.chart(charts.progress_bars, headline, lang=lang, key="overview-progress")
+    cards.append(ui.Card(tr("Funding coverage, CRP 2020"), plan["received"], "USD", plan["required"],
+                         plan["coverage_pct"], tr("Funding required: {source}").format(source=plan["required_source"]),
+                         required=True))
+ui.headline_cards(cards, tr("Results against targets"))
 
 left, right = st.columns([3, 2])
 with left:

@@ -89,33 +89,6 @@ def _bar_height(rows: int, per_row: int = 34, minimum: int = 220) -> int:
     return max(minimum, 90 + per_row * rows)
 
 
-def progress_bars(headline: pd.DataFrame, title: str | None = None, lang: str = "en") -> go.Figure:
-    """Horizontal bars of % of target per headline indicator, with the 100% line.
-
-    ``headline``: ``label, unit, value, target, achievement_pct`` (``headline_figures``).
-    Indicators without a target are left out: they have no progress to show. Labels are
-    translated into ``lang`` (they are catalog msgids).
-    """
-    _ = translator(lang)
-    rows = headline.dropna(subset=["achievement_pct"]).iloc[::-1]
-    text = [
-        _("{pct}  ({value} of {target})").format(pct=format_pct(p, lang=lang), value=format_number(v, lang=lang),
-                                                 target=format_number(t, lang=lang))
-        for p, v, t in zip(rows["achievement_pct"], rows["value"], rows["target"])
-    ]
-    fig = go.Figure(go.Bar(
-        x=rows["achievement_pct"], y=[_(label) for label in rows["label"]], orientation="h", marker_color=BLUE,
-        text=text, textposition="auto", insidetextanchor="start", cliponaxis=False,
-        hovertemplate="%{y}: %{x:.0f}% " + _("of target") + "<extra></extra>",
-    ))
-    fig.add_vline(x=100, line_dash="dash", line_color=DARK, annotation_text=_("target"),
-                  annotation_position="top")
-    upper = max(110.0, float(rows["achievement_pct"].max()) * 1.05) if len(rows) else 110.0
-    _layout(fig, title or _("Progress against targets"), _bar_height(len(rows)), lang, showlegend=False)
-    fig.update_xaxes(range=[0, upper], ticksuffix="%", title_text=_("% of target"))
-    return fig
-
-
 def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
                   highlight: tuple[str, ...] = (), title: str | None = None, lang: str = "en") -> go.Figure:
     """One indicator across districts: bars for the value, a tick for each district's target,

@@ -33,24 +33,6 @@ def test_format_pct_takes_decimals():
     assert charts.format_pct(54.64, 1) == "54.6%"
 
 
-HEADLINE = pd.DataFrame({
-    "label": ["Grants awarded", "Jobs created", "Community meetings"],
-    "unit": ["grants", "jobs", "meetings"],
-    "value": [176.0, 150.0, 12.0],
-    "target": [200.0, 100.0, math.nan],
-    "achievement_pct": [88.0, 150.0, math.nan],
-})
-
-
-def test_progress_bars_leave_out_indicators_without_a_target():
-    fig = charts.progress_bars(HEADLINE)
-    bar = fig.data[0]
-    assert list(bar.y) == ["Jobs created", "Grants awarded"]
-    assert list(bar.x) == [150.0, 88.0]
-    assert "150% " in bar.text[0] and "(150 of 100)" in bar.text[0]
-    assert fig.layout.xaxis.range[1] >= 150  # room for achievement above target
-
-
 def test_district_bars_mark_targets_median_and_highlight():
     table = pd.DataFrame({"district_code": ["KT01", "KT02", "GB02"], "district": ["Dusti", "Qubodiyon", "Vanj"],
                           "value": [10.0, 30.0, 20.0], "target": [12.0, 25.0, math.nan]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -77,3 +79,25 @@ def open_page(demo_store, geo_dir, monkeypatch) -> Callable[..., AppTest]:
 def url_params(at: AppTest) -> dict[str, list[str]]:
     """The app's query parameters after a run, each as the list of its values."""
     return {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()}
+
+
+def _cards_block(at: AppTest) -> str:
+    blocks = [m.value for m in at.markdown if 'role="region"' in m.value]
+    assert len(blocks) == 1, f"expected one block of headline cards, found {len(blocks)}"
+    return blocks[0]
+
+
+def headline_cards(at: AppTest) -> dict[str, str]:
+    """The Overview's headline cards as ``{label: value as shown}``, read from their HTML block."""
+    cards = {}
+    for group in _cards_block(at).split('role="group"')[1:]:
+        label = re.search(r'aria-label="([^"]*)"', group)
+        value = re.search(r"<div data-value[^>]*>([^<]*)</div>", group)
+        assert label and value, group
+        cards[html.unescape(label[1])] = html.unescape(value[1])
+    return cards
+
+
+def headline_cards_text(at: AppTest) -> str:
+    """Everything the headline cards say, as plain text (tags removed)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", _cards_block(at)))

@@ -11,7 +11,7 @@ from data_pipeline.charts import format_number
 from data_pipeline.registry import indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
-from tests.pages.conftest import DASHBOARD, PAGES, ROOT, url_params
+from tests.pages.conftest import DASHBOARD, PAGES, ROOT, headline_cards, headline_cards_text, url_params
 
 TITLES = {"overview": "Overview", "map": "Map", "funding": "Objectives & funding", "district": "District profile",
           "survey": "Survey of reintegration-session participants", "sources": "Data & sources"}
@@ -76,7 +76,7 @@ FILTER_CASES = [
 def test_overview_cards_honour_each_filter(open_page, demo_tables, query, expected):
     at = open_page("overview", **query)
     sums = expected_sums(demo_tables["activities"], **expected)
-    cards = {m.label: m.value for m in at.metric}
+    cards = headline_cards(at)
     headline = indicators_for(expected.get("programme"), headline=True)
     assert headline, "the registry has headline indicators"
     for entry in headline:
@@ -85,7 +85,7 @@ def test_overview_cards_honour_each_filter(open_page, demo_tables, query, expect
 
 def test_overview_shows_the_published_figure_beside_the_district_sum(open_page):
     at = open_page("overview", region="GBAO")
-    notes = " ".join(c.value for c in at.caption)
+    notes = headline_cards_text(at)
     # GBAO alone falls short of the published 6,005 participants: the published total is shown with its source.
     assert "Published total: 6,005" in notes
     assert "001_339d8f87402ce516.txt" in notes
@@ -93,7 +93,7 @@ def test_overview_shows_the_published_figure_beside_the_district_sum(open_page):
 
 def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
     at = open_page("overview")
-    cards = {m.label: m.value for m in at.metric}
+    cards = headline_cards(at)
     assert cards["Funding coverage, CRP 2020"] == format_number(demo_tables["funding"]["received"].sum(), "USD")
 
 
