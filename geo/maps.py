@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+from branca.element import MacroElement
 import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+from jinja2 import Template
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -271,7 +273,28 @@ def build_base_map(boundaries: Boundaries, *, asset_base_url: str | None = None,
         style_function=lambda _f: {"fillColor": _CONTEXT_FILL, "fillOpacity": 1, "color": _CONTEXT_LINE,
                                    "weight": 0.8},
     ).add_to(m)
+    _ClickWithoutScrolling().add_to(m)
     return m
+
+
+class _ClickWithoutScrolling(MacroElement):
+    """Keeps a click on a district a click when the map is partly out of view.
+
+    Pressing the mouse on the map focuses it (Leaflet's keyboard handler, or the district's path),
+    and Chromium then scrolls the page until the whole map frame is in view: the button is released
+    over another point of the map, which Leaflet takes for a drag, so no click (and no profile)
+    follows. Here the map takes focus without scrolling, and a district's path does not take it on
+    mousedown; clicks, dragging and the keyboard (Tab, arrows, +/-) work as before.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+document.addEventListener("mousedown", function (event) {
+    var map = event.target.closest && event.target.closest(".leaflet-container");
+    if (!map) { return; }
+    if (document.activeElement !== map) { map.focus({preventScroll: true}); }
+    if (event.target.classList.contains("leaflet-interactive")) { event.preventDefault(); }
+}, true);
+{% endmacro %}""")
 
 
 def _region_outlines(boundaries: Boundaries) -> folium.GeoJson:
