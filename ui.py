@@ -129,6 +129,27 @@ def keep_in_url(key: str, value: Any, default: Any) -> None:
     st.session_state.setdefault(_WRITTEN, {})[key] = text
 
 
+def view_tabs(views: dict[str, str], key: str = "view") -> tuple[str, Any]:
+    """Tabs of which only the open one is drawn (``views``: code → translated label). Returns the open
+    view's code and its container: draw that view ``with`` it. A filter change then redraws one
+    view, not all of them (benchmarks/PROFILE.md, round 5). The code is kept in the URL
+    (``?view=table``), so a link opens that tab in any language."""
+    codes = list(views)
+    from_url(key, codes)
+    tab_key = f"{key}_tab"
+
+    def follow_the_tab() -> None:  # runs before the script: the code follows the clicked label
+        label = st.session_state[tab_key]
+        st.session_state[key] = next((code for code in codes if views[code] == label), codes[0])
+
+    # The tab shown follows the code, which comes from links and survives a language change.
+    st.session_state[tab_key] = views[st.session_state[key]]
+    tabs = st.tabs(list(views.values()), key=tab_key, on_change=follow_the_tab)
+    view = st.session_state[key]
+    keep_in_url(key, view, codes[0])
+    return view, tabs[codes.index(view)]
+
+
 @dataclass(frozen=True)
 class PageContext:
     """What every page receives from the frame: the data set before and after the filters."""

@@ -1,4 +1,4 @@
-"""Map: one indicator across the 16 districts, as a value or as % of target."""
+"""Map: one indicator across the 16 districts, as a value or as % of target: on the map, ranked, or as a table."""
 
 import streamlit as st
 
@@ -38,19 +38,23 @@ if chosen.description:
 
 table = ui.indicator_rows(ctx.data)
 rows = table[table["indicator"] == indicator_id]
-values = rows[["district_code", "value", "target", "source"]]
-ui.district_map(values, key="district_map", value_label=label, unit=unit, mode=mode,
-                selected=ui.districts_in_view(ctx.filters))
-st.caption(tr("Grey with a dashed outline: no records for this indicator (not the same as zero). "
-              "When the filters narrow the districts, those in view have a heavy outline and the others "
-              "show no data."))
-
-if rows.empty:
-    ui.no_data_message(ctx)
-else:
-    ui.chart(charts.district_bars, rows, label, unit, lang=lang, key="map-district-bars")
-    shown = ui.show_table(rows,
-                          {"district": tr("District"), "region": tr("Region"), "value": tr("Value"),
-                           "target": tr("Target"), "achievement_pct": tr("% of target"), "source": tr("Source")},
-                          wide=("district",))
-    ui.downloads(shown, f"{indicator_id}-by-district", key="map_table")
+# One view at a time, as tabs: the map, the districts ranked, the table with its downloads.
+view, tab = ui.view_tabs({"map": tr("Map"), "ranking": tr("Ranking"), "table": tr("Table")})
+with tab:
+    if view == "map":
+        ui.district_map(rows[["district_code", "value", "target", "source"]], key="district_map", value_label=label,
+                        unit=unit, mode=mode, selected=ui.districts_in_view(ctx.filters))
+        st.caption(tr("Grey with a dashed outline: no records for this indicator (not the same as zero). "
+                      "When the filters narrow the districts, those in view have a heavy outline and the "
+                      "others show no data."))
+    if rows.empty:
+        ui.no_data_message(ctx)
+    elif view == "ranking":
+        ui.chart(charts.district_bars, rows, label, unit, lang=lang, key="map-district-bars")
+    elif view == "table":
+        shown = ui.show_table(rows,
+                              {"district": tr("District"), "region": tr("Region"), "value": tr("Value"),
+                               "target": tr("Target"), "achievement_pct": tr("% of target"),
+                               "source": tr("Source")},
+                              wide=("district",))
+        ui.downloads(shown, f"{indicator_id}-by-district", key="map_table")

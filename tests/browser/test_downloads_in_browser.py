@@ -51,7 +51,7 @@ def test_a_chart_downloads_as_png_from_its_toolbar(browser, dashboard_url):
 
 
 def test_table_download_with_an_hxl_row(browser, dashboard_url):
-    visit = _open(browser, f"{dashboard_url}/map?region=GBAO")
+    visit = _open(browser, f"{dashboard_url}/map?region=GBAO&view=table")
     visit.page.get_by_text("HXL hashtags").first.click()
     wait_idle(visit.page)
     with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:

@@ -181,6 +181,25 @@ def test_map_deep_link(browser, dashboard_url, activities, screenshot_dir):
     finish(visit, dashboard_url, screenshot_dir, "map")
 
 
+def test_map_tabs_draw_one_view_and_keep_it_in_the_url(browser, dashboard_url):
+    visit = _open(browser, f"{dashboard_url}/map?region=GBAO&lang=ru")
+    page = visit.page
+    assert_map(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0, "the ranking is drawn only in its tab"
+    page.get_by_role("tab", name="Рейтинг").click()
+    page.wait_for_function("() => location.search.includes('view=ranking')", timeout=PAGE_TIMEOUT_MS)
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.get_by_role("tab", selected=True).inner_text() == "Ranking", "the tab survives a language change"
+    page.get_by_role("tab", name="Table").click()
+    page.wait_for_function("() => location.search.includes('view=table')", timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name="Download CSV").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert_network_clean(visit, dashboard_url)
+
+
 def test_funding_deep_link(browser, dashboard_url, screenshot_dir):
     visit = open_deep_link(browser, f"{dashboard_url}/funding?programme=CRP2020", "Objectives & funding",
                            "CRP2020")
@@ -230,6 +249,8 @@ def test_click_on_a_district_opens_its_profile(browser, dashboard_url, screensho
     point = frame.evaluate("([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])",
                            [target.lat, target.lon])
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    # The map reaches below the fold: pressing on it used to scroll the page, and the click was lost.
+    assert box["y"] + box["height"] > page.viewport_size["height"], box
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
     tooltip = map_frame(page).locator(".leaflet-tooltip").first
     tooltip.wait_for(timeout=PAGE_TIMEOUT_MS)

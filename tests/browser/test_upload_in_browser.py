@@ -101,10 +101,10 @@ def test_editor_uploads_sees_the_report_publishes_and_the_dashboard_shows_the_ne
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview", exact=True).click()
     wait_for_path(page, "/")
     wait_idle(page)
-    cards = main.locator('[data-testid="stMetric"]')
+    cards = main.locator('[role="region"] [role="group"]')  # the headline cards (ui.cards_html)
     cards.first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    card_text = {card.locator('[data-testid="stMetricLabel"]').inner_text().strip():
-                 card.locator('[data-testid="stMetricValue"]').inner_text().strip() for card in cards.all()}
+    card_text = {card.get_attribute("aria-label"): card.locator("[data-value]").inner_text().strip()
+                 for card in cards.all()}
     assert card_text["Grants awarded"] == "11" and card_text["Jobs created"] == "5", card_text
     assert page.get_by_text("generated for demonstration").count() == 0, "demo banner gone after real data"
     screenshot(page, screenshot_dir, "overview-after-upload")
@@ -122,11 +122,12 @@ def test_editor_uploads_sees_the_report_publishes_and_the_dashboard_shows_the_ne
       return found;
     }""")
     assert "Panj" in tooltips["KT05"] and "11" in tooltips["KT05"], tooltips.get("KT05")
+    screenshot(page, screenshot_dir, "map-after-upload")
+    page.get_by_role("tab", name="Ranking").click()
     chart = main.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".main-svg").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     bars = chart.inner_text()
     assert "Panj" in bars and "11" in bars and "Vanj" not in bars, bars
-    screenshot(page, screenshot_dir, "map-after-upload")
     off_host = [u for u in requests if not u.startswith((editor_server, "data:", "blob:"))]
     assert off_host == [], off_host
     context.close()

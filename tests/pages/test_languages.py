@@ -145,3 +145,13 @@ def test_a_map_link_with_the_labels_a_page_once_wrote_still_opens_its_view(open_
     at = open_page("map", lang=lang, indicator=_("Grants awarded"), mode=_("Percent of target"))
     assert at.selectbox(key="indicator").value == "grants_awarded" and at.radio(key="mode").value == "pct"
     assert url_params(at)["indicator"] == ["grants_awarded"] and url_params(at)["mode"] == ["pct"]
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("view", ["map", "ranking", "table"])
+def test_a_map_view_link_opens_that_tab_alone_in_every_language(open_page, lang, view):
+    at = open_page("map", lang=lang, view=view)
+    drawn = {"map": bool(at.get("component_instance")), "ranking": bool(at.get("plotly_chart")),
+             "table": bool(at.dataframe)}
+    assert drawn == {name: name == view for name in drawn}
+    assert url_params(at).get("view", ["map"]) == [view]  # the default view leaves the URL

@@ -101,7 +101,7 @@ def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
 def test_map_table_shows_each_district_for_the_chosen_indicator(open_page, demo_tables, indicator_id, mode):
     label = indicator(indicator_id).label
     mode_label = {"value": "Value", "pct": "Percent of target"}[mode]
-    at = open_page("map", region="Khatlon", indicator=label, mode=mode_label)
+    at = open_page("map", region="Khatlon", indicator=label, mode=mode_label, view="table")
     assert at.selectbox(key="indicator").value == indicator_id
     assert at.radio(key="mode").value == mode
     table = at.dataframe[0].value
@@ -109,6 +109,8 @@ def test_map_table_shows_each_district_for_the_chosen_indicator(open_page, demo_
     per_district = (demo_tables["activities"].query("indicator == @indicator_id")
                     .groupby("district_code")["value"].sum())
     assert got == {code: per_district[code] for code in region_codes(REGION_KHATLON) if code in per_district}
+    assert not any("Map legend" in m.value for m in at.markdown), "one view at a time"
+    at = open_page("map", region="Khatlon", indicator=label, mode=mode_label)
     legend = " ".join(m.value for m in at.markdown if "Map legend" in m.value)
     assert "No data" in legend and ("% of target" in legend) == (mode == "pct")
 
@@ -214,7 +216,7 @@ def test_missing_boundaries_are_explained_and_the_page_goes_on(open_page, tmp_pa
     monkeypatch.setenv("DASHBOARD_GEO_DIR", str(tmp_path / "no-boundaries"))
     at = open_page("map")
     assert any("The map cannot be drawn" in e.value and "DASHBOARD_GEO_DIR" in e.value for e in at.error)
-    assert at.dataframe, "the table under the map still shows"
+    assert open_page("map", view="table").dataframe, "the table still shows"
 
 
 def test_an_unreadable_store_is_explained(tmp_path, monkeypatch):
@@ -235,7 +237,8 @@ HOSTILE_LINKS = [  # (page, query, what the URL keeps after the first run)
     ("overview", {"region": "<script>alert(1)</script>", "years": ["abc", "2018"], "lang": "xx"},
      {"years": ["2018", "2018"]}),
     ("overview", {"district": "", "programme": "NOPE", "years": ["1900", "3000"]}, {}),
-    ("map", {"indicator": "../../etc/passwd", "mode": "🙂", "region": "GBAO"}, {"region": ["GBAO"]}),
+    ("map", {"indicator": "../../etc/passwd", "mode": "🙂", "region": "GBAO", "view": "<img src=x onerror=alert(1)>"},
+     {"region": ["GBAO"]}),
     ("district", {"profile": "Nowhere"}, {"profile": [PROGRAMME_DISTRICTS[0].name_en]}),  # the first in view
 ]
 
