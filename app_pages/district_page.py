@@ -71,15 +71,14 @@ with compare_column:
 
 st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
-tabs = st.tabs([categories.get(by, by) for by in DISAGGREGATIONS])
-for tab, by in zip(tabs, DISAGGREGATIONS):
-    with tab:
-        breakdown = ui.indicator_rows(district_only, by=by)
-        stated = breakdown.groupby("indicator")[by].transform(lambda s: (s != "not stated").any())
-        breakdown = breakdown[stated]
-        if breakdown.empty:
-            st.caption(tr("The records of {district} do not break down by {category}.").format(
-                district=name, category=categories.get(by, by).lower()))
-            continue
+by, tab = ui.view_tabs({category: categories.get(category, category) for category in DISAGGREGATIONS}, key="by")
+with tab:
+    breakdown = ui.indicator_rows(district_only, by=by)
+    stated = breakdown.groupby("indicator")[by].transform(lambda s: (s != "not stated").any())
+    breakdown = breakdown[stated]
+    if breakdown.empty:
+        st.caption(tr("The records of {district} do not break down by {category}.").format(
+            district=name, category=categories.get(by, by).lower()))
+    else:
         ui.chart(charts.breakdown_bars, breakdown, by, tr("By {category}").format(
             category=categories.get(by, by).lower()), lang=lang, key=f"district-breakdown-{by}")

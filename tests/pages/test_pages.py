@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 
 import pandas as pd
 import pytest
@@ -139,6 +140,15 @@ def test_district_profile_defaults_to_the_first_district_in_view(open_page):
     assert [h.value for h in at.main.header] == ["Darvoz"]
 
 
+@pytest.mark.parametrize("by, shown", [(None, "female"), ("age_group", "18-29"), ("disability", "yes")])
+def test_district_profile_draws_the_breakdown_chosen_in_its_tabs(open_page, by, shown):
+    at = open_page("district", profile="Vanj", **({"by": by} if by else {}))
+    names = [{trace.get("name") for trace in json.loads(chart.proto.spec)["data"]} for chart in at.get("plotly_chart")]
+    assert len(names) == 3, "over time, beside the other districts, and only the open breakdown"
+    assert shown in names[-1]
+    assert url_params(at).get("by") == ([by] if by else None)
+
+
 def test_funding_page_figures(open_page, demo_tables):
     at = open_page("funding", programme="CRP2020")
     cards = {m.label: m.value for m in at.metric}
@@ -173,13 +183,13 @@ def test_survey_page_states_design_and_intervals(open_page):
 
 
 def test_sources_page_reconciles_the_filtered_district_sums(open_page, demo_tables):
-    at = open_page("sources", region="GBAO")
-    reconciliation = at.dataframe[1].value
+    at = open_page("sources", region="GBAO", view="reconciliation")
+    reconciliation = at.dataframe[0].value
     sums = expected_sums(demo_tables["activities"], codes=region_codes(REGION_GBAO))
     for row in reconciliation.itertuples():
         assert row.district_sum == sums.get(_indicator_by_label(row.label), 0.0)
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("Download CSV") == labels.count("Download XLSX") >= 3
+    assert labels == ["Download CSV", "Download XLSX"], "the reconciliation's own, and no other section's"
 
 
 def _indicator_by_label(label: str) -> str:
