@@ -14,65 +14,76 @@ ctx = ui.page_context()
 st.title(tr("Data & sources"))
 ui.show_filters_summary(ctx.filters)
 
-st.subheader(tr("Where the figures come from"))
-st.markdown(
-    "- " + tr("**Published figures** (programme totals, funding required, target beneficiaries, survey results) "
-              "come from the programme documents; each is shown with its document and section.") + "\n"
-    "- " + (tr("**District figures, funding received and targets** come from the active data version: the "
-               "**demo generator** (generated records that add up to the published totals).")
-            if ctx.full.is_demo else
-            tr("**District figures, funding received and targets** come from the active data version: the "
-               "**uploaded files** listed below."))
-)
-version = ctx.full.version
-if version is not None:
-    st.caption(tr("Version {version}, made {time} UTC by {author}").format(
-        version=version.id, time=f"{version.created_at:%Y-%m-%d %H:%M}", author=version.created_by)
-               + (f" — {version.note}" if version.note else ""))
-    ui.show_table(ui.submissions_table(version),
-                  {"kind": tr("Kind"), "file_name": tr("File"), "sha256": "SHA-256", "uploaded_by": tr("Uploaded by"),
-                   "uploaded_at": tr("Uploaded at (UTC)"), "row_count": tr("Rows"), "origin": tr("Origin")})
+# One section at a time, as tabs (a link opens one: ?view=quality).
+VIEWS = {"provenance": tr("Provenance"), "reconciliation": tr("Reconciliation"), "quality": tr("Data quality"),
+         "indicators": tr("Indicator table"), "catalogue": tr("Published figures")}
+view, tab = ui.view_tabs(VIEWS)
 
-st.subheader(tr("District sums against published totals"))
-reconciled = ui.view_table(ctx.data, "reconciliation", lambda: reconcile(ctx.data.activities))
-reconciliation = ui.translated(reconciled, "label", "qualifier", "status")
-reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
-                              for d, s in zip(reconciliation["document"], reconciliation["section"])]
-if ctx.filters != Filters():
-    st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "
-                  "programme totals here."))
-shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum": tr("Sum of districts"),
-                                       "qualifier": tr("Published as"), "published_value": tr("Published total"),
-                                       "difference": tr("Difference"), "status": tr("Status"),
-                                       "citation": tr("Source")},
-                      wide=("label", "citation"))
-ui.downloads(shown, "reconciliation", key="reconciliation")
 
-st.subheader(tr("Data-quality notes"))
-findings = ui.view_table(ctx.data, "quality", lambda: quality_findings(
-    ctx.data.activities, ctx.filters.district_codes(), reconciled, lang=ui.current_language()))
-for finding in findings["finding"]:
-    st.markdown(f"- {finding}")
+def reconciled():
+    """The filtered district sums against the published totals (the quality notes read them too)."""
+    return ui.view_table(ctx.data, "reconciliation", lambda: reconcile(ctx.data.activities))
 
-st.subheader(tr("Indicator table"))
-period = st.selectbox(tr("Period"), PERIODS, format_func=lambda p: tr(p), key="sources_period",
-                      help=tr("Sum per district and period."))
-table = ui.indicator_rows(ctx.data, period)
-shown = ui.show_table(table, {"district": tr("District"), "region": tr("Region"), "indicator_label": tr("Indicator"),
-                              "period": tr("Period"), "value": tr("Value"), "target": tr("Target"),
-                              "achievement_pct": tr("% of target"), "unit": tr("Unit"), "source": tr("Source")},
-                      height=360)
-ui.downloads(shown, f"indicators-{period}", key="indicator_table")
 
-st.subheader(tr("Published-figures catalogue"))
-include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"), value=False,
-                            key="sources_context")
-catalogue = published_table(include_context=include_context)
-catalogue["printed"] = [f"{tr(q) if q else ''} {ui.format_number(v, tr(u) if u else '')}".strip()
-                        for q, v, u in zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])]
-# Document titles and sections stay as published (English): they are what the citation points to.
-ui.show_table(ui.translated(catalogue, "label"),
-              {"label": tr("Figure"), "printed": tr("As published"), "period": tr("Period"),
-               "programme": tr("Programme"), "document_title": tr("Document"), "document": tr("File"),
-               "section": tr("Section")}, height=360)
-ui.downloads(catalogue.drop(columns="printed"), "published-figures", key="catalogue")
+with tab:
+    if view == "provenance":
+        st.markdown(
+            "- " + tr("**Published figures** (programme totals, funding required, target beneficiaries, survey "
+                      "results) come from the programme documents; each is shown with its document and section.")
+            + "\n- " + (tr("**District figures, funding received and targets** come from the active data version: "
+                           "the **demo generator** (generated records that add up to the published totals).")
+                        if ctx.full.is_demo else
+                        tr("**District figures, funding received and targets** come from the active data version: "
+                           "the **uploaded files** listed below."))
+        )
+        version = ctx.full.version
+        if version is not None:
+            st.caption(tr("Version {version}, made {time} UTC by {author}").format(
+                version=version.id, time=f"{version.created_at:%Y-%m-%d %H:%M}", author=version.created_by)
+                       + (f" — {version.note}" if version.note else ""))
+            ui.show_table(ui.submissions_table(version),
+                          {"kind": tr("Kind"), "file_name": tr("File"), "sha256": "SHA-256",
+                           "uploaded_by": tr("Uploaded by"), "uploaded_at": tr("Uploaded at (UTC)"),
+                           "row_count": tr("Rows"), "origin": tr("Origin")})
+    elif view == "reconciliation":
+        reconciliation = ui.translated(reconciled(), "label", "qualifier", "status")
+        reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
+                                      for d, s in zip(reconciliation["document"], reconciliation["section"])]
+        if ctx.filters != Filters():
+            st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "
+                          "programme totals here."))
+        shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum": tr("Sum of districts"),
+                                               "qualifier": tr("Published as"),
+                                               "published_value": tr("Published total"),
+                                               "difference": tr("Difference"), "status": tr("Status"),
+                                               "citation": tr("Source")},
+                              wide=("label", "citation"))
+        ui.downloads(shown, "reconciliation", key="reconciliation")
+    elif view == "quality":
+        findings = ui.view_table(ctx.data, "quality", lambda: quality_findings(
+            ctx.data.activities, ctx.filters.district_codes(), reconciled(), lang=ui.current_language()))
+        for finding in findings["finding"]:
+            st.markdown(f"- {finding}")
+    elif view == "indicators":
+        period = st.selectbox(tr("Period"), PERIODS, format_func=lambda p: tr(p), key="sources_period",
+                              help=tr("Sum per district and period."))
+        table = ui.indicator_rows(ctx.data, period)
+        shown = ui.show_table(table, {"district": tr("District"), "region": tr("Region"),
+                                      "indicator_label": tr("Indicator"), "period": tr("Period"),
+                                      "value": tr("Value"), "target": tr("Target"),
+                                      "achievement_pct": tr("% of target"), "unit": tr("Unit"),
+                                      "source": tr("Source")},
+                              height=360)
+        ui.downloads(shown, f"indicators-{period}", key="indicator_table")
+    else:
+        include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"),
+                                    value=False, key="sources_context")
+        catalogue = published_table(include_context=include_context)
+        catalogue["printed"] = [f"{tr(q) if q else ''} {ui.format_number(v, tr(u) if u else '')}".strip()
+                                for q, v, u in zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])]
+        # Document titles and sections stay as published (English): they are what the citation points to.
+        ui.show_table(ui.translated(catalogue, "label"),
+                      {"label": tr("Figure"), "printed": tr("As published"), "period": tr("Period"),
+                       "programme": tr("Programme"), "document_title": tr("Document"), "document": tr("File"),
+                       "section": tr("Section")}, height=360)
+        ui.downloads(catalogue.drop(columns="printed"), "published-figures", key="catalogue")

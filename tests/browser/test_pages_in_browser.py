@@ -231,11 +231,14 @@ def test_survey_deep_link(browser, dashboard_url, screenshot_dir):
 
 
 def test_sources_deep_link(browser, dashboard_url, activities, screenshot_dir):
-    visit = open_deep_link(browser, f"{dashboard_url}/sources?years=2019&years=2020", "Data & sources")
+    visit = open_deep_link(browser, f"{dashboard_url}/sources?years=2019&years=2020&view=quality", "Data & sources")
     page = visit.page
     records = int(activities["date"].dt.year.between(2019, 2020).sum())
     assert page.get_by_text(f"{records:,} activity records", exact=False).is_visible()
-    assert page.get_by_role("button", name="Download CSV").first.is_visible()
+    assert page.get_by_role("tab", selected=True).inner_text() == "Data quality"
+    page.get_by_role("tab", name="Indicator table").click()
+    page.wait_for_function("() => location.search.includes('view=indicators')", timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name="Download CSV").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     finish(visit, dashboard_url, screenshot_dir, "sources")
 
 

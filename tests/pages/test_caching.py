@@ -94,7 +94,7 @@ def test_no_page_modifies_the_shared_data_set(open_page, demo_store):
 
 
 def test_the_reconciliation_follows_the_filters_and_the_language(open_page):
-    at, table = open_page("sources"), 1
+    at, table = open_page("sources", view="reconciliation"), 0
     everywhere = at.dataframe[table].value
     at.sidebar.multiselect[0].set_value(["GBAO"]).run()
     gbao = at.dataframe[table].value

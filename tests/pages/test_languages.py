@@ -71,7 +71,7 @@ def test_data_quality_notes_are_translated_and_see_the_differing_sums(open_page,
     # GBAO alone falls short of the programme totals: the note must say so in every language
     # (it once compared the translated status with the English one and said every sum agreed).
     _ = translator(lang)
-    at = open_page("sources", lang=lang, region="GBAO")
+    at = open_page("sources", lang=lang, region="GBAO", view="quality")
     notes = [m.value for m in at.markdown if m.value.startswith("- ")]
     differ = _("{count} district sum(s) differ from the published total: {names}.").split("{count}")[0]
     assert any(note.startswith(f"- {differ}") for note in notes), notes
