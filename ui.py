@@ -73,6 +73,8 @@ _DISTRICT_FROM_NAME = any_language(lambda name, lang: district(_NAME_TO_CODE[nam
 
 _WRITTEN = "_url_written"
 """Session-state key: what this session last wrote into the URL, per parameter."""
+_LABELS_LANGUAGE = "_labels_language"
+"""Session-state key: the language of the labels the widgets showed on the last run."""
 
 
 def _url_changed(key: str) -> bool:
@@ -97,22 +99,37 @@ def from_url(key: str, allowed: Sequence[Any], *, many: bool = False, parse: Cal
     if key in st.session_state and not _url_changed(key):
         held = st.session_state[key]
         if many and any(v not in allowed for v in held):
-            st.session_state[key] = [v for v in held if v in allowed]
-        elif not many and held not in allowed and fallback is not None:
-            st.session_state[key] = fallback
+            st.session_state[key] = [v for v in (_allowed(v, allowed, parse) for v in held) if v is not None]
+        elif not many and held not in allowed:
+            value = _allowed(held, allowed, parse)
+            if value is not None or fallback is not None:
+                st.session_state[key] = value if value is not None else fallback
+        elif st.session_state.get(_LABELS_LANGUAGE, current_language()) != current_language():
+            # Set, not kept: the frontend would go on showing the choice in the old language (ГБАО).
+            st.session_state[key] = held
         return
     values = []
     for text in st.query_params.get_all(key):
-        try:
-            value = parse(text)
-        except ValueError:
-            continue
-        if value in allowed and value not in values:
+        value = _allowed(text, allowed, parse)
+        if value is not None and value not in values:
             values.append(value)
     if many or values:
         st.session_state[key] = values if many else values[0]
     elif fallback is not None:
         st.session_state[key] = fallback
+
+
+def _allowed(value: Any, allowed: Sequence[Any], parse: Callable[[str], Any]) -> Any:
+    """``value`` if allowed, else what ``parse`` makes of it if that is allowed, else None. A held value
+    can be a label: after a step back in the browser's history the frontend sends back the label it
+    showed (``ГБАО``), in the language of the step left behind."""
+    if value in allowed:
+        return value
+    try:
+        parsed = parse(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
+    return parsed if parsed in allowed else None
 
 
 def keep_in_url(key: str, value: Any, default: Any) -> None:
@@ -165,6 +182,13 @@ class PageContext:
 def language_from_url() -> None:
     """Take the language from ``?lang=`` (the frame calls this first, before anything is translated)."""
     from_url(KEY_LANGUAGE, list(LANGUAGES), parse=_LANGUAGE_FROM_LABEL)
+
+
+def labels_shown() -> None:
+    """Note the language the widgets' labels were shown in (the frame calls this after every run, also
+    one ended by ``st.stop``): on a language change, ``from_url`` sends each choice back to be shown
+    in the new language."""
+    st.session_state[_LABELS_LANGUAGE] = current_language()
 
 
 def current_language() -> str:

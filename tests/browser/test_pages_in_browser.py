@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -302,3 +302,22 @@ def test_back_and_forward_restore_the_filters_and_the_language(browser, dashboar
     wait_idle(page)
     assert "Khatlon" in regions.inner_text()
     assert_network_clean(visit, dashboard_url)
+
+
+def test_back_across_a_language_switch_keeps_the_filters(browser, dashboard_url):
+    # After a step back, the frontend sends the filters as the labels it showed (ГБАО): they once
+    # failed to match the options and the region filter was dropped from the view and the URL.
+    visit = _open(browser, f"{dashboard_url}/funding?region=GBAO&lang=ru")
+    page = visit.page
+    regions = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert "GBAO" in regions.inner_text()
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('lang=ru')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert "ГБАО" in regions.inner_text()
+    assert parse_qs(urlsplit(page.url).query) == {"region": ["GBAO"], "lang": ["ru"]}
+    assert_network_clean(visit, dashboard_url)
+
