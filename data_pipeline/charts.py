@@ -10,7 +10,6 @@ of colour blindness; numbers are shown with thousands separators, never in scien
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,7 +45,7 @@ def format_number(value: float | int | None, unit: str = "", decimals: int | Non
     number = float(value)
     if decimals is None:
         decimals = 0 if number.is_integer() or abs(number) >= 100 else 1
-    rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = i18n.round_half_up(number, decimals)
     if lang == "en":
         text = f"{rounded:,.{decimals}f}"
     elif unit == "%":

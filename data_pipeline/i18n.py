@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -51,12 +52,18 @@ def translator(lang: str) -> Callable[[str], str]:
     return lambda text: messages.get(text, text)
 
 
+def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
+    """``value`` rounded to ``decimals`` as printed reports do: 54.5 → 55 (Python and Babel round
+    half to even, 54). Every number the dashboard shows is rounded by this one rule."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
-    """``6005`` → ``6,005`` (en) or ``6 005`` (ru, tg); ``–`` for a missing value."""
+    """``6005`` → ``6,005`` (en) or ``6 005`` (ru, tg), rounded half up; ``–`` for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=check_language(lang))
+    return format_decimal(round_half_up(value, decimals), format=pattern, locale=check_language(lang))
 
 
 def format_percent(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:

@@ -137,6 +137,18 @@ def test_numbers_are_formatted_for_the_language(lang, value, unit, expected):
     assert charts.format_number(value, unit, lang=lang) == expected
 
 
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize(("value", "decimals", "rounded"), [
+    (54.5, 0, "55"), (0.5, 0, "1"), (2.5, 0, "3"), (-2.5, 0, "-3"), (4.65, 1, "4.7"), (1_234.45, 1, "1,234.5"),
+])
+def test_every_formatter_rounds_half_up_by_one_rule(lang, value, decimals, rounded):
+    # The quality notes (i18n) once showed 54.5 % as 54 % while the map (charts) showed 55 %.
+    expected = rounded if lang == "en" else rounded.replace(",", NBSP).replace(".", ",")
+    assert i18n.format_number(value, lang, decimals) == expected
+    assert charts.format_number(value, decimals=decimals, lang=lang) == expected
+    assert i18n.format_percent(value, lang, decimals) == charts.format_pct(value, decimals, lang=lang)
+
+
 def test_dates_are_formatted_for_the_language():
     day = date(2020, 10, 31)
     assert i18n.format_date(day, "ru") == "31 октября 2020\u202fг."
