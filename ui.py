@@ -22,6 +22,7 @@ import streamlit as st
 from data_pipeline import charts
 from data_pipeline.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.funding import funding_summary
 from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from data_pipeline.i18n import format_date as _format_date
@@ -269,6 +270,12 @@ def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) ->
         return table.assign(source=ds.source_label(tr))
 
     return view_table(ds, f"indicator rows {period} {by}", compute)
+
+
+def funding_rows(ds: Dataset) -> pd.DataFrame:
+    """``funding_summary`` of ``ds`` (plan, objective and component rows; beneficiaries reached
+    follow the filters). ``ds`` must come from ``cached_filtered`` (see ``view_table``)."""
+    return view_table(ds, "funding", lambda: funding_summary(ds.funding, ds.activities))
 
 
 # --- loading -------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 from data_pipeline import charts
-from data_pipeline.funding import funding_summary
 from data_pipeline.registry import PROGRAMMES
 
 tr = ui.translate_now()
@@ -13,7 +12,7 @@ ctx = ui.page_context()
 st.title(tr("Objectives & funding"))
 ui.show_filters_summary(ctx.filters)
 
-summary = ui.view_table(ctx.data, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
+summary = ui.funding_rows(ctx.data)
 plans = sorted(set(summary["plan"]))
 if ctx.filters.programme and ctx.filters.programme not in plans:
     st.info(tr("Funding is recorded for {plans} only; the programme filter ({programme}) leaves no funding "

@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 from data_pipeline.dataset import changes_since_previous, headline_figures
-from data_pipeline.funding import funding_summary
 from data_pipeline.registry import indicators_for
 
 tr = ui.translate_now()
@@ -14,7 +13,7 @@ ui.show_filters_summary(ctx.filters)
 ui.briefing_button(ctx.data)
 
 headline = ui.view_table(ctx.data, "headline", lambda: headline_figures(ctx.data))
-funding = ui.view_table(ctx.data, "funding", lambda: funding_summary(ctx.data.funding, ctx.data.activities))
+funding = ui.funding_rows(ctx.data)
 plan_row = funding[funding["level"] == "plan"]
 
 cards = []
