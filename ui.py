@@ -476,6 +476,12 @@ class Card:
 _CARD_STYLE = ("border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;display:flex;"
                "flex-direction:column;gap:.5rem")
 _MUTED = "color:rgba(49,51,63,.6);font-size:.875rem"
+_BAR_STYLE = "height:.5rem;border-radius:.25rem"
+
+
+def _html_text(text: str) -> str:
+    """``text`` escaped for HTML, on one line: a blank line would end the HTML block in Markdown."""
+    return html.escape(" ".join(str(text).split()))
 
 
 def cards_html(cards: Sequence[Card], heading: str) -> str:
@@ -485,26 +491,27 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
     items = []
     for card in cards:
         money = card.unit if card.unit == "USD" else ""
-        parts = [f'<div style="font-weight:600">{html.escape(card.label)}</div>',
-                 f'<div data-value style="font-size:2.25rem;line-height:1.2">{html.escape(format_number(card.value, money))}</div>']
+        parts = [f'<div style="font-weight:600">{_html_text(card.label)}</div>',
+                 f'<div data-value style="font-size:2.25rem;line-height:1.2">'
+                 f'{_html_text(format_number(card.value, money))}</div>']
         if card.target is not None and pd.notna(card.target) and card.target > 0:
-            pct = float(card.achievement_pct) if card.achievement_pct is not None and pd.notna(card.achievement_pct) else 0.0
+            pct = card.achievement_pct
+            pct = float(pct) if pct is not None and pd.notna(pct) else 0.0
             of_target = tr("{pct} of required {target}") if card.required else tr("{pct} of target {target}")
-            text = of_target.format(pct=format_pct(pct), target=format_number(card.target, money))
+            text = _html_text(of_target.format(pct=format_pct(pct), target=format_number(card.target, money)))
             width = min(max(pct, 0.0), 100.0)
-            parts.append(f'<div style="font-size:.875rem">{html.escape(text)}</div>'
-                         f'<div role="progressbar" aria-label="{html.escape(text)}" aria-valuenow="{width:.0f}" '
-                         f'aria-valuemin="0" aria-valuemax="100" style="height:.5rem;border-radius:.25rem;'
-                         f'background:rgba(49,51,63,.1)"><div style="height:100%;width:{width:.1f}%;'
-                         f'border-radius:.25rem;background:{charts.BLUE}"></div></div>')
+            parts.append(f'<div style="font-size:.875rem">{text}</div>'
+                         f'<div role="progressbar" aria-label="{text}" aria-valuenow="{width:.0f}" aria-valuemin="0" '
+                         f'aria-valuemax="100" style="{_BAR_STYLE};background:rgba(49,51,63,.1)">'
+                         f'<div style="{_BAR_STYLE};width:{width:.1f}%;background:{charts.BLUE}"></div></div>')
         else:
             missing = tr("No funding requirement recorded") if card.required else tr("No target recorded")
-            parts.append(f'<div style="{_MUTED}">{html.escape(missing)}</div>')
+            parts.append(f'<div style="{_MUTED}">{_html_text(missing)}</div>')
         if card.note:
-            parts.append(f'<div style="{_MUTED}">{html.escape(card.note)}</div>')
-        items.append(f'<div role="group" aria-label="{html.escape(card.label)}" style="{_CARD_STYLE}">'
+            parts.append(f'<div style="{_MUTED}">{_html_text(card.note)}</div>')
+        items.append(f'<div role="group" aria-label="{_html_text(card.label)}" style="{_CARD_STYLE}">'
                      f'{"".join(parts)}</div>')
-    return (f'<div role="region" aria-label="{html.escape(heading)}" style="display:grid;'
+    return (f'<div role="region" aria-label="{_html_text(heading)}" style="display:grid;'
             f'grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:1rem;margin-bottom:1rem">'
             f'{"".join(items)}</div>')
 

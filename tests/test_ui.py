@@ -9,7 +9,8 @@ import ui
 
 def test_cards_html_escapes_text_and_shows_progress_capped_at_the_bar():
     cards = [
-        ui.Card('Grants <script>alert("x")</script>', 176.0, "grants", 200.0, 88.0, note="Source “A & B”"),
+        ui.Card('Grants <script>alert("x")</script>', 176.0, "grants", 200.0, 88.0,
+                note="Source “A & B”\n\n**not bold**"),
         ui.Card("Jobs created", 150.0, "jobs", 100.0, 150.0),
         ui.Card("Community meetings", 12.0, "meetings", math.nan, math.nan),
         ui.Card("Funding coverage", 578_000.0, "USD", 1_075_000.0, 53.77, required=True),
@@ -18,7 +19,7 @@ def test_cards_html_escapes_text_and_shows_progress_capped_at_the_bar():
 
     assert "<script>" not in block and "&lt;script&gt;" in block
     assert 'aria-label="Results &lt;against&gt; targets"' in block
-    assert "Source “A &amp; B”" in block
+    assert "Source “A &amp; B” **not bold**" in block and "\n" not in block  # one HTML block, no Markdown
     assert block.count('role="group"') == 4
     assert "88% of target 200" in block
     assert "150% of target 100" in block and 'aria-valuenow="100"' in block  # over target: a full bar
