@@ -35,37 +35,41 @@ for plan in plans:
     coverage.metric(tr("Coverage"), ui.format_pct(total["coverage_pct"]))
     gap.metric(tr("Funding gap"), ui.format_number(total["gap"], "USD"))
     ui.citation(total["required_source"])
-
-    component_rows = rows[rows["level"] == "component"]
-    components = ui.translated(component_rows, "objective", "component")
     # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
-    ui.chart(charts.funding_bars, component_rows, lang=lang, key=f"funding-by-component-{plan}")
+    ui.chart(charts.funding_bars, rows[rows["level"] == "component"], lang=lang, key=f"funding-by-component-{plan}")
 
-    objectives = ui.translated(rows[rows["level"] == "objective"], "objective")
-    money = {"required": tr("Required (USD)"), "received": tr("Received (USD)"), "coverage_pct": tr("Coverage"),
-             "gap": tr("Gap (USD)")}
-    st.markdown(f"**{tr('Per objective')}**")
-    shown = ui.show_table(objectives, {"objective": tr("Objective"), **money})
-    ui.downloads(shown, f"funding-objectives-{plan}", key=f"objectives_{plan}")
-    ui.citation("; ".join(objectives["required_source"].drop_duplicates()))
-
-    st.markdown(f"**{tr('Per component')}**")
-    shown = ui.show_table(components, {"component": tr("Component"), **money, "objective": tr("Objective")})
-    ui.downloads(shown, f"funding-components-{plan}", key=f"components_{plan}")
-    ui.citation("; ".join(components["required_source"].drop_duplicates()))
-
-    st.markdown(f"**{tr('Beneficiaries and cost per beneficiary')}**")
-    shown = ui.show_table(
-        objectives,
-        {"objective": tr("Objective"), "target_beneficiaries": tr("Targeted"),
-         "beneficiaries_reached": tr("Reached"), "cost_per_beneficiary_planned": tr("Planned USD per person"),
-         "cost_per_beneficiary": tr("USD per person reached")},
-        formats={"cost_per_beneficiary_planned": "%,.2f", "cost_per_beneficiary": "%,.2f"},
-    )
-    ui.downloads(shown, f"beneficiaries-{plan}", key=f"beneficiaries_{plan}")
-    notes = [tr("Planned cost = funding required ÷ beneficiaries targeted (both published); cost per person "
-                "reached = funding received ÷ beneficiaries reached, where both are recorded.")]
-    if objectives["beneficiaries_reached"].isna().all():
-        notes.append(tr("This data version records no beneficiaries reached, so there is no cost per person "
-                        "reached yet."))
-    st.caption(" ".join(notes))
+# The tables, one kind at a time (?view=components): every plan's table of that kind.
+money = {"required": tr("Required (USD)"), "received": tr("Received (USD)"), "coverage_pct": tr("Coverage"),
+         "gap": tr("Gap (USD)")}
+view, tab = ui.view_tabs({"objectives": tr("Per objective"), "components": tr("Per component"),
+                          "beneficiaries": tr("Beneficiaries and cost per beneficiary")})
+with tab:
+    for plan in plans:
+        rows = summary[summary["plan"] == plan]
+        objectives = ui.translated(rows[rows["level"] == "objective"], "objective")
+        if len(plans) > 1:
+            st.markdown(f"**{tr(PROGRAMMES.get(plan, plan))}**")
+        if view == "objectives":
+            shown = ui.show_table(objectives, {"objective": tr("Objective"), **money})
+            ui.downloads(shown, f"funding-objectives-{plan}", key=f"objectives_{plan}")
+            ui.citation("; ".join(objectives["required_source"].drop_duplicates()))
+        elif view == "components":
+            components = ui.translated(rows[rows["level"] == "component"], "objective", "component")
+            shown = ui.show_table(components, {"component": tr("Component"), **money, "objective": tr("Objective")})
+            ui.downloads(shown, f"funding-components-{plan}", key=f"components_{plan}")
+            ui.citation("; ".join(components["required_source"].drop_duplicates()))
+        else:
+            shown = ui.show_table(
+                objectives,
+                {"objective": tr("Objective"), "target_beneficiaries": tr("Targeted"),
+                 "beneficiaries_reached": tr("Reached"), "cost_per_beneficiary_planned": tr("Planned USD per person"),
+                 "cost_per_beneficiary": tr("USD per person reached")},
+                formats={"cost_per_beneficiary_planned": "%,.2f", "cost_per_beneficiary": "%,.2f"},
+            )
+            ui.downloads(shown, f"beneficiaries-{plan}", key=f"beneficiaries_{plan}")
+            notes = [tr("Planned cost = funding required ÷ beneficiaries targeted (both published); cost per "
+                        "person reached = funding received ÷ beneficiaries reached, where both are recorded.")]
+            if objectives["beneficiaries_reached"].isna().all():
+                notes.append(tr("This data version records no beneficiaries reached, so there is no cost per "
+                                "person reached yet."))
+            st.caption(" ".join(notes))

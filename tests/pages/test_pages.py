@@ -156,8 +156,12 @@ def test_funding_page_figures(open_page, demo_tables):
     assert cards["Funding required"] == "1,075,000 USD"
     assert cards["Funding received"] == format_number(received, "USD")
     assert cards["Funding gap"] == format_number(1_075_000 - received, "USD")
-    components = at.dataframe[1].value
-    assert components["received"].sum() == received
+    assert len(at.dataframe) == 1, "one table at a time"
+    assert at.dataframe[0].value["received"].sum() == received  # per objective, the first tab
+    components = open_page("funding", programme="CRP2020", view="components").dataframe[0].value
+    assert components["received"].sum() == received and components["component"].nunique() == len(components)
+    costs = open_page("funding", programme="CRP2020", view="beneficiaries").dataframe[0].value
+    assert list(costs.columns)[:2] == ["objective", "target_beneficiaries"]
 
 
 def test_funding_page_explains_a_programme_without_funding_lines(open_page):
