@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import string
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,17 @@ def template():
 @pytest.fixture(scope="module", params=TRANSLATED)
 def catalog(request):
     return request.param, _read(catalog_path(request.param), request.param)
+
+
+def test_no_message_is_hidden_from_extraction_in_an_f_string():
+    # pybabel cannot read a literal inside an f-string: f"**{tr('Per objective')}**" stayed English in
+    # every language. Translate first, then format: f"**{tr(label)}**" with label = tr("…") outside.
+    hidden = re.compile(r"""\{\s*(?:tr|_)\(\s*['"]""")
+    sources = [ROOT / "dashboard.py", ROOT / "ui.py",
+               *[path for folder in ("app_pages", "data_pipeline", "geo") for path in (ROOT / folder).rglob("*.py")]]
+    found = [f"{path.relative_to(ROOT)}:{number}" for path in sources
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if hidden.search(line)]
+    assert found == []
 
 
 def test_every_message_has_a_translation(template, catalog):
