@@ -287,13 +287,17 @@ class _ClickWithoutScrolling(MacroElement):
     mousedown; clicks, dragging and the keyboard (Tab, arrows, +/-) work as before.
     """
 
+    # Once per document: st_folium evaluates the map's script again in the same frame when it changes.
     _template = Template("""{% macro script(this, kwargs) %}
-document.addEventListener("mousedown", function (event) {
-    var map = event.target.closest && event.target.closest(".leaflet-container");
-    if (!map) { return; }
-    if (document.activeElement !== map) { map.focus({preventScroll: true}); }
-    if (event.target.classList.contains("leaflet-interactive")) { event.preventDefault(); }
-}, true);
+if (!window.clickWithoutScrolling) {
+    window.clickWithoutScrolling = true;
+    document.addEventListener("mousedown", function (event) {
+        var map = event.target.closest && event.target.closest(".leaflet-container");
+        if (!map) { return; }
+        if (document.activeElement !== map) { map.focus({preventScroll: true}); }
+        if (event.target.classList.contains("leaflet-interactive")) { event.preventDefault(); }
+    }, true);
+}
 {% endmacro %}""")
 
 
