@@ -99,9 +99,11 @@ def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
     """
     _ = translator(lang)
     rows = table.sort_values("value", ascending=True)
+    # The legend says "Value" and "target": the indicator is in the title, and a long label beside it
+    # wrapped the legend onto the title (Tajik, in the profile's half-width column).
     colours = [ORANGE if code in highlight else BLUE for code in rows["district_code"]]
     fig = go.Figure(go.Bar(
-        x=rows["value"], y=rows["district"], orientation="h", marker_color=colours, name=indicator_label,
+        x=rows["value"], y=rows["district"], orientation="h", marker_color=colours, name=_("Value"),
         text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
     ))

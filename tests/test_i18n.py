@@ -178,7 +178,7 @@ def test_a_chart_speaks_the_language():
     figure = charts.district_bars(table, "Созданные рабочие места", "рабочих мест", lang="ru")
     assert figure.layout.title.text == "Созданные рабочие места по районам"
     assert figure.layout.separators == f",{NBSP}"
-    assert [t.name for t in figure.data] == ["Созданные рабочие места", "цель"]
+    assert [t.name for t in figure.data] == ["Значение", "цель"]
     assert figure.data[0].text == ("30", f"1{NBSP}200")
     assert charts.format_pct(54.5, lang="ru") == f"55{NBSP}%"
 
