@@ -16,6 +16,7 @@ import pandas as pd
 
 from data_pipeline.aggregate import WHOLE, aggregate, attach_targets, programme_totals
 from data_pipeline.history import CHANGE_COLUMNS, totals, totals_change
+from data_pipeline.i18n import round_half_up
 from data_pipeline.published import published_for_indicator
 from data_pipeline.registry import INDICATORS, indicator, indicators_for
 from data_pipeline.store import Store, VersionInfo
@@ -148,7 +149,9 @@ def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None, lan
     for column in ("value", "target"):  # every indicator is a count: show 6005, not 6005.0
         if table[column].dropna().mod(1).eq(0).all():
             table[column] = table[column].astype("Int64")
-    table["achievement_pct"] = table["achievement_pct"].round(1)
+    # Rounded as everything shown is (half up): pandas' round(1) gives 12.2 for 12.25, the tables 12.3.
+    table["achievement_pct"] = table["achievement_pct"].map(
+        lambda pct: float(round_half_up(pct, 1)) if pd.notna(pct) else pct)
     return table[columns].reset_index(drop=True)
 
 

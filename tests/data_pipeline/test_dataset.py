@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -65,3 +66,14 @@ def test_changes_since_previous(demo_url, tmp_path):
     changes = changes_since_previous(url, apply_filters(ds, Filters(districts=("KT01",))))
     assert not changes.empty and set(changes.columns) == {"indicator", "label", "previous", "current", "change"}
     assert changes_since_previous(demo_url, load_dataset(demo_url)).empty
+
+
+def test_indicator_table_rounds_percent_of_target_half_up(demo_url):
+    """12.25 % shows as 12.3 %, as every figure on the pages is rounded (pandas' round gives 12.2)."""
+    ds = load_dataset(demo_url)
+    activities = ds.activities[(ds.activities["district_code"] == "KT01")
+                               & (ds.activities["indicator"] == "rps_participants")].head(1).assign(value=49)
+    targets = ds.targets[(ds.targets["district_code"] == "KT01") & (ds.targets["indicator"] == "rps_participants")
+                         & (ds.targets["period"] == "whole")].assign(target=400)
+    table = indicator_table(replace(ds, activities=activities, targets=targets))
+    assert table["achievement_pct"].tolist() == [12.3]
