@@ -24,7 +24,7 @@ from data_pipeline.dataset import Dataset, Filters, apply_filters, indicator_tab
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.funding import funding_summary
 from data_pipeline.history import short_hash
-from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
 from data_pipeline.i18n import format_date as _format_date
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
@@ -791,14 +791,15 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
             config[column] = st.column_config.TextColumn(label, width=width)
     if height is None:
         height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
-    st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height)
+    st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height,
+                 placeholder=MISSING)  # Streamlit would show "None"
     return shown
 
 
 def _format_cell(value, fmt: str, lang: str) -> str:
     """One number of a table in ``lang``, following the column's sprintf format (decimals, %, USD)."""
     if value is None or pd.isna(value):
-        return ""
+        return MISSING
     decimals = int(fmt.split(".")[1][0]) if "." in fmt else 0
     unit = "%" if fmt.endswith("%%") else "USD" if fmt.endswith("USD") else ""
     text = charts.format_number(float(value), unit, decimals, lang=lang)

@@ -110,7 +110,7 @@ def show_result(result: ReadResult) -> None:
     if result.ok:
         with st.expander(ui.tr("Preview of {file}: the first {n} records as they will be stored")
                          .format(file=result.file_name, n=min(PREVIEW_ROWS, len(result.frame))), expanded=True):
-            st.dataframe(preview_frame(result), hide_index=True, width="stretch")
+            st.dataframe(preview_frame(result), hide_index=True, width="stretch", placeholder="")  # an empty cell
 
 
 def totals_preview(ctx: ui.PageContext, results: list[ReadResult], replacing: list[int]) -> pd.DataFrame:

@@ -46,7 +46,7 @@ from data_pipeline.aggregate import WHOLE, aggregate
 from data_pipeline.charts import BLUE, VERMILION, format_number, format_pct
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.funding import funding_summary
-from data_pipeline.i18n import translator
+from data_pipeline.i18n import MISSING, translator
 from data_pipeline.published import DOCUMENT_TITLES, PublishedFigure, published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
@@ -727,14 +727,14 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
         share = value / total * 100 if total else float("nan")
         rank, of = ranks.get((entry.id, d.code), (None, 0))
         figure = published_for_indicator(entry.id)
-        published = "–"
+        published = MISSING
         if figure is not None:
             qualifier = f"{tr(figure.qualifier)} " if figure.qualifier else ""
             published = f"{qualifier}{_number(figure.value)} {sources.cite(figure)}"
         rows.append([_p(_label(entry), styles.cell), _p(_number(value), styles.number_bold),
                      _p(_number(target), styles.number), _p(_pct(pct), styles.number),
                      _p(_pct(share), styles.number),
-                     _p(tr("{rank} of {count}").format(rank=rank, count=of) if rank is not None else "–",
+                     _p(tr("{rank} of {count}").format(rank=rank, count=of) if rank is not None else MISSING,
                         styles.number),
                      _p(published, styles.number)])
     if len(rows) == 1:

@@ -41,7 +41,7 @@ def format_number(value: float | int | None, unit: str = "", decimals: int | Non
     (``6 005``, ``4,7 %`` in Russian; ``data_pipeline.i18n``).
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return i18n.MISSING
     number = float(value)
     if decimals is None:
         decimals = 0 if number.is_integer() or abs(number) >= 100 else 1

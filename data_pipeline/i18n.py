@@ -58,10 +58,13 @@ def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+MISSING = "–"  # a missing number or date, in every language
+
+
 def format_number(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """``6005`` → ``6,005`` (en) or ``6 005`` (ru, tg), rounded half up; ``–`` for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(round_half_up(value, decimals), format=pattern, locale=check_language(lang))
 
@@ -69,7 +72,7 @@ def format_number(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: i
 def format_percent(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """A percentage already on the 0–100 scale: ``45.6`` → ``46%`` (en) or ``46 %`` (ru)."""
     number = format_number(value, lang, decimals)
-    if number == "–":
+    if number == MISSING:
         return number
     return f"{number}%" if lang != "ru" else f"{number}\u00a0%"
 
@@ -77,7 +80,7 @@ def format_percent(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: 
 def format_date(value: date | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """``2020-10-31`` → ``31 October 2020`` / ``31 октября 2020 г.`` / ``31 Октябр 2020``."""
     if value is None:
-        return "–"
+        return MISSING
     return _babel_date(value, format="long", locale=check_language(lang))
 
 

@@ -33,7 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from data_pipeline import charts
-from data_pipeline.i18n import translator
+from data_pipeline.i18n import MISSING, translator
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
 
@@ -98,7 +98,7 @@ class LegendClass:
 def format_number(value: float | None, *, percent: bool = False, lang: str = "en") -> str:
     """A value as the rest of the dashboard prints it (``charts.format_number``); percentages whole."""
     if value is None or not np.isfinite(value):
-        return "–"
+        return MISSING
     return charts.format_pct(value, 0, lang=lang) if percent else charts.format_number(value, lang=lang)
 
 

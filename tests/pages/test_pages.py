@@ -160,8 +160,9 @@ def test_funding_page_figures(open_page, demo_tables):
     assert at.dataframe[0].value["received"].sum() == received  # per objective, the first tab
     components = open_page("funding", programme="CRP2020", view="components").dataframe[0].value
     assert components["received"].sum() == received and components["component"].nunique() == len(components)
-    costs = open_page("funding", programme="CRP2020", view="beneficiaries").dataframe[0].value
-    assert list(costs.columns)[:2] == ["objective", "target_beneficiaries"]
+    costs = open_page("funding", programme="CRP2020", view="beneficiaries").dataframe[0]
+    assert list(costs.value.columns)[:2] == ["objective", "target_beneficiaries"]
+    assert costs.value.isna().any().any() and costs.proto.placeholder == "–", "a missing number shows –, not None"
 
 
 def test_funding_page_explains_a_programme_without_funding_lines(open_page):
