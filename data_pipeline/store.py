@@ -814,39 +814,37 @@ class Store:
 
     # -- monthly cells ---------------------------------------------------------------------------
 
-    def _submission_cells(self, conn: Connection, submission_ids: Sequence[int]) -> dict[int, bytes]:
-        """Each submission's cells blob; made (and kept) from its records for submissions stored
-        before the cell blobs existed (schema 1 and 2)."""
+    def _make_submission_cells(self, conn: Connection, submission_ids: Sequence[int]) -> None:
+        """Make (and keep) the cells of those of ``submission_ids`` that have none: submissions stored
+        before the cell blobs existed (schema 1 and 2), summed from their records."""
         cells = submission_cells_table
-        found = {submission_id: data for submission_id, data in conn.execute(
-            sa.select(cells.c.submission_id, cells.c.data).where(cells.c.submission_id.in_(submission_ids)))}
+        found = set(conn.execute(sa.select(cells.c.submission_id)
+                                 .where(cells.c.submission_id.in_(submission_ids))).scalars())
         for submission_id in submission_ids:
             if submission_id not in found:
                 records = self._read_records(conn, KIND_ACTIVITIES, [submission_id])
-                found[submission_id] = self._insert_cells(conn, cells, submission_id,
-                                                               _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, records)))
-        return found
+                self._insert_cells(conn, cells, submission_id, _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, records)))
 
     @staticmethod
-    def _insert_cells(conn: Connection, table: sa.Table, owner_id: int, cells: pa.Table) -> bytes:
-        data = _ipc_blob(cells)
+    def _insert_cells(conn: Connection, table: sa.Table, owner_id: int, cells: pa.Table) -> None:
         owner = table.primary_key.columns.values()[0].name
-        conn.execute(table.insert().values({owner: owner_id, "row_count": cells.num_rows, "data": data}))
-        return data
+        conn.execute(table.insert().values({owner: owner_id, "row_count": cells.num_rows, "data": _ipc_blob(cells)}))
 
     def _fill_version_cells(self, conn: Connection, version: VersionInfo) -> None:
         """The version's cells: its activities submissions' cells, summed (same transaction)."""
         ids = sorted(s.id for s in version.submissions if s.kind == KIND_ACTIVITIES and s.row_count)
         if not ids:
             return
-        blobs = self._submission_cells(conn, ids)
+        self._make_submission_cells(conn, ids)
+        cells = submission_cells_table
         if len(ids) == 1:  # one submission's cells are already the version's: copied inside the database
-            cells = submission_cells_table
             copy = (sa.select(sa.literal(version.id), cells.c.row_count, cells.c.data)
                     .where(cells.c.submission_id == ids[0]))
             conn.execute(version_cells_table.insert().from_select(["version_id", "row_count", "data"], copy))
             return
-        parts = pd.concat([_cells_from_blob(blobs[i]) for i in ids], ignore_index=True)
+        blobs = conn.execute(sa.select(cells.c.data).where(cells.c.submission_id.in_(ids))
+                             .order_by(cells.c.submission_id)).scalars()
+        parts = pd.concat([_cells_from_blob(data) for data in blobs], ignore_index=True)
         parts = parts.rename(columns={"date": "month"})
         self._insert_cells(conn, version_cells_table, version.id, _table_cells(_arrow_table(_CELL_FIELDS, parts)))
 
