@@ -832,7 +832,7 @@ class Store:
 
     def _fill_version_cells(self, conn: Connection, version: VersionInfo) -> None:
         """The version's cells: its activities submissions' cells, summed (same transaction)."""
-        ids = sorted(s.id for s in version.submissions if s.kind == KIND_ACTIVITIES and s.row_count)
+        ids = _activity_submission_ids(version)
         if not ids:
             return
         self._make_submission_cells(conn, ids)
@@ -848,11 +848,11 @@ class Store:
         parts = parts.rename(columns={"date": "month"})
         self._insert_cells(conn, version_cells_table, version.id, _table_cells(_arrow_table(_CELL_FIELDS, parts)))
 
-    def _version_cells_missing(self, conn: Connection, version: VersionInfo) -> bool:
-        if not any(s.kind == KIND_ACTIVITIES and s.row_count for s in version.submissions):
-            return False
+    @staticmethod
+    def _version_cells_blob(conn: Connection, version_id: int) -> bytes | None:
+        """The version's cells blob, ``None`` when it has none (yet)."""
         cells = version_cells_table
-        return conn.execute(sa.select(cells.c.version_id).where(cells.c.version_id == version.id)).first() is None
+        return conn.execute(sa.select(cells.c.data).where(cells.c.version_id == version_id)).scalar()
 
     def activity_cells(self, version_id: int | None = None) -> pd.DataFrame:
         """A version's activities summed per monthly cell (the active version when ``None``).
@@ -867,16 +867,13 @@ class Store:
         with self._errors("read the activity cells"):
             with self._read() as conn:
                 version = self._version_or_active(conn, version_id)
-                missing = version is not None and self._version_cells_missing(conn, version)
-            if missing:
+                data = None if version is None else self._version_cells_blob(conn, version.id)
+            if data is None and version is not None and _activity_submission_ids(version):
                 with self._write() as conn:
-                    if self._version_cells_missing(conn, version):
+                    data = self._version_cells_blob(conn, version.id)  # another process may have made them
+                    if data is None:
                         self._fill_version_cells(conn, version)
-            if version is None:
-                return _cells_frame([[] for _field in _CELL_FIELDS])
-            with self._read() as conn:
-                data = conn.execute(sa.select(version_cells_table.c.data)
-                                    .where(version_cells_table.c.version_id == version.id)).scalar()
+                        data = self._version_cells_blob(conn, version.id)
         return _cells_frame([[] for _field in _CELL_FIELDS]) if data is None else _cells_from_blob(data)
 
     def _fetch_chunks(self, conn: Connection, query: sa.Select, kinds: Sequence[str]) -> list[list]:
@@ -1105,6 +1102,11 @@ def _submission_info(row) -> SubmissionInfo:
     return SubmissionInfo(id=row["id"], file_name=row["file_name"], sha256=row["sha256"], kind=row["kind"],
                           is_demo=bool(row["is_demo"]), uploaded_by=row["uploaded_by"],
                           uploaded_at=row["uploaded_at"], row_count=row["row_count"])
+
+
+def _activity_submission_ids(version: VersionInfo) -> list[int]:
+    """Ids of the version's activities submissions that have records, in order."""
+    return sorted(s.id for s in version.submissions if s.kind == KIND_ACTIVITIES and s.row_count)
 
 
 def _cells_from_blob(data: bytes) -> pd.DataFrame:

@@ -196,6 +196,17 @@ def test_a_versions_cells_sum_its_submissions_records(store):
     assert cells["records"].sum() == 100
 
 
+
+def test_a_versions_cells_deleted_are_made_again_when_read(store):
+    one = store.publish([submission("0.csv", activity_frame(60, seed=5))], created_by="me").version.id
+    two = store.publish([submission("1.csv", activity_frame(40, seed=6))], created_by="me").version.id
+    read = {version_id: store.activity_cells(version_id) for version_id in (one, two)}
+    with store._engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM activity_version_cell_blobs"))
+    for version_id, cells in read.items():  # one submission's cells copied, two submissions' summed
+        pd.testing.assert_frame_equal(store.activity_cells(version_id), cells, check_exact=True)
+    assert table_count(store, "activity_version_cell_blobs") == 2
+
 # --- Publish ---------------------------------------------------------------------------------------
 
 def test_first_publish_makes_version_one_with_provenance(store):
