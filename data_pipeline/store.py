@@ -452,9 +452,14 @@ def _ipc_blob(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def _blob_table(data: bytes) -> pa.Table:
+    """The table of an ``_ipc_blob``."""
+    return pa.ipc.open_file(pa.BufferReader(data)).read_all()
+
+
 def _blob_chunks(fields: Sequence[_Field], data: bytes) -> list[np.ndarray | pa.Array]:
     """Each field's column of an ``_ipc_blob``, as the arrays ``_frame_from_chunks`` takes."""
-    return _table_chunks(fields, pa.ipc.open_file(pa.BufferReader(data)).read_all())
+    return _table_chunks(fields, _blob_table(data))
 
 
 def _table_chunks(fields: Sequence[_Field], table: pa.Table) -> list[np.ndarray | pa.Array]:
@@ -587,6 +592,18 @@ def _table_cells(table: pa.Table) -> pa.Table:
                last_date=_dates(last_day))
     return pa.table([out[f.name] for f in _CELL_FIELDS], names=[f.name for f in _CELL_FIELDS])
 
+
+
+def _summed_cells(parts: Sequence[pa.Table]) -> pa.Table:
+    """The cells of several cells tables (``_CELL_FIELDS``, e.g. a version's submissions'), summed again.
+
+    Each part's text columns have a dictionary of their own, with missing as an entry, which Arrow
+    cannot unify: they are decoded and encoded again over all the parts.
+    """
+    table = pa.concat_tables(parts)
+    columns = [pc.dictionary_encode(column.cast(pa.string()), "encode") if pa.types.is_dictionary(column.type)
+               else column for column in table.columns]
+    return _table_cells(pa.table(columns, names=table.column_names))
 
 # --- The store ---------------------------------------------------------------------------------
 
@@ -844,9 +861,7 @@ class Store:
             return
         blobs = conn.execute(sa.select(cells.c.data).where(cells.c.submission_id.in_(ids))
                              .order_by(cells.c.submission_id)).scalars()
-        parts = pd.concat([_cells_from_blob(data) for data in blobs], ignore_index=True)
-        parts = parts.rename(columns={"date": "month"})
-        self._insert_cells(conn, version_cells_table, version.id, _table_cells(_arrow_table(_CELL_FIELDS, parts)))
+        self._insert_cells(conn, version_cells_table, version.id, _summed_cells([_blob_table(data) for data in blobs]))
 
     @staticmethod
     def _version_cells_blob(conn: Connection, version_id: int) -> bytes | None:
