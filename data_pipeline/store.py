@@ -500,20 +500,6 @@ _DENSE_CELL_SLOTS = 1 << 22
 per possible key; beyond, by hashing the keys (a file spanning decades, say)."""
 
 
-def frame_cells(activities: pd.DataFrame) -> pd.DataFrame:
-    """Activity records summed per monthly cell: ``CELL_KEYS``, ``value`` (sum), ``records`` (count),
-    ``first_date`` and ``last_date`` (earliest and latest record).
-
-    A missing sex, age group or disability is a cell of its own (records that state none).
-    Sorted by the keys, missing values last.
-    """
-    cells = _table_cells(_arrow_table(_CELL_SOURCE_FIELDS, activities))
-    columns = {}
-    for field, chunk in zip(_CELL_FIELDS, _table_chunks(_CELL_FIELDS, cells)):
-        columns[field.name] = pd.Series(chunk, dtype=_STR_DTYPE) if field.kind == _TEXT else chunk
-    return pd.DataFrame(columns, copy=False)
-
-
 def _day_numbers(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy().astype("datetime64[D]").view(np.int64)
 
@@ -523,15 +509,20 @@ def _dates(days: np.ndarray) -> pa.Array:
     return pa.array(days.astype(np.int32), type=pa.int32()).view(pa.date32())
 
 
+def _no_cells() -> pa.Table:
+    """A cells table (``_CELL_FIELDS``, as stored) without rows."""
+    return pa.table([pa.array([], type=pa.string()).dictionary_encode() if f.kind == _TEXT else
+                     pa.array([], type={_DATE: pa.date32(), _FLOAT: pa.float64(), _INT: pa.int64()}[f.kind])
+                     for f in _CELL_FIELDS], names=[f.name for f in _CELL_FIELDS])
+
+
 def _table_cells(table: pa.Table) -> pa.Table:
     """The monthly cells (``_CELL_FIELDS``, as stored) of an ``_arrow_table`` of activities (text
     columns dictionary-encoded), or of cells (summed again, e.g. the cells of several submissions)."""
     of_cells = "records" in table.column_names
     keys = list(CELL_KEYS)
     if table.num_rows == 0:
-        return pa.table([pa.array([], type=pa.string()).dictionary_encode() if f.kind == _TEXT else
-                         pa.array([], type={_DATE: pa.date32(), _FLOAT: pa.float64(), _INT: pa.int64()}[f.kind])
-                         for f in _CELL_FIELDS], names=[f.name for f in _CELL_FIELDS])
+        return _no_cells()
     days = _day_numbers(table, "month" if of_cells else "date")
     start_day = int(days.min())
     # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
@@ -889,7 +880,7 @@ class Store:
                     if data is None:
                         self._fill_version_cells(conn, version)
                         data = self._version_cells_blob(conn, version.id)
-        return _cells_frame([[] for _field in _CELL_FIELDS]) if data is None else _cells_from_blob(data)
+        return _cells_frame(_no_cells() if data is None else _blob_table(data))
 
     def _fetch_chunks(self, conn: Connection, query: sa.Select, kinds: Sequence[str]) -> list[list]:
         """Each column's fetched batches (``_column_chunk`` arrays) of ``query``'s result."""
@@ -1124,23 +1115,12 @@ def _activity_submission_ids(version: VersionInfo) -> list[int]:
     return sorted(s.id for s in version.submissions if s.kind == KIND_ACTIVITIES and s.row_count)
 
 
-def _cells_from_blob(data: bytes) -> pd.DataFrame:
-    """``CELL_COLUMNS`` from a cells blob."""
-    return _cells_frame([[chunk] for chunk in _blob_chunks(_CELL_FIELDS, data)])
-
-
-def _cells_frame(chunks: Sequence[Sequence[np.ndarray | pa.Array]]) -> pd.DataFrame:
-    """``CELL_COLUMNS`` from the fetched batches of the cell columns (``_CELL_FIELDS`` order)."""
+def _cells_frame(cells: pa.Table) -> pd.DataFrame:
+    """``CELL_COLUMNS`` from a cells table: ``month`` as ``date``, ``notes`` empty and ``source_row`` 0."""
     data: dict[str, object] = {}
-    for field, parts in zip(_CELL_FIELDS, chunks):
-        if field.kind == _TEXT:
-            data[field.name] = pd.Series(pa.chunked_array(list(parts), type=pa.string()), dtype=_STR_DTYPE)
-        elif not parts:
-            data[field.name] = _column_chunk(field.kind, ())
-        else:
-            data[field.name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    rows = len(data["value"])
-    data["date"] = data.pop("month")
-    data["notes"] = pd.Series(pa.nulls(rows, type=pa.string()), dtype=_STR_DTYPE)
-    data["source_row"] = np.zeros(rows, dtype=np.int64)
+    for field, chunk in zip(_CELL_FIELDS, _table_chunks(_CELL_FIELDS, cells)):
+        data["date" if field.name == "month" else field.name] = (
+            pd.Series(chunk, dtype=_STR_DTYPE) if field.kind == _TEXT else chunk)
+    data["notes"] = pd.Series(pa.nulls(cells.num_rows, type=pa.string()), dtype=_STR_DTYPE)
+    data["source_row"] = np.zeros(cells.num_rows, dtype=np.int64)
     return pd.DataFrame(data, copy=False)[CELL_COLUMNS]

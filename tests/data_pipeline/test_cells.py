@@ -23,7 +23,7 @@ from data_pipeline.funding import funding_summary
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
 from data_pipeline.schemas import DISAGGREGATIONS
-from data_pipeline.store import CELL_COLUMNS, Store, SubmissionInput, frame_cells
+from data_pipeline.store import CELL_COLUMNS, Store, SubmissionInput
 from geo.gazetteer import PROGRAMME_CODES, REGION_GBAO
 from tests.data_pipeline.frames import random_activities
 
@@ -34,6 +34,12 @@ def publish(store: Store, frame: pd.DataFrame, name: str) -> int:
     result = store.publish([SubmissionInput(name, f"sha-{name}", "activities", frame, is_demo=False)],
                            created_by="test")
     return result.version.id
+
+
+def stored_cells(url: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells a new store at ``url`` keeps of ``frame`` published alone."""
+    with Store(url) as store:
+        return store.activity_cells(publish(store, frame, "a.csv"))
 
 
 def assert_same_aggregates(raw: pd.DataFrame, cells: pd.DataFrame) -> None:
@@ -155,11 +161,12 @@ def test_activities_stored_as_rows_before_the_blobs_read_back_beside_new_blobs(s
         pd.testing.assert_frame_equal(store.activities(only_new).drop(columns="submission_id"), new)
 
 
-def test_frame_cells_are_the_same_for_text_held_as_python_objects():
+def test_cells_are_the_same_for_text_held_as_python_objects(tmp_path):
     frame = random_activities(2_000, seed=10)
     as_objects = frame.astype({name: object for name in ("district_code", "indicator", "sex", "age_group",
                                                          "disability", "notes")})
-    pd.testing.assert_frame_equal(frame_cells(as_objects), frame_cells(frame), check_exact=True)
+    pd.testing.assert_frame_equal(stored_cells(f"sqlite:///{tmp_path / 'objects.db'}", as_objects),
+                                  stored_cells(f"sqlite:///{tmp_path / 'text.db'}", frame), check_exact=True)
 
 
 def test_categorical_records_store_the_same_records_and_cells_as_text(tmp_path):
@@ -178,30 +185,30 @@ def test_categorical_records_store_the_same_records_and_cells_as_text(tmp_path):
     pd.testing.assert_frame_equal(read[1][1], read[0][1], check_exact=True)
 
 
-def test_cells_summed_by_hashing_equal_those_summed_in_a_slot_per_key(monkeypatch):
+def test_cells_summed_by_hashing_equal_those_summed_in_a_slot_per_key(tmp_path, monkeypatch):
     frame = random_activities(5_000, seed=13)
-    dense = frame_cells(frame)
+    dense = stored_cells(f"sqlite:///{tmp_path / 'dense.db'}", frame)
     # With no slots to spare the keys (≈ 53 months × 17 × 32 × 3 × 4 × 3) outnumber the 5,000 records:
     # the hashing path, taken by files spanning decades.
     monkeypatch.setattr(store_module, "_DENSE_CELL_SLOTS", 0)
-    pd.testing.assert_frame_equal(frame_cells(frame), dense, check_exact=True)
+    pd.testing.assert_frame_equal(stored_cells(f"sqlite:///{tmp_path / 'hashed.db'}", frame), dense, check_exact=True)
 
 
-def test_frame_cells_keeps_missing_breakdowns_as_their_own_cells():
+def test_cells_keep_missing_breakdowns_as_their_own_cells(store_url):
     frame = random_activities(10, seed=6).iloc[:3].copy()
     frame["date"] = pd.to_datetime(["2019-03-05", "2019-03-28", "2019-04-01"])
     frame["district_code"], frame["indicator"] = "KT01", "grants_awarded"
     frame["sex"] = pd.array(["female", None, None], dtype="str")
     frame["age_group"] = frame["disability"] = pd.array([None] * 3, dtype="str")
     frame["value"] = [1.0, 2.0, 4.0]
-    cells = frame_cells(frame)
-    assert cells[["month", "value", "records"]].astype(str).values.tolist() == [
+    cells = stored_cells(store_url, frame)
+    assert cells[["date", "value", "records"]].astype(str).values.tolist() == [
         ["2019-03-01", "1.0", "1"], ["2019-03-01", "2.0", "1"], ["2019-04-01", "4.0", "1"]]
     assert cells["sex"].isna().tolist() == [False, True, True]
     assert cells["last_date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-03-05", "2019-03-28", "2019-04-01"]
 
 
 @pytest.mark.parametrize("rows", [0, 1])
-def test_tiny_frames_make_tiny_cells(rows):
-    cells = frame_cells(random_activities(5, seed=7).iloc[:rows])
-    assert len(cells) == rows
+def test_tiny_frames_make_tiny_cells(store_url, rows):
+    cells = stored_cells(store_url, random_activities(5, seed=7).iloc[:rows])
+    assert len(cells) == rows and list(cells.columns) == CELL_COLUMNS
