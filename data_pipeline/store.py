@@ -414,7 +414,8 @@ def _sqlite_batches(columns: list[list], rows: int) -> tuple[list[list], list]:
 
 def _arrow_table(fields: Sequence[_Field], frame: pd.DataFrame) -> pa.Table:
     """``frame``'s ``fields`` as an Arrow table: dates as days, text dictionary-encoded (a column of
-    millions of rows holds few distinct values), missing values as nulls."""
+    millions of rows holds few distinct values) with missing text as a null dictionary entry, missing
+    numbers as nulls."""
     arrays = []
     for field in fields:
         column = frame[field.name]
@@ -425,22 +426,22 @@ def _arrow_table(fields: Sequence[_Field], frame: pd.DataFrame) -> pa.Table:
             arrays.append(pa.array(column.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True))
         elif field.kind == _INT:
             arrays.append(pa.array(column.to_numpy(dtype=np.int64)))
-        elif isinstance(column.dtype, pd.CategoricalDtype):  # ingest's activity records: codes kept as they are
-            codes = column.cat.codes.to_numpy()
-            text = [v if isinstance(v, str) else str(v) for v in column.cat.categories]
-            if (codes < 0).any():  # missing as a dictionary entry of its own, as below
-                codes = np.where(codes < 0, len(text), codes).astype(np.min_scalar_type(-len(text) - 1))
-                text.append(None)
-            # pandas' codes are as narrow as the categories allow (int8 for up to 127): a quarter of
-            # the bytes of int32 to compress and store.
-            arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(text, type=pa.string())))
         elif isinstance(column.dtype, pd.StringDtype):
             # A missing value is a dictionary entry of its own, so the indices hold no nulls.
             arrays.append(pa.array(column, type=pa.string(), from_pandas=True).dictionary_encode("encode"))
-        else:  # object columns (e.g. from a caller's own frame): each distinct value made text once
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-            text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
-            arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=codes < 0), text))
+        else:  # ingest's categorical records (codes kept as they are), or object columns (e.g. a caller's own frame)
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                codes, uniques = column.cat.codes.to_numpy(), column.cat.categories
+            else:  # each distinct value made text once
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            text = [v if isinstance(v, str) else str(v) for v in uniques]
+            if (codes < 0).any():  # missing as a dictionary entry of its own, as above
+                codes = np.where(codes < 0, len(text), codes)
+                text.append(None)
+            # As narrow as the dictionary allows (pandas' codes are: int8 for up to 127 categories):
+            # a quarter of the bytes of int32 to compress and store.
+            codes = codes.astype(np.min_scalar_type(-len(text) - 1), copy=False)
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(text, type=pa.string())))
     return pa.table(arrays, names=[f.name for f in fields])
 
 
@@ -535,15 +536,13 @@ def _table_cells(table: pa.Table) -> pa.Table:
     for name in (key for key in keys if key != "month"):
         column = table.column(name).combine_chunks()
         # The dictionary's codes renumbered in sorted order, so that cells sort by their keys;
-        # missing (a null entry, or a null index) sorts last, as a cell of its own.
+        # missing (a null entry: the indices hold no nulls) sorts last, as a cell of its own.
         order = pc.array_sort_indices(column.dictionary, null_placement="at_end").to_numpy()
-        rank = np.empty(len(order) + 1, dtype=np.int64)
+        rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
-        rank[-1] = len(order)
-        indices = column.indices
-        coded[name] = rank[(pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()]
-        radix[name] = len(order) + 1
-        sorted_values[name] = [column.dictionary[i].as_py() for i in order] + [None]
+        coded[name] = rank[column.indices.to_numpy()]
+        radix[name] = len(order)
+        sorted_values[name] = [column.dictionary[i].as_py() for i in order]
     # One int64 key per row from the codes: groups with numpy instead of pandas' multi-key groupby.
     combined = np.zeros(table.num_rows, dtype=np.int64)
     for name in keys:  # in place: no temporary arrays of every row
