@@ -583,7 +583,6 @@ def _table_cells(table: pa.Table) -> pa.Table:
     return pa.table([out[f.name] for f in _CELL_FIELDS], names=[f.name for f in _CELL_FIELDS])
 
 
-
 def _summed_cells(parts: Sequence[pa.Table]) -> pa.Table:
     """The cells of several cells tables (``_CELL_FIELDS``, e.g. a version's submissions'), summed again.
 
@@ -594,6 +593,7 @@ def _summed_cells(parts: Sequence[pa.Table]) -> pa.Table:
     columns = [pc.dictionary_encode(column.cast(pa.string()), "encode") if pa.types.is_dictionary(column.type)
                else column for column in table.columns]
     return _table_cells(pa.table(columns, names=table.column_names))
+
 
 # --- The store ---------------------------------------------------------------------------------
 
