@@ -16,7 +16,8 @@ design = survey_design()
 estimates = survey_estimates()
 estimates["published"] = [f"{tr(q) if q else ''} {ui.format_number(v, '%')}".strip()
                           for q, v in zip(estimates["qualifier"], estimates["value_pct"])]
-sample, population, confidence, margin = st.columns(4)
+# The margin of error is the longest value ("± 4,9 банди фоизӣ"): it gets the room the others leave.
+sample, population, confidence, margin = st.columns([1, 1.4, 1, 1.8])
 sample.metric(tr("Respondents"), ui.format_number(design["sample"]))
 population.metric(tr("Population (participants)"), ui.format_number(design["population"]))
 confidence.metric(tr("Confidence level"), ui.format_pct(design["confidence"]))

@@ -10,6 +10,8 @@ of colour blindness; numbers are shown with thousands separators, never in scien
 from __future__ import annotations
 
 import math
+import textwrap
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -84,8 +86,21 @@ def _layout(fig: go.Figure, title: str, height: int, lang: str = "en", **kw) -> 
     return fig
 
 
-def _bar_height(rows: int, per_row: int = 34, minimum: int = 220) -> int:
-    return max(minimum, 90 + per_row * rows)
+LABEL_WIDTH = 40
+"""Characters per line of a bar's category label: a longer label (a Russian objective runs to
+97) is wrapped, instead of squeezing the bars into what the label leaves of the chart's width."""
+
+
+def _wrapped(label: str) -> str:
+    return "<br>".join(textwrap.wrap(label, LABEL_WIDTH)) or label
+
+
+_LINE_PX = 16
+
+
+def _bar_height(rows: int, per_row: int = 34, minimum: int = 220, labels: Sequence[str] = ()) -> int:
+    """Room for ``rows`` bars, plus a line's height for each line the wrapped ``labels`` add."""
+    return max(minimum, 90 + per_row * rows + _LINE_PX * sum(label.count("<br>") for label in labels))
 
 
 def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
@@ -153,7 +168,7 @@ def funding_bars(summary: pd.DataFrame, title: str | None = None, lang: str = "e
     """
     _ = translator(lang)
     rows = summary.iloc[::-1]
-    names = [_(c) if isinstance(c, str) and c else _("{objective} (objective)").format(objective=_(o))
+    names = [_wrapped(_(c) if isinstance(c, str) and c else _("{objective} (objective)").format(objective=_(o)))
              for o, c in zip(rows["objective"], rows["component"])]
     required, received = _("required"), _("received")
     fig = go.Figure()
@@ -166,8 +181,8 @@ def funding_bars(summary: pd.DataFrame, title: str | None = None, lang: str = "e
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}<br>" + received + ": %{x:,.0f} USD<extra></extra>",
     ))
-    _layout(fig, title or _("Funding required and received (USD)"), _bar_height(2 * len(rows), 24), lang,
-            barmode="group")
+    _layout(fig, title or _("Funding required and received (USD)"), _bar_height(2 * len(rows), 24, labels=names),
+            lang, barmode="group")
     fig.update_xaxes(title_text="USD")
     return fig
 
@@ -180,16 +195,17 @@ def survey_ci_chart(estimates: pd.DataFrame, title: str | None = None, lang: str
     """
     _ = translator(lang)
     rows = estimates.iloc[::-1]
+    labels = [_wrapped(_(label)) for label in rows["label"]]
     fig = go.Figure(go.Scatter(
-        x=rows["value_pct"], y=[_(label) for label in rows["label"]], mode="markers",
+        x=rows["value_pct"], y=labels, mode="markers",
         marker=dict(color=BLUE, size=10),
         error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["value_pct"],
                      arrayminus=rows["value_pct"] - rows["ci_low"], color=BLUE, thickness=2, width=6),
         customdata=rows[["ci_low", "ci_high"]].to_numpy(),
         hovertemplate="%{y}: %{x:.1f}% (" + _("CI") + " %{customdata[0]:.1f}–%{customdata[1]:.1f}%)<extra></extra>",
     ))
-    _layout(fig, title or _("Survey findings with 95% confidence intervals"), _bar_height(len(rows), 30), lang,
-            showlegend=False)
+    _layout(fig, title or _("Survey findings with 95% confidence intervals"), _bar_height(len(rows), 30, labels=labels),
+            lang, showlegend=False)
     fig.update_xaxes(range=[0, 100], ticksuffix="%", title_text=_("% of participants"))
     return fig
 
@@ -203,12 +219,13 @@ def counts_bars(table: pd.DataFrame, title: str, unit: str | None = None, lang: 
     _ = translator(lang)
     unit = _("respondents") if unit is None else unit
     rows = table.sort_values("value")
+    labels = [_wrapped(_(label)) for label in rows["label"]]
     fig = go.Figure(go.Bar(
-        x=rows["value"], y=[_(label) for label in rows["label"]], orientation="h", marker_color=GREEN,
+        x=rows["value"], y=labels, orientation="h", marker_color=GREEN,
         text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
     ))
-    _layout(fig, title, _bar_height(len(rows)), lang, showlegend=False)
+    _layout(fig, title, _bar_height(len(rows), labels=labels), lang, showlegend=False)
     fig.update_xaxes(title_text=unit)
     return fig
 
@@ -226,9 +243,10 @@ def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en") -
         rows = table[table[by] == category]
         name = _(str(category))
         fig.add_trace(go.Bar(
-            y=[_(label) for label in rows["indicator_label"]], x=rows["value"], name=name, orientation="h",
+            y=[_wrapped(_(label)) for label in rows["indicator_label"]], x=rows["value"], name=name, orientation="h",
             marker_color=GREY if category == "not stated" else PALETTE[position % len(PALETTE)],
             hovertemplate="%{y}<br>" + name + ": %{x:,.0f}<extra></extra>",
         ))
-    _layout(fig, title, _bar_height(table["indicator_label"].nunique()), lang, barmode="stack")
+    labels = [_wrapped(_(label)) for label in table["indicator_label"].drop_duplicates()]
+    _layout(fig, title, _bar_height(len(labels), labels=labels), lang, barmode="stack")
     return fig

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from data_pipeline import charts
+from data_pipeline.i18n import translator
 
 
 @pytest.mark.parametrize("value, unit, expected", [
@@ -52,6 +53,21 @@ def test_funding_bars_label_coverage_and_objective_rows():
     required, received = fig.data
     assert list(required.y) == ["Obj A (objective)", "Health"]
     assert list(received.text) == ["55% covered", "79% covered"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "tg"])
+def test_long_category_labels_are_wrapped_not_squeezing_the_bars(lang):
+    summary = pd.DataFrame({"objective": ["Strengthen preparedness and reduce disaster risk"],
+                            "component": ["Mental health and psychosocial support in transition and recovery"],
+                            "required": [150_000.0], "received": [89_000.0], "coverage_pct": [59.3]})
+    label = charts.funding_bars(summary, lang=lang).data[0].y[0]
+    lines = label.split("<br>")
+    assert len(lines) >= 2 and max(map(len, lines)) <= charts.LABEL_WIDTH
+    assert " ".join(lines) == translator(lang)(summary["component"][0])
+    six = pd.concat([summary] * 6, ignore_index=True)
+    wrapped = six.assign(component=[f"{summary['component'][0]} {i}" for i in range(6)])
+    one_line = six.assign(component=[f"Health {i}" for i in range(6)])
+    assert charts.funding_bars(wrapped, lang=lang).layout.height > charts.funding_bars(one_line, lang=lang).layout.height
 
 
 def test_survey_ci_chart_draws_asymmetric_intervals():
