@@ -26,6 +26,7 @@ from data_pipeline.funding import funding_summary
 from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
 from data_pipeline.i18n import format_date as _format_date
+from data_pipeline.published import citations_in
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
@@ -456,7 +457,12 @@ def no_data_message(ctx: PageContext) -> bool:
 
 def citation(text: str) -> None:
     """A published figure's source, in small print under it."""
-    st.caption(tr("Source: {source}").format(source=text))
+    st.caption(tr("Source: {source}").format(source=cited(text)))
+
+
+def cited(text: str) -> str:
+    """``text`` with the published figures' citations in it worded in the current language."""
+    return citations_in(text, current_language())
 
 
 @dataclass(frozen=True)
@@ -784,7 +790,7 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
         fmt = formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
         if (column in formats or numeric) and lang != DEFAULT_LANGUAGE:
             display[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
-            config[column] = st.column_config.TextColumn(label, width=width)
+            config[column] = st.column_config.TextColumn(label, width=width, alignment="right")
         elif column in formats or numeric:
             config[column] = st.column_config.NumberColumn(label, format=fmt, width=width)
         else:

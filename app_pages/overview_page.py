@@ -23,15 +23,16 @@ for row in headline.itertuples():
         published = ui.format_number(row.published_value)
         if row.published_qualifier:
             published = f"{tr(row.published_qualifier)} {published}"
-        note = tr("Published total: {value} — {source}").format(value=published, source=row.published_citation)
+        note = tr("Published total: {value} — {source}").format(value=published,
+                                                                source=ui.cited(row.published_citation))
     elif row.published_citation:
-        note = tr("Equals the published total — {source}").format(source=row.published_citation)
+        note = tr("Equals the published total — {source}").format(source=ui.cited(row.published_citation))
     cards.append(ui.Card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note))
 if not plan_row.empty and (ctx.filters.programme in (None, "CRP2020")):
     plan = plan_row.iloc[0]
+    required_note = tr("Funding required: {source}").format(source=ui.cited(plan["required_source"]))
     cards.append(ui.Card(tr("Funding coverage, CRP 2020"), plan["received"], "USD", plan["required"],
-                         plan["coverage_pct"], tr("Funding required: {source}").format(source=plan["required_source"]),
-                         required=True))
+                         plan["coverage_pct"], required_note, required=True))
 ui.headline_cards(cards, tr("Results against targets"))
 
 left, right = st.columns([3, 2])

@@ -8,10 +8,12 @@ Tajikistan and Central Asia, never added to programme totals.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from data_pipeline.i18n import translator
 from data_pipeline.registry import PROGRAMME_CRP2020, PROGRAMME_TAJIRRB
 
 DOC_CRP = "000_9bf707c98be86d38.txt"
@@ -27,6 +29,11 @@ DOCUMENT_TITLES = {
     DOC_REGIONAL_2021: "IOM Central Asia Regional Response Report, Issue 1, 01/02/2021",
 }
 PROGRAMME_CONTEXT = "context"
+CITATION = "{document}, section “{section}”"
+"""A figure's citation, in English (the Data & sources page's ``tr`` call puts it in the catalog,
+which translates its words, never the document or section)."""
+_CITATIONS = re.compile(re.escape(CITATION).replace(re.escape("{document}"), r"(?P<document>[^\s,;]+)")
+                        .replace(re.escape("{section}"), r"(?P<section>[^”]*)"))
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,14 @@ class PublishedFigure:
 
     @property
     def citation(self) -> str:
-        return f"{self.document}, section “{self.section}”"
+        return CITATION.format(document=self.document, section=self.section)
+
+
+def citations_in(text: str, lang: str) -> str:
+    """``text`` with each ``PublishedFigure.citation`` in it worded in ``lang``: ``…txt, раздел «…»``.
+    Document names and section headings stay as published."""
+    template = translator(lang)(CITATION)
+    return _CITATIONS.sub(lambda match: template.format(**match.groupdict()), text)
 
 
 def _f(id, label, value, unit, programme, document, section, **kw) -> PublishedFigure:

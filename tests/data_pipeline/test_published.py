@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data_pipeline.published import PUBLISHED_FIGURES, published_for_indicator, published_table
+from data_pipeline.published import PUBLISHED_FIGURES, citations_in, published_for_indicator, published_table
 from data_pipeline.registry import INDICATOR_IDS, indicator
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -76,3 +76,13 @@ def test_context_figures_come_only_from_the_context_documents():
     assert not table.loc[table["context"], "indicator"].astype(bool).any()
     assert list(table.columns[:10]) == ["id", "label", "value", "qualifier", "unit", "period", "programme",
                                         "document", "document_title", "section"]
+
+
+def test_citations_are_worded_in_the_language_and_keep_document_and_section():
+    first, second = PUBLISHED_FIGURES[0], PUBLISHED_FIGURES[-1]
+    text = f"Published total: over 6,005 — {first.citation}; {second.citation}"
+    assert citations_in(text, "en") == text
+    russian = citations_in(text, "ru")
+    assert russian == (f"Published total: over 6,005 — {first.document}, раздел «{first.section}»; "
+                       f"{second.document}, раздел «{second.section}»")
+    assert f"{first.document}, фасли «{first.section}»" in citations_in(text, "tg")

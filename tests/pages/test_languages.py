@@ -3,13 +3,16 @@ translated: titles, labels, captions, district names in the language's own scrip
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from data_pipeline.i18n import LANGUAGES, catalog_path, translator
+from data_pipeline.published import DOC_CRP
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import PAGES, url_params
+from tests.pages.conftest import PAGES, headline_cards_text, url_params
 from tests.pages.test_pages import TITLES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -84,6 +87,19 @@ def test_numbers_follow_the_language(open_page):
 
     required = next(m for m in at.metric if m.label == translator("ru")("Funding required"))
     assert required.value == "1\u00a0075\u00a0000\u00a0USD"
+    table = open_page("funding", lang="ru", view="beneficiaries").dataframe[0]
+    config = json.loads(table.proto.columns)
+    assert config["target_beneficiaries"]["alignment"] == "right", "numbers shown as text stay right-aligned"
+    assert table.value["target_beneficiaries"].tolist()[0] == "10\u00a0350"
+
+
+@pytest.mark.parametrize("lang, section", [("ru", "раздел «"), ("tg", "фасли «")])
+def test_citations_name_the_section_in_the_language(open_page, lang, section):
+    funding = open_page("funding", lang=lang, programme="CRP2020")
+    captions = [c.value for c in funding.caption if DOC_CRP in c.value]
+    assert captions and all(section in c and "section" not in c for c in captions), captions
+    overview = headline_cards_text(open_page("overview", lang=lang))
+    assert section in overview and ", section “" not in overview
 
 
 def test_the_language_switch_changes_the_page_and_keeps_the_filters(open_page):
