@@ -23,6 +23,15 @@ from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS
 from data_pipeline.store import Store, SubmissionInput, VersionInfo
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_KHATLON
 
+
+def _(template: str) -> str:
+    """Marks the demo version's note for the catalog (``pybabel extract -k _``); it is stored in English."""
+    return template
+
+
+DEMO_VERSION_NOTE = _("demo data (seed {seed}), generated {date}")
+"""The note of a demo version; ``history.note_text`` shows it translated."""
+
 DEMO_SEED = 2020
 DEMO_NOTE = "DEMO: generated for demonstration"
 DEMO_FILE_NAMES = {KIND_ACTIVITIES: "demo-activities", KIND_TARGETS: "demo-targets", KIND_FUNDING: "demo-funding"}
@@ -211,7 +220,7 @@ def load_demo(store_url: str, created_by: str = "demo generator", seed: int = DE
         if if_empty and active is not None:
             return active
         result = store.publish(demo_submissions(seed, created_by), created_by=created_by,
-                               note=f"demo data (seed {seed}), generated {date.today().isoformat()}")
+                               note=DEMO_VERSION_NOTE.format(seed=seed, date=date.today().isoformat()))
         return result.version or store.active_version()
     finally:
         store.dispose()

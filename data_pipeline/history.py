@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from data_pipeline.aggregate import programme_totals
+from data_pipeline.demo import DEMO_VERSION_NOTE
 from data_pipeline.i18n import DEFAULT_LANGUAGE, format_number, translator
 from data_pipeline.registry import indicator
 from data_pipeline.store import ROLLBACK_NOTE, WITHDRAW_NOTE, Store, SubmissionInfo, VersionInfo
@@ -53,8 +54,9 @@ def describe_change(change: pd.DataFrame, limit: int = 6, lang: str = DEFAULT_LA
     return "; ".join(parts) + ("; " + _("… {count} more").format(count=more) if more > 0 else "")
 
 
-# How each field of the store's own notes looks, to recognise the notes; other notes are people's.
-_NOTE_FIELDS = {"version": r"\d+", "submission": r"\d+", "file": r".*"}
+# How each field of the notes the code writes (store, demo) looks, to recognise the notes; other notes are people's.
+_NOTE_FIELDS = {"version": r"\d+", "submission": r"\d+", "file": r".*", "seed": r"\d+",
+                "date": r"\d{4}-\d{2}-\d{2}"}
 
 
 def _note_pattern(template: str) -> re.Pattern[str]:
@@ -62,7 +64,8 @@ def _note_pattern(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m[1]}>{_NOTE_FIELDS[m[1]]})", re.escape(template)))
 
 
-_STORE_NOTES = [(_note_pattern(template), template) for template in (ROLLBACK_NOTE, WITHDRAW_NOTE)]
+_STORE_NOTES = [(_note_pattern(template), template)
+                for template in (ROLLBACK_NOTE, WITHDRAW_NOTE, DEMO_VERSION_NOTE)]
 
 
 def note_text(note: str, lang: str = DEFAULT_LANGUAGE) -> str:

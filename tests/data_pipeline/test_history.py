@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data_pipeline.demo import load_demo
+from data_pipeline.demo import DEMO_VERSION_NOTE, load_demo
 from data_pipeline.history import note_text, version_history
 from data_pipeline.store import Store, SubmissionInput
 from tests.data_pipeline.frames import random_activities
@@ -43,6 +43,14 @@ def test_history_in_another_language_translates_the_stores_notes_but_not_peoples
     assert history["changes"].iloc[1] != english["changes"].iloc[1]
 
 
-@pytest.mark.parametrize("note", ["", "rollback to v1 because of Vanj", "withdraw submission x (a.csv)"])
+@pytest.mark.parametrize("lang, expected", [
+    ("ru", "демо-данные (начальное число 2020), созданы 2026-11-23"),
+    ("tg", "маълумоти намоишӣ (адади ибтидоӣ 2020), сохта шуд 2026-11-23")])
+def test_the_demo_versions_note_is_translated(lang, expected):
+    assert note_text(DEMO_VERSION_NOTE.format(seed=2020, date="2026-11-23"), lang) == expected
+
+
+@pytest.mark.parametrize("note", ["", "rollback to v1 because of Vanj", "withdraw submission x (a.csv)",
+                                  "demo data (seed 2020), generated yesterday"])
 def test_notes_that_only_look_like_the_stores_stay_as_written(note):
     assert note_text(note, "ru") == note
