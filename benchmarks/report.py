@@ -67,16 +67,21 @@ def budgets(results: dict) -> list[dict]:
             worst_filter = max(pages, key=lambda p: pages[p]["filter_s"])
             page_ratio = pages[worst_page]["load_s"] / bare["load_s"]
             filter_ratio = pages[worst_filter]["filter_s"] / bare["filter_s"]
+            chart = dashboard.get("chart_page")
+            # The reference page's slowest visit shows the browser's own misses (plotly's chunk
+            # evaluated before the run's end, PROFILE.md round 6), which a median of 3 can hide.
+            load_reference = (f" (the one-chart reference page: {chart['load_s']:.2f} s = "
+                              f"{chart['load_s'] / bare['load_s']:.2f}×, its slowest visit "
+                              f"{max(chart['loads']):.2f} s)" if chart else "")
             out.append({"budget": f"{label}: every page ≤ {PAGE_RATIO:g}× the bare page (navigation → idle)",
                         "measured": f"slowest {worst_page} {pages[worst_page]['load_s']:.2f} s vs "
-                                    f"{bare['load_s']:.2f} s = {page_ratio:.2f}×",
+                                    f"{bare['load_s']:.2f} s = {page_ratio:.2f}×{load_reference}",
                         "verdict": _verdict(page_ratio <= PAGE_RATIO)})
-            chart = dashboard.get("chart_page")
-            reference = (f" (the one-chart reference page: {chart['filter_s']:.2f} s = "
-                         f"{chart['filter_s'] / bare['filter_s']:.2f}×)" if chart else "")
+            filter_reference = (f" (the one-chart reference page: {chart['filter_s']:.2f} s = "
+                                f"{chart['filter_s'] / bare['filter_s']:.2f}×)" if chart else "")
             out.append({"budget": f"{label}: filter change ≤ {FILTER_RATIO:g}× the bare page's",
                         "measured": f"slowest {worst_filter} {pages[worst_filter]['filter_s']:.2f} s vs "
-                                    f"{bare['filter_s']:.2f} s = {filter_ratio:.2f}×{reference}",
+                                    f"{bare['filter_s']:.2f} s = {filter_ratio:.2f}×{filter_reference}",
                         "verdict": _verdict(filter_ratio <= FILTER_RATIO)})
             payload_kb = store["map_payload"]["map_ws_bytes"] / 1024
             out.append({"budget": f"{label}: map payload ≤ {MAP_PAYLOAD_KB} KB",
