@@ -92,6 +92,7 @@ LABEL_WIDTH = 40
 
 
 def _wrapped(label: str) -> str:
+    """``label`` in lines of at most ``LABEL_WIDTH`` characters (plotly's ``<br>``)."""
     return "<br>".join(textwrap.wrap(label, LABEL_WIDTH)) or label
 
 
@@ -238,15 +239,15 @@ def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en") -
     """
     _ = translator(lang)
     fig = go.Figure()
+    labels = {label: _wrapped(_(label)) for label in table["indicator_label"].drop_duplicates()}
     categories = [c for c in table[by].drop_duplicates().tolist()]
     for position, category in enumerate(categories):
         rows = table[table[by] == category]
         name = _(str(category))
         fig.add_trace(go.Bar(
-            y=[_wrapped(_(label)) for label in rows["indicator_label"]], x=rows["value"], name=name, orientation="h",
+            y=rows["indicator_label"].map(labels), x=rows["value"], name=name, orientation="h",
             marker_color=GREY if category == "not stated" else PALETTE[position % len(PALETTE)],
             hovertemplate="%{y}<br>" + name + ": %{x:,.0f}<extra></extra>",
         ))
-    labels = [_wrapped(_(label)) for label in table["indicator_label"].drop_duplicates()]
-    _layout(fig, title, _bar_height(len(labels), labels=labels), lang, barmode="stack")
+    _layout(fig, title, _bar_height(len(labels), labels=list(labels.values())), lang, barmode="stack")
     return fig
