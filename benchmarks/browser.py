@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVE = ROOT / "scripts" / "serve.py"
+"""How the README serves the dashboard: ``streamlit run dashboard.py`` with its libraries imported ahead."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -130,13 +132,15 @@ def _wait_for_health(base_url: str, process: subprocess.Popen, log: Path) -> Non
 
 @contextmanager
 def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: str) -> Iterator[str]:
-    """``streamlit run script`` on a free port with ``env`` added and ``extra_args`` (Streamlit
-    options) appended; yields its base URL once healthy and stops it (and its children) afterwards.
-    The browser tests start their dashboard with this too."""
+    """``streamlit run script`` (``SERVE``: the dashboard as the README serves it) on a free port with
+    ``env`` added and ``extra_args`` (Streamlit options) appended; yields its base URL once healthy and
+    stops it (and its children) afterwards. The browser tests start their dashboard with this too."""
     port = _free_port()
+    command = [sys.executable, str(script)] if script == SERVE else [sys.executable, "-m", "streamlit", "run",
+                                                                     str(script)]
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+            [*command, "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=out, stderr=subprocess.STDOUT,
@@ -271,7 +275,7 @@ def measure_dashboard(store_urls: dict[str, str], geo_dir: Path, workdir: Path, 
                 log(f"  {name}: load {results[name]['load_s']:.2f} s, filter {results[name]['filter_s']:.2f} s")
             for label, url in store_urls.items():
                 env = {"DASHBOARD_STORE_URL": url, "DASHBOARD_GEO_DIR": str(geo_dir)}
-                with streamlit_server(ROOT / "dashboard.py", env, workdir / f"dashboard-{label}.log") as base:
+                with streamlit_server(SERVE, env, workdir / f"dashboard-{label}.log") as base:
                     started = time.perf_counter()
                     first = _Visit(browser, base + "/")
                     first_load = first.open()  # the first visitor pays for loading the version

@@ -9,4 +9,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 .venv/bin/python -m data_pipeline demo --if-empty
-exec .venv/bin/python -m streamlit run dashboard.py "$@"
+exec .venv/bin/python scripts/serve.py "$@"  # streamlit run dashboard.py, its libraries imported ahead

@@ -1,6 +1,6 @@
 """A real dashboard server (demo data in a temporary store) and Debian's Chromium, for the browser tests.
 
-The server is started once per session with ``streamlit run dashboard.py`` on a free port and
+The server is started once per session as the README starts it (``scripts/serve.py``) on a free port and
 stopped at the end; each test gets a fresh browser context (no cookies, no cache), which is
 what a donor opening a shared link has. Screenshots go to ``artifacts/screenshots/<run>/``.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, SERVE, streamlit_server
 from data_pipeline.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,17 +30,18 @@ def dashboard_store(tmp_path_factory) -> str:
 
 @contextmanager
 def running_dashboard(workdir: Path, store: str, geo_dir: Path, *extra_args: str) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free port with ``store`` and ``geo_dir``; yields its base
-    URL once healthy and stops the server (and its children) afterwards."""
+    """The dashboard as the README serves it (``scripts/serve.py``: ``streamlit run dashboard.py``) on a
+    free port with ``store`` and ``geo_dir``; yields its base URL once healthy and stops the server
+    (and its children) afterwards."""
     env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir)}
-    with streamlit_server(ROOT / "dashboard.py", env, workdir / "streamlit.log",
+    with streamlit_server(SERVE, env, workdir / "streamlit.log",
                           "--client.showErrorDetails", "full", *extra_args) as base_url:
         yield base_url
 
 
 @pytest.fixture(scope="session")
 def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> Iterator[str]:
-    """Base URL of a dashboard server (``streamlit run dashboard.py``) on the demo data."""
+    """Base URL of a dashboard server on the demo data."""
     with running_dashboard(tmp_path_factory.mktemp("dashboard"), dashboard_store, geo_dir) as base_url:
         yield base_url
 
