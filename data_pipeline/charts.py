@@ -250,4 +250,5 @@ def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en") -
             hovertemplate="%{y}<br>" + name + ": %{x:,.0f}<extra></extra>",
         ))
     _layout(fig, title, _bar_height(len(labels), labels=list(labels.values())), lang, barmode="stack")
+    fig.update_layout(legend_traceorder="normal")  # plotly reverses a stack's legend; read left to right as the bars
     return fig

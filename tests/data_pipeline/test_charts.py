@@ -85,6 +85,7 @@ def test_breakdown_bars_one_trace_per_category_not_stated_in_grey():
     assert [t.name for t in fig.data] == ["female", "male", "not stated"]
     assert fig.data[2].marker.color == charts.GREY
     assert fig.layout.barmode == "stack"
+    assert fig.layout.legend.traceorder == "normal", "the legend reads in the bars' order, left to right"
 
 
 def test_timeline_groups_series():
