@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from data_pipeline.aggregate import PERIODS
 from data_pipeline.dataset import Filters
-from data_pipeline.published import published_table
+from data_pipeline.published import citation, published_table
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
 
@@ -47,7 +47,7 @@ with tab:
                            "row_count": tr("Rows"), "origin": tr("Origin")})
     elif view == "reconciliation":
         reconciliation = ui.translated(reconciled(), "label", "qualifier", "status")
-        reconciliation["citation"] = [tr("{document}, section “{section}”").format(document=d, section=s)
+        reconciliation["citation"] = [citation(d, s, ui.current_language())
                                       for d, s in zip(reconciliation["document"], reconciliation["section"])]
         if ctx.filters != Filters():
             st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "

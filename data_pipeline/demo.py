@@ -16,17 +16,13 @@ import numpy as np
 import pandas as pd
 
 from data_pipeline.aggregate import period_labels
+from data_pipeline.i18n import mark as _
 from data_pipeline.published import published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
                                    KIND_FUNDING, KIND_TARGETS, TARGET_COLUMNS)
 from data_pipeline.store import Store, SubmissionInput, VersionInfo
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_KHATLON
-
-
-def _(template: str) -> str:
-    """Marks the demo version's note for the catalog (``pybabel extract -k _``); it is stored in English."""
-    return template
 
 
 DEMO_VERSION_NOTE = _("demo data (seed {seed}), generated {date}")

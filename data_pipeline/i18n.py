@@ -52,6 +52,12 @@ def translator(lang: str) -> Callable[[str], str]:
     return lambda text: messages.get(text, text)
 
 
+def mark(template: str) -> str:
+    """``template`` unchanged: marks English text the code stores (version notes, citations) for the
+    catalog. Import it as ``_`` (``pybabel extract -k _`` finds the calls); translate where it is shown."""
+    return template
+
+
 def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
     """``value`` rounded to ``decimals`` as printed reports do: 54.5 → 55 (Python and Babel round
     half to even, 54). Every number the dashboard shows is rounded by this one rule."""

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from data_pipeline.i18n import mark as _
 from data_pipeline.i18n import translator
 from data_pipeline.registry import PROGRAMME_CRP2020, PROGRAMME_TAJIRRB
 
@@ -29,9 +30,8 @@ DOCUMENT_TITLES = {
     DOC_REGIONAL_2021: "IOM Central Asia Regional Response Report, Issue 1, 01/02/2021",
 }
 PROGRAMME_CONTEXT = "context"
-CITATION = "{document}, section “{section}”"
-"""A figure's citation, in English (the Data & sources page's ``tr`` call puts it in the catalog,
-which translates its words, never the document or section)."""
+CITATION = _("{document}, section “{section}”")
+"""A figure's citation: the catalog translates its words, never the document or the section."""
 _CITATIONS = re.compile(re.escape(CITATION).replace(re.escape("{document}"), r"(?P<document>[^\s,;]+)")
                         .replace(re.escape("{section}"), r"(?P<section>[^”]*)"))
 
@@ -61,14 +61,17 @@ class PublishedFigure:
 
     @property
     def citation(self) -> str:
-        return CITATION.format(document=self.document, section=self.section)
+        return citation(self.document, self.section)
+
+
+def citation(document: str, section: str, lang: str = "en") -> str:
+    """``000_….txt, section “Funding Required”`` in ``lang`` (``раздел «…»``); document and section as published."""
+    return translator(lang)(CITATION).format(document=document, section=section)
 
 
 def citations_in(text: str, lang: str) -> str:
-    """``text`` with each ``PublishedFigure.citation`` in it worded in ``lang``: ``…txt, раздел «…»``.
-    Document names and section headings stay as published."""
-    template = translator(lang)(CITATION)
-    return _CITATIONS.sub(lambda match: template.format(**match.groupdict()), text)
+    """``text`` with each English ``citation`` in it (tables and notes carry them) worded in ``lang``."""
+    return _CITATIONS.sub(lambda match: citation(match["document"], match["section"], lang), text)
 
 
 def _f(id, label, value, unit, programme, document, section, **kw) -> PublishedFigure:

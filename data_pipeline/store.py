@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from data_pipeline.i18n import mark as _
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
                                    KIND_TARGETS, KINDS, TARGET_COLUMNS)
 
@@ -60,11 +61,6 @@ _ROWS_PER_STATEMENT = 100
 """Rows per multi-row ``INSERT … VALUES`` on SQLite: halves the per-row cost of one-row statements."""
 _BLOB_PART_ROWS = 1_000_000
 """Activity rows per blob: bounds the memory of one write (≈ 7 MB of zstd Arrow IPC per part)."""
-
-
-def _(template: str) -> str:
-    """Marks a version-note template for the catalog (``pybabel extract -k _``); the store keeps it in English."""
-    return template
 
 
 # The notes the store writes on versions it makes itself; ``history.note_text`` shows them translated.
