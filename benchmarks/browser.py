@@ -136,11 +136,10 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: 
     ``env`` added and ``extra_args`` (Streamlit options) appended; yields its base URL once healthy and
     stops it (and its children) afterwards. The browser tests start their dashboard with this too."""
     port = _free_port()
-    command = [sys.executable, str(script)] if script == SERVE else [sys.executable, "-m", "streamlit", "run",
-                                                                     str(script)]
+    command = [str(script)] if script == SERVE else ["-m", "streamlit", "run", str(script)]
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*command, "--server.headless", "true",
+            [sys.executable, *command, "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=out, stderr=subprocess.STDOUT,

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
-from branca.element import MacroElement
 import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
 from jinja2 import Template
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
