@@ -486,8 +486,9 @@ _BAR_STYLE = "height:.5rem;border-radius:.25rem"
 
 
 def _html_text(text: str) -> str:
-    """``text`` escaped for HTML, on one line: a blank line would end the HTML block in Markdown."""
-    return html.escape(" ".join(str(text).split()))
+    """``text`` escaped for HTML, on one line: a blank line would end the HTML block in Markdown.
+    Only line breaks go: the non-breaking spaces inside numbers (``1 075 000 USD``) stay."""
+    return html.escape(" ".join(line for line in str(text).splitlines() if line.strip()))
 
 
 def cards_html(cards: Sequence[Card], heading: str) -> str:

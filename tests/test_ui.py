@@ -26,3 +26,10 @@ def test_cards_html_escapes_text_and_shows_progress_capped_at_the_bar():
     assert "No target recorded" in block  # no target: no bar
     assert block.count('role="progressbar"') == 3
     assert "578,000 USD" in block and "54% of required 1,075,000 USD" in block
+
+
+def test_cards_html_keeps_numbers_on_one_line():
+    """Russian and Tajik numbers are grouped with non-breaking spaces: "1 075 000 USD" must not wrap."""
+    number = "1\u00a0075\u00a0000\u00a0USD"
+    block = ui.cards_html([ui.Card("Funding", 578_000.0, "USD", 1_075_000.0, 53.77, note=f"required {number}")], "x")
+    assert f"required {number}" in block
