@@ -8,19 +8,18 @@ checks again, right before every change, that the editor is still signed in and 
 from __future__ import annotations
 
 import time
-import uuid
 
 import streamlit as st
 
 import ui
 from data_pipeline.auth import (
-    MODE_NONE, MODE_OIDC, AccessConfigError, AccessSettings, Editor, SignInThrottle, access_settings,
-    check_credentials, oidc_editor, session_expired,
+    MODE_NONE, MODE_OIDC, AccessConfigError, AccessSettings, Editor, access_settings, attempt_sign_in,
+    oidc_editor, session_expired,
 )
+from data_pipeline.store import Store, StoreError
 
 _EDITOR_KEY = "_editor"
 _OIDC_FIRST_SEEN_KEY = "_editor_oidc_first_seen"
-_SESSION_TOKEN_KEY = "_editor_session_token"
 _NOTICE_KEY = "_editor_notice"
 
 
@@ -45,12 +44,6 @@ def access() -> AccessSettings | None:
         st.error(ui.tr("Editing is switched off: the editor settings in the secrets are wrong. {error}")
                  .format(error=error), icon=":material/lock:")
         return None
-
-
-@st.cache_resource(show_spinner=False)
-def _throttle(max_failures: int, lockout_seconds: int) -> SignInThrottle:
-    """One throttle per server process, shared by every session (so new sessions do not reset it)."""
-    return SignInThrottle(max_failures, lockout_seconds)
 
 
 def current_editor(settings: AccessSettings | None) -> tuple[Editor | None, str]:
@@ -154,24 +147,21 @@ def _password_form(settings: AccessSettings) -> None:
 
 
 def _try_sign_in(settings: AccessSettings, username: str, password: str) -> None:
-    throttle = _throttle(settings.max_failed_sign_ins, settings.lockout_seconds)
-    token = st.session_state.setdefault(_SESSION_TOKEN_KEY, uuid.uuid4().hex)
-    keys = (f"session:{token}", f"user:{username.strip().lower()}")
-    now = time.time()
-    wait = max(throttle.wait_seconds(key, now) for key in keys)
+    # The lockout's counts live in the store, where no client message (such as "clear cache") reaches them.
+    try:
+        with Store(ui.page_context().store_url) as store:
+            editor, wait = attempt_sign_in(settings, store, username, password, st.context.ip_address, time.time())
+    except StoreError as error:
+        st.error(ui.tr("Signing in is not possible now: {error}").format(error=error), icon=":material/error:")
+        return
     if wait > 0:
         st.error(ui.tr("Too many failed sign-ins: wait {seconds} seconds, then try again.")
                  .format(seconds=int(wait) + 1), icon=":material/timer:")
         return
-    editor = check_credentials(settings, username, password, now)
     if editor is None:
-        for key in keys:
-            throttle.record_failure(key, now)
         st.error(ui.tr("Wrong user name or password. You are not signed in; nothing was changed."),
                  icon=":material/block:")
         return
-    for key in keys:
-        throttle.record_success(key)
     st.session_state[_EDITOR_KEY] = editor
     st.session_state.pop("editor_password", None)
     st.rerun()

@@ -1,4 +1,4 @@
-"""Who may change the data: editor accounts, password hashes, session expiry and sign-in throttling.
+"""Who may change the data: editor accounts, password hashes, session expiry and the sign-in lockout.
 
 Browsing the dashboard needs no sign-in. Uploading, publishing, rolling back and withdrawing do,
 and the deployment chooses how editors sign in, in Streamlit's secrets (``.streamlit/secrets.toml``;
@@ -19,9 +19,12 @@ import base64
 import hashlib
 import hmac
 import secrets as _random
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data_pipeline.store import Store
 
 MODE_OIDC = "oidc"
 MODE_LOCAL = "local"
@@ -234,33 +237,28 @@ def session_expired(editor: Editor, settings: AccessSettings, now: float) -> boo
     return now - editor.signed_in_at > settings.session_minutes * 60
 
 
-class SignInThrottle:
-    """Counts failed sign-ins per key (a user name, a session) and locks the key for a while after
-    ``max_failures`` in a row: attempts during the lockout are refused without checking the password.
+def lockout_keys(username: str, address: str | None) -> tuple[str, str]:
+    """The keys failed sign-ins are counted under: the account name (as typed, whether or not it exists)
+    and the client's address (``None``, unknown or local, is one shared address). Hashed, so the store
+    never holds a typed name (sometimes a password typed in the wrong box) or an address."""
+    return tuple(hashlib.sha256(text.encode("utf-8")).hexdigest()
+                 for text in (f"user:{str(username).strip().lower()}", f"address:{address or 'unknown'}"))
 
-    Thread-safe: one instance serves every session of the server process.
+
+def attempt_sign_in(settings: AccessSettings, store: Store, username: str, password: str,
+                    address: str | None, now: float) -> tuple[Editor | None, float]:
+    """Sign in with a password, under the lockout: ``(editor, 0)`` on success, ``(None, 0)`` for wrong
+    credentials, ``(None, seconds to wait)`` when the account or the address is locked.
+
+    The attempt is counted in the store *before* the password is checked (one transaction per
+    attempt), so parallel attempts cannot slip past the limit; a success clears both counts.
     """
-
-    def __init__(self, max_failures: int = DEFAULT_MAX_FAILED_SIGN_INS,
-                 lockout_seconds: float = DEFAULT_LOCKOUT_SECONDS) -> None:
-        self.max_failures = max_failures
-        self.lockout_seconds = lockout_seconds
-        self._failures: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-
-    def wait_seconds(self, key: str, now: float) -> float:
-        """Seconds until ``key`` may try again (0 when it may now)."""
-        with self._lock:
-            count, last = self._failures.get(key, (0, 0.0))
-        if count < self.max_failures:
-            return 0.0
-        return max(0.0, last + self.lockout_seconds - now)
-
-    def record_failure(self, key: str, now: float) -> None:
-        with self._lock:
-            count, _ = self._failures.get(key, (0, 0.0))
-            self._failures[key] = (count + 1, now)
-
-    def record_success(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+    keys = lockout_keys(username, address)
+    wait = store.claim_sign_in_attempt(keys, now, max_failures=settings.max_failed_sign_ins,
+                                       lockout_seconds=settings.lockout_seconds)
+    if wait > 0:
+        return None, wait
+    editor = check_credentials(settings, username, password, now)
+    if editor is not None:
+        store.clear_sign_in_failures(keys)
+    return editor, 0.0

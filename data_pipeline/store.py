@@ -53,7 +53,8 @@ SCHEMA_VERSION = 3
 1 → 2: monthly activity cells as SQL rows (``activity_submission_cells``, ``activity_version_cells``).
 2 → 3: new activity submissions are Arrow IPC blobs (``activity_blobs``; older ones stay SQL rows and
 are read as such) and cells are blobs too (``activity_*_cell_blobs``), computed on first read for
-versions made before; the schema-2 cell tables are left as they are and no longer read."""
+versions made before; the schema-2 cell tables are left as they are and no longer read.
+A table added without changing the others (``sign_in_failures``) is created when a store is opened."""
 
 _CHUNK_ROWS = 50_000
 """Rows per executemany/COPY batch on write and per fetch on read: bounds memory, keeps batches fast."""
@@ -291,6 +292,18 @@ def _cell_blobs_table(name: str, owner: str, owner_table: str) -> sa.Table:
 # are summed from its submissions' cells when the version is made (one blob read per dashboard load).
 submission_cells_table = _cell_blobs_table("activity_submission_cell_blobs", "submission_id", "submissions")
 version_cells_table = _cell_blobs_table("activity_version_cell_blobs", "version_id", "versions")
+
+
+# Failed editor sign-ins, counted per key (a hashed account name or client address) where no client
+# message can reach them: shared by every server process and replica, kept across restarts.
+sign_in_failures_table = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # SHA-256 hex: no typed name or address is kept
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_attempt", sa.Float, nullable=False),  # seconds since the epoch
+)
+_SIGN_IN_MEMORY_SECONDS = 24 * 3600
+"""A key's count is forgotten this long after its last attempt (bounds the table's size)."""
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -1042,6 +1055,41 @@ class Store:
             return self._new_version(conn, [s.id for s in kept], created_by=created_by, is_demo=active.is_demo,
                                      note=WITHDRAW_NOTE.format(submission=submission_id, file=withdrawn.file_name),
                                      parent_id=active_id)
+
+    # -- sign-in lockout --------------------------------------------------------------------------
+
+    def claim_sign_in_attempt(self, keys: Sequence[str], now: float, *, max_failures: int,
+                              lockout_seconds: float) -> float:
+        """Count one sign-in attempt against every key, unless one of them is locked; returns 0 when
+        the attempt may go ahead (and was counted), else the seconds to wait (nothing counted).
+
+        A key is locked once it holds ``max_failures`` attempts, until ``lockout_seconds`` after its
+        last one; each attempt after that locks it again, until ``clear_sign_in_failures``. The check
+        and the count are one write transaction, so parallel attempts cannot all see a free key.
+        """
+        t = sign_in_failures_table
+        with self._errors("check the sign-in lockout"), self._write() as conn:
+            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises writers
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7305120420)"))
+            conn.execute(t.delete().where(t.c.last_attempt < now - _SIGN_IN_MEMORY_SECONDS))
+            held = {row.key: row for row in conn.execute(sa.select(t).where(t.c.key.in_(list(keys))))}
+            wait = max((row.last_attempt + lockout_seconds - now for row in held.values()
+                        if row.failures >= max_failures), default=0.0)
+            if wait > 0:
+                return wait
+            for key in dict.fromkeys(keys):
+                if key in held:
+                    conn.execute(t.update().where(t.c.key == key)
+                                 .values(failures=t.c.failures + 1, last_attempt=now))
+                else:
+                    conn.execute(t.insert().values(key=key, failures=1, last_attempt=now))
+        return 0.0
+
+    def clear_sign_in_failures(self, keys: Sequence[str]) -> None:
+        """Forget the attempts counted against ``keys`` (after a successful sign-in)."""
+        t = sign_in_failures_table
+        with self._errors("reset the sign-in lockout"), self._write() as conn:
+            conn.execute(t.delete().where(t.c.key.in_(list(keys))))
 
     # -- reading rows ----------------------------------------------------------------------------
 

@@ -1,17 +1,22 @@
-"""Editor sign-in: password hashes, settings read from secrets, OIDC allow-list, expiry, throttling, CLI."""
+"""Editor sign-in: password hashes, settings read from secrets, OIDC allow-list, expiry, the lockout, CLI."""
 
 from __future__ import annotations
 
 import io
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import sqlalchemy as sa
+import streamlit as st
 
-from data_pipeline import cli
+from data_pipeline import auth, cli
 from data_pipeline.auth import (
-    MODE_LOCAL, MODE_NONE, MODE_OIDC, AccessConfigError, Editor, SignInThrottle, access_settings, check_credentials,
-    hash_password, oidc_editor, session_expired, verify_password,
+    MODE_LOCAL, MODE_NONE, MODE_OIDC, AccessConfigError, Editor, access_settings, attempt_sign_in, check_credentials,
+    hash_password, lockout_keys, oidc_editor, session_expired, verify_password,
 )
+from data_pipeline.store import Store
 
 FAST = dict(n=2 ** 10)  # cheap hashes for the tests; the parameters travel inside the string
 HASH_FORMAT = re.compile(r"^scrypt\$1024\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")
@@ -95,18 +100,90 @@ def test_session_expires_after_the_configured_minutes(minutes_ago, expired):
     assert session_expired(editor, settings, now=10_000.0 + minutes_ago * 60) is expired
 
 
-def test_throttle_locks_a_key_after_repeated_failures_for_a_while():
-    throttle = SignInThrottle(max_failures=3, lockout_seconds=30)
-    for second in range(3):
-        assert throttle.wait_seconds("aziz", now=float(second)) == 0
-        throttle.record_failure("aziz", now=float(second))
-    assert throttle.wait_seconds("aziz", now=12.0) == pytest.approx(20.0)
-    assert throttle.wait_seconds("other", now=12.0) == 0
-    assert throttle.wait_seconds("aziz", now=33.0) == 0
-    throttle.record_failure("aziz", now=33.0)  # still failing after the lockout: locked again
-    assert throttle.wait_seconds("aziz", now=34.0) == pytest.approx(29.0)
-    throttle.record_success("aziz")
-    assert throttle.wait_seconds("aziz", now=34.0) == 0
+@pytest.fixture
+def lockout_store(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        yield store
+
+
+@pytest.fixture
+def password_checks(monkeypatch) -> list[str]:
+    """Every password the sign-in checked (``verify_password`` calls), in order."""
+    checked: list[str] = []
+    lock = threading.Lock()
+
+    def counting(password: str, stored: str) -> bool:
+        with lock:
+            checked.append(password)
+        return verify_password(password, stored)
+
+    monkeypatch.setattr(auth, "verify_password", counting)
+    return checked
+
+
+def test_five_wrong_passwords_lock_the_account_for_30_seconds_then_each_failure_locks_it_again(
+        lockout_store, password_checks):
+    settings = access_settings(local_secrets())
+    assert (settings.max_failed_sign_ins, settings.lockout_seconds) == (5, 30)
+    for second in range(5):
+        assert attempt_sign_in(settings, lockout_store, "aziz", "wrong", "10.0.0.1", now=float(second)) == (None, 0)
+    # Locked: even the right password is not checked (nor is the wrong one).
+    assert attempt_sign_in(settings, lockout_store, "aziz", "kulob-office-1", "10.0.0.1", now=10.0) == \
+        (None, pytest.approx(24.0))
+    assert len(password_checks) == 5
+    assert attempt_sign_in(settings, lockout_store, "aziz", "wrong", "10.0.0.1", now=35.0) == (None, 0)
+    assert attempt_sign_in(settings, lockout_store, "aziz", "wrong", "10.0.0.1", now=36.0)[1] == pytest.approx(29.0)
+    editor, wait = attempt_sign_in(settings, lockout_store, "Aziz", "kulob-office-1", "10.0.0.1", now=66.0)
+    assert editor is not None and wait == 0
+    assert attempt_sign_in(settings, lockout_store, "aziz", "wrong", "10.0.0.1", now=67.0) == (None, 0), \
+        "a successful sign-in starts the count again"
+
+
+def test_parallel_attempts_a_cache_clear_and_a_restart_get_exactly_five_checks(lockout_store, password_checks):
+    settings = access_settings(local_secrets())
+    start = threading.Barrier(15)
+
+    def attempt(number: int) -> float:
+        start.wait()
+        return attempt_sign_in(settings, lockout_store, "aziz", f"guess-{number}", "10.0.0.1", now=1000.0)[1]
+
+    with ThreadPoolExecutor(15) as pool:
+        waits = list(pool.map(attempt, range(15)))
+    assert len(password_checks) == 5 and sorted(waits) == [0] * 5 + [30.0] * 10
+    # What a client's "clear cache" message triggers, then a fresh Store (a restart, another replica).
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    with Store(str(lockout_store.url)) as restarted, ThreadPoolExecutor(15) as pool:
+        waits = list(pool.map(lambda n: attempt_sign_in(settings, restarted, "aziz", f"again-{n}", "10.0.0.2",
+                                                        now=1001.0)[1], range(15)))
+    assert len(password_checks) == 5 and all(wait == pytest.approx(29.0) for wait in waits)
+
+
+def test_failures_are_counted_per_account_and_per_address(lockout_store, password_checks):
+    settings = access_settings(local_secrets())
+    for number in range(5):  # one address tries five different names
+        attempt_sign_in(settings, lockout_store, f"name-{number}", "wrong", "10.0.0.1", now=100.0)
+    assert attempt_sign_in(settings, lockout_store, "aziz", "kulob-office-1", "10.0.0.1", now=101.0)[1] > 0
+    assert attempt_sign_in(settings, lockout_store, "aziz", "kulob-office-1", "10.0.0.2", now=101.0)[0] is not None
+    for _ in range(5):  # five addresses try one name
+        attempt_sign_in(settings, lockout_store, "nobody", "wrong", f"10.0.1.{_}", now=200.0)
+    assert attempt_sign_in(settings, lockout_store, "Nobody ", "wrong", "10.0.2.1", now=201.0)[1] > 0
+    # No address (a local connection) is one address of its own, not a free pass.
+    for _ in range(5):
+        attempt_sign_in(settings, lockout_store, f"local-{_}", "wrong", None, now=300.0)
+    assert attempt_sign_in(settings, lockout_store, "aziz", "kulob-office-1", None, now=301.0)[1] > 0
+    assert len(password_checks) == 5 + 1 + 5 + 5
+
+
+def test_the_lockout_does_not_tell_whether_an_account_exists(lockout_store):
+    settings = access_settings(local_secrets())
+    for name in ("aziz", "nobody"):
+        results = [attempt_sign_in(settings, lockout_store, name, "wrong", None if name == "aziz" else "10.0.0.9",
+                                   now=float(second)) for second in range(7)]
+        assert results == [(None, 0)] * 5 + [(None, pytest.approx(29.0)), (None, pytest.approx(28.0))]
+    stored = {row[0] for row in lockout_store._engine.connect().execute(sa.text("SELECT key FROM sign_in_failures"))}
+    assert stored == {*lockout_keys("aziz", None), *lockout_keys("nobody", "10.0.0.9")}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in stored), "names and addresses are kept hashed"
 
 
 def test_cli_hash_password_reads_a_piped_password(monkeypatch, capsys):

@@ -8,9 +8,11 @@ from __future__ import annotations
 import time
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.auth import Editor, hash_password
+from data_pipeline import auth
+from data_pipeline.auth import Editor, hash_password, verify_password
 from data_pipeline.charts import format_number
 from data_pipeline.store import Store
 from tests.pages.conftest import DASHBOARD, headline_cards
@@ -164,13 +166,21 @@ def test_wrong_credentials_are_refused(store):
     assert not at.file_uploader
 
 
-def test_repeated_wrong_passwords_lock_the_sign_in_for_a_while(store):
+def test_repeated_wrong_passwords_lock_the_sign_in_and_clearing_the_caches_does_not_lift_it(store, monkeypatch):
+    checked = []
+    monkeypatch.setattr(auth, "verify_password", lambda password, stored: checked.append(password) or False)
     at = app(UPLOAD)
-    for _ in range(5):
-        at = sign_in(at, "rustam", "wrong-password")
+    for attempt in range(5):
+        at = sign_in(at, "rustam", f"wrong-password-{attempt}")
+        st.cache_resource.clear()  # what any client's "clear cache" message does
+        st.cache_data.clear()
+    monkeypatch.setattr(auth, "verify_password", verify_password)
     at = sign_in(at, "rustam", PASSWORD)
     assert "Too many failed sign-ins" in texts(at.error)
     assert not at.file_uploader
+    at = sign_in(app(UPLOAD), "rustam", PASSWORD)  # a new session, as a new browser tab would be
+    assert "Too many failed sign-ins" in texts(at.error)
+    assert len(checked) == 5
 
 
 def test_an_expired_session_is_refused_and_nothing_is_published(store):
