@@ -30,8 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVE = ROOT / "scripts" / "serve.py"
-"""How the README serves the dashboard: ``streamlit run dashboard.py`` with its libraries imported ahead."""
+SERVE = ROOT / "app.py"
+"""How the README serves the dashboard: ``streamlit run app.py``, the ASGI application (``st.App``) with its
+libraries imported before the server starts and the server's security middleware."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -136,10 +137,9 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: 
     ``env`` added and ``extra_args`` (Streamlit options) appended; yields its base URL once healthy and
     stops it (and its children) afterwards. The browser tests start their dashboard with this too."""
     port = _free_port()
-    command = [str(script)] if script == SERVE else ["-m", "streamlit", "run", str(script)]
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, *command, "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=out, stderr=subprocess.STDOUT,

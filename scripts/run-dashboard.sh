@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the runtime packages, loads the demo data into the default store when it has no
-# active version, and starts the dashboard. Extra arguments go to `streamlit run`.
+# active version, and starts the dashboard (app.py: the ASGI application, served by uvicorn).
+# Extra arguments are Streamlit's options (`--server.port 8599`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +10,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 .venv/bin/python -m data_pipeline demo --if-empty
-exec .venv/bin/python scripts/serve.py "$@"  # streamlit run dashboard.py, its libraries imported ahead
+exec .venv/bin/python -m streamlit run app.py "$@"

@@ -1,6 +1,6 @@
 """A real dashboard server (demo data in a temporary store) and Debian's Chromium, for the browser tests.
 
-The server is started once per session as the README starts it (``scripts/serve.py``) on a free port and
+The server is started once per session as the README starts it (``streamlit run app.py``) on a free port and
 stopped at the end; each test gets a fresh browser context (no cookies, no cache), which is
 what a donor opening a shared link has. Screenshots go to ``artifacts/screenshots/<run>/``.
 """
@@ -30,7 +30,7 @@ def dashboard_store(tmp_path_factory) -> str:
 
 @contextmanager
 def running_dashboard(workdir: Path, store: str, geo_dir: Path, *extra_args: str) -> Iterator[str]:
-    """The dashboard as the README serves it (``scripts/serve.py``: ``streamlit run dashboard.py``) on a
+    """The dashboard as the README serves it (``streamlit run app.py``: the ASGI application) on a
     free port with ``store`` and ``geo_dir``; yields its base URL once healthy and stops the server
     (and its children) afterwards."""
     env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir)}

@@ -181,6 +181,25 @@ def test_map_deep_link(browser, dashboard_url, activities, screenshot_dir):
     finish(visit, dashboard_url, screenshot_dir, "map")
 
 
+def test_security_headers_on_every_response_and_the_map_frame_still_draws(browser, dashboard_url):
+    """Anti-framing allows the dashboard's own origin only: the st_folium map is an iframe of this server."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    document = page.goto(f"{dashboard_url}/map")
+    wait_idle(page)
+    assert_map(page)
+    component = next(r for r in responses if "streamlit_folium" in r.url and r.request.resource_type == "document")
+    for response in (document, component):
+        headers = response.all_headers()
+        assert headers.get("x-frame-options") == "SAMEORIGIN", (response.url, headers)
+        assert headers.get("content-security-policy") == "frame-ancestors 'self'", (response.url, headers)
+        assert headers.get("x-content-type-options") == "nosniff", (response.url, headers)
+        assert headers.get("referrer-policy") == "strict-origin-when-cross-origin", (response.url, headers)
+    context.close()
+
+
 def test_map_tabs_draw_one_view_and_keep_it_in_the_url(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/map?region=GBAO&lang=ru")
     page = visit.page

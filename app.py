@@ -1,0 +1,52 @@
+"""The dashboard as an ASGI application: ``st.App("dashboard.py")`` behind the server's own middleware.
+
+Run it with ``streamlit run app.py [Streamlit options]`` (what ``scripts/run-dashboard.sh`` does; Streamlit
+finds ``app`` here and serves it with uvicorn, reading ``.streamlit/config.toml`` and flags such as
+``--server.port 8599``), or with ``uvicorn app:app --port 8599`` (config.toml only).
+
+Importing this module, which uvicorn does in the main thread before the server accepts a connection:
+
+- imports the libraries the pages use (pandas, plotly, folium, mapclassify with scipy, reportlab), so the
+  first reader after a restart does not wait for them (3–4 s instead of 6–8 s for the first visit on a
+  2-core machine, benchmarks/PROFILE.md round 6). They are imported here, before the server starts, and
+  not in a thread beside it: a thread racing the first page's own imports sometimes left pandas
+  half-initialised (``partially initialized module 'pandas' has no attribute 'Series'``);
+- copies Leaflet into ``./static/leaflet`` (served by ``server.enableStaticServing``);
+- wraps Streamlit in ``web_security``'s middleware: security headers on every response.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `uvicorn app:app` run from elsewhere with --app-dir
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+
+from web_security import SecurityHeaders  # noqa: E402
+
+PRELOADED = ("ui", "geo.maps", "data_pipeline.briefing")
+
+
+def preload() -> None:
+    """Import the modules the pages use, so no visitor waits for them."""
+    for name in PRELOADED:
+        importlib.import_module(name)
+
+
+def install_static_files() -> Path:
+    """Copy Leaflet into ``./static/leaflet`` before the static route serves that folder."""
+    import ui
+    from geo.maps import install_leaflet_assets
+
+    return install_leaflet_assets(ui.STATIC_DIR)
+
+
+preload()
+install_static_files()
+app = st.App(ROOT / "dashboard.py", middleware=[Middleware(SecurityHeaders)])
