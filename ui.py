@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_pipeline import charts
+from data_pipeline import charts, origin
 from data_pipeline.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
 from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.funding import funding_summary
@@ -236,6 +236,22 @@ def format_pct(value: float | None, decimals: int = 0) -> str:
     return charts.format_pct(value, decimals, lang=current_language())
 
 
+def demo_mark() -> str:
+    """The word a generated number carries in the current language (``data_pipeline.origin``)."""
+    return origin.demo_mark(current_language())
+
+
+def marked(text: str, kind: str | None) -> str:
+    """``text`` (a number as shown, a column heading) with the mark of its origin ``kind``
+    (``data_pipeline.origin``): ``137 (demo)`` for a generated figure, unchanged otherwise."""
+    return origin.marked(text, kind, current_language())
+
+
+def marked_columns(labels: dict[str, str], kind: str | None) -> dict[str, str]:
+    """Column headings (``show_table``'s ``labels``) of figures of origin ``kind``, each marked."""
+    return {column: marked(label, kind) for column, label in labels.items()}
+
+
 def format_date(value: date | None) -> str:
     """A date in the current language: ``2020-10-31`` (en), ``31 октября 2020 г.`` (ru), ``31 Октябр 2020`` (tg).
 
@@ -277,6 +293,14 @@ def funding_rows(ds: Dataset) -> pd.DataFrame:
     """``funding_summary`` of ``ds`` (plan, objective and component rows; beneficiaries reached
     follow the filters). ``ds`` must come from ``cached_filtered`` (see ``view_table``)."""
     return view_table(ds, "funding", lambda: funding_summary(ds.funding, ds.activities))
+
+
+def funding_sources(rows: pd.DataFrame) -> list[str]:
+    """The ``source`` of each ``funding_summary`` row, for downloads: the published document of the
+    amount required, and where the amount received comes from (``demo (generated, version 3)``)."""
+    received = page_context().data.source_label(tr)
+    return [tr("required: {citation}; received: {source}").format(citation=cited(citation), source=received)
+            for citation in rows["required_source"]]
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -388,12 +412,16 @@ def _year_bounds(full: Dataset) -> tuple[int, int]:
 
 
 def data_banner(ds: Dataset) -> None:
-    """Say which data the page shows: the demo warning, the version and its as-of date."""
+    """Say which data the page shows: for demo data, which kinds of figure are generated and which are
+    published; the version and its as-of date."""
     version = ds.version.id if ds.version is not None else tr("none")
     as_of = format_date(ds.as_of) if ds.as_of else tr("unknown")
     if ds.is_demo:
-        st.warning(tr("**Demo data.** District figures are generated for demonstration; programme totals are "
-                      "from the published reports."), icon=":material/science:")
+        st.warning(tr("**Demo data.** The district records and their totals, the targets and the funding "
+                      "received are generated for demonstration, and marked “{mark}” wherever shown. Published, "
+                      "with their source beside them: the programme totals the documents print, funding "
+                      "required, target beneficiaries and the survey results.").format(mark=demo_mark()),
+                   icon=":material/science:")
     st.caption(tr("Data version {version} · as of {date}").format(version=version, date=as_of))
 
 
@@ -468,7 +496,10 @@ def cited(text: str) -> str:
 @dataclass(frozen=True)
 class Card:
     """One headline card: ``label`` (translated), the ``value`` with its ``unit``, its progress
-    towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``."""
+    towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``.
+
+    ``origin`` is where the value comes from (``data_pipeline.origin``), ``target_origin`` where the
+    target does; a generated one is shown with the demo mark, and so is a % worked out from it."""
 
     label: str
     value: float
@@ -477,6 +508,8 @@ class Card:
     achievement_pct: float | None
     note: str | None = None
     required: bool = False
+    origin: str | None = None
+    target_origin: str | None = None
 
 
 _CARD_STYLE = ("border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;display:flex;"
@@ -500,12 +533,18 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
         money = card.unit if card.unit == "USD" else ""
         parts = [f'<div style="font-weight:600">{_html_text(card.label)}</div>',
                  f'<div data-value style="font-size:2.25rem;line-height:1.2">'
-                 f'{_html_text(format_number(card.value, money))}</div>']
+                 f'{_html_text(marked(format_number(card.value, money), card.origin))}</div>']
         if card.target is not None and pd.notna(card.target) and card.target > 0:
             pct = card.achievement_pct
             pct = float(pct) if pct is not None and pd.notna(pct) else 0.0
+            target_text = format_number(card.target, money)
+            pct_text = format_pct(pct)
+            if card.target_origin == origin.GENERATED:  # "84% of target 137 (demo)": both numbers generated
+                target_text = marked(target_text, card.target_origin)
+            elif card.origin == origin.GENERATED:  # "54% (demo) of required 1,075,000 USD": only the % is
+                pct_text = marked(pct_text, card.origin)
             of_target = tr("{pct} of required {target}") if card.required else tr("{pct} of target {target}")
-            text = _html_text(of_target.format(pct=format_pct(pct), target=format_number(card.target, money)))
+            text = _html_text(of_target.format(pct=pct_text, target=target_text))
             width = min(max(pct, 0.0), 100.0)
             parts.append(f'<div style="font-size:.875rem">{text}</div>'
                          f'<div role="progressbar" aria-label="{text}" aria-valuenow="{width:.0f}" aria-valuemin="0" '
@@ -550,11 +589,12 @@ def legend(classes, title: str, unit: str = "") -> None:
 
 
 def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str, mode: str = "value",
-                 selected: tuple[str, ...] = (), height: int = 560, zoom: int = 7) -> None:
+                 selected: tuple[str, ...] = (), height: int = 560, zoom: int = 7, origin: str | None = None) -> None:
     """The choropleth of the programme districts with its legend; a click on a district opens
     its profile.
 
-    ``values``: ``district_code, value, target, source``. The base map (outlines, context) stays
+    ``values``: ``district_code, value, target, source``; ``origin`` is where the values come
+    from (``Dataset.origin``): generated ones carry the demo mark in tooltips and legend. The base map (outlines, context) stays
     the same between runs and the data goes in as a layer, so changing the indicator does not
     remount the map. Boundary problems are shown as a readable message; the page goes on.
     """
@@ -568,6 +608,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
         st.error(tr("The map cannot be drawn: {error}").format(error=error), icon=":material/map:")
         return
     lang = current_language()
+    values = values.assign(origin=origin or "")
     options = dict(value_label=value_label, unit=unit, mode=mode, selected=tuple(selected), lang=lang, key=key,
                    height=height, zoom=zoom)
     arguments, classes = _map_component(content_key(directory, values, options), layers, values, options)
@@ -575,7 +616,8 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     with map_column:
         clicked = _folium_component()(**arguments)
     with legend_column:
-        legend(classes, value_label if mode == "value" else tr("% of target"), unit if mode == "value" else "")
+        title = (f"{value_label} ({unit})" if unit else value_label) if mode == "value" else tr("% of target")
+        legend(classes, marked(title, origin))  # "Jobs created (jobs) (demo)": the classes' numbers are generated
     st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
                   "Khorugh, a city inside Shughnon, is drawn as a point."))
     open_profile_on_click(clicked, key)

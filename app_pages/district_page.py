@@ -40,9 +40,12 @@ ui.briefing_button(peers, code)
 
 summary = district_comparison(table, code, lang=lang)
 st.subheader(tr("Each indicator against its target"))
-shown = ui.show_table(summary, {"indicator_label": tr("Indicator"), "value": tr("Value"), "target": tr("Target"),
-                                "achievement_pct": tr("% of target"), "median": tr("Median of districts"),
-                                "rank": tr("Rank"), "unit": tr("Unit")},
+shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
+                                **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),
+                                                     "achievement_pct": tr("% of target"),
+                                                     "median": tr("Median of districts"), "rank": tr("Rank")},
+                                                    peers.origin),
+                                "unit": tr("Unit")},
                       formats={"median": "%,.1f"}, wide=("indicator_label",))
 ui.citation("; ".join(summary["source"].drop_duplicates()))
 ui.downloads(shown, f"district-{code}", key="profile_table")
@@ -64,10 +67,10 @@ time_column, compare_column = st.columns(2)
 with time_column:
     title = tr("{indicator} in {district} {per_period}").format(indicator=label, district=name,
                                                                  per_period=per_period[period])
-    ui.chart(charts.timeline, history, title, unit, lang=lang, key="district-over-time")
+    ui.chart(charts.timeline, history, title, unit, lang=lang, origin=peers.origin, key="district-over-time")
 with compare_column:
     ui.chart(charts.district_bars, table[table["indicator"] == chosen_id], label, unit,
-             highlight=(code,), lang=lang, key="district-beside-others")
+             highlight=(code,), lang=lang, origin=peers.origin, key="district-beside-others")
 
 st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
@@ -81,4 +84,4 @@ with tab:
             district=name, category=categories.get(by, by).lower()))
     else:
         ui.chart(charts.breakdown_bars, breakdown, by, tr("By {category}").format(
-            category=categories.get(by, by).lower()), lang=lang, key=f"district-breakdown-{by}")
+            category=categories.get(by, by).lower()), lang=lang, origin=peers.origin, key=f"district-breakdown-{by}")

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline import charts
+from data_pipeline.origin import GENERATED
 from data_pipeline.registry import PROGRAMMES
 
 tr = ui.translate_now()
@@ -21,9 +22,14 @@ if ctx.filters.programme and ctx.filters.programme not in plans:
             icon=":material/filter_alt_off:")
     st.stop()
 
+received_from = ctx.data.origin
 st.caption(tr("Funding is recorded per plan, objective and component, not per district: the district, region "
               "and year filters do not change it. Beneficiaries reached follow the filters. Funding required and "
-              "target beneficiaries are the published figures; funding received is the recorded data."))
+              "target beneficiaries are the published figures.") + " "
+           + (tr("Funding received and beneficiaries reached are generated demo data, marked “{mark}”; coverage, "
+                 "gap and cost per person are worked out from them and marked too.").format(mark=ui.demo_mark())
+              if received_from == GENERATED else
+              tr("Funding received and beneficiaries reached come from the uploaded files (Data & sources).")))
 
 for plan in plans:
     rows = summary[summary["plan"] == plan]
@@ -31,16 +37,18 @@ for plan in plans:
     st.subheader(tr(PROGRAMMES.get(plan, plan)))
     required, received, coverage, gap = st.columns(4)
     required.metric(tr("Funding required"), ui.format_number(total["required"], "USD"))
-    received.metric(tr("Funding received"), ui.format_number(total["received"], "USD"))
-    coverage.metric(tr("Coverage"), ui.format_pct(total["coverage_pct"]))
-    gap.metric(tr("Funding gap"), ui.format_number(total["gap"], "USD"))
+    received.metric(tr("Funding received"), ui.marked(ui.format_number(total["received"], "USD"), received_from))
+    coverage.metric(tr("Coverage"), ui.marked(ui.format_pct(total["coverage_pct"]), received_from))
+    gap.metric(tr("Funding gap"), ui.marked(ui.format_number(total["gap"], "USD"), received_from))
     ui.citation(total["required_source"])
     # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
-    ui.chart(charts.funding_bars, rows[rows["level"] == "component"], lang=lang, key=f"funding-by-component-{plan}")
+    ui.chart(charts.funding_bars, rows[rows["level"] == "component"], lang=lang, received_origin=received_from,
+             key=f"funding-by-component-{plan}")
 
 # The tables, one kind at a time (?view=components): every plan's table of that kind.
-money = {"required": tr("Required (USD)"), "received": tr("Received (USD)"), "coverage_pct": tr("Coverage"),
-         "gap": tr("Gap (USD)")}
+# Columns of generated numbers (received, and what is worked out from it) carry the demo mark in their heading.
+money = {"required": tr("Required (USD)"), "received": ui.marked(tr("Received (USD)"), received_from),
+         "coverage_pct": ui.marked(tr("Coverage"), received_from), "gap": ui.marked(tr("Gap (USD)"), received_from)}
 view, tab = ui.view_tabs({"objectives": tr("Per objective"), "components": tr("Per component"),
                           "beneficiaries": tr("Beneficiaries and cost per beneficiary")})
 with tab:
@@ -51,22 +59,26 @@ with tab:
             st.markdown(f"**{tr(PROGRAMMES.get(plan, plan))}**")
         if view == "objectives":
             shown = ui.show_table(objectives, {"objective": tr("Objective"), **money})
-            ui.downloads(shown, f"funding-objectives-{plan}", key=f"objectives_{plan}")
+            ui.downloads(shown.assign(source=ui.funding_sources(objectives)), f"funding-objectives-{plan}",
+                         key=f"objectives_{plan}")
             ui.citation("; ".join(objectives["required_source"].drop_duplicates()))
         elif view == "components":
             components = ui.translated(rows[rows["level"] == "component"], "objective", "component")
             shown = ui.show_table(components, {"component": tr("Component"), **money, "objective": tr("Objective")})
-            ui.downloads(shown, f"funding-components-{plan}", key=f"components_{plan}")
+            ui.downloads(shown.assign(source=ui.funding_sources(components)), f"funding-components-{plan}",
+                         key=f"components_{plan}")
             ui.citation("; ".join(components["required_source"].drop_duplicates()))
         else:
             shown = ui.show_table(
                 objectives,
                 {"objective": tr("Objective"), "target_beneficiaries": tr("Targeted"),
-                 "beneficiaries_reached": tr("Reached"), "cost_per_beneficiary_planned": tr("Planned USD per person"),
-                 "cost_per_beneficiary": tr("USD per person reached")},
+                 "beneficiaries_reached": ui.marked(tr("Reached"), received_from),
+                 "cost_per_beneficiary_planned": tr("Planned USD per person (computed)"),
+                 "cost_per_beneficiary": ui.marked(tr("USD per person reached"), received_from)},
                 formats={"cost_per_beneficiary_planned": "%,.2f", "cost_per_beneficiary": "%,.2f"},
             )
-            ui.downloads(shown, f"beneficiaries-{plan}", key=f"beneficiaries_{plan}")
+            ui.downloads(shown.assign(source=ui.funding_sources(objectives)), f"beneficiaries-{plan}",
+                         key=f"beneficiaries_{plan}")
             notes = [tr("Planned cost = funding required ÷ beneficiaries targeted (both published); cost per "
                         "person reached = funding received ÷ beneficiaries reached, where both are recorded.")]
             if objectives["beneficiaries_reached"].isna().all():

@@ -43,18 +43,19 @@ view, tab = ui.view_tabs({"map": tr("Map"), "ranking": tr("Ranking"), "table": t
 with tab:
     if view == "map":
         ui.district_map(rows[["district_code", "value", "target", "source"]], key="district_map", value_label=label,
-                        unit=unit, mode=mode, selected=ui.districts_in_view(ctx.filters))
+                        unit=unit, mode=mode, selected=ui.districts_in_view(ctx.filters), origin=ctx.data.origin)
         st.caption(tr("Grey with a dashed outline: no records for this indicator (not the same as zero). "
                       "When the filters narrow the districts, those in view have a heavy outline and the "
                       "others show no data."))
     if rows.empty:
         ui.no_data_message(ctx)
     elif view == "ranking":
-        ui.chart(charts.district_bars, rows, label, unit, lang=lang, key="map-district-bars")
+        ui.chart(charts.district_bars, rows, label, unit, lang=lang, origin=ctx.data.origin, key="map-district-bars")
     elif view == "table":
         shown = ui.show_table(rows,
-                              {"district": tr("District"), "region": tr("Region"), "value": tr("Value"),
-                               "target": tr("Target"), "achievement_pct": tr("% of target"),
+                              {"district": tr("District"), "region": tr("Region"),
+                               **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),
+                                                    "achievement_pct": tr("% of target")}, ctx.data.origin),
                                "source": tr("Source")},
                               wide=("district",))
         ui.downloads(shown, f"{indicator_id}-by-district", key="map_table")

@@ -4,6 +4,8 @@ import streamlit as st
 
 import ui
 from data_pipeline.dataset import changes_since_previous, headline_figures
+from data_pipeline.origin import GENERATED, PUBLISHED, UPLOADED
+from data_pipeline.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS
 from data_pipeline.registry import indicators_for
 
 tr = ui.translate_now()
@@ -19,20 +21,25 @@ plan_row = funding[funding["level"] == "plan"]
 cards = []
 for row in headline.itertuples():
     note = None
-    if row.differs:
-        published = ui.format_number(row.published_value)
-        if row.published_qualifier:
-            published = f"{tr(row.published_qualifier)} {published}"
+    published = ui.format_number(row.published_value)
+    if row.published_qualifier:
+        published = f"{tr(row.published_qualifier)} {published}"
+    if row.published_status == STATUS_DIFFERS:
         note = tr("Published total: {value} — {source}").format(value=published,
                                                                 source=ui.cited(row.published_citation))
+    elif row.published_status == STATUS_CONSISTENT:
+        note = tr("Consistent with the published “{value}” — {source}").format(
+            value=published, source=ui.cited(row.published_citation))
     elif row.published_citation:
         note = tr("Equals the published total — {source}").format(source=ui.cited(row.published_citation))
-    cards.append(ui.Card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note))
+    cards.append(ui.Card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note,
+                         origin=ctx.data.origin, target_origin=ctx.data.origin))
 if not plan_row.empty and (ctx.filters.programme in (None, "CRP2020")):
     plan = plan_row.iloc[0]
     required_note = tr("Funding required: {source}").format(source=ui.cited(plan["required_source"]))
     cards.append(ui.Card(tr("Funding coverage, CRP 2020"), plan["received"], "USD", plan["required"],
-                         plan["coverage_pct"], required_note, required=True))
+                         plan["coverage_pct"], required_note, required=True, origin=ctx.data.origin,
+                         target_origin=PUBLISHED))
 ui.headline_cards(cards, tr("Results against targets"))
 
 left, right = st.columns([3, 2])
@@ -48,7 +55,8 @@ with left:
         st.caption(tr("{indicator} per district. Open the Map page for other indicators; "
                       "click a district for its profile.").format(indicator=tr(shown.label)))
         ui.district_map(values, key="overview_map", value_label=tr(shown.label), unit=tr(shown.unit),
-                        selected=ui.districts_in_view(ctx.filters), height=380, zoom=6)
+                        selected=ui.districts_in_view(ctx.filters), height=380, zoom=6,
+                        origin=ctx.data.origin)
 with right:
     st.subheader(tr("Changes since the previous version"))
     changes = ui.view_table(ctx.data, "changes", lambda: changes_since_previous(ctx.store_url, ctx.data))
@@ -60,5 +68,10 @@ with right:
     else:
         st.caption(tr("Programme totals of version {current} against version {previous}.").format(
             current=ctx.data.version.id, previous=ctx.data.previous_version.id))
-        ui.show_table(ui.translated(changes, "label"), {"label": tr("Indicator"), "previous": tr("Previous"),
-                                                        "current": tr("Current"), "change": tr("Change")})
+        previous_origin = GENERATED if ctx.data.previous_version.is_demo else UPLOADED
+        current_origin = ctx.data.origin
+        change_origin = GENERATED if GENERATED in (previous_origin, current_origin) else current_origin
+        ui.show_table(ui.translated(changes, "label"),
+                      {"label": tr("Indicator"), "previous": ui.marked(tr("Previous"), previous_origin),
+                       "current": ui.marked(tr("Current"), current_origin),
+                       "change": ui.marked(tr("Change"), change_origin)})

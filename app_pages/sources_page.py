@@ -52,10 +52,12 @@ with tab:
         if ctx.filters != Filters():
             st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "
                           "programme totals here."))
-        shown = ui.show_table(reconciliation, {"label": tr("Indicator"), "district_sum": tr("Sum of districts"),
+        shown = ui.show_table(reconciliation, {"label": tr("Indicator"),
+                                               "district_sum": ui.marked(tr("Sum of districts"), ctx.data.origin),
                                                "qualifier": tr("Published as"),
                                                "published_value": tr("Published total"),
-                                               "difference": tr("Difference"), "status": tr("Status"),
+                                               "difference": ui.marked(tr("Difference"), ctx.data.origin),
+                                               "status": tr("Status"),
                                                "citation": tr("Source")},
                               wide=("label", "citation"))
         ui.downloads(shown, "reconciliation", key="reconciliation")
@@ -70,8 +72,9 @@ with tab:
         table = ui.indicator_rows(ctx.data, period)
         shown = ui.show_table(table, {"district": tr("District"), "region": tr("Region"),
                                       "indicator_label": tr("Indicator"), "period": tr("Period"),
-                                      "value": tr("Value"), "target": tr("Target"),
-                                      "achievement_pct": tr("% of target"), "unit": tr("Unit"),
+                                      **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),
+                                                           "achievement_pct": tr("% of target")}, ctx.data.origin),
+                                      "unit": tr("Unit"),
                                       "source": tr("Source")},
                               height=360)
         ui.downloads(shown, f"indicators-{period}", key="indicator_table")

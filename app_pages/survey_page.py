@@ -5,7 +5,9 @@ import streamlit as st
 import ui
 from data_pipeline import charts
 from data_pipeline.published import published_figure
-from data_pipeline.survey import ACTION_IDS, PROFILE_IDS, survey_counts, survey_design, survey_estimates
+from data_pipeline.origin import COMPUTED
+from data_pipeline.survey import (ACTION_IDS, NOT_STATED, PROFILE_IDS, survey_counts, survey_design, survey_estimates,
+                                  survey_parts)
 
 tr = ui.translate_now()
 lang = ui.current_language()
@@ -21,27 +23,48 @@ sample, population, confidence, margin = st.columns([1, 1.4, 1, 1.8])
 sample.metric(tr("Respondents"), ui.format_number(design["sample"]))
 population.metric(tr("Population (participants)"), ui.format_number(design["population"]))
 confidence.metric(tr("Confidence level"), ui.format_pct(design["confidence"]))
-margin.metric(tr("Margin of error"),
+# Computed here, not printed in the factsheet: it says so, and it is not under the document's citation.
+margin.metric(tr("Margin of error (computed)"),
               tr("± {value} points").format(value=ui.format_number(design["margin_of_error"], decimals=1)),
-              help=tr("At 50 %, finite-population corrected; each finding below has its own interval."))
-ui.citation(published_figure("survey_respondents").citation)
+              help=tr("Computed by this dashboard from the three published figures beside it: the half-width of "
+                      "the 95 % interval at 50 %, finite-population corrected. Each finding below has its own "
+                      "interval."))
+ui.citation(tr("respondents, population and confidence level: {citation}").format(
+    citation=published_figure("survey_respondents").citation))
 st.caption(tr("A phone survey of the TAJIRRB programme's session participants. Its published percentages do "
-              "not change with the sidebar filters. Intervals are Wilson score intervals with the "
-              "finite-population correction; a sub-group's percentage (e.g. of those under great stress) "
-              "uses the sub-group's size."))
+              "not change with the sidebar filters. Computed by this dashboard, not published: the margin of "
+              "error and each interval (Wilson score intervals with the finite-population correction; a "
+              "sub-group's percentage, e.g. of those under great stress, uses the sub-group's size as its base)."))
 
 profile = estimates[estimates["id"].isin(PROFILE_IDS)]
 findings = estimates[~estimates["id"].isin(PROFILE_IDS)]
 profile_tab, findings_tab, actions_tab = st.tabs([tr("Returnee profile"), tr("Changes after the sessions"),
                                                   tr("Actions after the sessions")])
-labels = {"label": tr("Finding"), "published": tr("Published"), "ci_low": tr("CI low"), "ci_high": tr("CI high"),
-          "margin_of_error": tr("± points"), "n": tr("Base")}
+labels = {"label": tr("Finding"), "published": tr("Published"), "ci_low": tr("CI low (computed)"),
+          "ci_high": tr("CI high (computed)"), "margin_of_error": tr("± points (computed)"),
+          "n": tr("Base (respondents)")}
 formats = {"ci_low": "%.1f%%", "ci_high": "%.1f%%", "margin_of_error": "± %.1f"}
 with profile_tab:
     ui.chart(charts.survey_ci_chart, profile, tr("Returnee profile (95% confidence intervals)"), lang=lang,
              key="survey-returnee-profile")
     ui.show_table(ui.translated(profile, "label"), labels, formats, wide=("label",))
     ui.citation("; ".join(profile["citation"].drop_duplicates()))
+    heading = tr("Time in Russia before the last return")
+    st.markdown(f"**{heading}**")
+    parts = survey_parts()
+    parts["label"] = [tr(label).split(": ", 1)[-1] for label in parts["label"]]
+    parts["origin"] = [tr("computed: {sample} − the counts above").format(sample=ui.format_number(design["sample"]))
+                       if kind == COMPUTED else tr("published") for kind in parts["origin"]]
+    ui.show_table(parts, {"label": tr("Time in Russia"), "respondents": tr("Respondents"),
+                          "published_pct": tr("Published %"), "share_pct": tr("Share of the base (computed)"),
+                          "base": tr("Base (respondents)"), "origin": tr("Origin")},
+                  formats={"published_pct": "%.0f%%"}, wide=("label", "origin"))
+    ui.citation("; ".join(parts["citation"][parts["citation"] != ""].drop_duplicates()))
+    st.caption(tr("The published counts add up to {counted} of the {sample} respondents; the other {rest} are shown "
+                  "as not stated. The published percentages do not say their base.").format(
+        counted=ui.format_number(parts.loc[parts["origin"] == tr("published"), "respondents"].sum()),
+        sample=ui.format_number(design["sample"]),
+        rest=ui.format_number(parts.loc[parts["id"] == NOT_STATED, "respondents"].sum())))
 with findings_tab:
     ui.chart(charts.survey_ci_chart, findings, tr("Changes in knowledge and perspective (95% CI)"),
              lang=lang, key="survey-changes")
@@ -54,6 +77,7 @@ with actions_tab:
     ui.chart(charts.counts_bars, actions.rename(columns={"respondents": "value"}),
              tr("After the session, respondents who…"), lang=lang, key="survey-actions")
     ui.show_table(actions, {"label": tr("Action"), "respondents": tr("Respondents"),
-                            "share_pct": tr("Share of sample")}, wide=("label",))
+                            "share_pct": tr("Share of the {sample} respondents (computed)").format(
+                                sample=ui.format_number(design["sample"]))}, wide=("label",))
     ui.citation("; ".join(actions["citation"].drop_duplicates()))
     st.caption(tr("Respondents could name several actions, so the shares add up to more than 100%."))

@@ -47,6 +47,7 @@ from data_pipeline.charts import BLUE, VERMILION, format_number, format_pct
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.funding import funding_summary
 from data_pipeline.i18n import MISSING, translator
+from data_pipeline.origin import marked
 from data_pipeline.published import DOCUMENT_TITLES, PublishedFigure, published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
@@ -61,7 +62,9 @@ matplotlib.use("Agg", force=False)
 PAGE_SIZE = A4
 MARGIN = 14 * mm
 DEMO_WATERMARK = "DEMONSTRATION DATA"
-DEMO_BANNER = "DEMONSTRATION DATA: district figures are generated; totals equal the published figures."
+DEMO_BANNER = ("DEMONSTRATION DATA: the district records and their totals, the targets and the funding received "
+               "are generated and marked “demo”; the published figures (programme totals in the documents, "
+               "funding required, survey results) are cited [n].")
 SURVEY_HIGHLIGHTS = ("survey_more_confident", "survey_concrete_plans", "survey_better_relationships",
                      "survey_took_action", "survey_legal_knowledge", "survey_know_job_agencies")
 """Survey findings the brief shows (published percentages of the phone survey)."""
@@ -138,6 +141,12 @@ def _number(value: float | None) -> str:
 
 def _pct(value: float | None) -> str:
     return format_pct(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
+
+
+def _generated(text: str, dataset: Dataset) -> str:
+    """A column heading (or title) over ``dataset``'s records, targets or funding received: marked
+    ``(demo)`` when they are generated (``data_pipeline.origin``)."""
+    return marked(text, dataset.origin, _LANGUAGE.get())
 
 
 def _label(entry) -> str:
@@ -395,6 +404,7 @@ def _district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
     values["value"] = values["district_code"].map(sums).astype(float)  # no records: "no data", not zero
     values["target"] = values["district_code"].map(target_sums).astype(float)
     values["source"] = view.source_label()
+    values["origin"] = view.origin or ""
     return values
 
 
@@ -410,7 +420,8 @@ def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_i
     label, unit = tr(entry.label), tr(entry.unit)
     values = _district_values(map_view, indicator_id)
     figure = static_district_map(values, boundaries, value_label=label, unit=unit,
-                                 title=tr("{indicator} by district ({unit})").format(indicator=label, unit=unit),
+                                 title=_generated(tr("{indicator} by district ({unit})").format(indicator=label,
+                                                                                                unit=unit), map_view),
                                  lang=lang, figsize=(10, 5.3))
     if selected is not None:
         _outline(figure, boundaries, selected)
@@ -441,8 +452,9 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
     if headline.empty:
         return [_p(tr("The programme in view has no headline indicators; see its indicators on the dashboard."),
                    styles.body)]
-    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
-              _p(tr("Target"), styles.number_bold), _p(tr("% of target"), styles.number_bold), _p("", styles.cell),
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(_generated(tr("Recorded"), view), styles.number_bold),
+              _p(_generated(tr("Target"), view), styles.number_bold),
+              _p(_generated(tr("% of target"), view), styles.number_bold), _p("", styles.cell),
               _p(tr("Published total"), styles.number_bold),
               _p(tr("Source of the published total"), styles.cell_bold)]
     rows = [header]
@@ -488,7 +500,8 @@ def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width:
     summary = funding_summary(view.funding, view.activities)
     shown = summary[summary["level"].isin(["objective", "plan"])]
     header = [_p(tr("Objective"), styles.cell_bold), _p(tr("Required (USD)"), styles.number_bold),
-              _p(tr("Received (USD)"), styles.number_bold), _p(tr("Covered"), styles.number_bold)]
+              _p(_generated(tr("Received (USD)"), view), styles.number_bold),
+              _p(_generated(tr("Covered"), view), styles.number_bold)]
     rows = [header]
     for row in shown.itertuples(index=False):
         figure = _required_figure(row.plan, row.objective)
@@ -499,7 +512,8 @@ def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width:
                      _p(_pct(row.coverage_pct), styles.number)])
     widths = [width - 17 * mm - 17 * mm - 15 * mm, 17 * mm, 17 * mm, 15 * mm]
     flowables = [_table(rows, widths)]
-    note = tr("Required: published by the plan. Received: recorded in the data version.")
+    note = (tr("Required: published by the plan. Received: generated demo data.") if view.is_demo else
+            tr("Required: published by the plan. Received: recorded in the data version."))
     if view.funding.empty:
         note += " " + tr("No funding received is recorded in this version.")
     if view.filters.districts or view.filters.regions:
@@ -714,9 +728,11 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
     shown = [i for i in INDICATORS if i.id in value_by_indicator.index or i.id in target_by_indicator.index]
 
     story.append(_p(tr("Indicators against the district's targets"), styles.heading))
-    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
-              _p(tr("District target"), styles.number_bold), _p(tr("% of target"), styles.number_bold),
-              _p(tr("Share of programme"), styles.number_bold), _p(tr("Rank"), styles.number_bold),
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(_generated(tr("Recorded"), dataset), styles.number_bold),
+              _p(_generated(tr("District target"), dataset), styles.number_bold),
+              _p(_generated(tr("% of target"), dataset), styles.number_bold),
+              _p(_generated(tr("Share of programme"), dataset), styles.number_bold),
+              _p(_generated(tr("Rank"), dataset), styles.number_bold),
               _p(tr("Published programme total"), styles.number_bold)]
     rows = [header]
     for entry in shown:
@@ -749,7 +765,7 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
 
     yearly = aggregate(mine, "year") if not mine.empty else pd.DataFrame(columns=["indicator", "period", "value"])
     if not yearly.empty:
-        story.append(_p(tr("Records per year"), styles.heading))
+        story.append(_p(_generated(tr("Records per year"), dataset), styles.heading))
         years = sorted(yearly["period"].unique())
         table = yearly.pivot_table(index="indicator", columns="period", values="value", aggfunc="sum")
         header = [_p(tr("Indicator"), styles.cell_bold)] + [_p(y, styles.number_bold) for y in years]

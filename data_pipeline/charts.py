@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from data_pipeline import i18n
 from data_pipeline.i18n import translator
+from data_pipeline.origin import GENERATED, demo_mark, marked
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE = "#0072B2"
@@ -86,6 +87,11 @@ def _layout(fig: go.Figure, title: str, height: int, lang: str = "en", **kw) -> 
     return fig
 
 
+def _hover_mark(origin: str | None, lang: str) -> str:
+    """What a hover label appends to a generated number: `` (demo)``; nothing for other origins."""
+    return f" ({demo_mark(lang)})" if origin == GENERATED else ""
+
+
 LABEL_WIDTH = 40
 """Characters per line of a bar's category label: a longer label (a Russian objective runs to
 97) is wrapped, instead of squeezing the bars into what the label leaves of the chart's width."""
@@ -105,15 +111,18 @@ def _bar_height(rows: int, per_row: int = 34, minimum: int = 220, labels: Sequen
 
 
 def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
-                  highlight: tuple[str, ...] = (), title: str | None = None, lang: str = "en") -> go.Figure:
+                  highlight: tuple[str, ...] = (), title: str | None = None, lang: str = "en",
+                  origin: str | None = None) -> go.Figure:
     """One indicator across districts: bars for the value, a tick for each district's target,
     the programme median as a line, and the ``highlight`` district codes in orange.
 
     ``table``: one row per district with ``district_code, district, value, target``.
     ``indicator_label`` and ``unit`` are given in ``lang`` already; the chart's own words
-    are translated into ``lang``.
+    are translated into ``lang``. Generated values and targets (``origin``) carry the demo mark
+    in the title and in every hover label.
     """
     _ = translator(lang)
+    demo = _hover_mark(origin, lang)
     rows = table.sort_values("value", ascending=True)
     # The legend says "Value" and "target": the indicator is in the title, and a long label beside it
     # wrapped the legend onto the title (Tajik, in the profile's half-width column).
@@ -121,31 +130,33 @@ def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
     fig = go.Figure(go.Bar(
         x=rows["value"], y=rows["district"], orientation="h", marker_color=colours, name=_("Value"),
         text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
+        hovertemplate="%{y}: %{x:,.0f} " + unit + demo + "<extra></extra>",
     ))
     if rows["target"].notna().any():
         fig.add_trace(go.Scatter(
             x=rows["target"], y=rows["district"], mode="markers", name=_("target"),
             marker=dict(symbol="line-ns", size=18, line=dict(width=3, color=DARK)),
-            hovertemplate="%{y} " + _("target") + ": %{x:,.0f}<extra></extra>",
+            hovertemplate="%{y} " + _("target") + ": %{x:,.0f}" + demo + "<extra></extra>",
         ))
     if len(rows):
         median = float(rows["value"].median())
         fig.add_vline(x=median, line_dash="dot", line_color=VERMILION,
                       annotation_text=_("median {value}").format(value=format_number(median, lang=lang)),
                       annotation_position="bottom right")
-    _layout(fig, title or _("{indicator} by district").format(indicator=indicator_label),
+    _layout(fig, marked(title or _("{indicator} by district").format(indicator=indicator_label), origin, lang),
             _bar_height(len(rows), 26), lang)
     fig.update_xaxes(title_text=unit)
     return fig
 
 
 def timeline(table: pd.DataFrame, title: str, unit: str = "",
-             series: str | None = None, lang: str = "en") -> go.Figure:
+             series: str | None = None, lang: str = "en", origin: str | None = None) -> go.Figure:
     """Values over periods: one bar per period, grouped by ``series`` (e.g. district) when given.
 
     ``table``: ``period, value`` (+ ``series``); periods are labels (``2019``, ``2019-Q2``).
+    Generated values (``origin``) carry the demo mark in the title and the hover labels.
     """
+    demo = _hover_mark(origin, lang)
     fig = go.Figure()
     groups = [(None, table)] if series is None else list(table.groupby(series, sort=False))
     for position, (name, rows) in enumerate(groups):
@@ -153,31 +164,35 @@ def timeline(table: pd.DataFrame, title: str, unit: str = "",
         fig.add_trace(go.Bar(
             x=rows["period"].astype(str), y=rows["value"], name=str(name) if name is not None else unit,
             marker_color=PALETTE[position % len(PALETTE)],
-            hovertemplate="%{x}: %{y:,.0f} " + unit + "<extra>%{fullData.name}</extra>",
+            hovertemplate="%{x}: %{y:,.0f} " + unit + demo + "<extra>%{fullData.name}</extra>",
         ))
-    _layout(fig, title, 320, lang, barmode="group", showlegend=series is not None)
+    _layout(fig, marked(title, origin, lang), 320, lang, barmode="group", showlegend=series is not None)
     fig.update_xaxes(type="category", title_text=None)
     fig.update_yaxes(tickformat=",", title_text=unit)
     return fig
 
 
-def funding_bars(summary: pd.DataFrame, title: str | None = None, lang: str = "en") -> go.Figure:
+def funding_bars(summary: pd.DataFrame, title: str | None = None, lang: str = "en",
+                 received_origin: str | None = None) -> go.Figure:
     """Required vs received per funding line, with coverage % at the end of each pair.
 
     ``summary``: ``objective, component, required, received, coverage_pct`` (``funding_summary``);
-    objective and component names are translated into ``lang`` (they are catalog msgids).
+    objective and component names are translated into ``lang`` (they are catalog msgids). When
+    the amounts received are generated (``received_origin``), their bars' name, hover labels and
+    coverage labels carry the demo mark; the published amounts required do not.
     """
     _ = translator(lang)
     rows = summary.iloc[::-1]
     names = [_wrapped(_(c) if isinstance(c, str) and c else _("{objective} (objective)").format(objective=_(o)))
              for o, c in zip(rows["objective"], rows["component"])]
-    required, received = _("required"), _("received")
+    required, received = _("required"), marked(_("received"), received_origin, lang)
     fig = go.Figure()
     fig.add_trace(go.Bar(y=names, x=rows["required"], name=required, orientation="h", marker_color=GREY,
                          hovertemplate="%{y}<br>" + required + ": %{x:,.0f} USD<extra></extra>"))
     fig.add_trace(go.Bar(
         y=names, x=rows["received"], name=received, orientation="h", marker_color=BLUE,
-        text=[_("{pct} covered").format(pct=format_pct(p, lang=lang)) if pd.notna(p) else ""
+        text=[_("{pct} covered").format(pct=marked(format_pct(p, lang=lang), received_origin, lang))
+              if pd.notna(p) else ""
               for p in rows["coverage_pct"]],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}<br>" + received + ": %{x:,.0f} USD<extra></extra>",
@@ -231,13 +246,16 @@ def counts_bars(table: pd.DataFrame, title: str, unit: str | None = None, lang: 
     return fig
 
 
-def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en") -> go.Figure:
+def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en",
+                   origin: str | None = None) -> go.Figure:
     """Stacked horizontal bars: each indicator split by the categories of ``by`` (sex, age…).
 
     ``table``: ``indicator_label, <by>, value``; labels and categories are translated into
-    ``lang`` (catalog msgids).
+    ``lang`` (catalog msgids). Generated values (``origin``) carry the demo mark in the title
+    and the hover labels.
     """
     _ = translator(lang)
+    demo = _hover_mark(origin, lang)
     fig = go.Figure()
     labels = {label: _wrapped(_(label)) for label in table["indicator_label"].drop_duplicates()}
     categories = [c for c in table[by].drop_duplicates().tolist()]
@@ -247,8 +265,8 @@ def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en") -
         fig.add_trace(go.Bar(
             y=rows["indicator_label"].map(labels), x=rows["value"], name=name, orientation="h",
             marker_color=GREY if category == "not stated" else PALETTE[position % len(PALETTE)],
-            hovertemplate="%{y}<br>" + name + ": %{x:,.0f}<extra></extra>",
+            hovertemplate="%{y}<br>" + name + ": %{x:,.0f}" + demo + "<extra></extra>",
         ))
-    _layout(fig, title, _bar_height(len(labels), labels=list(labels.values())), lang, barmode="stack")
+    _layout(fig, marked(title, origin, lang), _bar_height(len(labels), labels=list(labels.values())), lang, barmode="stack")
     fig.update_layout(legend_traceorder="normal")  # plotly reverses a stack's legend; read left to right as the bars
     return fig

@@ -17,7 +17,9 @@ import pandas as pd
 from data_pipeline.aggregate import WHOLE, aggregate, attach_targets, programme_totals
 from data_pipeline.history import CHANGE_COLUMNS, totals, totals_change
 from data_pipeline.i18n import round_half_up
+from data_pipeline.origin import GENERATED, UPLOADED
 from data_pipeline.published import published_for_indicator
+from data_pipeline.reconcile import STATUS_DIFFERS, status_against
 from data_pipeline.registry import INDICATORS, indicator, indicators_for
 from data_pipeline.store import Store, VersionInfo
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, district
@@ -65,6 +67,14 @@ class Dataset:
     @property
     def is_demo(self) -> bool:
         return bool(self.version and self.version.is_demo)
+
+    @property
+    def origin(self) -> str | None:
+        """Where this version's records, targets and funding received come from
+        (``data_pipeline.origin``): generated for a demo version, uploaded otherwise."""
+        if self.version is None:
+            return None
+        return GENERATED if self.is_demo else UPLOADED
 
     @property
     def as_of(self) -> date | None:
@@ -156,7 +166,7 @@ def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None, lan
 
 
 HEADLINE_COLUMNS = ["indicator", "label", "unit", "value", "target", "achievement_pct", "published_value",
-                    "published_qualifier", "published_citation", "differs"]
+                    "published_qualifier", "published_citation", "published_status", "differs"]
 
 
 def headline_figures(ds: Dataset) -> pd.DataFrame:
@@ -164,6 +174,8 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
     % of target, and the published figure beside it.
 
     Columns: ``HEADLINE_COLUMNS`` (no rows for a programme without headline indicators).
+    ``published_status`` is the reconciliation's (``matches``, ``consistent with qualifier`` for
+    2,450 against "more than 2,400", ``differs``); ``differs`` is true for the last only.
     """
     totals = attach_targets(programme_totals(ds.activities), _targets_for_view(ds))
     by_id = totals.set_index("indicator")
@@ -171,6 +183,7 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
     for entry in indicators_for(ds.filters.programme, headline=True):
         figure = published_for_indicator(entry.id)
         value = float(by_id["value"].get(entry.id, 0.0))
+        status = status_against(value, figure, entry.id in by_id.index) if figure else ""
         target = float(by_id["target"].get(entry.id, float("nan"))) if "target" in by_id else float("nan")
         rows.append({"indicator": entry.id, "label": entry.label, "unit": entry.unit, "value": value,
                      "target": target,
@@ -178,7 +191,7 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
                      "published_value": figure.value if figure else float("nan"),
                      "published_qualifier": figure.qualifier if figure else "",
                      "published_citation": figure.citation if figure else "",
-                     "differs": bool(figure) and value != figure.value})
+                     "published_status": status, "differs": status == STATUS_DIFFERS})
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 

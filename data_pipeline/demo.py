@@ -1,7 +1,8 @@
 """Seeded demonstration data: the published programme results spread over the 16 districts.
 
-District sums equal the published totals exactly (6,005 participants in 566 sessions of at
-most 15; 176 grants; 300 jobs; 115 border guards of whom 94 women; …). The district
+District sums honour the published totals: they equal an exact figure (6,005 participants in
+566 sessions of at most 15; 176 grants; 300 jobs; 115 border guards of whom 94 women; …) and
+exceed a "more than" one by 2 % (2,448 vocational trainees for "more than 2,400"). The district
 breakdown, the dates, the targets and the funding received are *generated*: every row is
 stored in a demo submission and shown with the demo banner. Indicators without a published
 total (e.g. community meetings) get no demo records rather than invented totals.
@@ -18,6 +19,7 @@ import pandas as pd
 from data_pipeline.aggregate import period_labels
 from data_pipeline.i18n import mark as _
 from data_pipeline.published import published_figure, published_for_indicator
+from data_pipeline.reconcile import AT_LEAST
 from data_pipeline.registry import FUNDING_LINES
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
                                    KIND_FUNDING, KIND_TARGETS, TARGET_COLUMNS)
@@ -85,9 +87,17 @@ def _people_records(rng, codes, dates, sizes, indicator, women_total, disabled_t
     return counted.drop(columns="event")
 
 
+_ABOVE = 0.02
+"""How far a demo total exceeds a published "more than" figure (2 %, at least 1)."""
+
+
 def _total(indicator_id: str) -> int:
+    """The demo's programme total of ``indicator_id``: the published figure, or a little above it
+    when the documents print it as a lower bound ("more than 2400 vocational trainings")."""
     figure = published_for_indicator(indicator_id)
     assert figure is not None, indicator_id
+    if figure.qualifier in AT_LEAST:
+        return int(figure.value) + max(1, round(figure.value * _ABOVE))
     return int(figure.value)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_pipeline.aggregate import programme_totals
-from data_pipeline.published import PUBLISHED_FIGURES
+from data_pipeline.published import PUBLISHED_FIGURES, PublishedFigure
 from data_pipeline.registry import indicator
 
 STATUS_MATCH = "matches"
@@ -13,17 +13,23 @@ STATUS_CONSISTENT = "consistent with qualifier"
 STATUS_DIFFERS = "differs"
 STATUS_NO_RECORDS = "no records"
 
-_AT_LEAST = {"more than", "over", "upwards of"}
+AT_LEAST = frozenset({"more than", "over", "upwards of"})
+"""Qualifiers that make a published figure a lower bound."""
 _AT_MOST = {"up to"}
 
 
-def _status(district_sum: float, published: float, qualifier: str, has_records: bool) -> str:
+def status_against(district_sum: float, figure: PublishedFigure, has_records: bool = True) -> str:
+    """How ``district_sum`` stands against the published ``figure``, honouring its qualifier: 2,450
+    is ``consistent with qualifier`` "more than 2,400"; 2,400 itself ``differs`` from it."""
+    published, qualifier = figure.value, figure.qualifier
     if not has_records:
         return STATUS_NO_RECORDS
+    if qualifier in AT_LEAST or qualifier in _AT_MOST:
+        if (qualifier in AT_LEAST and district_sum > published) or (qualifier in _AT_MOST and district_sum <= published):
+            return STATUS_CONSISTENT
+        return STATUS_DIFFERS
     if district_sum == published:
         return STATUS_MATCH
-    if (qualifier in _AT_LEAST and district_sum > published) or (qualifier in _AT_MOST and district_sum < published):
-        return STATUS_CONSISTENT
     return STATUS_DIFFERS
 
 
@@ -48,7 +54,7 @@ def reconcile(activities: pd.DataFrame) -> pd.DataFrame:
             "published_value": figure.value,
             "qualifier": figure.qualifier,
             "difference": district_sum - figure.value,
-            "status": _status(district_sum, figure.value, figure.qualifier, has_records),
+            "status": status_against(district_sum, figure, has_records),
             "document": figure.document,
             "section": figure.section,
         })

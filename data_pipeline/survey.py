@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from data_pipeline.origin import COMPUTED, PUBLISHED
 from data_pipeline.published import PUBLISHED_FIGURES, PublishedFigure, published_figure
 
 _Z = {90: 1.6449, 95: 1.9600, 99: 2.5758}
@@ -23,6 +24,12 @@ PROFILE_IDS = ("survey_women", "survey_disability", "survey_disability_unregiste
                "survey_russia_1_12_months_pct", "survey_russia_1_3_years_pct", "survey_russia_3_years_plus_pct",
                "survey_russia_seasonal_pct", "survey_health_problems", "survey_great_stress",
                "survey_want_professional")
+TIME_IN_RUSSIA_IDS = ("survey_russia_1_12_months", "survey_russia_1_3_years", "survey_russia_3_years_plus",
+                      "survey_russia_seasonal")
+"""Respondent counts of time spent in Russia before the last return (their sum falls short of the sample)."""
+NOT_STATED = "not stated"
+DESIGN_ORIGINS = {"sample": PUBLISHED, "population": PUBLISHED, "confidence": PUBLISHED, "margin_of_error": COMPUTED}
+"""Where each value of ``survey_design`` comes from (``data_pipeline.origin``)."""
 ACTION_IDS = ("survey_action_challenge_ban", "survey_action_loan_training", "survey_action_job_contacts",
               "survey_action_migration_services", "survey_action_medical", "survey_action_other")
 
@@ -91,6 +98,29 @@ def survey_estimates() -> pd.DataFrame:
                      "margin_of_error": margin_of_error(p, n, population, int(design["confidence"])) * 100,
                      "citation": figure.citation})
     return pd.DataFrame(rows)
+
+
+def survey_parts(ids: tuple[str, ...] = TIME_IN_RUSSIA_IDS) -> pd.DataFrame:
+    """Published respondent counts that should make up the whole sample, and the rest as "not stated".
+
+    The factsheet's time-in-Russia counts add up to 341 of 365 respondents: the 24 others are a
+    ``not stated`` row (computed: sample − sum). Columns: ``id, label, respondents, published_pct``
+    (the percentage printed beside the count, if any), ``share_pct`` (respondents ÷ ``base``),
+    ``base``, ``origin`` (published or computed), ``citation``.
+    """
+    n = int(survey_design()["sample"])
+    rows = []
+    for figure in (published_figure(i) for i in ids):
+        printed = next((f for f in PUBLISHED_FIGURES if f.id == f"{figure.id}_pct"), None)
+        rows.append({"id": figure.id, "label": figure.label, "respondents": figure.value,
+                     "published_pct": printed.value if printed else float("nan"), "share_pct": figure.value / n * 100,
+                     "base": n, "origin": PUBLISHED, "citation": figure.citation})
+    rest = n - sum(row["respondents"] for row in rows)
+    if rest > 0:
+        rows.append({"id": NOT_STATED, "label": NOT_STATED, "respondents": float(rest), "published_pct": float("nan"),
+                     "share_pct": rest / n * 100, "base": n, "origin": COMPUTED, "citation": ""})
+    return pd.DataFrame(rows, columns=["id", "label", "respondents", "published_pct", "share_pct", "base", "origin",
+                                       "citation"])
 
 
 def survey_counts(ids: tuple[str, ...] = ACTION_IDS) -> pd.DataFrame:

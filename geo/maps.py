@@ -34,6 +34,7 @@ from matplotlib.patches import Patch
 
 from data_pipeline import charts
 from data_pipeline.i18n import MISSING, translator
+from data_pipeline.origin import marked
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
 
@@ -170,7 +171,7 @@ def class_for(value: float | None, classes: Sequence[LegendClass]) -> LegendClas
 # --- values ----------------------------------------------------------------------------------
 
 def _district_table(values: pd.DataFrame, *, mode: str, lang: str) -> pd.DataFrame:
-    """One row per programme district (gazetteer order): code, name, value, target, pct, shown, source."""
+    """One row per programme district (gazetteer order): code, name, value, target, pct, shown, source, origin."""
     if mode not in MODES:
         raise ValueError(f"Unknown map mode {mode!r}; use 'value' (the figures) or 'pct' (percent of target).")
     if not isinstance(values, pd.DataFrame):
@@ -198,9 +199,10 @@ def _district_table(values: pd.DataFrame, *, mode: str, lang: str) -> pd.DataFra
             raise ValueError(f"values.{column} must be numbers; got {bad.iloc[0]!r} "
                              f"for {frame.loc[bad.index[0], 'district_code']}.")
         frame[column] = numeric.astype(float)
-    if "source" not in frame:
-        frame["source"] = ""
-    frame["source"] = frame["source"].fillna("").astype(str)
+    for column in ("source", "origin"):
+        if column not in frame:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str)
 
     rows = frame.set_index("district_code")
     table = pd.DataFrame({
@@ -210,7 +212,8 @@ def _district_table(values: pd.DataFrame, *, mode: str, lang: str) -> pd.DataFra
     })
     table["value"] = table["code"].map(rows["value"]).astype(float)
     table["target"] = table["code"].map(rows["target"]).astype(float)
-    table["source"] = table["code"].map(rows["source"]).astype(object).fillna("").astype(str)
+    for column in ("source", "origin"):
+        table[column] = table["code"].map(rows[column]).astype(object).fillna("").astype(str)
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(table["target"] > 0, table["value"] / table["target"] * 100, np.nan)
     table["pct"] = pct
@@ -219,17 +222,24 @@ def _district_table(values: pd.DataFrame, *, mode: str, lang: str) -> pd.DataFra
 
 
 def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lang: str = "en") -> str:
-    """A district's tooltip in ``lang`` (``value_label``, ``unit`` and ``source`` come translated)."""
+    """A district's tooltip in ``lang`` (``value_label``, ``unit`` and ``source`` come translated).
+    A generated value, target and % of target carry the demo mark (``row["origin"]``)."""
     esc, _ = html.escape, translator(lang)
+
+    def shown(text: str) -> str:
+        return marked(text, row["origin"], lang)
+
     value = row["value"]
-    value_text = _("No data") if not np.isfinite(value) else f"{format_number(value, lang=lang)} {unit}".strip()
+    value_text = (_("No data") if not np.isfinite(value)
+                  else shown(f"{format_number(value, lang=lang)} {unit}".strip()))
     lines = [f"<b>{esc(row['name'])}</b> <span style=\"color:#666\">({esc(_(row['region']))})</span>",
              f"{esc(value_label)}: {esc(value_text)}"]
     if np.isfinite(row["target"]):
-        lines.append(esc(_("Target: {value}").format(value=f"{format_number(row['target'], lang=lang)} {unit}")
-                         .rstrip()))
+        lines.append(esc(_("Target: {value}").format(
+            value=shown(f"{format_number(row['target'], lang=lang)} {unit}".strip()))))
     if np.isfinite(row["pct"]):
-        lines.append(esc(_("% of target: {value}").format(value=format_number(row["pct"], percent=True, lang=lang))))
+        lines.append(esc(_("% of target: {value}").format(
+            value=shown(format_number(row["pct"], percent=True, lang=lang)))))
     elif mode == "pct":
         lines.append(esc(_("% of target: {value}").format(value=_("No data (no target)"))))
     if row["source"]:
@@ -429,7 +439,8 @@ def build_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_la
     """A complete choropleth of the 16 programme districts and its legend classes.
 
     ``values``: one row per programme district with ``district_code``, ``value``, ``target``
-    (NaN where none) and ``source``; districts without a row are drawn as "no data".
+    (NaN where none), ``source`` and optionally ``origin`` (``data_pipeline.origin``: a generated
+    value is shown with the demo mark); districts without a row are drawn as "no data".
     ``mode="pct"`` maps percent of target. ``selected`` codes get a heavy outline.
     """
     m = build_base_map(boundaries, asset_base_url=asset_base_url, center=center, zoom_start=zoom_start,
@@ -526,6 +537,8 @@ def static_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_l
     fig.suptitle(heading, x=0.01, ha="left", fontfamily=font["family"], fontsize=13)
 
     legend_title = tr("% of target") if mode == "pct" else f"{value_label} ({unit})" if unit else value_label
+    # The classes' bounds are the values' numbers: generated values make a legend of generated numbers.
+    legend_title = marked(legend_title, table["origin"].iloc[0] if table["origin"].nunique() == 1 else "", lang)
     handles = [Patch(facecolor=c.colour, edgecolor=_DISTRICT_LINE, linewidth=0.6, label=c.label) for c in classes]
     handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#6e6e6e", hatch=NO_DATA_HATCH, linewidth=0.6,
                          label=tr("No data")))

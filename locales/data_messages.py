@@ -180,6 +180,6 @@ MESSAGES = [
     _('funding'),
     _('Border Districts: briefing'),
     _('IOM Tajikistan'),
-    _('DEMONSTRATION DATA: district figures are generated; totals equal the published figures.'),
+    _('DEMONSTRATION DATA: the district records and their totals, the targets and the funding received are generated and marked “demo”; the published figures (programme totals in the documents, funding required, survey results) are cited [n].'),
     _('DEMONSTRATION DATA'),
 ]

@@ -27,6 +27,12 @@ def test_statuses_follow_values_and_qualifiers():
     assert table.loc["grants_awarded", "document"] == "001_339d8f87402ce516.txt"
 
 
+def test_a_total_equal_to_a_more_than_figure_does_not_honour_it():
+    # "more than 2400": 2,400 is not more than 2,400, so it does not "match" the published figure.
+    table = reconcile(records(vocational_trainees=2400)).set_index("indicator")
+    assert table.loc["vocational_trainees", "status"] == STATUS_DIFFERS
+
+
 def test_funding_coverage_gap_and_cost_per_beneficiary():
     funding = pd.DataFrame([{"plan": PROGRAMME_CRP2020, "objective": CRP_OBJECTIVE_1, "component": CRP_COMMUNITY,
                              "donor": None, "required": 700_000.0, "received": 350_000.0, "currency": "USD"}])

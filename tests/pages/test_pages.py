@@ -81,7 +81,7 @@ def test_overview_cards_honour_each_filter(open_page, demo_tables, query, expect
     headline = indicators_for(expected.get("programme"), headline=True)
     assert headline, "the registry has headline indicators"
     for entry in headline:
-        assert cards[entry.label] == format_number(sums.get(entry.id, 0.0)), entry.id
+        assert cards[entry.label] == format_number(sums.get(entry.id, 0.0)) + " (demo)", entry.id
 
 
 def test_overview_shows_the_published_figure_beside_the_district_sum(open_page):
@@ -95,7 +95,7 @@ def test_overview_shows_the_published_figure_beside_the_district_sum(open_page):
 def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
     at = open_page("overview")
     cards = headline_cards(at)
-    assert cards["Funding coverage, CRP 2020"] == format_number(demo_tables["funding"]["received"].sum(), "USD")
+    assert cards["Funding coverage, CRP 2020"] == format_number(demo_tables["funding"]["received"].sum(), "USD") + " (demo)"
 
 
 @pytest.mark.parametrize("indicator_id, mode", [("jobs_created", "value"), ("grants_awarded", "pct")])
@@ -154,8 +154,8 @@ def test_funding_page_figures(open_page, demo_tables):
     cards = {m.label: m.value for m in at.metric}
     received = demo_tables["funding"]["received"].sum()
     assert cards["Funding required"] == "1,075,000 USD"
-    assert cards["Funding received"] == format_number(received, "USD")
-    assert cards["Funding gap"] == format_number(1_075_000 - received, "USD")
+    assert cards["Funding received"] == format_number(received, "USD") + " (demo)"
+    assert cards["Funding gap"] == format_number(1_075_000 - received, "USD") + " (demo)"
     assert len(at.dataframe) == 1, "one table at a time"
     assert at.dataframe[0].value["received"].sum() == received  # per objective, the first tab
     components = open_page("funding", programme="CRP2020", view="components").dataframe[0].value
@@ -177,14 +177,24 @@ def test_survey_page_states_design_and_intervals(open_page):
     cards = {m.label: m.value for m in at.metric}
     assert cards["Respondents"] == "365" and cards["Population (participants)"] == "4,000"
     assert cards["Confidence level"] == "95%"
-    assert cards["Margin of error"] == f"± {design['margin_of_error']:.1f} points"
-    shown = pd.concat([at.dataframe[0].value, at.dataframe[1].value])
+    assert cards["Margin of error (computed)"] == f"± {design['margin_of_error']:.1f} points"
+    shown = pd.concat([frame.value for frame in at.dataframe if "ci_low" in frame.value])
     estimates = survey_estimates().set_index("label")
     assert set(shown["label"]) == set(estimates.index)
     for row in shown.itertuples():
         assert row.ci_low == estimates.loc[row.label, "ci_low"]
         assert row.ci_high == estimates.loc[row.label, "ci_high"]
     assert "nearly 50%" in set(shown["published"])
+    # The margin of error is the dashboard's own: labelled computed, and the citation above names what is published.
+    assert any("respondents, population and confidence level" in c.value for c in at.caption)
+
+
+def test_survey_time_in_russia_shows_the_respondents_not_stated(open_page):
+    at = open_page("survey")
+    parts = next(frame.value for frame in at.dataframe if "base" in frame.value)
+    assert list(parts["respondents"]) == [65, 103, 166, 7, 24]  # published counts, then 365 − 341
+    assert parts["label"].iloc[-1] == "not stated" and (parts["base"] == 365).all()
+    assert any("341 of the 365 respondents" in c.value for c in at.caption)
 
 
 def test_sources_page_reconciles_the_filtered_district_sums(open_page, demo_tables):

@@ -1,0 +1,44 @@
+"""Where a number comes from, kept as data and turned into words only where it is shown.
+
+Four kinds of figure:
+
+- ``published``: printed in a source document (``data_pipeline.published``), shown with its citation;
+- ``generated``: made by the demo generator (``data_pipeline.demo``): district records, targets,
+  funding received, and anything worked out from them (% of target, coverage, gap);
+- ``uploaded``: from a file an editor published (its name is in the ``source`` column);
+- ``computed``: worked out by this product from published figures (a margin of error, a cost per
+  person, a share), shown with how.
+
+A generated number carries the *demo mark* wherever it is shown: ``137 (demo)`` beside a number
+(cards, metrics, tooltips, chart hovers), ``Target (demo)`` on a table column or a chart whose
+numbers are all generated, and ``demo (generated, version 3)`` in a ``source`` column. The mark is
+the one word ``demo`` in every language (``демо``, ``намоишӣ``), so a reader — and a test — can
+tell a generated number from a published one at a glance.
+"""
+
+from __future__ import annotations
+
+from data_pipeline.i18n import mark as _
+from data_pipeline.i18n import translator
+
+PUBLISHED = "published"
+GENERATED = "generated"
+UPLOADED = "uploaded"
+COMPUTED = "computed"
+ORIGINS = (PUBLISHED, GENERATED, UPLOADED, COMPUTED)
+
+DEMO_MARK = _("demo")
+"""The word a generated number carries, translated where shown (``демо``, ``намоишӣ``)."""
+
+
+def demo_mark(lang: str) -> str:
+    """The demo mark in ``lang``: ``demo``, ``демо``, ``намоишӣ``."""
+    return translator(lang)(DEMO_MARK)
+
+
+def marked(text: str, origin: str | None, lang: str) -> str:
+    """``text`` (a number as shown, or a column heading) with the mark of ``origin``: ``137 (demo)``
+    for a generated figure; any other origin leaves ``text`` as it is."""
+    if origin != GENERATED or not text:
+        return text
+    return f"{text} ({demo_mark(lang)})"
