@@ -40,13 +40,10 @@ navigation = st.navigation(PAGES)
 
 url = store_url()
 try:
-    ui.ensure_data(url)
-    version_id = ui.active_version_id(url)
+    version_id = ui.active_version_or_demo(url)
     full = ui.cached_dataset(url, version_id)
-except StoreError as error:  # say what is wrong with the store instead of a traceback
-    st.error(tr("The data store at {url} could not be read: {error}\n\n"
-                "Check DASHBOARD_STORE_URL, or load the demo with `python -m data_pipeline demo`.")
-             .format(url=repr(url), error=error), icon=":material/database:")
+except StoreError as error:  # say what is wrong with the store (never its password) instead of a traceback
+    ui.store_error(url, error)
     st.stop()
 
 st.sidebar.title(tr("Border Districts"))

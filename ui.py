@@ -321,6 +321,35 @@ def ensure_data(url: str) -> None:
     load_demo(url, created_by="dashboard first run", if_empty=True)
 
 
+def active_version_or_demo(url: str) -> int | None:
+    """Id of the store's active version, after loading the demo data into an empty store (the
+    spinner shows only then). ``StoreError`` when the store cannot be read, within the store
+    timeout for a server that does not answer."""
+    version_id = active_version_id(url)
+    if version_id is None:
+        ensure_data(url)
+        active_version_id.clear()
+        version_id = active_version_id(url)
+    return version_id
+
+
+def store_error(url: str, error: Exception) -> None:
+    """Say that the store at ``url`` cannot be read (where it is, never its password), with the
+    details for the administrator as plain text."""
+    from data_pipeline.store import StoreUnavailable, store_location, without_password
+
+    where = "`" + store_location(url).replace("`", "'") + "`"
+    if isinstance(error, StoreUnavailable):
+        message = tr("The data store at {where} does not answer, so no figures can be shown. Try again in a few "
+                     "minutes; if it lasts, the administrator finds the cause in the details below.")
+    else:
+        message = tr("The data store at {where} could not be read, so no figures can be shown. The administrator "
+                     "finds the cause in the details below (check DASHBOARD_STORE_URL).")
+    st.error(message.format(where=where), icon=":material/database:")
+    with st.expander(tr("Details")):
+        st.code(without_password(str(error), url), language=None, wrap_lines=True)
+
+
 @st.cache_data(ttl=15, show_spinner=False)
 def active_version_id(url: str) -> int | None:
     """Id of the store's active version (re-read every few seconds, so a new upload shows)."""

@@ -48,12 +48,16 @@ flash = st.session_state.pop("_versions_flash", None)
 if flash:
     st.success(flash, icon=":material/published_with_changes:")
 
-with Store(ctx.store_url) as _store:
-    versions = _store.versions()
+try:  # the frame may have shown cached data while the database went away
+    with Store(ctx.store_url) as _store:
+        versions = _store.versions()
+    history = cached_history(ctx.store_url, versions[0].id if versions else None, ui.current_language())
+except StoreError as error:
+    ui.store_error(ctx.store_url, error)
+    st.stop()
 active = next((v for v in versions if v.active), None)
 
 st.subheader(ui.tr("History"))
-history = cached_history(ctx.store_url, versions[0].id if versions else None, ui.current_language())
 if history.empty:
     st.info(ui.tr("The store has no versions yet."))
 else:

@@ -1,9 +1,14 @@
 """Command line: ``python -m data_pipeline SUBCOMMAND [flags]``.
 
 Every subcommand takes ``--store URL`` (SQLAlchemy URL; default ``DASHBOARD_STORE_URL`` or
-the SQLite file ``data/dashboard.db``) and ``--geo-dir DIR`` (default ``DASHBOARD_GEO_DIR``).
+the SQLite file ``data/dashboard.db``), ``--store-timeout SECONDS`` (default
+``DASHBOARD_STORE_TIMEOUT`` or 5) and ``--geo-dir DIR`` (default ``DASHBOARD_GEO_DIR``).
 Exit status 0 on success; non-zero with a readable message otherwise (2 for bad input, 1 for
 anything unexpected). Set ``DASHBOARD_DEBUG=1`` to see a traceback instead.
+
+Text that comes from users or files (file names, notes, user names, cell values) is printed through
+:func:`printable`, so a control character in it cannot drive the terminal; messages never show the
+store's password. ``-o FILE`` writes a new or regular file atomically, ``-o -`` standard output.
 """
 
 from __future__ import annotations
@@ -11,9 +16,12 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
+from unittest import mock
 
 import pandas as pd
 
@@ -26,6 +34,24 @@ EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 
 class CliError(Exception):
     """A failure the user can fix; its message says how."""
+
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: object, *, lines: bool = False) -> str:
+    """``text`` safe to print on a terminal: control characters (escape sequences, carriage returns,
+    tabs, C1 controls) and bidirectional overrides are shown as Python escapes (``\\x1b``, ``\\r``),
+    so text from a file or a user cannot recolour, rewrite or reorder what the terminal shows. With
+    ``lines``, line breaks are kept (for the CLI's own multi-line reports)."""
+    def shown(char: str) -> str:
+        if char == "\n" and lines:
+            return char
+        if char in _BIDI_CONTROLS or ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            return char.encode("unicode_escape").decode("ascii")
+        return char
+
+    return "".join(map(shown, str(text)))
 
 
 def _progress(enabled: bool) -> Callable[[str, float], None] | None:
@@ -63,8 +89,9 @@ def _print_problems(results) -> bool:
 
     bad = [r for r in results if not r.ok]
     for result in bad:
-        print(f"{result.file_name}: {len(result.problems)} problem(s); nothing was stored.", file=sys.stderr)
-        print(format_problems(result.problems), file=sys.stderr)
+        print(f"{printable(result.file_name)}: {len(result.problems)} problem(s); nothing was stored.",
+              file=sys.stderr)
+        print(printable(format_problems(result.problems), lines=True), file=sys.stderr)
     return not bad
 
 
@@ -73,7 +100,7 @@ def cmd_validate(args) -> int:
     if not _print_problems(results):
         return EXIT_BAD_INPUT
     for result in results:
-        print(f"{result.file_name}: valid {result.kind} table, {result.row_count} row(s).")
+        print(f"{printable(result.file_name)}: valid {result.kind} table, {result.row_count} row(s).")
     return EXIT_OK
 
 
@@ -92,16 +119,16 @@ def cmd_ingest(args) -> int:
     for sub in outcome.added:
         old = same_name.get(sub.file_name)
         if old is not None and old.sha256 != sub.sha256:
-            print(f"warning: {sub.file_name} was already published with other content (submission {old.id}); "
-                  f"both are now counted. If the new file replaces it, run "
+            print(f"warning: {printable(sub.file_name)} was already published with other content "
+                  f"(submission {old.id}); both are now counted. If the new file replaces it, run "
                   f"`python -m data_pipeline withdraw {old.id}`.", file=sys.stderr)
     for name in outcome.duplicates:
-        print(f"{name}: already in the active version; not counted again.")
+        print(f"{printable(name)}: already in the active version; not counted again.")
     if outcome.version is None:
         print("Nothing changed: every file is already in the active version.")
         return EXIT_OK
     for sub in outcome.added:
-        print(f"{sub.file_name}: {sub.row_count} {sub.kind} row(s) added.")
+        print(f"{printable(sub.file_name)}: {sub.row_count} {sub.kind} row(s) added.")
     print(f"Version {outcome.version.id} is now active.")
     return EXIT_OK
 
@@ -135,10 +162,10 @@ def cmd_versions(args) -> int:
         print("No versions yet. Load the demo (`python -m data_pipeline demo`) or ingest a file.", file=sys.stderr)
         return EXIT_OK
     for v in versions:
-        files = ", ".join(f"{s.file_name} [submission {s.id}]" for s in v.submissions) or "(empty)"
+        files = ", ".join(f"{printable(s.file_name)} [submission {s.id}]" for s in v.submissions) or "(empty)"
         rows = sum(s.row_count for s in v.submissions)
-        print(f"{v.id}\t{'*active*' if v.active else ''}\t{v.created_at:%Y-%m-%d %H:%M}\t{v.created_by}\t"
-              f"{'demo' if v.is_demo else 'real'}\t{rows} rows\t{files}\t{v.note}")
+        print(f"{v.id}\t{'*active*' if v.active else ''}\t{v.created_at:%Y-%m-%d %H:%M}\t{printable(v.created_by)}\t"
+              f"{'demo' if v.is_demo else 'real'}\t{rows} rows\t{files}\t{printable(v.note)}")
     return EXIT_OK
 
 
@@ -156,18 +183,19 @@ def cmd_briefing(args) -> int:
     from data_pipeline.dataset import load_dataset
     from geo.boundaries import BoundaryDataError, load_boundaries
 
-    if not args.output.lower().endswith(".pdf"):
-        raise CliError(f"The briefing pack is a PDF: give -o FILE.pdf (got {args.output!r}).")
+    if args.output != "-" and not args.output.lower().endswith(".pdf"):
+        raise CliError(f"The briefing pack is a PDF: give -o FILE.pdf, or -o - for standard output "
+                       f"(got {args.output!r}).")
+    _check_output(args.output, binary=True)
     dataset = load_dataset(args.store_url)
     try:
         boundaries = load_boundaries(settings.geo_dir(args.geo_dir))
     except BoundaryDataError as error:
-        print(f"warning: the PDF will have no map: {error}", file=sys.stderr)
+        print(f"warning: the PDF will have no map: {printable(error)}", file=sys.stderr)
         boundaries = None
     pdf = build_briefing(dataset, boundaries=boundaries, district=args.district, lang=args.lang,
                          district_sheets=args.sheets)
-    _write_atomically(Path(args.output), pdf)
-    print(f"Wrote the briefing pack to {args.output} ({len(pdf) // 1024} KB).", file=sys.stderr)
+    _write_output(args.output, pdf, f"the briefing pack ({len(pdf) // 1024} KB)")
     return EXIT_OK
 
 
@@ -177,10 +205,10 @@ def cmd_geo_check(args) -> int:
     directory = settings.geo_dir(args.geo_dir)
     problems = check_boundaries(directory)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(printable(problem), file=sys.stderr)
     if problems:
         return EXIT_BAD_INPUT
-    print(f"{directory}: boundary files are fine.")
+    print(f"{printable(directory)}: boundary files are fine.")
     return EXIT_OK
 
 
@@ -188,7 +216,7 @@ def cmd_geo_download(args) -> int:
     from geo.boundaries import download_boundaries
 
     directory = download_boundaries(settings.geo_dir(args.geo_dir))
-    print(f"Boundary files downloaded and verified in {directory}.")
+    print(f"Boundary files downloaded and verified in {printable(directory)}.")
     return cmd_geo_check(args)
 
 
@@ -217,7 +245,7 @@ def cmd_hash_password(args) -> int:
         raise CliError(f"The password has {len(password)} characters; use at least {MIN_PASSWORD_CHARS}.")
     hashed = hash_password(password)
     if args.editor:
-        print(f'[editors.{args.editor}]\npassword_hash = "{hashed}"')
+        print(f'[editors.{printable(args.editor)}]\npassword_hash = "{hashed}"')
     else:
         print(hashed)
     return EXIT_OK
@@ -226,14 +254,14 @@ def cmd_hash_password(args) -> int:
 def cmd_published(args) -> int:
     from data_pipeline.published import published_table
 
-    table = published_table()
-    _write_table(table, args.output, "csv", args.hxl)
+    _write_table(published_table(), args.output, "csv", args.hxl)
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from data_pipeline.dataset import indicator_table, load_dataset
 
+    _check_table_output(args.output, args.format)
     dataset = load_dataset(args.store_url)
     if dataset.version is None:
         raise CliError("The store has no active version: load the demo (`python -m data_pipeline demo`) "
@@ -243,25 +271,85 @@ def cmd_export(args) -> int:
 
 
 def _write_table(table: pd.DataFrame, output: str | None, fmt: str, hxl: bool = False) -> None:
-    """CSV (UTF-8, comma) or XLSX, cells that a spreadsheet would run as formulas neutralised."""
+    """CSV (UTF-8, comma) or XLSX, cells that a spreadsheet would run as formulas neutralised;
+    to standard output without ``-o`` (CSV only) or with ``-o -``."""
     from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 
-    if fmt == "xlsx" and not output:
-        raise CliError("XLSX cannot go to the terminal: add -o FILE.xlsx.")
+    _check_table_output(output, fmt)
     data = to_xlsx_bytes(table, hxl=hxl) if fmt == "xlsx" else to_csv_bytes(table, hxl=hxl)
-    if output:
-        _write_atomically(Path(output), data)
-        print(f"Wrote {len(table)} row(s) to {output}.", file=sys.stderr)
-    else:
+    _write_output(output or "-", data, f"{len(table)} row(s)")
+
+
+def _check_table_output(output: str | None, fmt: str) -> None:
+    """``CliError`` when a table in ``fmt`` cannot go where ``-o`` says (see :func:`_check_output`)."""
+    if fmt == "xlsx" and not output:
+        raise CliError("XLSX cannot go to the terminal: add -o FILE.xlsx (or -o - to pipe it).")
+    _check_output(output or "-", binary=fmt == "xlsx")
+
+
+def _check_output(output: str | None, *, binary: bool = False) -> Path | None:
+    """Where ``-o`` writes: ``None`` for standard output (``-``), else the path of a regular file or of
+    a new one in an existing folder (a symbolic link to a regular file: the file it points to).
+    ``CliError`` for anything else (a device, FIFO, socket or folder, a broken link), and for binary
+    data bound for a terminal. Called before the work, so a wrong ``-o`` costs nothing."""
+    if output is None or output == "-":
+        if binary and sys.stdout.isatty():
+            raise CliError("This output is binary and standard output is a terminal: redirect it "
+                           "(`-o - > FILE`) or give -o FILE.")
+        return None
+    path = Path(output)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise CliError(f"-o {output!r} is a symbolic link to a missing file; give a file path, or - for "
+                           "standard output.") from None
+        if not path.parent.is_dir():
+            raise CliError(f"-o {output!r}: the folder {str(path.parent)!r} does not exist; create it or "
+                           "choose another path.") from None
+        return path
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise CliError(f"-o {output!r} is {kind}; the CLI writes only new or regular files. Give a file "
+                       "path, or - for standard output.")
+    return path.resolve()
+
+
+def _write_output(output: str, data: bytes, what: str) -> None:
+    """Write ``data`` to standard output (``-``) or atomically to the file ``output`` (see
+    :func:`_check_output`), saying on stderr what was written where."""
+    path = _check_output(output)
+    if path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+        return
+    _write_atomically(path, data)
+    print(f"Wrote {what} to {printable(output)}.", file=sys.stderr)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a kill leaves either the old file or the new one."""
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    """Write ``data`` to ``path`` so that a kill or a crash leaves either the old file or the new one.
+
+    The temporary file is made with O_EXCL beside ``path`` (nothing existing is followed or
+    overwritten) and gets the old file's permissions, or the umask's for a new one."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,6 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     store, geo = settings.setting("store_url"), settings.setting("geo_dir")
     common.add_argument("--store", metavar="URL", help=f"{store.help} Env {store.env}; default {store.default}.")
+    timeout = settings.setting("store_timeout")
+    common.add_argument("--store-timeout", metavar="SECONDS",
+                        help=f"{timeout.help} Env {timeout.env}; default {timeout.default}.")
     common.add_argument("--geo-dir", metavar="DIR", help=f"{geo.help} Env {geo.env}.")
     user = argparse.ArgumentParser(add_help=False)
     user.add_argument("--user", default=os.environ.get("USER", "cli"), help="who is making the change")
@@ -305,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district", help="one district (any spelling) instead of all 16")
     p.add_argument("--sheets", action="store_true", help="append a one-page sheet for each district")
     p.add_argument("--lang", choices=("en", "ru", "tg"), default="en")
-    p.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    p.add_argument("-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file, or - for standard output")
     p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("geo-check", parents=[common], help="check the boundary files in the geo directory")
@@ -322,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_hash_password)
 
     p = sub.add_parser("published", parents=[common], help="the published-figures catalogue as CSV")
-    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help="the file to write, or - for standard output (the default)")
     p.add_argument("--hxl", action="store_true", help="add a row of HXL hashtags under the header")
     p.set_defaults(func=cmd_published)
 
@@ -330,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", choices=PERIODS, default="whole")
     p.add_argument("--by", choices=tuple(DISAGGREGATIONS))
     p.add_argument("--format", choices=("csv", "xlsx"), default=None)
-    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help="the file to write, or - for standard output (the default)")
     p.add_argument("--hxl", action="store_true", help="add a row of HXL hashtags under the header")
     p.set_defaults(func=cmd_export)
     return parser
@@ -359,14 +450,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     reuse_freed_memory()
     args = build_parser().parse_args(argv)
     args.store_url = settings.store_url(args.store)
-    if args.geo_dir:
-        os.environ["DASHBOARD_GEO_DIR"] = args.geo_dir
     if getattr(args, "format", "csv") is None:
         args.format = "xlsx" if (args.output or "").lower().endswith(".xlsx") else "csv"
+    # The flags reach the code below as the settings' environment variables, for this run only.
+    flags = {"DASHBOARD_GEO_DIR": args.geo_dir, "DASHBOARD_STORE_TIMEOUT": args.store_timeout}
+    with mock.patch.dict(os.environ, {name: value for name, value in flags.items() if value}):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """``args.func(args)``, its failures turned into one-line errors and exit statuses."""
     try:
+        settings.store_timeout()  # a wrong value is told before any work
         return args.func(args)
     except CliError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _print_error(error, args.store_url)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stdout = open(os.devnull, "w")
@@ -381,7 +479,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from geo.boundaries import BoundaryDataError
 
         readable = (StoreError, BoundaryDataError, KeyError, ValueError, OSError)
-        status = EXIT_BAD_INPUT if isinstance(error, readable) else EXIT_UNEXPECTED
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"error: {message}", file=sys.stderr)
-        return status
+        _print_error(error.args[0] if isinstance(error, KeyError) and error.args else error, args.store_url)
+        return EXIT_BAD_INPUT if isinstance(error, readable) else EXIT_UNEXPECTED
+
+
+def _print_error(error: object, store_url: str) -> None:
+    """``error: …`` on stderr, on one line, without the store's password or control characters."""
+    from data_pipeline.store import without_password
+
+    print(f"error: {printable(without_password(str(error), store_url))}", file=sys.stderr)

@@ -32,6 +32,9 @@ SETTINGS = (
     Setting("geo_dir", "DASHBOARD_GEO_DIR", _default_geo_dir(),
             "Directory holding the geoBoundaries TJK files (default: ../shared/geo-data when present, "
             "else ~/.cache/border-districts/geo-data)."),
+    Setting("store_timeout", "DASHBOARD_STORE_TIMEOUT", "5",
+            "Seconds to wait for a database server to accept a connection before saying the store is "
+            "unreachable (whole seconds, at least 2)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -57,3 +60,22 @@ def store_url(override: str | None = None) -> str:
 def geo_dir(override: str | None = None) -> Path:
     """The boundary directory (``--geo-dir``, ``DASHBOARD_GEO_DIR`` or the default)."""
     return Path(get_setting("geo_dir", override)).expanduser()
+
+
+MIN_STORE_TIMEOUT = 2
+"""libpq (PostgreSQL's client) waits at least 2 s whatever it is told."""
+
+
+def store_timeout(override: str | None = None) -> int:
+    """Seconds to wait for the store's server to connect (``--store-timeout``, ``DASHBOARD_STORE_TIMEOUT``
+    or 5); ``ValueError`` saying what was given and what is allowed when it is not a whole number ≥ 2."""
+    declared = setting("store_timeout")
+    value = get_setting("store_timeout", override)
+    try:
+        seconds = int(value.strip())
+    except ValueError:
+        seconds = None
+    if seconds is None or seconds < MIN_STORE_TIMEOUT:
+        raise ValueError(f"The store timeout {value!r} ({declared.env} or --store-timeout) is not a whole number "
+                         f"of seconds of at least {MIN_STORE_TIMEOUT}; give e.g. {declared.default}.")
+    return seconds

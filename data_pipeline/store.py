@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from data_pipeline import settings
 from data_pipeline.i18n import mark as _
 from data_pipeline.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
                                    KIND_TARGETS, KINDS, TARGET_COLUMNS)
@@ -71,6 +73,10 @@ WITHDRAW_NOTE = _("withdraw submission {submission} ({file})")
 
 class StoreError(RuntimeError):
     """A store operation that cannot be done; the message says why and how to fix it."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or used (server down or silent, file unreadable, locked): nothing was done."""
 
 
 # --- Public data classes -----------------------------------------------------------------------
@@ -308,16 +314,45 @@ _SIGN_IN_MEMORY_SECONDS = 24 * 3600
 
 # --- Helpers -----------------------------------------------------------------------------------
 
-def _safe_url(url: str | sa.URL) -> str:
-    """The URL with any password hidden, for messages."""
-    if isinstance(url, sa.URL):
-        return url.render_as_string(hide_password=True)
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+_URL_PASSWORD = re.compile(r"(://[^\s/@:]*:)[^\s@]*@")
+_KEYWORD_PASSWORD = re.compile(r"(?i)\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&,;)]+)")
 
 
-def _first_line(error: BaseException) -> str:
+def without_password(text: str | sa.URL, url: str | sa.URL | None = None) -> str:
+    """``text`` (a store URL, or a message that may quote one or the driver's connection string) with
+    every password shown as ``***``: in ``user:…@`` of any URL, in ``password=…`` of a libpq connection
+    string or query, and ``url``'s own password wherever it appears. Use it on every store URL or
+    database message that is shown, printed or logged."""
+    if isinstance(text, sa.URL):
+        url, text = text if url is None else url, text.render_as_string(hide_password=True)
+    password = None
+    if url is not None:
+        with contextlib.suppress(sa.exc.ArgumentError, ValueError):
+            parsed = url if isinstance(url, sa.URL) else sa.make_url(url)
+            password = parsed.password or parsed.query.get("password")
+    if isinstance(password, str) and len(password) >= 3:  # shorter ones would mask ordinary words
+        for form in dict.fromkeys((password, quote(password, safe=""), quote_plus(password))):
+            text = text.replace(form, "***")
+    return _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+
+
+def store_location(url: str | sa.URL) -> str:
+    """Where the store is, for messages: ``host:port`` of a database server, or a SQLite file's path."""
+    try:
+        parsed = url if isinstance(url, sa.URL) else sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return without_password(str(url))
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    port = parsed.port or {"postgresql": 5432}.get(parsed.get_backend_name())
+    host = parsed.host or parsed.query.get("host") or "localhost"
+    return without_password(f"{host}:{port}" if port else str(host), parsed)
+
+
+def _first_line(error: BaseException, url: str | sa.URL) -> str:
+    """The first line of a database error's message, any password in it hidden."""
     original = getattr(error, "orig", None) or error
-    return (str(original).strip().splitlines() or [type(original).__name__])[0]
+    return without_password((str(original).strip().splitlines() or [type(original).__name__])[0], url)
 
 
 def empty_frame(kind: str) -> pd.DataFrame:
@@ -609,26 +644,35 @@ def _summed_cells(parts: Sequence[pa.Table]) -> pa.Table:
 class Store:
     """The versioned store at a SQLAlchemy URL; creates its tables when they are missing."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeout: int | None = None) -> None:
+        """Open the store at ``url``; a database server gets ``timeout`` seconds to accept the
+        connection (default: the ``store_timeout`` setting)."""
         try:
             parsed = sa.make_url(url)
         except sa.exc.ArgumentError:
             raise StoreError(
-                f"The store URL {_safe_url(str(url))!r} is not a database URL; use e.g. "
+                f"The store URL {without_password(str(url))!r} is not a database URL; use e.g. "
                 "sqlite:///data/dashboard.db or postgresql+psycopg://user@host:5432/dbname "
                 "(DASHBOARD_STORE_URL or --store).") from None
         self.url = parsed
+        try:
+            self.timeout = settings.store_timeout() if timeout is None else timeout
+        except ValueError as error:
+            raise StoreError(str(error)) from None
         self._is_sqlite = parsed.get_backend_name() == "sqlite"
         # Test seam: called with the number of rows written so far after each batch of a publish.
         self._after_chunk: Callable[[int], None] | None = None
         if self._is_sqlite:
             self._make_sqlite_parent_dir(parsed)
+        # Without a timeout, psycopg waits 130 s for a server that accepts and never answers.
+        connect_args = ({"connect_timeout": self.timeout}
+                        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query else {})
         try:
-            self._engine: Engine = sa.create_engine(parsed)
+            self._engine: Engine = sa.create_engine(parsed, connect_args=connect_args)
         except (sa.exc.NoSuchModuleError, ModuleNotFoundError) as error:
             raise StoreError(
-                f"Cannot open the store at {_safe_url(parsed)}: {error}. Use a sqlite:/// URL or "
-                "postgresql+psycopg:// (the psycopg driver is installed).") from None
+                f"Cannot open the store at {without_password(parsed)}: {without_password(str(error), parsed)}. "
+                "Use a sqlite:/// URL or postgresql+psycopg:// (the psycopg driver is installed).") from None
         if self._is_sqlite:
             self._configure_sqlite(self._engine)
         self._uses_copy = self._engine.dialect.name == "postgresql" and self._engine.driver == "psycopg"
@@ -689,7 +733,7 @@ class Store:
                 conn.execute(schema_version_table.update().values(version=SCHEMA_VERSION))
             elif found != SCHEMA_VERSION:
                 raise StoreError(
-                    f"The store at {_safe_url(self.url)} has schema version {found}, this code expects "
+                    f"The store at {without_password(self.url)} has schema version {found}, this code expects "
                     f"{SCHEMA_VERSION}; update the code (or the store) so that both agree.")
             if conn.execute(sa.select(active_version_table.c.id)).first() is None:
                 conn.execute(active_version_table.insert().values(id=1, version_id=None))
@@ -707,15 +751,17 @@ class Store:
         try:
             yield
         except sa.exc.OperationalError as error:
-            raise StoreError(
-                f"Cannot {action}: the store at {_safe_url(self.url)} is unreachable or unusable "
-                f"({_first_line(error)}). Start the database server or check the file, or point "
-                "DASHBOARD_STORE_URL (or --store) at a reachable store.") from None
+            waited = "" if self._is_sqlite else (f" The server is given {self.timeout} s to answer "
+                                                   "(DASHBOARD_STORE_TIMEOUT or --store-timeout).")
+            raise StoreUnavailable(
+                f"Cannot {action}: the store at {store_location(self.url)} is unreachable or unusable "
+                f"({_first_line(error, self.url)}).{waited} Start the database server or check the file, or point "
+                f"DASHBOARD_STORE_URL (or --store) at a reachable store (now {without_password(self.url)}).") from None
         except (sa.exc.DBAPIError, self._engine.dialect.loaded_dbapi.Error) as error:  # the latter from COPY
             raise StoreError(
-                f"Cannot {action}: the store at {_safe_url(self.url)} answered: {_first_line(error)}. Check that "
-                "the data is canonical (ingest validates it) and that DASHBOARD_STORE_URL (or --store) points "
-                "at the dashboard's store.") from None
+                f"Cannot {action}: the store at {without_password(self.url)} answered: {_first_line(error, self.url)}. "
+                "Check that the data is canonical (ingest validates it) and that DASHBOARD_STORE_URL (or --store) "
+                "points at the dashboard's store.") from None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -742,7 +788,7 @@ class Store:
         self.dispose()
 
     def __repr__(self) -> str:
-        return f"Store({_safe_url(self.url)!r})"
+        return f"Store({without_password(self.url)!r})"
 
     # -- reading versions ------------------------------------------------------------------------
 
@@ -786,7 +832,7 @@ class Store:
                                   .limit(10)).scalars().all()
             known = (f"recent versions: {', '.join(f'v{i}' for i in recent)}" if recent
                      else "the store has no versions yet (publish a file first)")
-            raise StoreError(f"No version {version_id!r} in the store at {_safe_url(self.url)}; {known}.")
+            raise StoreError(f"No version {version_id!r} in the store at {without_password(self.url)}; {known}.")
         return found[0]
 
     def _version_or_active(self, conn: Connection, version_id: int | None) -> VersionInfo | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,24 @@ def geo_dir() -> Path:
 def store_url(tmp_path: Path) -> str:
     """A fresh SQLite store file in the test's own directory."""
     return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def silent_server() -> Iterator[tuple[str, int]]:
+    """``(host, port)`` of a socket that completes TCP handshakes (it listens) and never says a word:
+    it never accepts, so no PostgreSQL greeting or error comes back, as from a hung database server."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield listener.getsockname()
+
+
+@pytest.fixture
+def secret_store_url(silent_server) -> str:
+    """A PostgreSQL URL with a password, at the silent server: what a visitor must never see."""
+    host, port = silent_server
+    return f"postgresql+psycopg://iom_dashboard:{SECRET}@{host}:{port}/dashboard"
+
+
+SECRET = "Kx7-never-shown-Qz"
+"""The password in ``secret_store_url``; tests search every output for it."""
