@@ -26,7 +26,7 @@ from data_pipeline.funding import funding_summary
 from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
 from data_pipeline.i18n import format_date as _format_date
-from data_pipeline.published import citations_in
+from data_pipeline.published import ONE_IN_N, citations_in
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
@@ -252,6 +252,16 @@ def marked_columns(labels: dict[str, str], kind: str | None) -> dict[str, str]:
     return {column: marked(label, kind) for column, label in labels.items()}
 
 
+def as_published(value: float, qualifier: str = "", unit: str = "") -> str:
+    """A published figure as its document words it, in the current language: ``more than 2,400``,
+    ``every third (1 in 3)`` for a figure in the unit ``1 in N``."""
+    if unit == ONE_IN_N:
+        number = tr("1 in {n}").format(n=format_number(value))
+        return tr("{qualifier} ({number})").format(qualifier=tr(qualifier), number=number) if qualifier else number
+    number = format_number(value, tr(unit) if unit else "")
+    return f"{tr(qualifier)} {number}" if qualifier else number
+
+
 def format_date(value: date | None) -> str:
     """A date in the current language: ``2020-10-31`` (en), ``31 октября 2020 г.`` (ru), ``31 Октябр 2020`` (tg).
 
@@ -292,7 +302,7 @@ def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) ->
 def funding_rows(ds: Dataset) -> pd.DataFrame:
     """``funding_summary`` of ``ds`` (plan, objective and component rows; beneficiaries reached
     follow the filters). ``ds`` must come from ``cached_filtered`` (see ``view_table``)."""
-    return view_table(ds, "funding", lambda: funding_summary(ds.funding, ds.activities))
+    return view_table(ds, "funding", lambda: funding_summary(ds.funding, ds.activities, ds.filters))
 
 
 def funding_sources(rows: pd.DataFrame) -> list[str]:
@@ -563,7 +573,12 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
         parts = [f'<div style="font-weight:600">{_html_text(card.label)}</div>',
                  f'<div data-value style="font-size:2.25rem;line-height:1.2">'
                  f'{_html_text(marked(format_number(card.value, money), card.origin))}</div>']
-        if card.target is not None and pd.notna(card.target) and card.target > 0:
+        if card.required and pd.isna(card.value) and card.target is not None and pd.notna(card.target):
+            # Nothing recorded is not 0 % of the requirement.
+            text = tr("No funding received recorded; {target} required").format(
+                target=format_number(card.target, money))
+            parts.append(f'<div style="{_MUTED}">{_html_text(text)}</div>')
+        elif card.target is not None and pd.notna(card.target) and card.target > 0:
             pct = card.achievement_pct
             pct = float(pct) if pct is not None and pd.notna(pct) else 0.0
             target_text = format_number(card.target, money)

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline import charts
+from data_pipeline.funding import scope_difference
 from data_pipeline.origin import GENERATED
 from data_pipeline.registry import PROGRAMMES
 
@@ -81,7 +82,10 @@ with tab:
                          key=f"beneficiaries_{plan}")
             notes = [tr("Planned cost = funding required ÷ beneficiaries targeted (both published); cost per "
                         "person reached = funding received ÷ beneficiaries reached, where both are recorded.")]
-            if objectives["beneficiaries_reached"].isna().all():
+            different = scope_difference(ctx.filters, plan)
+            if different:
+                notes.append(tr(different))
+            elif objectives["beneficiaries_reached"].isna().all():
                 notes.append(tr("This data version records no beneficiaries reached, so there is no cost per "
                                 "person reached yet."))
             st.caption(" ".join(notes))

@@ -50,7 +50,11 @@ with tab:
     if rows.empty:
         ui.no_data_message(ctx)
     elif view == "ranking":
-        ui.chart(charts.district_bars, rows, label, unit, lang=lang, origin=ctx.data.origin, key="map-district-bars")
+        ui.chart(charts.district_bars, rows, label, unit, lang=lang, mode=mode, origin=ctx.data.origin, key="map-district-bars")
+        unranked = rows["achievement_pct"].isna().sum() if mode == "pct" else 0
+        if unranked:
+            st.caption(tr("{count} of {total} districts have no target recorded for the period in view and are "
+                          "not ranked.").format(count=unranked, total=len(rows)))
     elif view == "table":
         shown = ui.show_table(rows,
                               {"district": tr("District"), "region": tr("Region"),

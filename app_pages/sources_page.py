@@ -82,8 +82,8 @@ with tab:
         include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"),
                                     value=False, key="sources_context")
         catalogue = published_table(include_context=include_context)
-        catalogue["printed"] = [f"{tr(q) if q else ''} {ui.format_number(v, tr(u) if u else '')}".strip()
-                                for q, v, u in zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])]
+        catalogue["printed"] = [ui.as_published(v, q, u) for q, v, u in
+                                zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])]
         # Document titles and sections stay as published (English): they are what the citation points to.
         ui.show_table(ui.translated(catalogue, "label"),
                       {"label": tr("Figure"), "printed": tr("As published"), "period": tr("Period"),

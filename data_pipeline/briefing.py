@@ -44,7 +44,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPag
 
 from data_pipeline.aggregate import WHOLE, aggregate
 from data_pipeline.charts import BLUE, VERMILION, format_number, format_pct
-from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
+from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures, targets_in_view
 from data_pipeline.funding import funding_summary
 from data_pipeline.i18n import MISSING, translator
 from data_pipeline.origin import marked
@@ -393,12 +393,13 @@ def _map_indicator(view: Dataset, requested: str | None) -> str | None:
 
 
 def _district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
-    """Per programme district in view: value and whole-programme district target of one indicator."""
+    """Per programme district in view: value and district target (of the periods in view) of one indicator."""
     codes = list(view.filters.district_codes())
     records = view.activities[view.activities["indicator"] == indicator_id]
     sums = records.groupby("district_code")["value"].sum()
-    targets = view.targets[(view.targets["indicator"] == indicator_id) & (view.targets["period"] == WHOLE)
-                           & view.targets["district_code"].notna()]
+    in_view = targets_in_view(view)
+    targets = in_view[(in_view["indicator"] == indicator_id) & (in_view["period"] == WHOLE)
+                      & in_view["district_code"].notna()]
     target_sums = targets.groupby("district_code")["target"].sum()
     values = pd.DataFrame({"district_code": codes})
     values["value"] = values["district_code"].map(sums).astype(float)  # no records: "no data", not zero
@@ -497,7 +498,7 @@ def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width:
     if view.filters.programme and view.filters.programme not in plans:
         return [_p(tr("Funding is recorded for {plans} only, which is outside the programme filter.").format(
             plans=", ".join(tr(PROGRAMMES[p]) for p in sorted(plans))), styles.body)]
-    summary = funding_summary(view.funding, view.activities)
+    summary = funding_summary(view.funding, view.activities, view.filters)
     shown = summary[summary["level"].isin(["objective", "plan"])]
     header = [_p(tr("Objective"), styles.cell_bold), _p(tr("Required (USD)"), styles.number_bold),
               _p(_generated(tr("Received (USD)"), view), styles.number_bold),
@@ -722,7 +723,8 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
         story.append(top)
 
     mine = dataset.activities[dataset.activities["district_code"] == d.code]
-    targets = dataset.targets[(dataset.targets["district_code"] == d.code) & (dataset.targets["period"] == WHOLE)]
+    in_view = targets_in_view(dataset)
+    targets = in_view[(in_view["district_code"] == d.code) & (in_view["period"] == WHOLE)]
     target_by_indicator = targets.groupby("indicator")["target"].sum()
     value_by_indicator = mine.groupby("indicator")["value"].sum()
     shown = [i for i in INDICATORS if i.id in value_by_indicator.index or i.id in target_by_indicator.index]

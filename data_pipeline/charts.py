@@ -112,40 +112,49 @@ def _bar_height(rows: int, per_row: int = 34, minimum: int = 220, labels: Sequen
 
 def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
                   highlight: tuple[str, ...] = (), title: str | None = None, lang: str = "en",
-                  origin: str | None = None) -> go.Figure:
+                  origin: str | None = None, mode: str = "value") -> go.Figure:
     """One indicator across districts: bars for the value, a tick for each district's target,
-    the programme median as a line, and the ``highlight`` district codes in orange.
+    the programme median as a line, and the ``highlight`` district codes in orange. With
+    ``mode="pct"``, bars for the % of target (districts without a target left out) and a line at 100 %.
 
-    ``table``: one row per district with ``district_code, district, value, target``.
-    ``indicator_label`` and ``unit`` are given in ``lang`` already; the chart's own words
-    are translated into ``lang``. Generated values and targets (``origin``) carry the demo mark
-    in the title and in every hover label.
+    ``table``: one row per district with ``district_code, district, value, target`` (and
+    ``achievement_pct`` for ``pct``). ``indicator_label`` and ``unit`` are given in ``lang``
+    already; the chart's own words are translated into ``lang``. Generated values and targets
+    (``origin``) carry the demo mark in the title and in every hover label.
     """
     _ = translator(lang)
     demo = _hover_mark(origin, lang)
-    rows = table.sort_values("value", ascending=True)
+    pct = mode == "pct"
+    column = "achievement_pct" if pct else "value"
+    rows = table[table[column].notna()].sort_values(column, ascending=True)
     # The legend says "Value" and "target": the indicator is in the title, and a long label beside it
     # wrapped the legend onto the title (Tajik, in the profile's half-width column).
     colours = [ORANGE if code in highlight else BLUE for code in rows["district_code"]]
     fig = go.Figure(go.Bar(
-        x=rows["value"], y=rows["district"], orientation="h", marker_color=colours, name=_("Value"),
-        text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:,.0f} " + unit + demo + "<extra></extra>",
+        x=rows[column], y=rows["district"], orientation="h", marker_color=colours,
+        name=_("% of target") if pct else _("Value"),
+        text=[format_number(v, "%" if pct else "", lang=lang) for v in rows[column]], textposition="outside",
+        cliponaxis=False,
+        hovertemplate=("%{y}: %{x:,.1f}%" if pct else "%{y}: %{x:,.0f} " + unit) + demo + "<extra></extra>",
     ))
-    if rows["target"].notna().any():
+    if pct:
+        fig.add_vline(x=100, line_color=DARK, annotation_text=_("target"), annotation_position="top right")
+    elif rows["target"].notna().any():
         fig.add_trace(go.Scatter(
             x=rows["target"], y=rows["district"], mode="markers", name=_("target"),
             marker=dict(symbol="line-ns", size=18, line=dict(width=3, color=DARK)),
             hovertemplate="%{y} " + _("target") + ": %{x:,.0f}" + demo + "<extra></extra>",
         ))
     if len(rows):
-        median = float(rows["value"].median())
+        median = float(rows[column].median())
         fig.add_vline(x=median, line_dash="dot", line_color=VERMILION,
-                      annotation_text=_("median {value}").format(value=format_number(median, lang=lang)),
+                      annotation_text=_("median {value}").format(value=format_number(median, "%" if pct else "",
+                                                                                      lang=lang)),
                       annotation_position="bottom right")
-    _layout(fig, marked(title or _("{indicator} by district").format(indicator=indicator_label), origin, lang),
+    default_title = (_("{indicator}: % of target by district") if pct else _("{indicator} by district"))
+    _layout(fig, marked(title or default_title.format(indicator=indicator_label), origin, lang),
             _bar_height(len(rows), 26), lang)
-    fig.update_xaxes(title_text=unit)
+    fig.update_xaxes(title_text=_("% of target") if pct else unit)
     return fig
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -20,7 +20,7 @@ from data_pipeline.i18n import round_half_up
 from data_pipeline.origin import GENERATED, UPLOADED
 from data_pipeline.published import published_for_indicator
 from data_pipeline.reconcile import STATUS_DIFFERS, status_against
-from data_pipeline.registry import INDICATORS, indicator, indicators_for
+from data_pipeline.registry import INDICATORS, PROGRAMME_PERIODS, indicator, indicators_for
 from data_pipeline.store import Store, VersionInfo
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, district
 
@@ -143,7 +143,7 @@ def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None, lan
     value, target, achievement_pct, source`` (+ ``by``). ``target`` is empty where none is known.
     """
     table = aggregate(ds.activities, period, by)
-    table = attach_targets(table, ds.targets) if by is None else table.assign(target=float("nan"),
+    table = attach_targets(table, targets_in_view(ds)) if by is None else table.assign(target=float("nan"),
                                                                               achievement_pct=float("nan"))
     districts = {code: district(code) for code in table["district_code"].unique()}
     table["district"] = table["district_code"].map(lambda c: districts[c].name(lang))
@@ -196,14 +196,89 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
 
 
 def _targets_for_view(ds: Dataset) -> pd.DataFrame:
-    """Programme-wide targets when every programme district is in view; otherwise the sum of
-    the chosen districts' own targets (as programme-wide rows)."""
-    targets = ds.targets[ds.targets["period"] == WHOLE]
-    if len(ds.filters.district_codes()) == len(PROGRAMME_DISTRICTS):
+    """Programme targets (as programme-wide rows) of the periods in view: the programme-wide target
+    when every programme district is in view and one is recorded; otherwise the sum of the district
+    targets, when every district with records of the indicator in view has one (a sum missing some
+    of them would overstate the achievement)."""
+    targets = targets_in_view(ds)
+    targets = targets[targets["period"] == WHOLE]
+    per_district = targets[targets["district_code"].isin(ds.filters.district_codes())]
+    recorded = aggregate(ds.activities)[["indicator", "district_code"]]
+    targeted = per_district[["indicator", "district_code"]]
+    untargeted = recorded.merge(targeted, how="left", indicator=True).query("_merge == 'left_only'")
+    summed = (per_district[~per_district["indicator"].isin(untargeted["indicator"])]
+              .groupby(["indicator", "period"], as_index=False)["target"].sum().assign(district_code=None))
+    if len(ds.filters.district_codes()) < len(PROGRAMME_DISTRICTS):
+        return summed
+    programme = targets[targets["district_code"].isna()]
+    return pd.concat([programme, summed[~summed["indicator"].isin(programme["indicator"])]], ignore_index=True)
+
+
+def targets_in_view(ds: Dataset) -> pd.DataFrame:
+    """``ds.targets`` with the ``whole`` rows standing for the periods in view.
+
+    Without a date filter, the whole-programme targets. With one, each indicator's (and
+    district's) targets of the periods inside the filter, summed: a year's target, else its
+    quarters', else its months'. A target for a period only partly in view does not apply, and
+    where a part of the view has no target the indicator has none (no row): a percentage of
+    a target for part of the time shown would overstate the achievement.
+    """
+    targets = ds.targets
+    if ds.filters.date_from is None and ds.filters.date_to is None or targets.empty:
         return targets
-    per_district = targets[targets["district_code"].notna()]
-    summed = per_district.groupby(["indicator", "period"], as_index=False)["target"].sum()
-    return summed.assign(district_code=None)
+    months = _months_in_view(ds.filters, targets)
+    rows = []
+    for (indicator_id, code), group in targets[targets["period"] != WHOLE].groupby(
+            ["indicator", "district_code"], dropna=False, sort=False):
+        target = _target_of_months(group.groupby("period")["target"].sum().to_dict(), months)
+        if target is not None:
+            rows.append({"indicator": indicator_id, "district_code": None if pd.isna(code) else code,
+                         "period": WHOLE, "target": target})
+    whole = pd.DataFrame(rows, columns=["indicator", "district_code", "period", "target"])
+    return pd.concat([targets[targets["period"] != WHOLE][whole.columns], whole], ignore_index=True)
+
+
+def _months_in_view(filters: Filters, targets: pd.DataFrame) -> list[tuple[int, int]]:
+    """Every (year, month) inside the date filter; an open end reaches the programmes' first or last
+    year, or the targets' when they go further."""
+    target_years = pd.to_numeric(targets["period"].str[:4], errors="coerce").dropna()
+    first = min([p[0] for p in PROGRAMME_PERIODS.values()] + target_years.astype(int).tolist())
+    last = max([p[1] for p in PROGRAMME_PERIODS.values()] + target_years.astype(int).tolist())
+    start = filters.date_from or date(first, 1, 1)
+    end = filters.date_to or date(last, 12, 31)
+    months = []
+    for year in range(start.year, end.year + 1):
+        for month in range(1, 13):
+            month_start = date(year, month, 1)
+            month_end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+            if start <= month_start and month_end <= end:  # only whole months are in view
+                months.append((year, month))
+    return months
+
+
+def _target_of_months(by_period: dict[str, float], months: list[tuple[int, int]]) -> float | None:
+    """The sum of the targets covering exactly ``months`` (years, else quarters, else months), or None."""
+    if not months:
+        return None
+    wanted = set(months)
+    total = 0.0
+    for year in sorted({y for y, _ in months}):
+        in_year = {m for y, m in wanted if y == year}
+        if in_year == set(range(1, 13)) and str(year) in by_period:
+            total += by_period[str(year)]
+            continue
+        for quarter in range(1, 5):
+            quarter_months = set(range(3 * quarter - 2, 3 * quarter + 1))
+            if not quarter_months & in_year:
+                continue
+            if quarter_months <= in_year and f"{year}-Q{quarter}" in by_period:
+                total += by_period[f"{year}-Q{quarter}"]
+                continue
+            for month in sorted(quarter_months & in_year):
+                if f"{year}-{month:02d}" not in by_period:
+                    return None
+                total += by_period[f"{year}-{month:02d}"]
+    return total
 
 
 def changes_since_previous(store_url: str, ds: Dataset) -> pd.DataFrame:

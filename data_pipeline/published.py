@@ -36,6 +36,10 @@ _CITATIONS = re.compile(re.escape(CITATION).replace(re.escape("{document}"), r"(
                         .replace(re.escape("{section}"), r"(?P<section>[^”]*)"))
 
 
+ONE_IN_N = "1 in N"
+"""The unit of a frequency published as "every N-th": the value is N."""
+
+
 @dataclass(frozen=True)
 class PublishedFigure:
     """One figure as a source document prints it."""
@@ -127,9 +131,9 @@ PUBLISHED_FIGURES: tuple[PublishedFigure, ...] = (
        "entries", section="Beneficiary profile", qualifier="over", **_BRO),
     _f("tajirrb_banned_reentry", "Migrants banned from re-entering Russia", 250_000, "persons",
        section="Beneficiary profile", qualifier="over", **_BRO),
-    _f("tajirrb_stress_one_in", "Migrants experiencing intense stress: every N-th migrant", 3, "1 in N",
+    _f("tajirrb_stress_one_in", "Migrants experiencing intense stress: every N-th migrant", 3, ONE_IN_N,
        section="Beneficiary profile", qualifier="every third", **_BRO),
-    _f("tajirrb_health_one_in", "Migrants with serious health problems: every N-th migrant", 4, "1 in N",
+    _f("tajirrb_health_one_in", "Migrants with serious health problems: every N-th migrant", 4, ONE_IN_N,
        section="Beneficiary profile", qualifier="every fourth", **_BRO),
     _f("tajirrb_border_guards_trained", "Border guards trained", 115, "persons", section=_S_OUT1,
        indicator="border_guards_trained", **_BRO),

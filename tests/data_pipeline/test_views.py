@@ -1,0 +1,134 @@
+"""Every view's numbers over generated data sets (seeded, made by code): district values add up to the
+programme value shown, achievement uses the targets of exactly the periods in view, and cost per
+person is shown only where funding and people cover the same scope."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings, strategies as st
+
+from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures, indicator_table
+from data_pipeline.funding import funding_summary, scope_difference
+from data_pipeline.registry import FUNDING_LINES, indicators_for
+from data_pipeline.schemas import FUNDING_COLUMNS, TARGET_COLUMNS
+from geo.gazetteer import PROGRAMME_CODES
+from tests.data_pipeline.frames import random_activities
+
+YEARS = (2016, 2017, 2018, 2019, 2020)
+HEADLINE_IDS = [i.id for i in indicators_for(None, headline=True)]
+
+
+def generated_dataset(seed: int, rows: int) -> Dataset:
+    """Records over 2016–2021; per district and indicator, yearly targets for a random subset of the
+    years, a whole-programme target, and programme-wide whole targets; funding on every line."""
+    rng = np.random.default_rng(seed)
+    activities = random_activities(rows, seed)
+    targets = []
+    for indicator_id in HEADLINE_IDS:
+        for code in PROGRAMME_CODES:
+            for year in YEARS:
+                if rng.random() < 0.8:
+                    targets.append((indicator_id, code, str(year), float(rng.integers(1, 50))))
+            targets.append((indicator_id, code, "whole", float(rng.integers(50, 300))))
+        targets.append((indicator_id, None, "whole", float(rng.integers(500, 3000))))
+    target_frame = pd.DataFrame(targets, columns=TARGET_COLUMNS[:4]).assign(source_row=lambda t: t.index + 2)
+    funding = pd.DataFrame([(line.plan, line.objective, line.component, None, None,
+                             float(rng.integers(1, 10_000)), "USD", n + 2)
+                            for n, line in enumerate(FUNDING_LINES)], columns=FUNDING_COLUMNS)
+    return Dataset(None, None, activities, target_frame, funding)
+
+
+filters = st.builds(
+    lambda years, districts: Filters(districts=tuple(districts),
+                                     date_from=date(years[0], 1, 1) if years else None,
+                                     date_to=date(years[1], 12, 31) if years else None),
+    st.one_of(st.none(), st.tuples(st.sampled_from(YEARS), st.sampled_from(YEARS)).map(sorted)),
+    st.lists(st.sampled_from(PROGRAMME_CODES), max_size=4, unique=True),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(0, 400), chosen=filters)
+def test_district_values_add_up_to_the_programme_value_shown(seed, rows, chosen):
+    view = apply_filters(generated_dataset(seed, rows), chosen)
+    table = indicator_table(view)
+    heads = headline_figures(view).set_index("indicator")
+    sums = table.groupby("indicator")["value"].sum()
+    for indicator_id in HEADLINE_IDS:
+        assert heads.loc[indicator_id, "value"] == sums.get(indicator_id, 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(1, 400), chosen=filters)
+def test_achievement_uses_the_targets_of_exactly_the_periods_in_view(seed, rows, chosen):
+    data = generated_dataset(seed, rows)
+    view = apply_filters(data, chosen)
+    table = indicator_table(view)
+    targets = {(i, code if isinstance(code, str) else "", period): target for i, code, period, target
+               in data.targets[["indicator", "district_code", "period", "target"]].itertuples(index=False)}
+    years = ([str(y) for y in range(chosen.date_from.year, chosen.date_to.year + 1)]
+             if chosen.date_from else ["whole"])
+    for row in table[table["indicator"].isin(HEADLINE_IDS)].itertuples():
+        wanted = [(row.indicator, row.district_code, year) for year in years]
+        expected = sum(targets[key] for key in wanted) if all(key in targets for key in wanted) else None
+        if expected is None:
+            assert pd.isna(row.target) and pd.isna(row.achievement_pct), row
+        else:
+            assert row.target == expected
+            assert row.achievement_pct == round(row.value / expected * 100 + 1e-9, 1) or abs(
+                row.achievement_pct - row.value / expected * 100) <= 0.05
+    heads = headline_figures(view).set_index("indicator")
+    for indicator_id in set(HEADLINE_IDS) & set(table["indicator"]):
+        codes = chosen.district_codes()
+        if chosen.date_from is None and len(codes) == len(PROGRAMME_CODES):
+            assert heads.loc[indicator_id, "target"] == targets[(indicator_id, "", "whole")]
+        elif chosen.date_from is not None:  # no programme-wide yearly targets: the districts' own, summed
+            recorded = set(table.loc[table["indicator"] == indicator_id, "district_code"])
+            keys = {code: [(indicator_id, code, year) for year in years] for code in codes}
+            complete = {code for code, wanted in keys.items() if all(key in targets for key in wanted)}
+            shown = heads.loc[indicator_id, "target"]
+            if recorded <= complete and complete:
+                assert shown == sum(targets[key] for code in complete for key in keys[code])
+            else:
+                assert pd.isna(shown) and pd.isna(heads.loc[indicator_id, "achievement_pct"])
+
+
+def test_a_year_without_a_target_gives_no_percentage_and_the_whole_programme_target_does_not_apply():
+    activities = random_activities(200, 7)
+    activities["district_code"] = "KT01"
+    activities["indicator"] = "jobs_created"
+    targets = pd.DataFrame([("jobs_created", "KT01", "2019", 9.0, 2), ("jobs_created", "KT01", "whole", 13.0, 3),
+                            ("jobs_created", "KT01", "2020-Q1", 1.0, 4), ("jobs_created", "KT01", "2020-Q2", 2.0, 5),
+                            ("jobs_created", "KT01", "2020-Q3", 3.0, 6), ("jobs_created", "KT01", "2020-Q4", 4.0, 7)],
+                           columns=TARGET_COLUMNS)
+    data = Dataset(None, None, activities, targets, pd.DataFrame(columns=FUNDING_COLUMNS))
+
+    def target(first: int, last: int):
+        view = apply_filters(data, Filters(date_from=date(first, 1, 1), date_to=date(last, 12, 31)))
+        return indicator_table(view).set_index("district_code").loc["KT01", "target"]
+
+    assert target(2019, 2019) == 9  # not 13, the whole programme's
+    assert target(2020, 2020) == 10  # its quarters
+    assert target(2019, 2020) == 19
+    assert pd.isna(target(2018, 2019))  # 2018 has none: no percentage of part of a target
+    assert indicator_table(data).set_index("district_code").loc["KT01", "target"] == 13
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(1, 400), chosen=filters)
+def test_cost_per_person_only_where_funding_and_people_cover_the_same_scope(seed, rows, chosen):
+    view = apply_filters(generated_dataset(seed, rows), chosen)
+    summary = funding_summary(view.funding, view.activities, chosen)
+    same = scope_difference(chosen, "CRP2020") is None
+    narrowed = bool(chosen.districts) or (chosen.date_from is not None and chosen.date_from.year > 2020) or (
+        chosen.date_to is not None and chosen.date_to.year < 2020)
+    assert same == (not narrowed)
+    shown = summary["cost_per_beneficiary"].notna()
+    if not same:
+        assert not shown.any()
+    else:
+        possible = summary["received"].notna() & (summary["beneficiaries_reached"] > 0)
+        assert (shown == possible).all()
