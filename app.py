@@ -12,7 +12,8 @@ Importing this module, which uvicorn does in the main thread before the server a
   not in a thread beside it: a thread racing the first page's own imports sometimes left pandas
   half-initialised (``partially initialized module 'pandas' has no attribute 'Series'``);
 - copies Leaflet into ``./static/leaflet`` (served by ``server.enableStaticServing``);
-- wraps Streamlit in ``web_security``'s middleware: security headers on every response.
+- wraps Streamlit in ``web_security``'s middleware: security headers on every response, and uploads
+  refused (403) to sessions that are not a signed-in editor's.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if str(ROOT) not in sys.path:  # `uvicorn app:app` run from elsewhere with --app
 import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
-from web_security import SecurityHeaders  # noqa: E402
+from web_security import SecurityHeaders, UploadGuard  # noqa: E402
 
 PRELOADED = ("ui", "geo.maps", "data_pipeline.briefing")
 
@@ -49,4 +50,4 @@ def install_static_files() -> Path:
 
 preload()
 install_static_files()
-app = st.App(ROOT / "dashboard.py", middleware=[Middleware(SecurityHeaders)])
+app = st.App(ROOT / "dashboard.py", middleware=[Middleware(SecurityHeaders), Middleware(UploadGuard)])

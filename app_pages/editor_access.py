@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from data_pipeline.auth import (
@@ -17,6 +18,7 @@ from data_pipeline.auth import (
     oidc_editor, session_expired,
 )
 from data_pipeline.store import Store, StoreError
+from web_security import EDITOR_UPLOADS
 
 _EDITOR_KEY = "_editor"
 _OIDC_FIRST_SEEN_KEY = "_editor_oidc_first_seen"
@@ -48,7 +50,23 @@ def access() -> AccessSettings | None:
 
 def current_editor(settings: AccessSettings | None) -> tuple[Editor | None, str]:
     """The signed-in, unexpired editor of this session, or ``None`` and why (``not_configured``,
-    ``signed_out``, ``expired``, ``not_editor``, ``no_email``)."""
+    ``signed_out``, ``expired``, ``not_editor``, ``no_email``). Only while there is one may this session
+    send files to the server (``web_security.EDITOR_UPLOADS``, read by the upload guard in app.py)."""
+    editor, reason = _signed_in_editor(settings)
+    session_id = _session_id()
+    if editor is None:
+        EDITOR_UPLOADS.revoke(session_id)
+    else:
+        EDITOR_UPLOADS.allow(session_id, until=editor.signed_in_at + settings.session_minutes * 60)
+    return editor, reason
+
+
+def _session_id() -> str:
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else ""
+
+
+def _signed_in_editor(settings: AccessSettings | None) -> tuple[Editor | None, str]:
     if settings is None or settings.mode == MODE_NONE:
         return None, "not_configured"
     now = time.time()
@@ -171,6 +189,7 @@ def sign_out(settings: AccessSettings | None) -> None:
     """End this session's editor sign-in (and the identity provider's session cookie, with OIDC)."""
     st.session_state.pop(_EDITOR_KEY, None)
     st.session_state.pop(_OIDC_FIRST_SEEN_KEY, None)
+    EDITOR_UPLOADS.revoke(_session_id())
     st.session_state[_NOTICE_KEY] = ui.tr("You are signed out. Browsing goes on without sign-in.")
     if settings is not None and settings.mode == MODE_OIDC:
         st.logout()

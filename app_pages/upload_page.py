@@ -7,12 +7,12 @@ the new one, never a mix.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from app_pages import editor_access
@@ -40,11 +40,7 @@ def max_upload_mb() -> int:
 
 
 def read_upload(name: str, data: bytes) -> ReadResult:
-    """Read and check one uploaded file, with a progress bar; remembered per file content for the session."""
-    digest = hashlib.sha256(data).hexdigest()
-    reads = st.session_state.setdefault(_READS_KEY, {})
-    if (name, digest) in reads:
-        return reads[(name, digest)]
+    """Read and check one uploaded file, with a progress bar."""
     bar = st.progress(0.0, text=ui.tr("Reading {file}…").format(file=name))
     shown = {"fraction": -1.0}
 
@@ -63,8 +59,15 @@ def read_upload(name: str, data: bytes) -> ReadResult:
         result = read_table(path, file_name=name, progress=progress, max_bytes=max_upload_mb() * 2 ** 20,
                             max_rows=MAX_UPLOAD_ROWS)
     bar.empty()
-    reads[(name, digest)] = result
     return result
+
+
+def release_upload(file_id: str) -> None:
+    """Drop an uploaded file's bytes from the server's memory once read (Streamlit would keep them until the
+    session ends); the page keeps what was read."""
+    context = get_script_run_ctx()
+    if context is not None:
+        context.uploaded_file_mgr.remove_file(context.session_id, file_id)
 
 
 def preview_frame(result: ReadResult) -> pd.DataFrame:
@@ -207,22 +210,33 @@ if editor is None:
     st.caption(ui.tr("The file picker appears once you are signed in as an editor."))
     st.stop()
 
-round_number = st.session_state.get(_UPLOADER_ROUND_KEY, 0)
+uploader_key = f"upload_files_{st.session_state.get(_UPLOADER_ROUND_KEY, 0)}"
 uploads = st.file_uploader(ui.tr("CSV or Excel files"), type=["csv", "xlsx"], accept_multiple_files=True,
-                           key=f"upload_files_{round_number}", help=limits)
-if not uploads:
-    st.stop()
-
-results = []
+                           key=uploader_key, help=limits)
+# Each file is read once, on the run after it arrives, and its bytes are released: the widget's state
+# (which, unlike its value, keeps released files, as DeletedFile) says which files are still chosen.
+reads: dict[str, ReadResult | str] = st.session_state.setdefault(_READS_KEY, {})
 for upload in uploads:
     try:
-        results.append(read_upload(upload.name, upload.getvalue()))
+        if upload.file_id not in reads:
+            reads[upload.file_id] = read_upload(upload.name, upload.getvalue())
     except Exception as error:  # read_table reports bad input itself; this is the last line of defence
-        st.error(ui.tr("{file} could not be read ({error}); nothing was stored. Save it again from Excel as "
-                       ".xlsx or CSV UTF-8 and upload it again.").format(file=upload.name,
-                                                                         error=type(error).__name__),
-                 icon=":material/error:")
-        st.stop()
+        reads[upload.file_id] = ui.tr("{file} could not be read ({error}); nothing was stored. Save it again "
+                                      "from Excel as .xlsx or CSV UTF-8 and upload it again.").format(
+            file=upload.name, error=type(error).__name__)
+    finally:
+        release_upload(upload.file_id)
+chosen = [file.file_id for file in st.session_state.get(uploader_key) or []]
+for file_id in set(reads) - set(chosen):  # removed from the picker
+    del reads[file_id]
+outcomes = [reads[file_id] for file_id in chosen if file_id in reads]
+if not outcomes:
+    st.stop()
+for unreadable in (outcome for outcome in outcomes if isinstance(outcome, str)):
+    st.error(unreadable, icon=":material/error:")
+results = [outcome for outcome in outcomes if not isinstance(outcome, str)]
+if len(results) < len(outcomes):
+    st.stop()
 for result in results:
     show_result(result)
 report_section(results)

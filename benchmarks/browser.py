@@ -48,6 +48,8 @@ st.plotly_chart(px.bar(x=[(i + 1) * (len(regions) + 1) for i in range(16)],
 """
 TIMEOUT_MS = 180_000
 SERVER_START_TIMEOUT = 120
+SERVER_PIDS: dict[str, int] = {}
+"""The process id of each server ``streamlit_server`` runs, by base URL (to read its memory)."""
 
 # Records every change of the app's script state with a timestamp (performance.now()).
 _WATCH_STATE = """() => {
@@ -145,15 +147,18 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: 
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         _wait_for_health(base, process, log)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        SERVER_PIDS.pop(base, None)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 class _Visit:

@@ -5,6 +5,7 @@ and the overview and the map show the new figures: a real server with its own st
 from __future__ import annotations
 
 import re
+import urllib.request
 
 import pytest
 
@@ -52,6 +53,12 @@ def choose_file(page, name: str, content: bytes) -> None:
     wait_idle(page)
 
 
+def uploaded_bytes_held(base_url: str) -> str:
+    """What Streamlit's upload store holds, from its metrics route ("" when it holds no file)."""
+    with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=10) as response:
+        return "\n".join(line for line in response.read().decode().splitlines() if "UploadedFileManager" in line)
+
+
 def remove_uploaded_file(page, name: str) -> None:
     """Press the file chip's remove (x) button."""
     page.locator('[data-testid="stFileChipDeleteBtn"] button').and_(page.get_by_label(f"Remove {name}")).click()
@@ -85,6 +92,7 @@ def test_editor_uploads_sees_the_report_publishes_and_the_dashboard_shows_the_ne
 
     choose_file(page, "kulob-june.csv", INVALID_CSV)
     assert main.get_by_text("problem(s) found").is_visible()
+    assert uploaded_bytes_held(editor_server) == "", "the file's bytes are released once it is read"
     assert main.get_by_text("Validation report").is_visible()
     assert page.get_by_role("button", name="Publish as a new version").is_disabled()
     assert page.get_by_role("button", name="Download XLSX").is_visible()
@@ -93,6 +101,7 @@ def test_editor_uploads_sees_the_report_publishes_and_the_dashboard_shows_the_ne
     remove_uploaded_file(page, "kulob-june.csv")
     choose_file(page, "kulob-june.csv", VALID_CSV)
     assert main.get_by_text("a valid activities table, 3 records").is_visible()
+    assert uploaded_bytes_held(editor_server) == ""
     screenshot(page, screenshot_dir, "upload-ready-to-publish")
     page.get_by_role("button", name="Publish as a new version").click()
     page.get_by_text("is now active (kulob-june.csv)").wait_for(timeout=PAGE_TIMEOUT_MS)

@@ -16,10 +16,12 @@ from data_pipeline.auth import Editor, hash_password, verify_password
 from data_pipeline.charts import format_number
 from data_pipeline.store import Store
 from tests.pages.conftest import DASHBOARD, headline_cards
+from web_security import EDITOR_UPLOADS
 
 UPLOAD = "app_pages/upload_page.py"
 VERSIONS = "app_pages/versions_page.py"
 PASSWORD = "kulob-office-1"
+APPTEST_SESSION_ID = "test session id"  # every AppTest run's (streamlit.testing.v1.local_script_runner)
 # Cheap hashes (n=2^10) keep the tests fast; the cost travels inside the hash string.
 EDITORS = {name: {"password_hash": hash_password(PASSWORD, n=2 ** 10)}
            for name in ("aziz", "farida", "rustam", "nodira")}
@@ -191,14 +193,19 @@ def test_an_expired_session_is_refused_and_nothing_is_published(store):
     at.button(key="publish").click().run()
     assert "has expired" in texts(at.warning)
     assert not at.file_uploader
+    assert not EDITOR_UPLOADS.allows(APPTEST_SESSION_ID)
     assert versions(store) == before
 
 
 def test_sign_out_ends_the_editor_session(store):
-    at = sign_in(app(UPLOAD))
+    at = app(UPLOAD)
+    assert not EDITOR_UPLOADS.allows(APPTEST_SESSION_ID), "the server refuses uploads before sign-in"
+    at = sign_in(at)
+    assert EDITOR_UPLOADS.allows(APPTEST_SESSION_ID), "signed in: the server accepts this session's uploads"
     at.button(key="editor_sign_out").click().run()
     assert "You are signed out" in texts(at.info)
     assert not at.file_uploader
+    assert not EDITOR_UPLOADS.allows(APPTEST_SESSION_ID), "signed out: refused again"
 
 
 def test_without_editor_configuration_nobody_can_edit(store):
