@@ -33,7 +33,6 @@ def test_importing_the_app_imports_the_pages_libraries_and_installs_leaflet():
 def test_run_dashboard_script_serves_the_asgi_app():
     script = (ROOT / "scripts" / "run-dashboard.sh").read_text()
     assert 'streamlit run app.py "$@"' in script
-    assert "serve.py" not in script
 
 
 def _start_and_check_health(attempt: int, workdir: Path, store: str, geo_dir: Path) -> tuple[int, str | None]:
