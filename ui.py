@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
+import string
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -206,6 +208,27 @@ def tr(text: str) -> str:
     ``tr("{count} problems in {file}").format(count=3, file=name)``.
     """
     return translator(current_language())(text)
+
+
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)|(?<=@)")
+_WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """``text`` made safe to put into Markdown, so Streamlit shows it as typed: for anything that comes
+    from data, files, notes or people (file and sheet names, version notes, user and display names,
+    cell values, error messages quoting them) in ``st.markdown``, captions, alerts, widget labels.
+
+    Every ASCII punctuation mark gets a backslash, so no link, image, HTML, emphasis, heading, table,
+    LaTeX (``$``), emoji or icon shortcode (``:smile:``, ``:material/home:``) or colour (``:red[…]``)
+    is formed; line breaks become spaces and surrounding spaces go. GitHub-flavoured Markdown also
+    links bare ``http://…``, ``www.…`` and e-mail addresses whatever the escapes, so an invisible word
+    joiner (U+2060) goes between ``:`` and ``//``, after ``www`` and around ``@``. Not for tables,
+    select-box options or ``st.text``, which show text as it is (the backslashes would show).
+    """
+    one_line = " ".join(str(text).splitlines()).strip()  # leading spaces would make a code block
+    return _AUTOLINK_STARTS.sub(_WORD_JOINER, one_line).translate(_MARKDOWN_ESCAPES)
 
 
 def translate_now():
@@ -649,7 +672,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     try:
         layers = boundaries(directory)
     except BoundaryDataError as error:
-        st.error(tr("The map cannot be drawn: {error}").format(error=error), icon=":material/map:")
+        st.error(tr("The map cannot be drawn: {error}").format(error=plain(error)), icon=":material/map:")
         return
     lang = current_language()
     values = values.assign(origin=origin or "")

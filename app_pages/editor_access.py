@@ -102,7 +102,7 @@ def refusal(reason: str, settings: AccessSettings | None, action: str) -> str:
                             "administrator to add it. Nothing was changed."),
         "no_email": ui.tr("Your identity provider did not give an e-mail address, so the dashboard cannot tell "
                           "whether you are an editor. Nothing was changed."),
-    }.get(reason, reason).format(action=action, minutes=minutes, email=email)
+    }.get(reason, reason).format(action=action, minutes=minutes, email=ui.plain(email))
 
 
 def require_editor(settings: AccessSettings | None, action: str) -> Editor | None:
@@ -124,7 +124,7 @@ def sign_in_panel(settings: AccessSettings | None, action: str) -> Editor | None
         left, right = st.columns([4, 1])
         minutes_left = max(0, int((editor.signed_in_at + settings.session_minutes * 60 - time.time()) // 60))
         left.success(ui.tr("Signed in as editor **{who}** (sign-in valid for {minutes} more minutes).")
-                     .format(who=editor.label, minutes=minutes_left), icon=":material/verified_user:")
+                     .format(who=ui.plain(editor.label), minutes=minutes_left), icon=":material/verified_user:")
         if right.button(ui.tr("Sign out"), key="editor_sign_out", icon=":material/logout:"):
             sign_out(settings)
         return editor
@@ -170,7 +170,8 @@ def _try_sign_in(settings: AccessSettings, username: str, password: str) -> None
         with Store(ui.page_context().store_url) as store:
             editor, wait = attempt_sign_in(settings, store, username, password, st.context.ip_address, time.time())
     except StoreError as error:
-        st.error(ui.tr("Signing in is not possible now: {error}").format(error=error), icon=":material/error:")
+        st.error(ui.tr("Signing in is not possible now: {error}").format(error=ui.plain(error)),
+                 icon=":material/error:")
         return
     if wait > 0:
         st.error(ui.tr("Too many failed sign-ins: wait {seconds} seconds, then try again.")

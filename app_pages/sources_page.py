@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from data_pipeline.aggregate import PERIODS
 from data_pipeline.dataset import Filters
+from data_pipeline.history import note_text
 from data_pipeline.published import citation, published_table
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
@@ -39,8 +40,8 @@ with tab:
         version = ctx.full.version
         if version is not None:
             st.caption(tr("Version {version}, made {time} UTC by {author}").format(
-                version=version.id, time=f"{version.created_at:%Y-%m-%d %H:%M}", author=version.created_by)
-                       + (f" — {version.note}" if version.note else ""))
+                version=version.id, time=f"{version.created_at:%Y-%m-%d %H:%M}", author=ui.plain(version.created_by))
+                       + (f" — {ui.plain(note_text(version.note, ui.current_language()))}" if version.note else ""))
             ui.show_table(ui.submissions_table(version),
                           {"kind": tr("Kind"), "file_name": tr("File"), "sha256": "SHA-256",
                            "uploaded_by": tr("Uploaded by"), "uploaded_at": tr("Uploaded at (UTC)"),
@@ -65,7 +66,7 @@ with tab:
         findings = ui.view_table(ctx.data, "quality", lambda: quality_findings(
             ctx.data.activities, ctx.filters.district_codes(), reconciled(), lang=ui.current_language()))
         for finding in findings["finding"]:
-            st.markdown(f"- {finding}")
+            st.markdown(f"- {ui.plain(finding)}")
     elif view == "indicators":
         period = st.selectbox(tr("Period"), PERIODS, format_func=lambda p: tr(p), key="sources_period",
                               help=tr("Sum per district and period."))

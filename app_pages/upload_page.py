@@ -41,7 +41,8 @@ def max_upload_mb() -> int:
 
 def read_upload(name: str, data: bytes) -> ReadResult:
     """Read and check one uploaded file, with a progress bar."""
-    bar = st.progress(0.0, text=ui.tr("Reading {file}…").format(file=name))
+    shown_name = ui.plain(name)
+    bar = st.progress(0.0, text=ui.tr("Reading {file}…").format(file=shown_name))
     shown = {"fraction": -1.0}
 
     def progress(stage: str, fraction: float) -> None:
@@ -51,7 +52,7 @@ def read_upload(name: str, data: bytes) -> ReadResult:
             shown["fraction"] = overall
             label = {"reading": ui.tr("Reading {file}…"), "parsing": ui.tr("Parsing {file}…"),
                      "checking": ui.tr("Checking every value in {file}…")}.get(stage, "{file}")
-            bar.progress(overall, text=label.format(file=name))
+            bar.progress(overall, text=label.format(file=shown_name))
 
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         path = Path(folder) / "upload.bin"  # the format is decided by file_name, never by a path from outside
@@ -99,20 +100,21 @@ def same_name_other_content(result: ReadResult, active) -> list[SubmissionInfo]:
 
 def show_result(result: ReadResult) -> None:
     """One file's outcome: what it is, notes, and its preview when clean."""
+    file = ui.plain(result.file_name)
     if result.ok:
         st.success(ui.tr("**{file}**: a valid {kind} table, {rows} records.")
-                   .format(file=result.file_name, kind=result.kind, rows=ui.format_number(result.row_count)),
+                   .format(file=file, kind=result.kind, rows=ui.format_number(result.row_count)),
                    icon=":material/check_circle:")
     else:
         count = len(result.problems)
         st.error(ui.tr("**{file}**: {count} problem(s) found; this file cannot be published until they are "
-                       "fixed. See the report below.").format(file=result.file_name, count=count),
+                       "fixed. See the report below.").format(file=file, count=count),
                  icon=":material/error:")
     for note in result.notes:
-        st.caption(note)
+        st.caption(ui.plain(note))
     if result.ok:
         with st.expander(ui.tr("Preview of {file}: the first {n} records as they will be stored")
-                         .format(file=result.file_name, n=min(PREVIEW_ROWS, len(result.frame))), expanded=True):
+                         .format(file=file, n=min(PREVIEW_ROWS, len(result.frame))), expanded=True):
             st.dataframe(preview_frame(result), hide_index=True, width="stretch", placeholder="")  # an empty cell
 
 
@@ -145,18 +147,19 @@ def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing:
             outcome = store.publish(submissions, created_by=editor.who, note=note.strip(), replacing=replacing)
             after = totals(store.activity_cells(outcome.version.id)) if outcome.version else before
     except StoreError as error:
-        st.error(ui.tr("Nothing was published: {error}").format(error=error), icon=":material/error:")
+        st.error(ui.tr("Nothing was published: {error}").format(error=ui.plain(error)), icon=":material/error:")
         return
     if outcome.version is None:
         st.info(ui.tr("Nothing changed: every file is already in the active version, and is not counted twice."),
                 icon=":material/content_copy:")
         return
     message = ui.tr("Published: version {version} is now active ({files}). Totals: {changes}.").format(
-        version=outcome.version.id, files=", ".join(s.file_name for s in outcome.added) or ui.tr("no new file"),
+        version=outcome.version.id, files=", ".join(ui.plain(s.file_name) for s in outcome.added)
+        or ui.tr("no new file"),
         changes=describe_change(totals_change(before, after), lang=ui.current_language()))
     if outcome.duplicates:
         message += " " + ui.tr("Already in the active version, not counted twice: {files}.").format(
-            files=", ".join(outcome.duplicates))
+            files=", ".join(ui.plain(name) for name in outcome.duplicates))
     st.session_state[_FLASH_KEY] = message
     st.session_state[_UPLOADER_ROUND_KEY] = st.session_state.get(_UPLOADER_ROUND_KEY, 0) + 1
     st.session_state.pop(_READS_KEY, None)
@@ -223,7 +226,7 @@ for upload in uploads:
     except Exception as error:  # read_table reports bad input itself; this is the last line of defence
         reads[upload.file_id] = ui.tr("{file} could not be read ({error}); nothing was stored. Save it again "
                                       "from Excel as .xlsx or CSV UTF-8 and upload it again.").format(
-            file=upload.name, error=type(error).__name__)
+            file=ui.plain(upload.name), error=type(error).__name__)
     finally:
         release_upload(upload.file_id)
 chosen = [file.file_id for file in st.session_state.get(uploader_key) or []]
@@ -258,15 +261,16 @@ for result in results:
     duplicate = duplicate_of(result, active)
     if duplicate is not None:
         st.info(ui.tr("{file} is already in the active version (submission {id}, uploaded by {who} on {when}): it "
-                      "will not be counted twice.").format(file=result.file_name, id=duplicate.id,
-                                                           who=duplicate.uploaded_by,
+                      "will not be counted twice.").format(file=ui.plain(result.file_name), id=duplicate.id,
+                                                           who=ui.plain(duplicate.uploaded_by),
                                                            when=f"{duplicate.uploaded_at:%Y-%m-%d %H:%M}"),
                 icon=":material/content_copy:")
         continue
     for old in same_name_other_content(result, active):
         st.warning(ui.tr("A file named {file} with other content is already published (submission {id}, {rows} "
                          "records, uploaded by {who} on {when}). If both stay, both are counted.").format(
-            file=old.file_name, id=old.id, rows=ui.format_number(old.row_count), who=old.uploaded_by,
+            file=ui.plain(old.file_name), id=old.id, rows=ui.format_number(old.row_count),
+            who=ui.plain(old.uploaded_by),
             when=f"{old.uploaded_at:%Y-%m-%d %H:%M}"), icon=":material/warning:")
         choice = st.radio(ui.tr("What should happen to submission {id}?").format(id=old.id),
                           ["replace", "keep"], index=None, key=f"replace_{old.id}_{short_hash(result.sha256)}",

@@ -32,10 +32,10 @@ def apply_change(settings, action: str, change) -> None:
         with Store(ctx.store_url) as store:
             version = change(store, editor)
     except StoreError as error:
-        st.error(ui.tr("Nothing was changed: {error}").format(error=error), icon=":material/error:")
+        st.error(ui.tr("Nothing was changed: {error}").format(error=ui.plain(error)), icon=":material/error:")
         return
     st.session_state["_versions_flash"] = ui.tr("Version {version} is now active ({note}).").format(
-        version=version.id, note=note_text(version.note, ui.current_language()))
+        version=version.id, note=ui.plain(note_text(version.note, ui.current_language())))
     ui.active_version_id.clear()
     st.rerun()
 

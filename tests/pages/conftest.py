@@ -76,6 +76,12 @@ def open_page(demo_store, geo_dir, monkeypatch) -> Callable[..., AppTest]:
     return run
 
 
+def as_shown(markdown: str) -> str:
+    """What Markdown text shows once its backslash escapes (``ui.plain``) are resolved and its invisible
+    word joiners removed (formatting such as ``**`` stays)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
 def url_params(at: AppTest) -> dict[str, list[str]]:
     """The app's query parameters after a run, each as the list of its values."""
     return {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()}

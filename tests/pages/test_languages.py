@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from data_pipeline.i18n import LANGUAGES, catalog_path, translator
 from data_pipeline.published import DOC_CRP
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import PAGES, headline_cards_text, url_params
+from tests.pages.conftest import PAGES, as_shown, headline_cards_text, url_params
 from tests.pages.test_pages import TITLES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -75,7 +75,7 @@ def test_data_quality_notes_are_translated_and_see_the_differing_sums(open_page,
     # (it once compared the translated status with the English one and said every sum agreed).
     _ = translator(lang)
     at = open_page("sources", lang=lang, region="GBAO", view="quality")
-    notes = [m.value for m in at.markdown if m.value.startswith("- ")]
+    notes = [as_shown(m.value) for m in at.markdown if m.value.startswith("- ")]
     differ = _("{count} district sum(s) differ from the published total: {names}.").split("{count}")[0]
     assert any(note.startswith(f"- {differ}") for note in notes), notes
     assert not any(_("Every district sum agrees with its published total.") in note for note in notes)

@@ -15,7 +15,7 @@ from data_pipeline import auth
 from data_pipeline.auth import Editor, hash_password, verify_password
 from data_pipeline.charts import format_number
 from data_pipeline.store import Store
-from tests.pages.conftest import DASHBOARD, headline_cards
+from tests.pages.conftest import DASHBOARD, as_shown, headline_cards
 from web_security import EDITOR_UPLOADS
 
 UPLOAD = "app_pages/upload_page.py"
@@ -64,7 +64,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
+    return "\n".join(as_shown(str(e.value)) for e in elements)
 
 
 def test_valid_file_is_published_as_a_new_version_and_the_figures_change(store):
