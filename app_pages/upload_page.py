@@ -18,6 +18,7 @@ import ui
 from app_pages import editor_access
 from data_pipeline.history import describe_change, short_hash, totals, totals_change
 from data_pipeline.ingest import ReadResult, problems_table, read_table
+from data_pipeline.publish_plan import PublishPlan, plan_publish
 from data_pipeline.schemas import KIND_ACTIVITIES
 from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInput
 from data_pipeline.template import build_template, template_file_name, template_kinds
@@ -29,6 +30,7 @@ PREVIEW_ROWS = 20
 _READS_KEY = "_upload_reads"
 _UPLOADER_ROUND_KEY = "_upload_round"
 _FLASH_KEY = "_upload_flash"
+_PLANS_KEY = "_upload_plans"
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How much of the progress bar each stage of read_table fills: (start, share).
 _STAGES = {"reading": (0.0, 0.1), "parsing": (0.1, 0.5), "checking": (0.6, 0.4)}
@@ -134,13 +136,27 @@ def totals_preview(ctx: ui.PageContext, results: list[ReadResult], replacing: li
     return totals_change(now, kept.add(added, fill_value=0.0))
 
 
+def submissions_of(results: list[ReadResult], who: str) -> list[SubmissionInput]:
+    return [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=who) for r in results]
+
+
+def repeated_records(ctx: ui.PageContext, results: list[ReadResult], replacing: list[int]) -> PublishPlan:
+    """``plan_publish`` of these files over the active version (kept for the session per version, files
+    and replacements: it reads the active version's records)."""
+    key = (ui.version_id(ctx), tuple(r.sha256 for r in results), tuple(replacing))
+    plans = st.session_state.setdefault(_PLANS_KEY, {})
+    if key not in plans:
+        with Store(ctx.store_url) as store:
+            plans[key] = plan_publish(store, submissions_of(results, ""), replacing)
+    return plans[key]
+
+
 def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing: list[int], note: str) -> None:
     """Publish the clean files as one new version (editors only; checked again here)."""
     editor = editor_access.require_editor(settings, ui.tr("publish"))
     if editor is None:
         return
-    submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=editor.who)
-                   for r in results]
+    submissions = submissions_of(results, editor.who)
     before = totals(ctx.full.activities)
     try:
         with st.spinner(ui.tr("Publishing…")), Store(ctx.store_url) as store:
@@ -163,6 +179,7 @@ def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing:
     st.session_state[_FLASH_KEY] = message
     st.session_state[_UPLOADER_ROUND_KEY] = st.session_state.get(_UPLOADER_ROUND_KEY, 0) + 1
     st.session_state.pop(_READS_KEY, None)
+    st.session_state.pop(_PLANS_KEY, None)
     ui.active_version_id.clear()  # every page of every session reads the new version on its next run
     st.rerun()
 
@@ -288,9 +305,30 @@ else:
     st.caption(ui.tr("Programme totals now and after publishing:"))
     ui.show_table(change, {"label": ui.tr("Indicator"), "previous": ui.tr("Now"),
                            "current": ui.tr("After publishing"), "change": ui.tr("Change")})
+plan = repeated_records(ctx, results, replacing)
+repeats_confirmed = True
+if plan.repeated_count:
+    st.warning(ui.tr("{count} record(s) repeat records already published or in another of these files: same date, "
+                     "district, indicator and breakdown. Publishing adds them a second time.").format(
+        count=ui.format_number(plan.repeated_count)), icon=":material/content_copy:")
+    repeated = plan.repeated.assign(district=plan.repeated["district_code"].map(ui.district_name),
+                                    date=plan.repeated["date"].dt.strftime("%Y-%m-%d"))
+    ui.show_table(ui.translated(repeated, "sex", "age_group", "disability"),
+                  {"file": ui.tr("File"), "row": ui.tr("Row"), "date": ui.tr("Date"), "district": ui.tr("District"),
+                   "indicator": ui.tr("Indicator"), "sex": ui.tr("Sex"), "age_group": ui.tr("Age group"),
+                   "disability": ui.tr("Disability"), "value": ui.tr("Value"), "repeats": ui.tr("Already in")},
+                  formats={"row": "%d"})
+    if plan.repeated_count > len(plan.repeated):
+        st.caption(ui.tr("The first {shown} of {count}.").format(shown=len(plan.repeated),
+                                                                 count=ui.format_number(plan.repeated_count)))
+    repeats_confirmed = st.checkbox(ui.tr("These are new records: add them although they repeat published ones"),
+                                    key=f"allow_repeated_{short_hash(''.join(r.sha256 for r in results))}")
 note = st.text_input(ui.tr("Note for the version history (optional)"), key="publish_note", max_chars=500)
 if not choices_made:
     st.caption(ui.tr("Choose what happens to the earlier file with the same name to publish."))
-if st.button(ui.tr("Publish as a new version"), type="primary", disabled=not choices_made, key="publish",
-             icon=":material/publish:"):
+elif not repeats_confirmed:
+    st.caption(ui.tr("Confirm the repeated records above to publish, or withdraw the file that holds them first "
+                     "(Data versions)."))
+if st.button(ui.tr("Publish as a new version"), type="primary", disabled=not (choices_made and repeats_confirmed),
+             key="publish", icon=":material/publish:"):
     publish(ctx, settings, results, replacing, note)

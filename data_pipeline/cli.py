@@ -105,6 +105,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    from data_pipeline.publish_plan import plan_publish
     from data_pipeline.store import Store, SubmissionInput
 
     results = _read(args.files, sys.stderr.isatty())
@@ -114,6 +115,14 @@ def cmd_ingest(args) -> int:
         active = store.active_version()
         submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user)
                        for r in results]
+        plan = plan_publish(store, submissions)
+        if plan.repeated_count and not args.allow_repeated:
+            print(f"Repeated records, the first of {plan.repeated_count}:\n{printable(plan.summary(), lines=True)}",
+                  file=sys.stderr)
+            raise CliError(f"{plan.repeated_count} record(s) repeat records already published or in another of "
+                           f"these files (same date, district, indicator and breakdown); nothing was stored. If "
+                           f"they are new records, run again with --allow-repeated; if a file replaces one already "
+                           f"published, withdraw that one first (`python -m data_pipeline versions` lists the ids).")
         outcome = store.publish(submissions, created_by=args.user, note=args.note or "")
     same_name = {s.file_name: s for s in (active.submissions if active and not active.is_demo else ())}
     for sub in outcome.added:
@@ -378,6 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common, user], help="validate files and publish them as a new version")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--note", help="a note stored with the new version")
+    p.add_argument("--allow-repeated", action="store_true",
+                   help="publish even when records repeat records already published or in another of the files "
+                        "(same date, district, indicator and breakdown); without it such a publish is refused")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("versions", parents=[common], help="list versions, newest first")

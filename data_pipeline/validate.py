@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATOR_IDS, indicator
 from data_pipeline.schemas import AGE_GROUPS, CURRENCIES, DISABILITY, FRACTIONAL_UNITS, SEXES
-from geo.gazetteer import UnknownDistrictError, resolve_district
+from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, UnknownDistrictError, district, resolve_district
 
 MAX_PROBLEMS_PER_COLUMN = 1_000
 """Problems listed one by one per column; the rest are summed up in one "… and N more" line."""
@@ -475,11 +475,23 @@ def check_districts(uniques: Sequence[object], *, required: bool = True) -> list
             continue
         text = clean_text(value)
         try:
-            out.append(Check(resolve_district(text)))
+            code = resolve_district(text)
         except UnknownDistrictError as err:
             out.append(Check(None, _("Unknown district {value!r}.", value=text),
                              _("a district name (English, Russian or Tajik) or project code such as KT01"),
                              tuple(err.suggestions)))
+            continue
+        if code not in PROGRAMME_CODES:
+            # The dashboard shows the programme districts only: a record elsewhere would be counted in
+            # the upload's preview and then vanish from every page.
+            out.append(Check(None, _("{value!r} is {name} ({region}), not one of the 16 programme districts: the "
+                                     "dashboard cannot show its records. Remove these rows, or correct the "
+                                     "district if it was mistyped.", value=text, name=district(code).name_en,
+                                     region=district(code).region),
+                             _("one of the 16 programme districts: {names}",
+                               names=", ".join(d.name_en for d in PROGRAMME_DISTRICTS))))
+            continue
+        out.append(Check(code))
     return out
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from data_pipeline.cli import main
+from data_pipeline.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -152,3 +153,25 @@ def test_briefing_pack_and_hxl_export(store_url, tmp_path, capsys):
     out = tmp_path / "hxl.csv"
     assert main(["export", "--store", store_url, "--hxl", "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("#adm2+code,#adm2+name")
+
+
+def test_ingest_refuses_records_repeating_published_ones_unless_allowed(store_url, tmp_path, capsys):
+    first = tmp_path / "may.csv"
+    first.write_text("date,district,indicator,value,sex\n2019-05-31,Vanj,jobs_created,3,female\n"
+                     "2019-06-30,Dusti,jobs_created,2,\n", encoding="utf-8")
+    second = tmp_path / "may-again.csv"
+    second.write_text("date,district,indicator,value,sex\n31.05.2019,Ванч,jobs_created,3,female\n"
+                      "2019-07-30,Dusti,jobs_created,2,\n2019-06-30,Dusti,jobs_created,5,\n", encoding="utf-8")
+    assert main(["ingest", str(first), "--store", store_url]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(second), "--store", store_url]) == 2
+    err = capsys.readouterr().err
+    assert "2 record(s) repeat records already published" in err and "--allow-repeated" in err
+    assert "may-again.csv row 2: 2019-05-31 Vanj jobs_created (female) = 3, as in may.csv" in err
+    assert "may-again.csv row 4: 2019-06-30 Dusti jobs_created = 5, as in may.csv" in err
+    assert "row 3" not in err, "another date is another record"
+    with Store(store_url) as store:
+        assert len(store.versions()) == 1
+    assert main(["ingest", str(second), "--allow-repeated", "--store", store_url]) == 0
+    with Store(store_url) as store:
+        assert store.activities()["value"].sum() == 15

@@ -488,3 +488,15 @@ def test_valid_activity_frames_round_trip(tmp_path, rows, separator, encoding):
         assert out[column].fillna("").tolist() == frame[column].tolist()
     assert out["notes"].fillna("").tolist() == frame["notes"].str.strip().tolist()
     assert np.array_equal(out["source_row"], np.arange(2, len(frame) + 2))
+
+
+@pytest.mark.parametrize("district", ["Kulob", "Куляб", "Asht", "KT13"])
+def test_records_outside_the_16_programme_districts_are_refused_by_name(tmp_path, district):
+    path = tmp_path / "outside.csv"
+    path.write_text(f"date,district,indicator,value\n2020-06-01,Panj,jobs_created,7\n"
+                    f"2020-06-02,{district},jobs_created,16\n", encoding="utf-8")
+    result = read_table(path)
+    assert not result.ok and len(result.problems) == 1
+    problem = result.problems[0]
+    assert problem.row == 3 and "not one of the 16 programme districts" in problem.message
+    assert district in problem.message and "Dusti" in problem.allowed

@@ -276,3 +276,22 @@ def test_editor_rolls_back_and_withdraws(store):
     at.switch_page("app_pages/overview_page.py").run()
     assert not at.exception
     assert any(c.value.startswith("Data version 4") for c in at.caption), "the dashboard shows the new version"
+
+
+def test_records_repeating_published_ones_under_another_name_need_an_explicit_confirmation(store):
+    at = upload(sign_in(app(UPLOAD)), "kulob.csv", VALID_CSV)
+    at.button(key="publish").click().run()
+    published = versions(store)
+    again = VALID_CSV.replace(b"2020-06-01", b"2020-06-03") + b"2020-07-01,Panj,jobs_created,2\n"
+    at = upload(at, "kulob-june.csv", again)
+    assert "1 record(s) repeat records already published" in texts(at.warning)
+    repeated = at.dataframe[-1].value
+    assert repeated[["row", "district", "indicator", "value", "repeats"]].values.tolist() == [
+        [3, "Vanj", "jobs_created", 5, "kulob.csv"]]
+    assert at.button(key="publish").disabled, "repeated records need a decision"
+    assert versions(store) == published
+    next(c for c in at.checkbox if c.key.startswith("allow_repeated")).check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    with Store(store) as opened:
+        assert sorted(opened.activities()["value"].tolist()) == [2, 5, 5, 7, 7]

@@ -1,0 +1,88 @@
+"""What publishing some checked files would do to the active version, before anything is stored.
+
+``plan_publish`` is the one check the CLI's ``ingest`` and the Upload page both run before
+``Store.publish``: it finds activity records that repeat records already in the active version
+(same date, district, indicator and breakdown) or in another of the files, which a file under a
+new name would otherwise add a second time without a word. The editor decides: the CLI refuses
+unless ``--allow-repeated`` is given, the Upload page asks for an explicit confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data_pipeline.schemas import KIND_ACTIVITIES
+from data_pipeline.store import Store, SubmissionInput
+from geo.gazetteer import district
+
+RECORD_KEY = ["date", "district_code", "indicator", "sex", "age_group", "disability"]
+"""What makes two activity records the same record: date, district, indicator and breakdown."""
+REPEATED_COLUMNS = ["file", "row", *RECORD_KEY, "value", "repeats"]
+EXAMPLES = 20
+"""How many repeated records a plan lists one by one (the count covers them all)."""
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """Repeated activity records among the files to publish.
+
+    ``repeated``: the first ``EXAMPLES`` of them, columns ``REPEATED_COLUMNS`` (``repeats``: the
+    name of the file that holds the record already, in the active version or among these files;
+    a missing breakdown is ``""``); ``repeated_count``: all of them.
+    """
+
+    repeated: pd.DataFrame
+    repeated_count: int
+
+    def summary(self, limit: int = 5) -> str:
+        """The first ``limit`` repeated records on one line each (English; for the CLI)."""
+        lines = []
+        for row in self.repeated.head(limit).itertuples(index=False):
+            breakdown = ", ".join(v for v in (row.sex, row.age_group, row.disability) if v)
+            lines.append(f"  {row.file} row {row.row}: {row.date:%Y-%m-%d} {district(row.district_code).name_en} "
+                         f"{row.indicator}"
+                         + (f" ({breakdown})" if breakdown else "") + f" = {row.value:g}, as in {row.repeats}")
+        return "\n".join(lines)
+
+
+def plan_publish(store: Store, submissions: Sequence[SubmissionInput], replacing: Sequence[int] = ()) -> PublishPlan:
+    """The plan for publishing ``submissions`` over the store's active version, without ``replacing``.
+
+    Files already in the active version (same content) and demo data are left out, as ``Store.publish``
+    leaves them out; so is the active version when it is demo (real data starts from empty).
+    """
+    active = store.active_version()
+    is_demo = any(s.is_demo for s in submissions)
+    kept = [] if active is None or active.is_demo != is_demo else [
+        s for s in active.submissions if s.id not in set(replacing)]
+    known = {(s.sha256, s.kind) for s in kept}
+    new = [s for s in submissions if s.kind == KIND_ACTIVITIES and (s.sha256, s.kind) not in known]
+    if not new:
+        return PublishPlan(pd.DataFrame(columns=REPEATED_COLUMNS), 0)
+    earlier = pd.DataFrame(columns=RECORD_KEY + ["repeats"])
+    kept_ids = [s.id for s in kept if s.kind == KIND_ACTIVITIES]
+    if kept_ids:
+        records = store.activities(active.id)
+        records = records[records["submission_id"].isin(kept_ids)]
+        names = {s.id: s.file_name for s in kept}
+        earlier = _keys(records).assign(repeats=records["submission_id"].map(names).to_numpy())
+    found, count = [], 0
+    for item in new:
+        keys = _keys(item.frame).assign(file=item.file_name, row=item.frame["source_row"].to_numpy(),
+                                        value=item.frame["value"].to_numpy())
+        matched = keys.merge(earlier.drop_duplicates(RECORD_KEY), on=RECORD_KEY, how="inner")
+        count += len(matched)
+        found.append(matched.sort_values("row").head(EXAMPLES))
+        earlier = pd.concat([earlier, keys[RECORD_KEY].assign(repeats=item.file_name)], ignore_index=True)
+    return PublishPlan(pd.concat(found, ignore_index=True).head(EXAMPLES)[REPEATED_COLUMNS], count)
+
+
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The record key of every row, comparable across files: the day, codes, and breakdowns as text."""
+    keys = pd.DataFrame({"date": pd.to_datetime(frame["date"]).dt.normalize().to_numpy()})
+    for column in RECORD_KEY[1:]:
+        keys[column] = frame[column].astype(object).where(frame[column].notna(), "").to_numpy()
+    return keys
