@@ -28,7 +28,7 @@ from data_pipeline.funding import funding_summary
 from data_pipeline.history import short_hash
 from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
 from data_pipeline.i18n import format_date as _format_date
-from data_pipeline.published import ONE_IN_N, citations_in
+from data_pipeline.published import ONE_IN_N, Document, citation_parts, citations_in
 from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
@@ -228,7 +228,12 @@ def plain(text: object) -> str:
     select-box options or ``st.text``, which show text as it is (the backslashes would show).
     """
     one_line = " ".join(str(text).splitlines()).strip()  # leading spaces would make a code block
-    return _AUTOLINK_STARTS.sub(_WORD_JOINER, one_line).translate(_MARKDOWN_ESCAPES)
+    return _escaped(one_line)
+
+
+def _escaped(text: str) -> str:
+    """``text`` with Markdown's punctuation escaped and bare links broken (``plain`` without the trim)."""
+    return _AUTOLINK_STARTS.sub(_WORD_JOINER, text).translate(_MARKDOWN_ESCAPES)
 
 
 def translate_now():
@@ -546,19 +551,46 @@ def no_data_message(ctx: PageContext) -> bool:
 # --- widgets -------------------------------------------------------------------------------
 
 def citation(text: str) -> None:
-    """A published figure's source, in small print under it."""
-    st.caption(tr("Source: {source}").format(source=cited(text)))
+    """A published figure's source, in small print under it, each citation a link to its document's
+    entry in the sources list."""
+    st.caption(tr("Source: {source}").format(source=cited_markdown(text)))
 
 
 def cited(text: str) -> str:
-    """``text`` with the published figures' citations in it worded in the current language."""
+    """``text`` with the published figures' citations in it worded in the current language (plain text)."""
     return citations_in(text, current_language())
+
+
+SOURCES_PAGE_URL = "/sources"
+SOURCES_VIEW = "documents"
+
+
+def document_link(document: Document) -> str:
+    """The URL of ``document``'s entry in the sources list (Data & sources, Sources tab), in the
+    current language. Built here from the catalogue's own key, never from data."""
+    lang = current_language()
+    query = f"?{KEY_LANGUAGE}={lang}&view={SOURCES_VIEW}" if lang != DEFAULT_LANGUAGE else f"?view={SOURCES_VIEW}"
+    return f"{SOURCES_PAGE_URL}{query}#{document.anchor}"
+
+
+def cited_markdown(text: str) -> str:
+    """``text`` as Markdown: citations worded in the current language, each a link to its document."""
+    return "".join(f"[{_escaped(part)}]({document_link(document)})" if document else _escaped(part)
+                   for part, document in citation_parts(text, current_language()))
+
+
+def cited_html(text: str) -> str:
+    """``text`` as escaped HTML on one line: citations worded in the current language, each a link to
+    its document."""
+    return "".join(f'<a href="{html.escape(document_link(document))}" target="_self">{_html_text(part)}</a>'
+                   if document else _html_text(part) for part, document in citation_parts(text, current_language()))
 
 
 @dataclass(frozen=True)
 class Card:
     """One headline card: ``label`` (translated), the ``value`` with its ``unit``, its progress
-    towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``.
+    towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``, whose
+    English citations are worded in the current language and linked to their documents.
 
     ``origin`` is where the value comes from (``data_pipeline.origin``), ``target_origin`` where the
     target does; a generated one is shown with the demo mark, and so is a % worked out from it."""
@@ -621,7 +653,7 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
             missing = tr("No funding requirement recorded") if card.required else tr("No target recorded")
             parts.append(f'<div style="{_MUTED}">{_html_text(missing)}</div>')
         if card.note:
-            parts.append(f'<div style="{_MUTED}">{_html_text(card.note)}</div>')
+            parts.append(f'<div style="{_MUTED}">{cited_html(card.note)}</div>')
         items.append(f'<div role="group" aria-label="{_html_text(card.label)}" style="{_CARD_STYLE}">'
                      f'{"".join(parts)}</div>')
     return (f'<div role="region" aria-label="{_html_text(heading)}" style="display:grid;'

@@ -26,17 +26,17 @@ for row in headline.itertuples():
         published = f"{tr(row.published_qualifier)} {published}"
     if row.published_status == STATUS_DIFFERS:
         note = tr("Published total: {value} — {source}").format(value=published,
-                                                                source=ui.cited(row.published_citation))
+                                                                source=row.published_citation)
     elif row.published_status == STATUS_CONSISTENT:
         note = tr("Consistent with the published “{value}” — {source}").format(
-            value=published, source=ui.cited(row.published_citation))
+            value=published, source=row.published_citation)
     elif row.published_citation:
-        note = tr("Equals the published total — {source}").format(source=ui.cited(row.published_citation))
+        note = tr("Equals the published total — {source}").format(source=row.published_citation)
     cards.append(ui.Card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note,
                          origin=ctx.data.origin, target_origin=ctx.data.origin))
 if not plan_row.empty and (ctx.filters.programme in (None, "CRP2020")):
     plan = plan_row.iloc[0]
-    required_note = tr("Funding required: {source}").format(source=ui.cited(plan["required_source"]))
+    required_note = tr("Funding required: {source}").format(source=plan["required_source"])
     cards.append(ui.Card(tr("Funding coverage, CRP 2020"), plan["received"], "USD", plan["required"],
                          plan["coverage_pct"], required_note, required=True, origin=ctx.data.origin,
                          target_origin=PUBLISHED))

@@ -6,7 +6,7 @@ import ui
 from data_pipeline.aggregate import PERIODS
 from data_pipeline.dataset import Filters
 from data_pipeline.history import note_text
-from data_pipeline.published import citation, published_table
+from data_pipeline.published import DOCUMENTS, citation, published_table
 from data_pipeline.quality import quality_findings
 from data_pipeline.reconcile import reconcile
 
@@ -16,8 +16,8 @@ st.title(tr("Data & sources"))
 ui.show_filters_summary(ctx.filters)
 
 # One section at a time, as tabs (a link opens one: ?view=quality).
-VIEWS = {"provenance": tr("Provenance"), "reconciliation": tr("Reconciliation"), "quality": tr("Data quality"),
-         "indicators": tr("Indicator table"), "catalogue": tr("Published figures")}
+VIEWS = {"provenance": tr("Provenance"), "documents": tr("Sources"), "reconciliation": tr("Reconciliation"),
+         "quality": tr("Data quality"), "indicators": tr("Indicator table"), "catalogue": tr("Published figures")}
 view, tab = ui.view_tabs(VIEWS)
 
 
@@ -46,6 +46,20 @@ with tab:
                           {"kind": tr("Kind"), "file_name": tr("File"), "sha256": "SHA-256",
                            "uploaded_by": tr("Uploaded by"), "uploaded_at": tr("Uploaded at (UTC)"),
                            "row_count": tr("Rows"), "origin": tr("Origin")})
+    elif view == ui.SOURCES_VIEW:
+        # Every citation on the dashboard links here (ui.document_link): one entry per document, with its anchor.
+        st.caption(tr("The documents the published figures come from. Citations name a document by its short "
+                      "title; titles and section headings are given as the documents print them."))
+        cited_figures = published_table()["document"].value_counts()
+        for document in DOCUMENTS.values():
+            st.subheader(document.title, anchor=document.anchor)
+            st.caption(ui.plain(tr("Cited as: {title}").format(title=document.short_title)))
+            st.caption(ui.plain(tr(document.covers)))
+            st.caption(ui.plain(" · ".join([
+                tr("Publisher: {publisher}").format(publisher=document.publisher),
+                tr("Date: {date}").format(date=document.date),
+                tr("File: {file}").format(file=document.file),
+                tr("{count} figures in the catalogue").format(count=int(cited_figures.get(document.file, 0)))])))
     elif view == "reconciliation":
         reconciliation = ui.translated(reconciled(), "label", "qualifier", "status")
         reconciliation["citation"] = [citation(d, s, ui.current_language())

@@ -48,7 +48,7 @@ from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figu
 from data_pipeline.funding import funding_summary
 from data_pipeline.i18n import MISSING, translator
 from data_pipeline.origin import marked
-from data_pipeline.published import DOCUMENT_TITLES, PublishedFigure, published_figure, published_for_indicator
+from data_pipeline.published import DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
 from geo.boundaries import Boundaries
@@ -194,7 +194,9 @@ class _Sources:
         parts = []
         for number, (document, sections) in enumerate(self._sections.items(), start=1):
             quoted = "; ".join(f"“{s}”" for s in sections)
-            parts.append(f"[{number}] {document} ({DOCUMENT_TITLES.get(document, document)}): {quoted}.")
+            source = DOCUMENTS[document]
+            file_name = tr("file {file}").format(file=source.file)
+            parts.append(f"[{number}] {source.title} ({source.publisher}, {source.date}; {file_name}): {quoted}.")
         lines = [tr("Sources: {sources}").format(sources=" ".join(parts)) if parts
                  else tr("Sources: no published figure on this page.")]
         lines.append(tr("Data: {source}.").format(source=data_source) + "".join(f" {e}" for e in extra))

@@ -22,18 +22,60 @@ DOC_TAJIRRB_BROCHURE = "001_339d8f87402ce516.txt"
 DOC_TAJIRRB_RPS = "002_3ef7cea35d3201fd.txt"
 DOC_NEWSLETTER_2011 = "003_be37ad5b0b71d83f.txt"
 DOC_REGIONAL_2021 = "004_63f1493cdb1c4e41.txt"
-DOCUMENT_TITLES = {
-    DOC_CRP: "Tajikistan Crisis Response Plan 2020",
-    DOC_TAJIRRB_BROCHURE: "Tajik-Afghan Integration, Resilience and Reform Building Programme (results brochure)",
-    DOC_TAJIRRB_RPS: "Tajik-Afghan Integration, Resilience and Reform Building Programme (reintegration sessions)",
-    DOC_NEWSLETTER_2011: "IOM Tajikistan Newsletter - June 2011",
-    DOC_REGIONAL_2021: "IOM Central Asia Regional Response Report, Issue 1, 01/02/2021",
-}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document: cited by its ``short_title``, listed with everything else on the Data &
+    sources page's Sources tab (``anchor`` is its place there)."""
+
+    file: str
+    title: str
+    short_title: str
+    publisher: str
+    date: str
+    covers: str
+    """What the document covers (a catalog msgid: translated where shown)."""
+
+    @property
+    def anchor(self) -> str:
+        """``doc-001``: the id of the document's entry in the sources list, from its seed number."""
+        return f"doc-{self.file.split('_', 1)[0]}"
+
+
+DOCUMENTS: dict[str, Document] = {d.file: d for d in (
+    Document(DOC_CRP, "Tajikistan Crisis Response Plan 2020", "Tajikistan Crisis Response Plan 2020", "IOM",
+             "2020", _("IOM's funding required and target beneficiaries in Tajikistan for 2020, per objective and "
+                       "component.")),
+    Document(DOC_TAJIRRB_BROCHURE,
+             "Tajik-Afghan Integration, Resilience and Reform Building Programme (results brochure)",
+             "TAJIRRB results brochure", "IOM Tajikistan, financed by the UK Government", "2016–2020 (undated)",
+             _("The programme's results in the 16 border districts: border guards trained, grants, jobs, vocational "
+               "trainings, reintegration sessions and Migration Services.")),
+    Document(DOC_TAJIRRB_RPS,
+             "Tajik-Afghan Integration, Resilience and Reform Building Programme (reintegration sessions)",
+             "TAJIRRB reintegration sessions factsheet", "IOM Tajikistan, financed by the UK Government",
+             "2016–2020 (undated)",
+             _("The reintegration planning sessions for returned migrants with re-entry bans, and the phone survey "
+               "of their participants (365 respondents of 4,000).")),
+    Document(DOC_NEWSLETTER_2011, "IOM Tajikistan Newsletter - June 2011", "IOM Tajikistan Newsletter, June 2011",
+             "IOM Tajikistan", "June 2011",
+             _("IOM Tajikistan's work in the first half of 2011: context, never added to programme totals.")),
+    Document(DOC_REGIONAL_2021, "IOM Central Asia Regional Response Report, Issue 1, 01/02/2021",
+             "IOM Central Asia Regional Response Report 2021", "IOM", "1 February 2021",
+             _("IOM's assistance to migrants across Central Asia in 2020–2021: context, never added to programme "
+               "totals.")),
+)}
+DOCUMENT_TITLES = {file: document.title for file, document in DOCUMENTS.items()}
 PROGRAMME_CONTEXT = "context"
 CITATION = _("{document}, section “{section}”")
-"""A figure's citation: the catalog translates its words, never the document or the section."""
-_CITATIONS = re.compile(re.escape(CITATION).replace(re.escape("{document}"), r"(?P<document>[^\s,;]+)")
+"""A figure's citation: the document's short title and the section heading, both as published; the
+catalog translates the words between them."""
+_CITATIONS = re.compile(re.escape(CITATION)
+                        .replace(re.escape("{document}"),
+                                 "(?P<document>" + "|".join(re.escape(d.short_title) for d in DOCUMENTS.values()) + ")")
                         .replace(re.escape("{section}"), r"(?P<section>[^”]*)"))
+_BY_SHORT_TITLE = {d.short_title: d for d in DOCUMENTS.values()}
 
 
 ONE_IN_N = "1 in N"
@@ -69,13 +111,31 @@ class PublishedFigure:
 
 
 def citation(document: str, section: str, lang: str = "en") -> str:
-    """``000_….txt, section “Funding Required”`` in ``lang`` (``раздел «…»``); document and section as published."""
-    return translator(lang)(CITATION).format(document=document, section=section)
+    """``Tajikistan Crisis Response Plan 2020, section “Funding Required”`` in ``lang`` (``раздел «…»``):
+    ``document`` (a seed file name) by its short title; title and section as published."""
+    return translator(lang)(CITATION).format(document=DOCUMENTS[document].short_title, section=section)
+
+
+def citation_parts(text: str, lang: str) -> list[tuple[str, Document | None]]:
+    """``text`` cut into its plain parts (``(text, None)``) and the English ``citation`` s in it, each
+    worded in ``lang`` with the document it names (``(citation, document)``), in order: a page can
+    then link each citation to the document's entry in the sources list."""
+    parts: list[tuple[str, Document | None]] = []
+    position = 0
+    for match in _CITATIONS.finditer(text):
+        if match.start() > position:
+            parts.append((text[position:match.start()], None))
+        document = _BY_SHORT_TITLE[match["document"]]
+        parts.append((citation(document.file, match["section"], lang), document))
+        position = match.end()
+    if position < len(text):
+        parts.append((text[position:], None))
+    return parts
 
 
 def citations_in(text: str, lang: str) -> str:
     """``text`` with each English ``citation`` in it (tables and notes carry them) worded in ``lang``."""
-    return _CITATIONS.sub(lambda match: citation(match["document"], match["section"], lang), text)
+    return "".join(part for part, _document in citation_parts(text, lang))
 
 
 def _f(id, label, value, unit, programme, document, section, **kw) -> PublishedFigure:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data_pipeline.published import PUBLISHED_FIGURES, citations_in, published_for_indicator, published_table
+from data_pipeline.published import (DOC_CRP, DOCUMENTS, PUBLISHED_FIGURES, citation_parts, citations_in, published_figure,
+                                     published_for_indicator, published_table)
 from data_pipeline.registry import INDICATOR_IDS, indicator
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -83,6 +84,17 @@ def test_citations_are_worded_in_the_language_and_keep_document_and_section():
     text = f"Published total: over 6,005 — {first.citation}; {second.citation}"
     assert citations_in(text, "en") == text
     russian = citations_in(text, "ru")
-    assert russian == (f"Published total: over 6,005 — {first.document}, раздел «{first.section}»; "
-                       f"{second.document}, раздел «{second.section}»")
-    assert f"{first.document}, фасли «{first.section}»" in citations_in(text, "tg")
+    title, other = DOCUMENTS[first.document].short_title, DOCUMENTS[second.document].short_title
+    assert russian == (f"Published total: over 6,005 — {title}, раздел «{first.section}»; "
+                       f"{other}, раздел «{second.section}»")
+    assert f"{title}, фасли «{first.section}»" in citations_in(text, "tg")
+
+
+def test_citations_name_the_document_by_its_title_and_each_document_has_an_entry():
+    assert published_figure("tajirrb_rps_participants").citation == (
+        "TAJIRRB results brochure, section “Results in numbers”")
+    assert {figure.document for figure in PUBLISHED_FIGURES} <= set(DOCUMENTS)
+    anchors = [document.anchor for document in DOCUMENTS.values()]
+    assert len(set(anchors)) == len(anchors) and all(re.fullmatch(r"doc-\d{3}", a) for a in anchors)
+    parts = citation_parts(f"Source: {published_figure('crp2020_funding_required').citation}.", "ru")
+    assert [document.file if document else None for _, document in parts] == [None, DOC_CRP, None]

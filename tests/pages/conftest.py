@@ -87,7 +87,8 @@ def url_params(at: AppTest) -> dict[str, list[str]]:
     return {key: value if isinstance(value, list) else [value] for key, value in at.query_params.items()}
 
 
-def _cards_block(at: AppTest) -> str:
+def cards_block(at: AppTest) -> str:
+    """The HTML of the Overview's block of headline cards."""
     blocks = [m.value for m in at.markdown if 'role="region"' in m.value]
     assert len(blocks) == 1, f"expected one block of headline cards, found {len(blocks)}"
     return blocks[0]
@@ -96,7 +97,7 @@ def _cards_block(at: AppTest) -> str:
 def headline_cards(at: AppTest) -> dict[str, str]:
     """The Overview's headline cards as ``{label: value as shown}``, read from their HTML block."""
     cards = {}
-    for group in _cards_block(at).split('role="group"')[1:]:
+    for group in cards_block(at).split('role="group"')[1:]:
         label = re.search(r'aria-label="([^"]*)"', group)
         value = re.search(r"<div data-value[^>]*>([^<]*)</div>", group)
         assert label and value, group
@@ -106,4 +107,4 @@ def headline_cards(at: AppTest) -> dict[str, str]:
 
 def headline_cards_text(at: AppTest) -> str:
     """Everything the headline cards say, as plain text (tags removed)."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", _cards_block(at)))
+    return html.unescape(re.sub(r"<[^>]+>", " ", cards_block(at)))

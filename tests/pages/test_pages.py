@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_pipeline.charts import format_number
+from data_pipeline.published import DOCUMENTS
 from data_pipeline.registry import indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
-from tests.pages.conftest import DASHBOARD, PAGES, ROOT, as_shown, headline_cards, headline_cards_text, url_params
+from tests.pages.conftest import (DASHBOARD, PAGES, ROOT, as_shown, cards_block, headline_cards, headline_cards_text,
+                                  url_params)
 
 TITLES = {"overview": "Overview", "map": "Map", "funding": "Objectives & funding", "district": "District profile",
           "survey": "Survey of reintegration-session participants", "sources": "Data & sources"}
@@ -89,7 +92,25 @@ def test_overview_shows_the_published_figure_beside_the_district_sum(open_page):
     notes = headline_cards_text(at)
     # GBAO alone falls short of the published 6,005 participants: the published total is shown with its source.
     assert "Published total: 6,005" in notes
-    assert "001_339d8f87402ce516.txt" in notes
+    # Cited by the document's title, linked to its entry in the sources list; never by its hashed file name.
+    assert "TAJIRRB results brochure, section “Results in numbers”" in notes
+    assert "001_339d8f87402ce516.txt" not in notes
+    assert 'href="/sources?view=documents#doc-001"' in cards_block(at)
+
+
+def test_every_citation_links_to_a_document_in_the_sources_list(open_page):
+    anchors = {d.anchor for d in DOCUMENTS.values()}
+    for page in ("overview", "funding", "survey"):
+        at = open_page(page)
+        texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+        links = [link for text in texts for link in re.findall(r"\(/sources\?view=documents#(doc-\d+)\)|"
+                                                                   r'href="/sources\?view=documents#(doc-\d+)"', text)]
+        assert links, f"no citation links on the {page} page"
+        assert {a or b for a, b in links} <= anchors
+        assert not any(d.file in text for d in DOCUMENTS.values() for text in texts), f"a file name cited on {page}"
+    sources = open_page("sources", view="documents")
+    assert {h.proto.anchor for h in sources.subheader} == anchors
+    assert any("IOM Tajikistan, financed by the UK Government" in c.value for c in sources.caption)
 
 
 def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
