@@ -207,7 +207,7 @@ def test_survey_page_states_design_and_intervals(open_page):
         assert row.ci_high == estimates.loc[row.label, "ci_high"]
     assert "nearly 50%" in set(shown["published"])
     # The margin of error is the dashboard's own: labelled computed, and the citation above names what is published.
-    assert any("respondents, population and confidence level" in c.value for c in at.caption)
+    assert any("respondents, population and confidence level" in as_shown(c.value) for c in at.caption)
 
 
 def test_survey_time_in_russia_shows_the_respondents_not_stated(open_page):
@@ -215,7 +215,7 @@ def test_survey_time_in_russia_shows_the_respondents_not_stated(open_page):
     parts = next(frame.value for frame in at.dataframe if "base" in frame.value)
     assert list(parts["respondents"]) == [65, 103, 166, 7, 24]  # published counts, then 365 − 341
     assert parts["label"].iloc[-1] == "not stated" and (parts["base"] == 365).all()
-    assert any("341 of the 365 respondents" in c.value for c in at.caption)
+    assert any("341 of the 365 respondents" in as_shown(c.value) for c in at.caption)
 
 
 def test_sources_page_reconciles_the_filtered_district_sums(open_page, demo_tables):
