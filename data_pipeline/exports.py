@@ -33,8 +33,9 @@ currency                 ``#currency``
 =======================  ===============================  =====================================
 
 Any other column gets an empty hashtag cell, which HXL tools ignore. The tags are the ones
-``data_pipeline.ingest`` recognises, so an exported activities, targets or funding table reads
-back into the same records, with or without the HXL row.
+``data_pipeline.ingest`` recognises, so an activities, targets or funding table written here reads
+back into the same records, with or without the HXL row; the indicator tables and summaries the
+dashboard downloads are recognised by their own columns and refused, saying what they are.
 
 Formula injection (OWASP "CSV Injection"): a text cell beginning with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return is something a spreadsheet may run as a formula. Such

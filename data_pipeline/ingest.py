@@ -56,6 +56,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from data_pipeline.exports import HXL_TAGS as HXL_EXPORT_TAGS
 from data_pipeline.registry import INDICATOR_IDS, indicator
 from data_pipeline.schemas import (
     COLUMNS, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, validate as validate_with_schema,
@@ -866,6 +867,48 @@ def _detect_kind(fields: _Fields) -> str | None:
     return None
 
 
+# Tables the dashboard and the CLI write that are not monitoring records: (columns only they have,
+# what the file is, what to upload instead). Read as monitoring data they would go wrong without a
+# word: an indicator table (value, target, period) read as a *targets* table, for one.
+_DOWNLOADED_TABLES = (
+    (("achievement_pct", "indicator_label"),
+     _("an indicator table (sums per district and period, with targets and % of target) as the dashboard's "
+       "downloads and the export command write it, not activity records: its sums cannot be turned back into "
+       "records"),
+     _("upload the activity records it was computed from (the Activities template on the Upload page), or, for "
+       "targets, a table with the columns indicator, district, period, target")),
+    (("coverage_pct", "beneficiaries_reached", "cost_per_beneficiary", "cost_per_beneficiary_planned"),
+     _("a funding summary (coverage, gap, beneficiaries or cost per person) as the Objectives & funding page "
+       "downloads it, not funding records"),
+     _("upload the funding records: plan, objective, component, received (the Funding template)")),
+    (("district_sum",),
+     _("the reconciliation of district sums against the published totals (Data & sources), not monitoring data"),
+     _("upload the activity records of the field offices")),
+    (("document_title",),
+     _("the published-figures catalogue, not monitoring data: published figures come from the programme "
+       "documents and are not uploaded"),
+     _("upload the activity records of the field offices")),
+    (("suggestions",),
+     _("a validation report, not monitoring data"),
+     _("fix the problems it lists in the original file and upload that file")),
+    (("sha256",),
+     _("the version history (Data versions), not monitoring data"),
+     _("upload the activity records of the field offices")),
+)
+
+
+def _downloaded_table_problem(grid: _Grid, log: ProblemLog) -> bool:
+    """Report a table the dashboard or the CLI wrote (an indicator table, a funding summary…) by what
+    it is and what to upload instead; ``True`` when the file is one."""
+    words = {_header_key(w) for w in grid.header if not is_blank(w)}
+    tags = {parse_hxl(t) for t in (grid.hxl or []) if t} - {None}
+    for columns, what, instead in _DOWNLOADED_TABLES:
+        if any(_header_key(c) in words or parse_hxl(HXL_EXPORT_TAGS.get(c, "")) in tags for c in columns):
+            log.add(1, None, None, _("This file is {what}.", what=what), instead)
+            return True
+    return False
+
+
 def _missing_columns_problem(grid: _Grid, log: ProblemLog, kind: str | None, missing: list[str]) -> None:
     found = ", ".join(_describe(grid, i) for i in range(len(grid.header)) if not is_blank(grid.header[i])
                       or (grid.hxl and grid.hxl[i])) or "none"
@@ -888,6 +931,8 @@ def _missing_columns_problem(grid: _Grid, log: ProblemLog, kind: str | None, mis
 def _build(grid: _Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tuple[str, pd.DataFrame | None]:
     if not grid.header or all(is_blank(w) for w in grid.header) and not grid.hxl:
         log.add(1, None, None, _("The first row is empty: the header must be the first row of the table."))
+        return "", None
+    if _downloaded_table_problem(grid, log):
         return "", None
     fields = _map_columns(grid, log, notes)
     kind = _detect_kind(fields)

@@ -10,8 +10,17 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
+from data_pipeline.aggregate import PERIODS
+from data_pipeline.cli import main
+from data_pipeline.compare import district_comparison
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures, indicator_table
+from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.funding import funding_summary, scope_difference
+from data_pipeline.ingest import read_table
+from data_pipeline.published import published_table
+from data_pipeline.reconcile import reconcile
+from data_pipeline.store import Store
+from data_pipeline.validate import Problem, problems_table
 from data_pipeline.registry import FUNDING_LINES, indicators_for
 from data_pipeline.schemas import FUNDING_COLUMNS, TARGET_COLUMNS
 from geo.gazetteer import PROGRAMME_CODES
@@ -132,3 +141,60 @@ def test_cost_per_person_only_where_funding_and_people_cover_the_same_scope(seed
     else:
         possible = summary["received"].notna() & (summary["beneficiaries_reached"] > 0)
         assert (shown == possible).all()
+
+
+# --- round trips: every export ingests back to the same figures or is refused, saying what it is -------
+
+def downloaded_tables(data: Dataset, period: str, by: str | None) -> dict[str, pd.DataFrame]:
+    """Every table the CLI's export and the dashboard's downloads write, as they write it (data names)."""
+    table = indicator_table(data, period, by)
+    summary = funding_summary(data.funding, data.activities)
+    objectives = summary[summary["level"] == "objective"].assign(source="required: …; received: …")
+    problem = Problem("f.csv", 2, "district", "Kulob", "Unknown district 'Kulob'.", "a district", ("Kolkhozobod",))
+    return {
+        "export": table,
+        "map table": table[["district", "region", "value", "target", "achievement_pct", "source"]],
+        "profile table": district_comparison(indicator_table(data), PROGRAMME_CODES[0])[
+            ["indicator_label", "value", "target", "achievement_pct", "median", "rank", "unit"]],
+        "indicator table": table[["district", "region", "indicator_label", "period", "value", "target",
+                                  "achievement_pct", "unit", "source"]],
+        "funding objectives": objectives[["objective", "required", "received", "coverage_pct", "gap", "source"]],
+        "funding components": summary[summary["level"] == "component"][
+            ["component", "required", "received", "coverage_pct", "gap", "objective"]],
+        "beneficiaries": objectives[["objective", "target_beneficiaries", "beneficiaries_reached",
+                                     "cost_per_beneficiary_planned", "cost_per_beneficiary", "source"]],
+        "reconciliation": reconcile(data.activities)[["label", "district_sum", "qualifier", "published_value",
+                                                      "difference", "status"]],
+        "catalogue": published_table(),
+        "validation report": problems_table([problem]),
+    }
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(1, 200), period=st.sampled_from(PERIODS),
+       by=st.sampled_from([None, "sex", "age_group", "disability"]), hxl=st.booleans(),
+       fmt=st.sampled_from(["csv", "xlsx"]))
+def test_every_export_is_refused_on_ingest_saying_what_it_is_never_read_as_other_data(
+        tmp_path_factory, seed, rows, period, by, hxl, fmt):
+    folder = tmp_path_factory.mktemp("round-trip")
+    for name, table in downloaded_tables(generated_dataset(seed, rows), period, by).items():
+        path = folder / f"{name}.{fmt}"
+        path.write_bytes(to_csv_bytes(table, hxl=hxl, excel_bom=True) if fmt == "csv" else
+                         to_xlsx_bytes(table, hxl=hxl))
+        result = read_table(path)
+        assert not result.ok and result.frame.empty, f"{name} was read as {result.kind}"
+        assert len(result.problems) == 1 and result.problems[0].message.startswith("This file is "), (
+            name, result.problems[0].message)
+        assert "upload" in result.problems[0].allowed
+
+
+def test_the_cli_export_with_hxl_is_refused_by_ingest_and_nothing_is_stored(store_url, tmp_path, capsys):
+    assert main(["demo", "--store", store_url]) == 0
+    exported = tmp_path / "indicators.csv"
+    assert main(["export", "--hxl", "--store", store_url, "-o", str(exported)]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(exported), "--store", store_url]) == 2
+    err = capsys.readouterr().err
+    assert "This file is an indicator table" in err and "Activities template" in err
+    with Store(store_url) as store:
+        assert len(store.versions()) == 1
