@@ -42,6 +42,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -57,6 +58,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from data_pipeline.exports import HXL_TAGS as HXL_EXPORT_TAGS
+from data_pipeline.limits import ReadLimits, Refused, scan_workbook, sheet_segments
 from data_pipeline.registry import INDICATOR_IDS, indicator
 from data_pipeline.schemas import (
     COLUMNS, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, validate as validate_with_schema,
@@ -248,7 +250,8 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     ``file_name`` (default: the path's name) is what problems cite and decides the format by
     its extension. ``progress(stage, fraction)`` is called as the read advances.
     ``max_bytes``/``max_rows`` override ``MAX_FILE_BYTES``/``MAX_ROWS``; ``today`` (default:
-    the local date) is the latest date a record may carry.
+    the local date) is the latest date a record may carry. The other limits (columns, cells,
+    workbook parts) are settings (``limits.ReadLimits``), checked before the file is parsed.
     """
     path = Path(path)
     name = file_name or path.name
@@ -257,6 +260,7 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     report = progress or (lambda stage, fraction: None)
     max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     max_rows = MAX_ROWS if max_rows is None else max_rows
+    limits = ReadLimits.from_settings(rows=max_rows)
 
     def fail(kind: str = "", sheet: str | None = None, rows: int = 0, digest: str = "") -> ReadResult:
         return ReadResult(name, digest, kind, _empty_frame(kind), log.finish(), rows, sheet, notes)
@@ -277,7 +281,7 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     # Hashed in a second thread while the first parses (hashlib lets go of the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        grid = _read_grid(data, name, log, notes, report)
+        grid = _read_grid(data, name, log, notes, report, limits)
         digest = hashing.result()
     del data  # the parsed columns hold what is needed; at 5M rows the raw bytes are ~300 MB
     if grid is None:
@@ -365,7 +369,8 @@ class _Grid:
         return self.row_count if self.filled_rows is None else self.filled_rows
 
 
-def _read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
+def _read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report: Progress,
+               limits: ReadLimits) -> _Grid | None:
     suffix = Path(name).suffix.lower()
     if not data:
         log.add(None, None, None, _("The file is empty: it holds no header and no rows."))
@@ -382,7 +387,7 @@ def _read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report
                                         "zip archives). Save it from Excel as 'Excel Workbook (.xlsx)', or as CSV "
                                         "with a .csv name.", suffix=suffix or _("without extension")))
             return None
-        return _read_xlsx(data, log, notes, report)
+        return _read_xlsx(data, log, notes, report, limits)
     if suffix not in CSV_EXTENSIONS and suffix:
         log.add(None, None, None, _("Unsupported file type {suffix!r}.", suffix=suffix),
                 _("CSV (.csv) or Excel (.xlsx) files"))
@@ -391,7 +396,7 @@ def _read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report
         log.add(None, None, None, _("The file is named .csv but is a zip archive (probably an Excel workbook); "
                                     "rename it to .xlsx or save it from Excel as CSV."))
         return None
-    return _read_csv(data, log, notes, report)
+    return _read_csv(data, log, notes, report, limits)
 
 
 # CSV ------------------------------------------------------------------------------------------
@@ -459,7 +464,8 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
+def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
+              limits: ReadLimits) -> _Grid | None:
     if b"\x00" in data[:1 << 16] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         log.add(None, None, None, _("The file is binary, not a text CSV. Save the table from Excel as "
                                     "'CSV UTF-8' (or .xlsx) and upload that."))
@@ -482,7 +488,12 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
         return None
     header_line = lines[leading_blank] if leading_blank < len(lines) else ""
     delimiter = _sniff_delimiter(header_line)
-    width = len(next(csv.reader([header_line], delimiter=delimiter)))
+    width = _header_width(data, skip, leading_blank, header_line, delimiter, encoding)
+    if width > limits.columns:
+        log.add(1 + leading_blank, None, None,
+                _("The header row has {columns:,} columns; at most {limit:,} are read. Delete the unused columns "
+                  "(or check the separator) and save the file again.", columns=width, limit=limits.columns))
+        return None
     names = [f"c{i}" for i in range(width)]
     bad_rows: list[tuple[int | None, int, int]] = []
 
@@ -493,19 +504,42 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
     # Quoted line breaks slow pyarrow's parallel reader down; a file without quotes has none.
     quoted = b'"' in data
 
+    def read_options(use_threads: bool = False) -> pacsv.ReadOptions:
+        return pacsv.ReadOptions(column_names=names, skip_rows=leading_blank, encoding=encoding,
+                                 block_size=CSV_BLOCK_BYTES, use_threads=use_threads)
+
+    def parse_options(use_threads: bool, record: bool = True) -> pacsv.ParseOptions:
+        return pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                  newlines_in_values=quoted or not use_threads,
+                                  invalid_row_handler=on_invalid if record else lambda row: "skip")
+
     def parse(use_threads: bool) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data).slice(skip)),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=leading_blank, encoding=encoding,
-                                           block_size=CSV_BLOCK_BYTES, use_threads=use_threads),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
-                                             newlines_in_values=quoted or not use_threads,
-                                             invalid_row_handler=on_invalid),
+            read_options=read_options(use_threads), parse_options=parse_options(use_threads),
             # Dictionary-encoded while parsing: a column of a million rows holds few distinct values.
             convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.string())
                                                                for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
+
+    # Rows and cells are bounded before parsing: a file has at most one row per line break
+    # (exactly one without quotes); the header and an HXL row are not counted.
+    rows = data.count(b"\n", skip) + (not data.endswith(b"\n")) - leading_blank
+    if rows - 2 > limits.rows or width * rows > limits.cells:
+        if quoted:
+            rows = _count_csv_rows(data, skip, read_options(), parse_options(False, record=False),
+                                   stop=min(limits.rows + 2, limits.cells // width))
+        if rows - 2 > limits.rows:
+            log.add(None, None, None, _("The file has more than {limit:,} data rows; at most {limit:,} are read at "
+                                        "once. Split it into smaller files (e.g. one per year).", limit=limits.rows))
+            return None
+        if width * rows > limits.cells:
+            log.add(None, None, None, _("The file has {columns:,} columns and so many rows that it holds more than "
+                                        "{limit:,} cells; at most {limit:,} are read at once. Delete the unused "
+                                        "columns, or split the file into smaller ones.",
+                                        columns=width, limit=limits.cells))
+            return None
 
     report("parsing", 0.0)
     try:
@@ -555,6 +589,39 @@ def _read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress) 
                          decimal_comma=delimiter == ";", sheet=None)
 
 
+def _header_width(data: bytes, skip: int, leading_blank: int, sample_line: str, delimiter: str,
+                  encoding: str) -> int:
+    """Cells in the header row; read from the file itself when the header is longer than the sample."""
+    start = skip
+    for _blank in range(leading_blank):
+        start = data.find(b"\n", start) + 1
+    end = data.find(b"\n", start)
+    line = data[start:end if end >= 0 else len(data)]
+    if len(line) < 1 << 15:
+        return len(next(csv.reader([sample_line], delimiter=delimiter)))
+    if b'"' not in line:
+        return line.count(delimiter.encode()) + 1  # separators are ASCII in every encoding read here
+    return len(next(csv.reader([line.decode(encoding, errors="replace")], delimiter=delimiter)))
+
+
+def _count_csv_rows(data: bytes, skip: int, read_options: pacsv.ReadOptions, parse_options: pacsv.ParseOptions,
+                    *, stop: int) -> int:
+    """Rows of the CSV (its header included), counted batch by batch without keeping them; stops
+    past ``stop``, or where the file cannot be parsed (the full parse then says why)."""
+    rows = 0
+    try:
+        reader = pacsv.open_csv(pa.BufferReader(pa.py_buffer(data).slice(skip)), read_options=read_options,
+                                parse_options=parse_options,
+                                convert_options=pacsv.ConvertOptions(include_columns=read_options.column_names[:1]))
+        for batch in reader:
+            rows += batch.num_rows
+            if rows > stop:
+                break
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+        pass
+    return rows
+
+
 def _split_header(header: list[str], columns: list[_Column], row_numbers: np.ndarray, *,
                   decimal_comma: bool, sheet: str | None) -> _Grid:
     """Separate an HXL hashtag row (directly under the header) from the data rows."""
@@ -581,29 +648,37 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 _CACHED_TEXT = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 
 
-def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress) -> _Grid | None:
+def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
+               limits: ReadLimits) -> _Grid | None:
     """The chosen sheet's values (python-calamine: ~10× faster than openpyxl) and, from the sheet's
-    XML, its merged cells, formulas without a saved result and Excel error values."""
+    XML, its merged cells, formulas without a saved result and Excel error values.
+
+    Every part of the zip, and each sheet's extent, is checked against ``limits`` before
+    python-calamine reads it: calamine holds every cell from A1 to the last one named.
+    """
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = scan_workbook(data, limits)
         workbook = CalamineWorkbook.from_object(io.BytesIO(data))
         sheet_paths = _sheet_xml_paths(archive)
+        with workbook:
+            names = [s.name for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
+            chosen, rows, marks = _choose_sheet(workbook, names, lambda sheet: _scan_sheet(
+                data, archive, sheet_paths.get(sheet), sheet, limits))
+    except Refused as refusal:
+        log.add(None, None, None, refusal.message)
+        return None
     except Exception as err:  # the readers raise many types for a broken workbook
         log.add(None, None, None, _("The file is not a readable Excel workbook ({error}). Open it in Excel and "
                                     "save it again as 'Excel Workbook (.xlsx)'.", error=type(err).__name__))
         return None
-    with workbook:
-        names = [s.name for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
-        chosen, rows = _choose_sheet(workbook, names)
     if chosen is None:
         log.add(None, None, None, _("The workbook is empty: no sheet holds any data."))
         return None
     if len(names) > 1:
         others = ", ".join(repr(name) for name in names if name != chosen)
         notes.append(f"Read sheet {chosen!r} (the workbook also has {others}).")
-    xml = archive.read(sheet_paths[chosen]) if chosen in sheet_paths else b""
     header_index = next(i for i, r in enumerate(rows) if any(not is_blank(v) for v in r))
     width = max((len(r) for r in rows), default=0)
     while width and all(len(r) < width or is_blank(r[width - 1]) for r in rows):
@@ -626,8 +701,7 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
         letter, row = ref.group(1).decode(), int(ref.group(2))
         return row, letter if row == header_row else column_label(letter)
 
-    for ref in (_MERGE.findall(xml) if b"mergeCell" in xml else ()):  # no regex scan of a sheet without merges
-        cells = ref.decode()
+    for cells in marks.merges:
         from openpyxl.utils.cell import coordinate_from_string
 
         (first_letter, first_row), (_last, last_row) = (coordinate_from_string(part) for part in cells.split(":"))
@@ -635,21 +709,18 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress)
         log.add(first_row, column_label(first_letter), cells,
                 _("Merged cells {cells} {where}: only the first cell keeps a value. Unmerge them and give every "
                   "column its own header and every row its own values.", cells=cells, where=where))
-    if b"<f" in xml or b'"e"' in xml:
-        for attrs, inner in _CELL.findall(xml):
-            formula = _FORMULA.search(inner)
-            if _ERROR_TYPE.search(attrs):
-                row, label = cell_place(attrs)
-                error = _CACHED_TEXT.search(inner)
-                log.add(row, label, error.group(1).decode("utf-8", "replace") if error else None,
-                        _("The cell holds an Excel error instead of a value. Fix the formula (or type the "
-                          "value) and save the file again."))
-            elif formula and not _CACHED.search(inner):
-                row, label = cell_place(attrs)
-                text = (formula.group(1) or b"").decode("utf-8", "replace")
-                log.add(row, label, f"={text}" if text else None,
-                        _("Formula without a saved result: the file was written by a program that does not "
-                          "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values."))
+    for attrs, inner in marks.cells:
+        row, label = cell_place(attrs)
+        if _ERROR_TYPE.search(attrs):
+            error = _CACHED_TEXT.search(inner)
+            log.add(row, label, error.group(1).decode("utf-8", "replace") if error else None,
+                    _("The cell holds an Excel error instead of a value. Fix the formula (or type the "
+                      "value) and save the file again."))
+        else:
+            text = (_FORMULA.search(inner).group(1) or b"").decode("utf-8", "replace")
+            log.add(row, label, f"={text}" if text else None,
+                    _("Formula without a saved result: the file was written by a program that does not "
+                      "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values."))
 
     body = rows[header_index:]
     padded = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in body]
@@ -693,14 +764,44 @@ def _excel_value(value: object) -> object:
     return value
 
 
-def _choose_sheet(workbook, names: list[str]) -> tuple[str | None, list[list]]:
-    """The sheet named like data/records with data, else the first with data, and its rows (from A1)."""
+def _choose_sheet(workbook, names: list[str], scan: Callable[[str], _SheetMarks],
+                  ) -> tuple[str | None, list[list], _SheetMarks]:
+    """The sheet named like data/records with data, else the first with data, its rows (from A1)
+    and marks; ``scan`` checks each sheet's XML before calamine reads it."""
     preferred = sorted(names, key=lambda name: name.strip().lower() not in DATA_SHEET_NAMES)
     for name in preferred:
+        marks = scan(name)
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if any(not is_blank(v) for r in rows for v in r):
-            return name, rows
-    return None, []
+            return name, rows, marks
+    return None, [], _SheetMarks()
+
+
+@dataclass
+class _SheetMarks:
+    """What a sheet's XML shows and its values do not: merged ranges, cells with an error or a formula
+    without a saved result (each as the cell's attributes and inner XML)."""
+
+    merges: list[str] = field(default_factory=list)
+    cells: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+
+def _scan_sheet(data: bytes, archive: zipfile.ZipFile, path: str | None, sheet: str,
+                limits: ReadLimits) -> _SheetMarks:
+    """Stream the sheet's XML within ``limits`` (``Refused`` past them), collecting its marks."""
+    names = {n.lower(): n for n in archive.namelist()}
+    found = names.get(posixpath.normpath(path).lower()) if path else None
+    if found is None:
+        raise Refused(_("The workbook's sheet {sheet!r} has no part of its own in the file: it was not saved by "
+                        "Excel. Open it in Excel and save it again.", sheet=sheet))
+    marks = _SheetMarks()
+    for segment in sheet_segments(data, archive.getinfo(found), sheet, limits):
+        if b"mergeCell" in segment:  # no regex scan of a sheet without merges
+            marks.merges += (ref.decode() for ref in _MERGE.findall(segment))
+        if b"<f" in segment or b'"e"' in segment:
+            marks.cells += ((attrs, inner) for attrs, inner in _CELL.findall(segment)
+                            if _ERROR_TYPE.search(attrs) or (_FORMULA.search(inner) and not _CACHED.search(inner)))
+    return marks
 
 
 # --- building canonical frames ---------------------------------------------------------------

@@ -35,6 +35,17 @@ SETTINGS = (
     Setting("store_timeout", "DASHBOARD_STORE_TIMEOUT", "5",
             "Seconds to wait for a database server to accept a connection before saying the store is "
             "unreachable (whole seconds, at least 2)."),
+    # Limits on what one file may make the reader allocate (data_pipeline.limits); checked before parsing.
+    Setting("max_columns", "DASHBOARD_MAX_COLUMNS", "1000", "Most columns a table (CSV or sheet) may have."),
+    Setting("max_cells", "DASHBOARD_MAX_CELLS", "100000000",
+            "Most cells (rows × columns) read from one CSV file: 10 million rows of 10 columns."),
+    Setting("max_xlsx_cells", "DASHBOARD_MAX_XLSX_CELLS", "20000000",
+            "Most cells read from one sheet, counted from A1 to its last row and column (the reader holds every "
+            "one, ~170 bytes each: 20 million is ~3.4 GB)."),
+    Setting("max_xlsx_part_mb", "DASHBOARD_MAX_XLSX_PART_MB", "1024",
+            "Largest part of an XLSX workbook (a sheet's XML, the shared strings), in MB once unpacked."),
+    Setting("max_compression_ratio", "DASHBOARD_MAX_COMPRESSION_RATIO", "100",
+            "Most times a workbook part over 16 MB may grow when unpacked (spreadsheets grow 5–20 times)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -50,6 +61,20 @@ def get_setting(name: str, override: str | None = None) -> str:
         return override
     declared = setting(name)
     return os.environ.get(declared.env) or declared.default
+
+
+def int_setting(name: str) -> int:
+    """A whole-number setting (environment or default), e.g. ``max_columns``."""
+    declared = setting(name)
+    value = get_setting(name)
+    try:
+        number = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{declared.env}={value!r} is not a whole number above 0; unset it (default "
+                         f"{int(declared.default):,}) or set a number such as {declared.default}.")
+    return number
 
 
 def store_url(override: str | None = None) -> str:
