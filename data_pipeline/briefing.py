@@ -47,7 +47,7 @@ from data_pipeline.charts import BLUE, VERMILION, format_number, format_pct
 from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures, targets_in_view
 from data_pipeline.funding import funding_summary
 from data_pipeline.i18n import MISSING, translator
-from data_pipeline.origin import marked
+from data_pipeline.origin import GENERATED, marked
 from data_pipeline.published import DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
 from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.survey import survey_design, survey_estimates
@@ -147,6 +147,18 @@ def _generated(text: str, dataset: Dataset) -> str:
     """A column heading (or title) over ``dataset``'s records, targets or funding received: marked
     ``(demo)`` when they are generated (``data_pipeline.origin``)."""
     return marked(text, dataset.origin, _LANGUAGE.get())
+
+
+def _generated_band(dataset: Dataset, columns: int, first: int, last: int, styles: _Styles) -> tuple[list, list]:
+    """For a table of ``columns`` whose columns ``first``–``last`` hold ``dataset``'s numbers: a header
+    row spanning those columns that says they are generated (``generated (demo)``), and its table
+    styles; nothing for uploaded data. One band instead of a mark in each heading: the narrow
+    columns would break the word (``намоишӣ``) in two."""
+    if dataset.origin != GENERATED:
+        return [], []
+    row: list = [""] * columns
+    row[first] = _p(_generated(tr("generated"), dataset), styles.cell_bold)
+    return [row], [("SPAN", (first, 0), (last, 0)), ("LINEBELOW", (first, 0), (last, 0), 0.6, _DEMO_RED)]
 
 
 def _label(entry) -> str:
@@ -455,12 +467,12 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
     if headline.empty:
         return [_p(tr("The programme in view has no headline indicators; see its indicators on the dashboard."),
                    styles.body)]
-    header = [_p(tr("Indicator"), styles.cell_bold), _p(_generated(tr("Recorded"), view), styles.number_bold),
-              _p(_generated(tr("Target"), view), styles.number_bold),
-              _p(_generated(tr("% of target"), view), styles.number_bold), _p("", styles.cell),
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
+              _p(tr("Target"), styles.number_bold), _p(tr("% of target"), styles.number_bold), _p("", styles.cell),
               _p(tr("Published total"), styles.number_bold),
               _p(tr("Source of the published total"), styles.cell_bold)]
-    rows = [header]
+    band, band_style = _generated_band(view, len(header), 1, 4, styles)
+    rows = band + [header]
     differs = False
     for row in headline.itertuples(index=False):
         figure = published_for_indicator(row.indicator)
@@ -483,7 +495,8 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
         ])
     widths = [57 * mm, 18 * mm, 15 * mm, 15 * mm, 15 * mm, 25 * mm]
     widths.append(width - sum(widths))
-    flowables = [_table(rows, widths, extra=[("LEFTPADDING", (-1, 0), (-1, -1), 6)])]
+    flowables = [_table(rows, widths, header_rows=len(band) + 1,
+                        extra=[("LEFTPADDING", (-1, 0), (-1, -1), 6), *band_style])]
     notes = []
     if differs:
         notes.append(tr("† The recorded total differs from the published figure: see the reconciliation page."))
@@ -503,9 +516,9 @@ def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width:
     summary = funding_summary(view.funding, view.activities, view.filters)
     shown = summary[summary["level"].isin(["objective", "plan"])]
     header = [_p(tr("Objective"), styles.cell_bold), _p(tr("Required (USD)"), styles.number_bold),
-              _p(_generated(tr("Received (USD)"), view), styles.number_bold),
-              _p(_generated(tr("Covered"), view), styles.number_bold)]
-    rows = [header]
+              _p(tr("Received (USD)"), styles.number_bold), _p(tr("Covered"), styles.number_bold)]
+    band, band_style = _generated_band(view, len(header), 2, 3, styles)
+    rows = band + [header]
     for row in shown.itertuples(index=False):
         figure = _required_figure(row.plan, row.objective)
         mark = sources.cite(figure)
@@ -514,7 +527,7 @@ def _funding_flowables(view: Dataset, sources: _Sources, styles: _Styles, width:
                      _p(_number(row.required), styles.number), _p(_number(row.received), styles.number),
                      _p(_pct(row.coverage_pct), styles.number)])
     widths = [width - 17 * mm - 17 * mm - 15 * mm, 17 * mm, 17 * mm, 15 * mm]
-    flowables = [_table(rows, widths)]
+    flowables = [_table(rows, widths, header_rows=len(band) + 1, extra=band_style)]
     note = (tr("Required: published by the plan. Received: generated demo data.") if view.is_demo else
             tr("Required: published by the plan. Received: recorded in the data version."))
     if view.funding.empty:
@@ -732,13 +745,12 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
     shown = [i for i in INDICATORS if i.id in value_by_indicator.index or i.id in target_by_indicator.index]
 
     story.append(_p(tr("Indicators against the district's targets"), styles.heading))
-    header = [_p(tr("Indicator"), styles.cell_bold), _p(_generated(tr("Recorded"), dataset), styles.number_bold),
-              _p(_generated(tr("District target"), dataset), styles.number_bold),
-              _p(_generated(tr("% of target"), dataset), styles.number_bold),
-              _p(_generated(tr("Share of programme"), dataset), styles.number_bold),
-              _p(_generated(tr("Rank"), dataset), styles.number_bold),
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
+              _p(tr("District target"), styles.number_bold), _p(tr("% of target"), styles.number_bold),
+              _p(tr("Share of programme"), styles.number_bold), _p(tr("Rank"), styles.number_bold),
               _p(tr("Published programme total"), styles.number_bold)]
-    rows = [header]
+    band, band_style = _generated_band(dataset, len(header), 1, 5, styles)
+    rows = band + [header]
     for entry in shown:
         value = float(value_by_indicator.get(entry.id, 0.0))
         target = float(target_by_indicator.get(entry.id, float("nan")))
@@ -757,12 +769,12 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
                      _p(tr("{rank} of {count}").format(rank=rank, count=of) if rank is not None else MISSING,
                         styles.number),
                      _p(published, styles.number)])
-    if len(rows) == 1:
+    if len(rows) == len(band) + 1:
         story.append(_p(tr("No activity records or targets for this district in the data version."), styles.body))
     else:
         widths = [62 * mm, 19 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm]
         widths.append(width - sum(widths))
-        story.append(_table(rows, widths))
+        story.append(_table(rows, widths, header_rows=len(band) + 1, extra=band_style))
         story.append(_p(tr("Share of programme: this district's records as a share of all programme districts' "
                            "records in the data version. Rank 1 = the most records. Published figures are "
                            "programme totals: the documents publish no district breakdown."), styles.small))

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import xstatic.pkg.leaflet as xstatic_leaflet
 
+from data_pipeline.origin import GENERATED, UPLOADED
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS
 from geo.maps import (
@@ -165,6 +166,20 @@ def test_tooltips_carry_value_target_percent_and_source(rendered_map):
     assert f"Target: {format_number(row['target'])} jobs" in tooltip
     assert f"% of target: {format_number(row['value'] / row['target'] * 100, percent=True)}" in tooltip
     assert "Source: Demo data (seeded generator)" in tooltip
+
+
+@pytest.mark.parametrize("lang, mark", [("en", "(demo)"), ("ru", "(демо)"), ("tg", "(намоишӣ)")])
+def test_generated_values_carry_the_demo_mark_in_their_tooltips(boundaries, lang, mark):
+    values = make_values()
+    layer, _ = build_value_layer(values.assign(origin=GENERATED), boundaries, value_label="Jobs created",
+                                 unit="jobs", lang=lang)
+    marked = programme_features(folium.Map().add_child(layer).get_root().render())
+    plain = programme_features(folium.Map().add_child(build_value_layer(
+        values.assign(origin=UPLOADED), boundaries, value_label="Jobs created", unit="jobs", lang=lang)[0])
+        .get_root().render())
+    lines = marked["GB02"]["properties"]["tooltip"].split("<br>")
+    assert [line.endswith(mark) for line in lines[1:4]] == [True, True, True]  # value, target, % of target
+    assert mark not in plain["GB02"]["properties"]["tooltip"]
 
 
 def test_fills_follow_the_legend_classes(rendered_map):

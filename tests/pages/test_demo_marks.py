@@ -1,0 +1,176 @@
+"""Every number from a generated source carries its demo mark, on every page and view and in the
+briefing pack, in every language (issue 14).
+
+The generated numbers are worked out here from the demo store itself: district records summed per
+district, year and breakdown, programme totals, targets, funding received and the gap, the district
+sums of the reconciliation. A number shown on a page counts as generated when it is one of those,
+is 100 or more (small counts and percentages are too often equal to a year's day, a rank or a
+published percentage to tell apart), is not a year, and is not a published or computed survey figure.
+Where it is shown decides the check:
+
+- a text (a card's line, a metric, a caption, a notice) holding one must hold the mark too;
+- a table column holding one must have the mark in its heading, or the row a ``source`` saying demo;
+- a chart trace plotting one must have the mark in its hover label, and in the chart's title or
+  the trace's name;
+- the briefing pack says in its banner which kinds of figure are generated, and a band over its
+  columns of generated numbers says ``generated (demo)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from data_pipeline.briefing import DEMO_BANNER, build_briefing, build_district_sheets
+from data_pipeline.compare import district_comparison
+from data_pipeline.dataset import headline_figures, indicator_table, load_dataset
+from data_pipeline.funding import funding_summary
+from data_pipeline.i18n import LANGUAGES, translator
+from data_pipeline.origin import demo_mark
+from data_pipeline.published import PUBLISHED_FIGURES
+from data_pipeline.reconcile import reconcile
+from data_pipeline.schemas import DISAGGREGATIONS
+from data_pipeline.survey import survey_counts, survey_design, survey_estimates, survey_parts
+from geo.boundaries import load_boundaries
+from geo.gazetteer import PROGRAMME_DISTRICTS
+
+# Every page, and every tab of a page that draws one view at a time (?view=…).
+VIEWS = [("overview", {}), ("map", {}), ("map", {"view": "ranking"}), ("map", {"view": "table"}),
+         ("map", {"mode": "pct", "view": "table"}), ("funding", {}), ("funding", {"view": "components"}),
+         ("funding", {"view": "beneficiaries"}), ("district", {}), ("district", {"by": "age_group"}),
+         ("survey", {}), ("sources", {}), ("sources", {"view": "documents"}),
+         ("sources", {"view": "reconciliation"}), ("sources", {"view": "quality"}),
+         ("sources", {"view": "indicators"}), ("sources", {"view": "catalogue"})]
+_SMALLEST = 100
+
+
+@pytest.fixture(scope="module")
+def generated(demo_store) -> set[float]:
+    """The numbers of 100 or more that the demo generator made (or that follow from them) and no
+    published or computed survey figure equals."""
+    ds = load_dataset(demo_store)
+    numbers: list[float] = []
+    whole = indicator_table(ds)
+    for table in [whole, indicator_table(ds, "year")] + [indicator_table(ds, by=by) for by in DISAGGREGATIONS]:
+        numbers += list(table["value"].dropna()) + list(table["target"].dropna())
+    for code in whole["district_code"].unique():
+        numbers += list(district_comparison(whole, code)["median"].dropna())
+    headline = headline_figures(ds)
+    numbers += list(headline["value"]) + list(headline["target"].dropna())
+    funding = funding_summary(ds.funding, ds.activities)
+    numbers += list(funding["received"].dropna()) + list(funding["gap"].dropna())
+    reconciliation = reconcile(ds.activities)
+    numbers += list(reconciliation["district_sum"]) + list(reconciliation["difference"].abs())
+    published = {float(f.value) for f in PUBLISHED_FIGURES}
+    survey = (set(survey_design().values()) | set(survey_estimates()["n"]) | set(survey_estimates()["population"])
+              | set(survey_parts()["respondents"]) | set(survey_counts()["respondents"]))
+    return {round(float(n), 1) for n in numbers
+            if n >= _SMALLEST and not 1990 <= n <= 2035 and n not in published and n not in survey}
+
+
+def _numbers(text: str) -> list[float]:
+    """The numbers in ``text`` as the dashboard formats them in any of its languages
+    (``6,005`` / ``6 005``, ``4.7`` / ``4,7``)."""
+    found = []
+    # Not digits inside a word or file name (001_339d8f…), and not percentages (100%), which the
+    # check leaves out with the other small numbers.
+    pattern = r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w%]|\u00a0%)"
+    for token in re.findall(pattern, text):
+        grouped = re.fullmatch(r"\d{1,3}(?:([,\u00a0\u202f ])\d{3})+(?:[.,]\d+)?", token)
+        if grouped:
+            separator = grouped[1]
+            token = token.replace(separator, "")
+        found.append(float(token.replace(",", ".")))
+    return found
+
+
+def _generated_in(text: str, generated: set[float]) -> list[float]:
+    return [n for n in _numbers(str(text)) if round(n, 1) in generated]
+
+
+def _texts(at) -> list[str]:
+    """What a page says in text, one piece per line of a card, metric, caption, notice or heading."""
+    texts = []
+    for kind in ("title", "header", "subheader", "caption", "info", "warning", "error", "success"):
+        texts += [str(e.value) for e in getattr(at, kind)]
+    texts += [f"{m.label}: {m.value}" for m in at.metric]
+    for block in at.markdown:  # the headline cards are HTML: one piece per line of a card
+        texts += [html.unescape(piece) for piece in re.split(r"<[^>]+>", str(block.value)) if piece.strip()]
+    return texts
+
+
+def _column_labels(frame) -> dict[str, str]:
+    return {name: config.get("label", name) for name, config in json.loads(frame.proto.columns or "{}").items()}
+
+
+def _values(array) -> list:
+    """A plotly trace array: a list, or a typed array (``{"dtype": "f8", "bdata": "…"}``)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return list(np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])))
+    return list(array) if isinstance(array, list) else []
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("page, query", VIEWS, ids=[f"{p}-{'-'.join(q.values()) or 'first'}" for p, q in VIEWS])
+def test_every_generated_number_on_a_page_carries_the_demo_mark(open_page, generated, page, query, lang):
+    at = open_page(page, lang=lang, **query)
+    mark = f"({demo_mark(lang)})"
+    unmarked = []
+
+    for text in _texts(at):
+        if _generated_in(text, generated) and mark not in text:
+            unmarked.append(("text", text))
+
+    for frame in at.dataframe:
+        table, labels = frame.value, _column_labels(frame)
+        sources = table["source"].astype(str) if "source" in table else pd.Series("", index=table.index)
+        for column in table.columns:
+            if mark in labels.get(column, column):
+                continue
+            for value, source in zip(table[column], sources):
+                if _generated_in(value, generated) and demo_mark(lang) not in source:
+                    unmarked.append(("table", f"{labels.get(column, column)}: {value}"))
+                    break
+
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        title = str((spec["layout"].get("title") or {}).get("text", ""))
+        for trace in spec["data"]:
+            plotted = _values(trace.get("x")) + _values(trace.get("y"))
+            if not any(isinstance(v, (int, float, np.number)) and round(float(v), 1) in generated for v in plotted):
+                continue
+            hover, name = str(trace.get("hovertemplate", "")), str(trace.get("name", ""))
+            if mark not in hover or (mark not in title and mark not in name):
+                unmarked.append(("chart", f"{title} / {name}: {hover}"))
+
+    assert not unmarked, f"generated numbers without “{mark}” on {page} {query} in {lang}: {unmarked}"
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_the_briefing_pack_says_what_is_generated_and_marks_it(demo_store, geo_dir, lang):
+    ds = load_dataset(demo_store)
+    layers = load_boundaries(str(geo_dir))
+    _ = translator(lang)
+    mark = f"({demo_mark(lang)})"
+    brief = PdfReader(io.BytesIO(build_briefing(ds, boundaries=layers, lang=lang,
+                                                generated_at=datetime(2026, 3, 2)))).pages[0].extract_text()
+    flat = " ".join(brief.split())
+    band = f"{_('generated')} {mark}"
+    assert " ".join(_(DEMO_BANNER).split()) in flat
+    # Over the headline table's Recorded, Target and % of target, and the funding table's Received and Covered.
+    assert flat.count(band) == 2, flat
+    assert flat.index(band) < flat.index(_("Recorded")) and flat.rindex(band) < flat.index(_("Received (USD)"))
+    sheet = " ".join(PdfReader(io.BytesIO(build_district_sheets(
+        ds, layers, lang=lang, districts=[PROGRAMME_DISTRICTS[0].code]))).pages[0].extract_text().split())
+    assert " ".join(_(DEMO_BANNER).split()) in sheet
+    assert sheet.index(band) < sheet.index(_("District target"))
+    assert f"{_('Records per year')} {mark}" in sheet
