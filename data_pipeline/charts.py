@@ -137,8 +137,9 @@ def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
         cliponaxis=False,
         hovertemplate=("%{y}: %{x:,.1f}%" if pct else "%{y}: %{x:,.0f} " + unit) + demo + "<extra></extra>",
     ))
-    if pct:
-        fig.add_vline(x=100, line_color=DARK, annotation_text=_("target"), annotation_position="top right")
+    if pct and len(rows):  # the target as a line in the legend: an annotation would sit on the top bar's label
+        fig.add_trace(go.Scatter(x=[100, 100], y=[rows["district"].iloc[0], rows["district"].iloc[-1]],
+                                 mode="lines", name=_("target"), line=dict(color=DARK, width=2), hoverinfo="skip"))
     elif rows["target"].notna().any():
         fig.add_trace(go.Scatter(
             x=rows["target"], y=rows["district"], mode="markers", name=_("target"),

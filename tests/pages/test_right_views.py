@@ -109,3 +109,11 @@ def test_no_funding_recorded_is_not_zero_percent(store):
     text = headline_cards_text(at)
     assert "of required" not in text and "0%" not in text
     assert "No funding received recorded; 1,075,000 USD required" in text
+
+
+def test_catalogue_prints_a_one_in_n_figure_as_the_document_words_it(open_page):
+    at = open_page("sources", view="catalogue")
+    catalogue = at.dataframe[0].value.set_index("label")
+    assert catalogue.loc["Migrants experiencing intense stress: every N-th migrant", "printed"] == \
+        "every third (1 in 3)"
+    assert catalogue.loc["Funding required, whole plan", "printed"] == "1,075,000 USD"
