@@ -219,18 +219,28 @@ def targets_in_view(ds: Dataset) -> pd.DataFrame:
 
     Without a date filter, the whole-programme targets. With one, each indicator's (and
     district's) targets of the periods inside the filter, summed: a year's target, else its
-    quarters', else its months'. A target for a period only partly in view does not apply, and
-    where a part of the view has no target the indicator has none (no row): a percentage of
-    a target for part of the time shown would overstate the achievement.
+    quarters', else its months'. A target for a period only partly in view does not apply. A
+    month in view without a target counts as nothing planned when it has no records either;
+    when it has records, the indicator has no target for the view (no row): a percentage of a
+    target for part of the work shown would overstate the achievement.
     """
     targets = ds.targets
     if ds.filters.date_from is None and ds.filters.date_to is None or targets.empty:
         return targets
     months = _months_in_view(ds.filters, targets)
+    dates = pd.to_datetime(ds.activities["date"])
+    records = pd.DataFrame({"indicator": ds.activities["indicator"].astype(str).to_numpy(),
+                            "district_code": ds.activities["district_code"].astype(str).to_numpy(),
+                            "year": dates.dt.year.to_numpy(), "month": dates.dt.month.to_numpy()}).drop_duplicates()
+    by_district = {key: set(zip(group["year"], group["month"]))
+                   for key, group in records.groupby(["indicator", "district_code"])}
+    by_indicator = {key: set(zip(group["year"], group["month"])) for key, group in records.groupby("indicator")}
     rows = []
     for (indicator_id, code), group in targets[targets["period"] != WHOLE].groupby(
             ["indicator", "district_code"], dropna=False, sort=False):
-        target = _target_of_months(group.groupby("period")["target"].sum().to_dict(), months)
+        recorded = by_indicator.get(indicator_id, set()) if pd.isna(code) else by_district.get((indicator_id, code),
+                                                                                             set())
+        target = _target_of_months(group.groupby("period")["target"].sum().to_dict(), months, recorded)
         if target is not None:
             rows.append({"indicator": indicator_id, "district_code": None if pd.isna(code) else code,
                          "period": WHOLE, "target": target})
@@ -256,29 +266,30 @@ def _months_in_view(filters: Filters, targets: pd.DataFrame) -> list[tuple[int, 
     return months
 
 
-def _target_of_months(by_period: dict[str, float], months: list[tuple[int, int]]) -> float | None:
-    """The sum of the targets covering exactly ``months`` (years, else quarters, else months), or None."""
-    if not months:
-        return None
+def _target_of_months(by_period: dict[str, float], months: list[tuple[int, int]],
+                      recorded: set[tuple[int, int]]) -> float | None:
+    """The sum of the targets covering ``months`` (years, else quarters, else months), or None when
+    none applies or a month with ``recorded`` activity has none."""
     wanted = set(months)
-    total = 0.0
+    total, found = 0.0, False
     for year in sorted({y for y, _ in months}):
         in_year = {m for y, m in wanted if y == year}
         if in_year == set(range(1, 13)) and str(year) in by_period:
-            total += by_period[str(year)]
+            total, found = total + by_period[str(year)], True
             continue
         for quarter in range(1, 5):
             quarter_months = set(range(3 * quarter - 2, 3 * quarter + 1))
             if not quarter_months & in_year:
                 continue
             if quarter_months <= in_year and f"{year}-Q{quarter}" in by_period:
-                total += by_period[f"{year}-Q{quarter}"]
+                total, found = total + by_period[f"{year}-Q{quarter}"], True
                 continue
             for month in sorted(quarter_months & in_year):
-                if f"{year}-{month:02d}" not in by_period:
+                if f"{year}-{month:02d}" in by_period:
+                    total, found = total + by_period[f"{year}-{month:02d}"], True
+                elif (year, month) in recorded:
                     return None
-                total += by_period[f"{year}-{month:02d}"]
-    return total
+    return total if found else None
 
 
 def changes_since_previous(store_url: str, ds: Dataset) -> pd.DataFrame:
