@@ -36,7 +36,8 @@ def _read(path: Path):
     data = path.read_bytes()
     hashlib.sha256(data).hexdigest()
     log, notes = ProblemLog(path.name), []
-    grid = ingest._read_grid(data, path.name, log, notes, lambda stage, fraction: None)
+    grid = ingest._read_grid(data, path.name, log, notes, lambda stage, fraction: None,
+                             ingest.ReadLimits.from_settings(rows=ingest.MAX_ROWS))
     if grid is None:
         raise SystemExit(f"{path}: {log.finish()}")
     return grid, log, notes
