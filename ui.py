@@ -625,9 +625,11 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
     items = []
     for card in cards:
         money = card.unit if card.unit == "USD" else ""
+        number = format_number(card.value, money)
+        mark = marked(number, card.origin)[len(number):]  # " (demo)" in smaller type, beside the number
+        mark_html = f'<span style="font-size:1rem;white-space:nowrap">{_html_text(mark)}</span>' if mark else ""
         parts = [f'<div style="font-weight:600">{_html_text(card.label)}</div>',
-                 f'<div data-value style="font-size:2.25rem;line-height:1.2">'
-                 f'{_html_text(marked(format_number(card.value, money), card.origin))}</div>']
+                 f'<div data-value style="font-size:2.25rem;line-height:1.2">{_html_text(number)}{mark_html}</div>']
         if card.required and pd.isna(card.value) and card.target is not None and pd.notna(card.target):
             # Nothing recorded is not 0 % of the requirement.
             text = tr("No funding received recorded; {target} required").format(

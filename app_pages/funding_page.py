@@ -38,9 +38,10 @@ for plan in plans:
     st.subheader(tr(PROGRAMMES.get(plan, plan)))
     required, received, coverage, gap = st.columns(4)
     required.metric(tr("Funding required"), ui.format_number(total["required"], "USD"))
-    received.metric(tr("Funding received"), ui.marked(ui.format_number(total["received"], "USD"), received_from))
-    coverage.metric(tr("Coverage"), ui.marked(ui.format_pct(total["coverage_pct"]), received_from))
-    gap.metric(tr("Funding gap"), ui.marked(ui.format_number(total["gap"], "USD"), received_from))
+    # The mark goes in the label: a metric's value is cut to the column's width ("578 000 USD …").
+    received.metric(ui.marked(tr("Funding received"), received_from), ui.format_number(total["received"], "USD"))
+    coverage.metric(ui.marked(tr("Coverage"), received_from), ui.format_pct(total["coverage_pct"]))
+    gap.metric(ui.marked(tr("Funding gap"), received_from), ui.format_number(total["gap"], "USD"))
     ui.citation(total["required_source"])
     # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
     ui.chart(charts.funding_bars, rows[rows["level"] == "component"], lang=lang, received_origin=received_from,

@@ -563,8 +563,9 @@ def _survey_flowables(view: Dataset, sources: _Sources, styles: _Styles, width: 
                      _p(f"{row['ci_low']:.0f}–{row['ci_high']:.0f}%", styles.number)])
     sources.cite(published_figure("survey_respondents"))
     widths = [width - 13 * mm - 17 * mm, 13 * mm, 17 * mm]
-    note = tr("Phone survey of {sample} of {population} participants, {confidence}% confidence, margin of error "
-              "±{margin} points; programme-wide, not per district.").format(
+    note = tr("Phone survey of {sample} of {population} participants, {confidence}% confidence; the margin of "
+              "error (±{margin} points) and the intervals are computed by the dashboard, not published; "
+              "programme-wide, not per district.").format(
         sample=_number(design["sample"]), population=_number(design["population"]),
         confidence=f"{design['confidence']:.0f}", margin=_number(design["margin_of_error"]))
     return [_table(rows, widths), _p(note, styles.small)]

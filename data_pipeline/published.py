@@ -158,9 +158,9 @@ _S_KNOW = "Change in knowledge and planning"
 PUBLISHED_FIGURES: tuple[PublishedFigure, ...] = (
     # --- Crisis Response Plan 2020 -------------------------------------------------------
     _f("crp2020_funding_required", "Funding required, whole plan", 1_075_000, "USD",
-       section="Tajikistan Crisis Response Plan 2020 › Funding Required", **_CRP),
+       section="Funding Required", **_CRP),
     _f("crp2020_target_beneficiaries", "Target beneficiaries, whole plan", 10_350, "persons",
-       section="Tajikistan Crisis Response Plan 2020 › Target Beneficiaries", **_CRP),
+       section="Target Beneficiaries", **_CRP),
     _f("crp2020_obj1_funding_required", "Funding required: Driving solutions to displacement", 950_000, "USD",
        section="Objective: Driving solutions to displacement", **_CRP),
     _f("crp2020_obj1_target_beneficiaries", "Target beneficiaries: Driving solutions to displacement", 10_350,

@@ -99,9 +99,9 @@ def headline_cards(at: AppTest) -> dict[str, str]:
     cards = {}
     for group in cards_block(at).split('role="group"')[1:]:
         label = re.search(r'aria-label="([^"]*)"', group)
-        value = re.search(r"<div data-value[^>]*>([^<]*)</div>", group)
+        value = re.search(r"<div data-value[^>]*>(.*?)</div>", group)
         assert label and value, group
-        cards[html.unescape(label[1])] = html.unescape(value[1])
+        cards[html.unescape(label[1])] = html.unescape(re.sub(r"<[^>]+>", "", value[1]))
     return cards
 
 

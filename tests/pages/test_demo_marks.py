@@ -104,7 +104,8 @@ def _texts(at) -> list[str]:
         texts += [str(e.value) for e in getattr(at, kind)]
     texts += [f"{m.label}: {m.value}" for m in at.metric]
     for block in at.markdown:  # the headline cards are HTML: one piece per line of a card
-        texts += [html.unescape(piece) for piece in re.split(r"<[^>]+>", str(block.value)) if piece.strip()]
+        lines = re.split(r"</?div[^>]*>", str(block.value))  # a line is a <div>; spans and links are inline
+        texts += [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in lines if line.strip()]
     return texts
 
 
