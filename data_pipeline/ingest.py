@@ -659,9 +659,8 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
-        archive = scan_workbook(data, limits)
+        archive, sheet_paths = scan_workbook(data, limits, _sheet_xml_paths)
         workbook = CalamineWorkbook.from_object(io.BytesIO(data))
-        sheet_paths = _sheet_xml_paths(archive)
         with workbook:
             names = [s.name for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
             chosen, rows, marks = _choose_sheet(workbook, names, lambda sheet: _scan_sheet(
@@ -735,20 +734,23 @@ def _read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
 
 
 def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Each sheet's name → the path of its XML in the workbook's zip (from workbook.xml and its rels)."""
+    """Each sheet's name → the part of the workbook's zip that holds its XML (from workbook.xml and its
+    rels; a target that names no part is left out)."""
     def local(tag: str) -> str:
         return tag.rsplit("}", 1)[-1]
 
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if local(rel.tag) == "Relationship"}
+    members = {name.lower(): name for name in archive.namelist()}
     paths = {}
     for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
         if local(element.tag) != "sheet":
             continue
         relation = next((value for key, value in element.attrib.items() if local(key) == "id"), None)
         target = targets.get(relation, "")
-        if target:
-            paths[element.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+        if target and path.lower() in members:
+            paths[element.get("name", "")] = members[path.lower()]
     return paths
 
 
@@ -786,16 +788,14 @@ class _SheetMarks:
     cells: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
-def _scan_sheet(data: bytes, archive: zipfile.ZipFile, path: str | None, sheet: str,
+def _scan_sheet(data: bytes, archive: zipfile.ZipFile, part: str | None, sheet: str,
                 limits: ReadLimits) -> _SheetMarks:
-    """Stream the sheet's XML within ``limits`` (``Refused`` past them), collecting its marks."""
-    names = {n.lower(): n for n in archive.namelist()}
-    found = names.get(posixpath.normpath(path).lower()) if path else None
-    if found is None:
+    """Stream the sheet's XML (``part``) within ``limits`` (``Refused`` past them), collecting its marks."""
+    if part is None:
         raise Refused(_("The workbook's sheet {sheet!r} has no part of its own in the file: it was not saved by "
                         "Excel. Open it in Excel and save it again.", sheet=sheet))
     marks = _SheetMarks()
-    for segment in sheet_segments(data, archive.getinfo(found), sheet, limits):
+    for segment in sheet_segments(data, archive.getinfo(part), sheet, limits):
         if b"mergeCell" in segment:  # no regex scan of a sheet without merges
             marks.merges += (ref.decode() for ref in _MERGE.findall(segment))
         if b"<f" in segment or b'"e"' in segment:

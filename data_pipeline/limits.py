@@ -11,11 +11,12 @@ limits, so the sheet is refused before any reader builds it. The limits are sett
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,20 +84,21 @@ def column_number(letters: str) -> int:
 
 
 # --- zip parts -----------------------------------------------------------------------------------
-_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml$")
+WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+"""What says where the sheets are: read (once checked) before the sheets are found."""
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def scan_workbook(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
-    """The workbook's zip, once every part is inflated within the limits and carries no DTD
-    (worksheets: once their size is declared within them; ``sheet_segments`` reads them).
+def scan_workbook(data: bytes, limits: ReadLimits, sheet_parts: Callable[[zipfile.ZipFile], dict[str, str]],
+                  ) -> tuple[zipfile.ZipFile, dict[str, str]]:
+    """The workbook's zip and ``sheet_parts`` of it (sheet name → part), once every part is inflated
+    within the limits and carries no DTD: first the workbook's own XML (which ``sheet_parts``
+    reads), then every part but the sheets', which ``sheet_segments`` reads when one is chosen.
 
     Raises ``Refused`` for a part too large (declared or actual), inflating beyond the
     compression ratio, with a DTD or entities, compressed with a method Excel does not use, or
     duplicated; ``zipfile.BadZipFile`` (or another error) for a damaged zip.
     """
-    import io
-
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = [info.filename for info in archive.infolist()]
     if len(set(names)) != len(names):
@@ -105,11 +107,19 @@ def scan_workbook(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
                         "altered. Open it in Excel and save it again.", part=duplicate))
     for info in archive.infolist():
         _check_declared(info, limits)
+    own = [name for name in WORKBOOK_PARTS if name in names]
+    for name in own:
+        _drain(part_chunks(data, archive.getinfo(name), limits))
+    sheets = sheet_parts(archive)
     for info in archive.infolist():
-        if not _SHEET_PART.match(info.filename):  # sheets are read when chosen (sheet_segments)
-            for _chunk in part_chunks(data, info, limits):
-                pass
-    return archive
+        if info.filename not in own and info.filename not in sheets.values():
+            _drain(part_chunks(data, info, limits))
+    return archive, sheets
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    for _chunk in chunks:
+        pass
 
 
 def _check_declared(info: zipfile.ZipInfo, limits: ReadLimits) -> None:

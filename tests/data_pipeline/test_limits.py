@@ -34,8 +34,9 @@ HEADER = ("date", "district", "indicator", "value")
 
 
 def workbook(path: Path, sheet: bytes | Packed, *, workbook_xml: bytes | None = None,
-             strings: tuple[str, ...] = HEADER) -> Path:
-    """A minimal XLSX whose only sheet is ``sheet`` (shared strings: ``strings``)."""
+             strings: tuple[str, ...] = HEADER, replace: dict[str, Packed] | None = None) -> Path:
+    """A minimal XLSX whose only sheet is ``sheet`` (shared strings: ``strings``; ``replace``: parts
+    given already packed)."""
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -60,6 +61,7 @@ def workbook(path: Path, sheet: bytes | Packed, *, workbook_xml: bytes | None = 
                                  + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>").encode(),
         "xl/worksheets/sheet1.xml": sheet,
     }
+    parts |= replace or {}
     write_zip(path, {name: data if isinstance(data, Packed) else pack(data) for name, data in parts.items()})
     return path
 
@@ -112,21 +114,28 @@ def lone_cell(path: Path, ref: str) -> Path:
     return workbook(path, sheet_xml(header_row(), f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()))
 
 
-def zip_bomb(path: Path, inflated_gb: int, declared_size: int | None = None) -> Path:
-    """A workbook whose sheet inflates from a few MB to ``inflated_gb`` GB of blank rows (``<row/>``).
+def zip_bomb(path: Path, inflated_gb: int, declared_size: int | None = None,
+             part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A workbook whose ``part`` (the sheet, or the shared strings) inflates from a few MB to
+    ``inflated_gb`` GB of blank rows (``<row/>``) or empty strings (``<si/>``).
 
     Deflated once per MB and repeated: a full flush makes each deflated MB stand alone. The CRC
     is that of the XML around the blank rows only (a reader that checks it has read everything
     first); ``declared_size`` is what the headers claim.
     """
-    head, tail = sheet_xml(header_row(), data_rows(2, 3), b"%PAD%").split(b"%PAD%")
-    megabyte = b"<row/>" * (2**20 // 6)
+    if part == "xl/sharedStrings.xml":
+        head, tail, filler = f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode(), b"</sst>", b"<si/>"
+    else:
+        head, tail = sheet_xml(header_row(), data_rows(2, 3), b"%PAD%").split(b"%PAD%")
+        filler = b"<row/>"
+    megabyte = filler * (2**20 // len(filler))
     packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
     start = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
     repeated = packer.compress(megabyte) + packer.flush(zlib.Z_FULL_FLUSH)
     stream = start + repeated * (inflated_gb * 1024) + packer.compress(tail) + packer.flush()
     size = len(head) + len(megabyte) * inflated_gb * 1024 + len(tail)
-    return workbook(path, Packed(stream, size if declared_size is None else declared_size, zlib.crc32(head + tail)))
+    bomb = Packed(stream, size if declared_size is None else declared_size, zlib.crc32(head + tail))
+    return workbook(path, sheet_xml(header_row(), data_rows(2, 3)), replace={part: bomb})
 
 
 BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -200,11 +209,12 @@ def test_a_zip_bomb_sheet_is_refused(tmp_path):
     assert "xl/worksheets/sheet1.xml" in message and "unpacks" in message
 
 
-def test_a_zip_that_lies_about_its_sizes_is_read_as_it_inflates(tmp_path):
-    path = zip_bomb(tmp_path / "liar.xlsx", inflated_gb=3, declared_size=4_000)
-    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == 4_000
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_a_zip_that_lies_about_its_sizes_is_read_as_it_inflates(tmp_path, part):
+    path = zip_bomb(tmp_path / "liar.xlsx", inflated_gb=3, declared_size=4_000, part=part)
+    assert zipfile.ZipFile(path).getinfo(part).file_size == 4_000
     message = only(read_capped(path))
-    assert "xl/worksheets/sheet1.xml" in message and "times its packed size" in message
+    assert part in message and "times its packed size" in message
 
 
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
