@@ -313,10 +313,14 @@ if plan.repeated_count:
         count=ui.format_number(plan.repeated_count)), icon=":material/content_copy:")
     repeated = plan.repeated.assign(district=plan.repeated["district_code"].map(ui.district_name),
                                     date=plan.repeated["date"].dt.strftime("%Y-%m-%d"))
-    ui.show_table(ui.translated(repeated, "sex", "age_group", "disability"),
-                  {"file": ui.tr("File"), "row": ui.tr("Row"), "date": ui.tr("Date"), "district": ui.tr("District"),
-                   "indicator": ui.tr("Indicator"), "sex": ui.tr("Sex"), "age_group": ui.tr("Age group"),
-                   "disability": ui.tr("Disability"), "value": ui.tr("Value"), "repeats": ui.tr("Already in")},
+    # Where each record is already first (a phone shows the left columns); breakdowns only when recorded.
+    breakdowns = {column: label for column, label in (("sex", ui.tr("Sex")), ("age_group", ui.tr("Age group")),
+                                                      ("disability", ui.tr("Disability")))
+                  if (repeated[column] != "").any()}
+    ui.show_table(ui.translated(repeated, *breakdowns),
+                  {"file": ui.tr("File"), "row": ui.tr("Row"), "repeats": ui.tr("Already in"), "date": ui.tr("Date"),
+                   "district": ui.tr("District"), "indicator": ui.tr("Indicator"), "value": ui.tr("Value"),
+                   **breakdowns},
                   formats={"row": "%d"})
     if plan.repeated_count > len(plan.repeated):
         st.caption(ui.tr("The first {shown} of {count}.").format(shown=len(plan.repeated),

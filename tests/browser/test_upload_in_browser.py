@@ -140,3 +140,35 @@ def test_editor_uploads_sees_the_report_publishes_and_the_dashboard_shows_the_ne
     off_host = [u for u in requests if not u.startswith((editor_server, "data:", "blob:"))]
     assert off_host == [], off_host
     context.close()
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_records_repeated_under_another_file_name_are_listed_and_need_a_confirmation(
+        browser, editor_server, screenshot_dir, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{editor_server}/upload")
+    wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    page.get_by_label("User name").fill("aziz")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_idle(page)
+    day = 1 if width > 1000 else 2  # each run its own record: the server's store is shared by the module
+    first = f"date,district,indicator,value\n2019-03-0{day},Rushon,rps_sessions,4\n".encode()
+    choose_file(page, f"rushon-{width}.csv", first)
+    page.get_by_role("button", name="Publish as a new version").click()
+    page.get_by_text(f"is now active (rushon-{width}.csv)").wait_for(timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+
+    choose_file(page, f"rushon-{width}-again.csv", first + f"2019-04-0{day},Rushon,rps_sessions,2\n".encode())
+    warning = main.get_by_text("1 record(s) repeat records already published")
+    warning.wait_for(timeout=PAGE_TIMEOUT_MS)
+    publish = page.get_by_role("button", name="Publish as a new version")
+    assert publish.is_disabled()
+    warning.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / f"upload-repeated-records-{width}.png"))  # this viewport, not 1400
+    page.get_by_text("These are new records: add them although they repeat published ones").click()
+    wait_idle(page)
+    assert publish.is_enabled()
+    context.close()
