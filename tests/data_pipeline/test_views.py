@@ -210,3 +210,16 @@ def test_the_cli_export_with_hxl_is_refused_by_ingest_and_nothing_is_stored(stor
     assert "This file is an indicator table" in err and "Activities template" in err
     with Store(store_url) as store:
         assert len(store.versions()) == 1
+
+
+def test_the_briefing_pack_compares_with_the_targets_of_the_years_in_view():
+    from data_pipeline.briefing import _district_values
+
+    data = generated_dataset(11, 300)
+    view = apply_filters(data, Filters(date_from=date(2019, 1, 1), date_to=date(2019, 12, 31)))
+    values = _district_values(view, "jobs_created").set_index("district_code")
+    table = indicator_table(view).query("indicator == 'jobs_created'").set_index("district_code")
+    pd.testing.assert_series_equal(values.loc[table.index, "target"], table["target"].astype(float),
+                                   check_names=False)
+    whole = data.targets.query("indicator == 'jobs_created' and period == 'whole'").set_index("district_code")
+    assert not (values["target"].dropna() == whole["target"].reindex(values["target"].dropna().index)).all()

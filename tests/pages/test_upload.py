@@ -295,3 +295,13 @@ def test_records_repeating_published_ones_under_another_name_need_an_explicit_co
     assert not at.exception
     with Store(store) as opened:
         assert sorted(opened.activities()["value"].tolist()) == [2, 5, 5, 7, 7]
+
+
+def test_a_record_outside_the_programme_districts_is_refused_not_counted_in_the_preview(store):
+    at = upload(sign_in(app(UPLOAD)), "khatlon.csv", VALID_CSV + "2020-06-04,Кулоб,jobs_created,16\n".encode())
+    assert "**khatlon.csv**: 1 problem(s) found" in texts(at.error)
+    report = at.dataframe[-1].value
+    assert report["problem"].tolist() == ["'Кулоб' is Kulob (Khatlon), not one of the 16 programme districts: the "
+                                          "dashboard cannot show its records. Remove these rows, or correct the "
+                                          "district if it was mistyped."]
+    assert "After publishing" not in texts(at.caption) and at.button(key="publish_disabled").disabled
