@@ -48,7 +48,7 @@ shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
                                 "unit": tr("Unit")},
                       formats={"median": "%,.1f"}, wide=("indicator_label",))
 ui.citation("; ".join(summary["source"].drop_duplicates()))
-ui.downloads(shown, f"district-{code}", key="profile_table")
+ui.downloads(shown.assign(source=peers.source_label(tr)), f"district-{code}", key="profile_table")
 
 st.subheader(tr("Over time and beside the other districts"))
 left, right = st.columns([3, 1])

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from data_pipeline.dataset import changes_since_previous, headline_figures
 from data_pipeline.origin import GENERATED, PUBLISHED, UPLOADED
+from data_pipeline.published import published_for_indicator
 from data_pipeline.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS
 from data_pipeline.registry import indicators_for
 
@@ -21,9 +22,12 @@ plan_row = funding[funding["level"] == "plan"]
 cards = []
 for row in headline.itertuples():
     note = None
+    figure = published_for_indicator(row.indicator)
     published = ui.format_number(row.published_value)
     if row.published_qualifier:
         published = f"{tr(row.published_qualifier)} {published}"
+    if figure is not None and figure.unit != row.unit:  # the document's own word: "more than 2,400 trainings"
+        published = f"{published} {tr(figure.unit)}"
     if row.published_status == STATUS_DIFFERS:
         note = tr("Published total: {value} — {source}").format(value=published,
                                                                 source=row.published_citation)

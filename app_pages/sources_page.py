@@ -75,12 +75,13 @@ with tab:
                                                "status": tr("Status"),
                                                "citation": tr("Source")},
                               wide=("label", "citation"))
-        ui.downloads(shown, "reconciliation", key="reconciliation")
+        ui.downloads(shown.assign(source=ctx.data.source_label(tr)), "reconciliation", key="reconciliation")
     elif view == "quality":
         findings = ui.view_table(ctx.data, "quality", lambda: quality_findings(
             ctx.data.activities, ctx.filters.district_codes(), reconciled(), lang=ui.current_language()))
+        # The findings count and sum the version's records: generated ones carry the demo mark.
         for finding in findings["finding"]:
-            st.markdown(f"- {ui.plain(finding)}")
+            st.markdown(f"- {ui.plain(ui.marked(finding, ctx.data.origin))}")
     elif view == "indicators":
         period = st.selectbox(tr("Period"), PERIODS, format_func=lambda p: tr(p), key="sources_period",
                               help=tr("Sum per district and period."))

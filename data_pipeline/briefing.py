@@ -480,6 +480,8 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
         published = _number(row.published_value)
         if figure and row.published_qualifier:
             published = f"{tr(row.published_qualifier)} {published}"
+        if figure and figure.unit != row.unit:  # the document's own word: "more than 2,400 trainings"
+            published = f"{published} {tr(figure.unit)}"
         flag = ""
         if full_view and row.differs:
             flag, differs = " †", True

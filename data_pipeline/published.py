@@ -204,7 +204,8 @@ PUBLISHED_FIGURES: tuple[PublishedFigure, ...] = (
     _f("tajirrb_grants_awarded", "Grants distributed", 176, "grants", section=_S_OUT2,
        indicator="grants_awarded", **_BRO),
     _f("tajirrb_jobs_created", "Jobs created", 300, "jobs", section=_S_OUT2, indicator="jobs_created", **_BRO),
-    _f("tajirrb_vocational_trainings", "Vocational trainings", 2400, "persons", section=_S_OUT2,
+    # Printed as "more than 2400 vocational trainings": trainings, not persons (the registry counts trainees).
+    _f("tajirrb_vocational_trainings", "Vocational trainings", 2400, "trainings", section=_S_OUT2,
        qualifier="more than", indicator="vocational_trainees", **_BRO),
     _f("tajirrb_grantees_successful", "Grantees who opened successful businesses", 75, "%", section=_S_OUT2,
        **_BRO),

@@ -96,6 +96,7 @@ MESSAGES = [
     _('Grants distributed'),
     _('Vocational trainings'),
     _('more than'),
+    _('trainings'),
     _('Grantees who opened successful businesses'),
     _('Session participants with more hope for the future'),
     _('Improved relationships with family or community'),

@@ -113,6 +113,15 @@ def test_every_citation_links_to_a_document_in_the_sources_list(open_page):
     assert any("Publisher: IOM Tajikistan, financed by the UK Government" in as_shown(c.value) for c in sources.caption)
 
 
+def test_a_qualified_published_figure_stays_qualified_in_its_own_words(open_page):
+    # The brochure prints "more than 2400 vocational trainings": the demo's 2,448 is consistent with it,
+    # not "equal" to it, and the card quotes the document's word (trainings), not the registry's (persons).
+    text = " ".join(headline_cards_text(open_page("overview")).split())
+    assert "2,448 (demo)" in text
+    assert "Consistent with the published “more than 2,400 trainings”" in text
+    assert "Equals the published total — TAJIRRB results brochure, section “Increased employment" in text
+
+
 def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
     at = open_page("overview")
     cards = headline_cards(at)
