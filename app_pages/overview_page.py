@@ -23,11 +23,9 @@ cards = []
 for row in headline.itertuples():
     note = None
     figure = published_for_indicator(row.indicator)
-    published = ui.format_number(row.published_value)
-    if row.published_qualifier:
-        published = f"{tr(row.published_qualifier)} {published}"
-    if figure is not None and figure.unit != row.unit:  # the document's own word: "more than 2,400 trainings"
-        published = f"{published} {tr(figure.unit)}"
+    # As the document words it; its unit where its word differs from the indicator's ("2,400 trainings").
+    published = ui.as_published(row.published_value, row.published_qualifier,
+                                figure.unit if figure is not None and figure.unit != row.unit else "")
     if row.published_status == STATUS_DIFFERS:
         note = tr("Published total: {value} — {source}").format(value=published,
                                                                 source=row.published_citation)

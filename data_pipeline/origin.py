@@ -25,7 +25,6 @@ PUBLISHED = "published"
 GENERATED = "generated"
 UPLOADED = "uploaded"
 COMPUTED = "computed"
-ORIGINS = (PUBLISHED, GENERATED, UPLOADED, COMPUTED)
 
 DEMO_MARK = _("demo")
 """The word a generated number carries, translated where shown (``демо``, ``намоишӣ``)."""

@@ -28,15 +28,13 @@ TIME_IN_RUSSIA_IDS = ("survey_russia_1_12_months", "survey_russia_1_3_years", "s
                       "survey_russia_seasonal")
 """Respondent counts of time spent in Russia before the last return (their sum falls short of the sample)."""
 NOT_STATED = "not stated"
-DESIGN_ORIGINS = {"sample": PUBLISHED, "population": PUBLISHED, "confidence": PUBLISHED, "margin_of_error": COMPUTED}
-"""Where each value of ``survey_design`` comes from (``data_pipeline.origin``)."""
 ACTION_IDS = ("survey_action_challenge_ban", "survey_action_loan_training", "survey_action_job_contacts",
               "survey_action_migration_services", "survey_action_medical", "survey_action_other")
 
 
 def survey_design() -> dict[str, float]:
-    """Sample size, population, confidence level (%) and the survey's margin of error (percentage
-    points, at p = 50 %, finite-population corrected)."""
+    """Sample size, population, confidence level (%) — published — and the survey's margin of error
+    (percentage points, at p = 50 %, finite-population corrected), computed here, not published."""
     n = int(published_figure("survey_respondents").value)
     population = int(published_figure("survey_population").value)
     confidence = int(published_figure("survey_confidence_level").value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from data_pipeline.i18n import LANGUAGES, translator
+from data_pipeline.origin import demo_mark
 from geo.gazetteer import PROGRAMME_DISTRICTS
 from tests.browser.test_pages_in_browser import (
     PAGE_TIMEOUT_MS,
@@ -35,8 +36,10 @@ def _check_frame(page, lang: str) -> None:
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_text(_("Filters"), exact=True).is_visible()
     assert sidebar.get_by_text(LANGUAGES[lang], exact=True).is_visible()
-    banner = _("**Demo data.** District figures are generated for demonstration; programme totals are from the "
-               "published reports.").split("** ", 1)[1]
+    banner = _("**Demo data.** The district records and their totals, the targets and the funding received are "
+               "generated for demonstration, and marked “{mark}” wherever shown. Published, with their source beside "
+               "them: the programme totals the documents print, funding required, target beneficiaries and the survey "
+               "results.").format(mark=demo_mark(lang)).split("** ", 1)[1]
     assert page.get_by_text(banner).is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
 

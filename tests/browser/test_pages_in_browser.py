@@ -104,7 +104,7 @@ def assert_frame(page, *filter_texts: str) -> None:
     shown = text_and_inputs(sidebar)
     for text in filter_texts:
         assert text in shown, f"filter {text!r} not set from the URL; the sidebar shows {shown!r}"
-    assert page.get_by_text("District figures are generated for demonstration").is_visible()
+    assert page.get_by_text("generated for demonstration, and marked “demo” wherever shown").is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -164,7 +164,7 @@ def test_overview_deep_link(browser, dashboard_url, activities, screenshot_dir):
                            "GBAO", "TAJIRRB")
     page = visit.page
     participants = _sum(activities, "rps_participants", GBAO_CODES)
-    assert page.get_by_text(f"{participants:,.0f}", exact=True).first.is_visible()
+    assert page.get_by_text(f"{participants:,.0f} (demo)", exact=True).first.is_visible()
     assert_map(page)
     finish(visit, dashboard_url, screenshot_dir, "overview")
 
