@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,16 @@ def secret_store_url(silent_server) -> str:
 
 SECRET = "Kx7-never-shown-Qz"
 """The password in ``secret_store_url``; tests search every output for it."""
+
+
+@contextmanager
+def demo_dashboard(workdir: Path, geo: Path) -> Iterator[tuple[str, int]]:
+    """The dashboard served as the README serves it, on a demo store in ``workdir``: its base URL and pid."""
+    from benchmarks.browser import SERVE, SERVER_PIDS, streamlit_server
+    from data_pipeline.demo import load_demo
+
+    store = f"sqlite:///{workdir / 'store.db'}"
+    load_demo(store)
+    env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo)}
+    with streamlit_server(SERVE, env, workdir / "streamlit.log") as base_url:
+        yield base_url, SERVER_PIDS[base_url]

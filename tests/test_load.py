@@ -13,9 +13,8 @@ import threading
 
 import pytest
 
-from benchmarks.browser import SERVE, SERVER_PIDS, streamlit_server
 from benchmarks.load import VIEWS, Session, load, server_rss_mb
-from data_pipeline.demo import load_demo
+from tests.conftest import demo_dashboard
 
 pytestmark = pytest.mark.load
 
@@ -28,12 +27,8 @@ MAX_GROWTH_MB = 200
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, geo_dir):
-    workdir = tmp_path_factory.mktemp("load")
-    store = f"sqlite:///{workdir / 'store.db'}"
-    load_demo(store)
-    env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir)}
-    with streamlit_server(SERVE, env, workdir / "streamlit.log") as base_url:
-        yield base_url, SERVER_PIDS[base_url]
+    with demo_dashboard(tmp_path_factory.mktemp("load"), geo_dir) as server:
+        yield server
 
 
 def test_twenty_readers_for_two_minutes_without_errors_and_bounded_memory(server):

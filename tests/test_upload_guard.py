@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from benchmarks.browser import SERVE, SERVER_PIDS, streamlit_server
 from benchmarks.load import Session, server_rss_mb
-from data_pipeline.demo import load_demo
+from tests.conftest import demo_dashboard
 
 ATTEMPTS = 20
 FILE_MB = 19
@@ -29,12 +28,8 @@ MEMORY_TOLERANCE_MB = 50
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, geo_dir):
     """A dashboard server on a demo store; its base URL and process id."""
-    workdir = tmp_path_factory.mktemp("upload-guard")
-    store = f"sqlite:///{workdir / 'store.db'}"
-    load_demo(store)
-    env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo_dir)}
-    with streamlit_server(SERVE, env, workdir / "streamlit.log") as base_url:
-        yield base_url, SERVER_PIDS[base_url]
+    with demo_dashboard(tmp_path_factory.mktemp("upload-guard"), geo_dir) as server:
+        yield server
 
 
 def put_file(base_url: str, path: str, body: bytes) -> tuple[int, bytes]:
