@@ -21,7 +21,9 @@ def call(app, method: str = "GET", path: str = "/", body: bytes = b"", scope_typ
         sent.append(message)
 
     scope = {"type": scope_type, "method": method, "path": path, "headers": []}
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: a session-scoped Playwright fixture may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next((m for m in sent if m["type"] == "http.response.start"), {})
     return {"status": start.get("status"),
             "headers": {k.decode().lower(): v.decode() for k, v in start.get("headers", [])},
