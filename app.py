@@ -31,7 +31,7 @@ from starlette.middleware import Middleware  # noqa: E402
 
 from web_security import SecurityHeaders, UploadGuard  # noqa: E402
 
-PRELOADED = ("ui", "geo.maps", "data_pipeline.briefing")
+PRELOADED = ("ui", "data_pipeline.presentation.maps", "data_pipeline.presentation.briefing")
 
 
 def preload() -> None:
@@ -43,7 +43,7 @@ def preload() -> None:
 def install_static_files() -> Path:
     """Copy Leaflet into ``./static/leaflet`` before the static route serves that folder."""
     import ui
-    from geo.maps import install_leaflet_assets
+    from data_pipeline.presentation.maps import install_leaflet_assets
 
     return install_leaflet_assets(ui.STATIC_DIR)
 

@@ -5,11 +5,11 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from data_pipeline import charts
-from data_pipeline.aggregate import PERIODS
-from data_pipeline.compare import district_comparison
-from data_pipeline.registry import indicator
-from data_pipeline.schemas import DISAGGREGATIONS
+from data_pipeline.presentation import charts
+from data_pipeline.analysis.aggregate import PERIODS
+from data_pipeline.analysis.compare import district_comparison
+from data_pipeline.reference.registry import indicator
+from data_pipeline.reference.schemas import DISAGGREGATIONS
 from geo.gazetteer import district
 
 tr = ui.translate_now()

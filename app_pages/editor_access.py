@@ -1,6 +1,6 @@
 """Editor sign-in for the pages that change data (Upload data, Data versions); not a page itself.
 
-The rules live in ``data_pipeline.auth``; this module draws the sign-in form (local accounts) or
+The rules live in ``data_pipeline.store.editors``; this module draws the sign-in form (local accounts) or
 the identity-provider button (``st.login``), keeps the signed-in editor in the session, and
 checks again, right before every change, that the editor is still signed in and not expired.
 """
@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
-from data_pipeline.auth import (
+from data_pipeline.store.editors import (
     MODE_NONE, MODE_OIDC, AccessConfigError, AccessSettings, Editor, access_settings, attempt_sign_in,
     oidc_editor, session_expired,
 )

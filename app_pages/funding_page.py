@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from data_pipeline import charts
-from data_pipeline.funding import scope_difference
-from data_pipeline.origin import GENERATED
-from data_pipeline.registry import PROGRAMMES
+from data_pipeline.presentation import charts
+from data_pipeline.analysis.funding import scope_difference
+from data_pipeline.reference.origin import GENERATED
+from data_pipeline.reference.registry import PROGRAMMES
 
 tr = ui.translate_now()
 lang = ui.current_language()

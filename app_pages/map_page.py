@@ -3,9 +3,9 @@
 import streamlit as st
 
 import ui
-from data_pipeline import charts
-from data_pipeline.i18n import translator
-from data_pipeline.registry import indicator, indicators_for
+from data_pipeline.presentation import charts
+from data_pipeline.presentation.i18n import translator
+from data_pipeline.reference.registry import indicator, indicators_for
 
 
 def mode_labels(tr) -> dict[str, str]:

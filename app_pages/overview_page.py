@@ -3,11 +3,11 @@
 import streamlit as st
 
 import ui
-from data_pipeline.dataset import changes_since_previous, headline_figures
-from data_pipeline.origin import GENERATED, PUBLISHED, UPLOADED
-from data_pipeline.published import published_for_indicator
-from data_pipeline.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS
-from data_pipeline.registry import indicators_for
+from data_pipeline.analysis.dataset import changes_since_previous, headline_figures
+from data_pipeline.reference.origin import GENERATED, PUBLISHED, UPLOADED
+from data_pipeline.reference.published import published_for_indicator
+from data_pipeline.analysis.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS
+from data_pipeline.reference.registry import indicators_for
 
 tr = ui.translate_now()
 ctx = ui.page_context()

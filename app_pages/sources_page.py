@@ -3,12 +3,12 @@
 import streamlit as st
 
 import ui
-from data_pipeline.aggregate import PERIODS
-from data_pipeline.dataset import Filters
-from data_pipeline.history import note_text
-from data_pipeline.published import DOCUMENTS, citation, published_table
-from data_pipeline.quality import quality_findings
-from data_pipeline.reconcile import reconcile
+from data_pipeline.analysis.aggregate import PERIODS
+from data_pipeline.analysis.dataset import Filters
+from data_pipeline.analysis.history import note_text
+from data_pipeline.reference.published import DOCUMENTS, citation, published_table
+from data_pipeline.analysis.quality import quality_findings
+from data_pipeline.analysis.reconcile import reconcile
 
 tr = ui.translate_now()
 ctx = ui.page_context()

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from data_pipeline import charts
-from data_pipeline.published import published_figure
-from data_pipeline.origin import COMPUTED
-from data_pipeline.survey import (ACTION_IDS, NOT_STATED, PROFILE_IDS, survey_counts, survey_design, survey_estimates,
+from data_pipeline.presentation import charts
+from data_pipeline.reference.published import published_figure
+from data_pipeline.reference.origin import COMPUTED
+from data_pipeline.analysis.survey import (ACTION_IDS, NOT_STATED, PROFILE_IDS, survey_counts, survey_design, survey_estimates,
                                   survey_parts)
 
 tr = ui.translate_now()

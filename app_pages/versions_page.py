@@ -11,7 +11,7 @@ import streamlit as st
 
 import ui
 from app_pages import editor_access
-from data_pipeline.history import note_text, short_hash, version_history
+from data_pipeline.analysis.history import note_text, short_hash, version_history
 from data_pipeline.store import Store, StoreError
 
 HISTORY_LIMIT = 100

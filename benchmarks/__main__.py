@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         results["meta"]["pipeline_wall_s"] = round(time.perf_counter() - clock, 1)
         if not args.skip_browser:
             from benchmarks.browser import measure_dashboard
-            from data_pipeline.demo import load_demo
+            from data_pipeline.analysis.demo import load_demo
             from data_pipeline.settings import geo_dir
 
             demo_url = f"sqlite:///{workdir / 'demo.db'}"

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from data_pipeline.registry import INDICATORS
+from data_pipeline.reference.registry import INDICATORS
 from geo.gazetteer import PROGRAMME_DISTRICTS
 
 GENERATOR_SEED = 7

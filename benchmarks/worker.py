@@ -31,7 +31,7 @@ def _read(path: Path):
     import hashlib
 
     from data_pipeline import ingest
-    from data_pipeline.validate import ProblemLog
+    from data_pipeline.ingest.validate import ProblemLog
 
     data = path.read_bytes()
     hashlib.sha256(data).hexdigest()
@@ -98,7 +98,7 @@ def measure(stage: str, path: Path, store_url: str | None) -> dict:
 
     frame = ingest.read_table(path).frame
     if stage == "aggregate":
-        from data_pipeline.aggregate import PERIODS, aggregate
+        from data_pipeline.analysis.aggregate import PERIODS, aggregate
 
         before = _current_rss_mb()
         start = time.perf_counter()

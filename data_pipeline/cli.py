@@ -26,8 +26,8 @@ from unittest import mock
 import pandas as pd
 
 from data_pipeline import settings
-from data_pipeline.aggregate import PERIODS
-from data_pipeline.schemas import DISAGGREGATIONS
+from data_pipeline.analysis.aggregate import PERIODS
+from data_pipeline.reference.schemas import DISAGGREGATIONS
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -105,7 +105,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from data_pipeline.publish_plan import plan_publish
+    from data_pipeline.analysis.publish_plan import plan_publish
     from data_pipeline.store import Store, SubmissionInput
 
     results = _read(args.files, sys.stderr.isatty())
@@ -143,7 +143,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from data_pipeline.demo import load_demo
+    from data_pipeline.analysis.demo import load_demo
 
     active_before = _active_id(args.store_url)
     version = load_demo(args.store_url, seed=args.seed, if_empty=args.if_empty)
@@ -188,8 +188,8 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_briefing(args) -> int:
-    from data_pipeline.briefing import build_briefing
-    from data_pipeline.dataset import load_dataset
+    from data_pipeline.presentation.briefing import build_briefing
+    from data_pipeline.analysis.dataset import load_dataset
     from geo.boundaries import BoundaryDataError, load_boundaries
 
     if args.output != "-" and not args.output.lower().endswith(".pdf"):
@@ -242,7 +242,7 @@ def cmd_hash_password(args) -> int:
     """Print a salted scrypt hash for an editor account in Streamlit's secrets (never the password)."""
     import getpass
 
-    from data_pipeline.auth import MIN_PASSWORD_CHARS, hash_password
+    from data_pipeline.store.editors import MIN_PASSWORD_CHARS, hash_password
 
     if sys.stdin.isatty():
         password = getpass.getpass("Editor password: ")
@@ -261,14 +261,14 @@ def cmd_hash_password(args) -> int:
 
 
 def cmd_published(args) -> int:
-    from data_pipeline.published import published_table
+    from data_pipeline.reference.published import published_table
 
     _write_table(published_table(), args.output, "csv", args.hxl)
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
-    from data_pipeline.dataset import indicator_table, load_dataset
+    from data_pipeline.analysis.dataset import indicator_table, load_dataset
 
     _check_table_output(args.output, args.format)
     dataset = load_dataset(args.store_url)
@@ -282,7 +282,7 @@ def cmd_export(args) -> int:
 def _write_table(table: pd.DataFrame, output: str | None, fmt: str, hxl: bool = False) -> None:
     """CSV (UTF-8, comma) or XLSX, cells that a spreadsheet would run as formulas neutralised;
     to standard output without ``-o`` (CSV only) or with ``-o -``."""
-    from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
+    from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
 
     _check_table_output(output, fmt)
     data = to_xlsx_bytes(table, hxl=hxl) if fmt == "xlsx" else to_csv_bytes(table, hxl=hxl)

@@ -35,7 +35,7 @@ SETTINGS = (
     Setting("store_timeout", "DASHBOARD_STORE_TIMEOUT", "5",
             "Seconds to wait for a database server to accept a connection before saying the store is "
             "unreachable (whole seconds, at least 2)."),
-    # Limits on what one file may make the reader allocate (data_pipeline.limits); checked before parsing.
+    # Limits on what one file may make the reader allocate (data_pipeline.ingest.limits); checked before parsing.
     Setting("max_columns", "DASHBOARD_MAX_COLUMNS", "1000", "Most columns a table (CSV or sheet) may have."),
     Setting("max_cells", "DASHBOARD_MAX_CELLS", "100000000",
             "Most cells (rows × columns) read from one CSV file: 10 million rows of 10 columns."),

@@ -52,7 +52,7 @@ SECRET = "Kx7-never-shown-Qz"
 def demo_dashboard(workdir: Path, geo: Path) -> Iterator[tuple[str, int]]:
     """The dashboard served as the README serves it, on a demo store in ``workdir``: its base URL and pid."""
     from benchmarks.browser import SERVE, SERVER_PIDS, streamlit_server
-    from data_pipeline.demo import load_demo
+    from data_pipeline.analysis.demo import load_demo
 
     store = f"sqlite:///{workdir / 'store.db'}"
     load_demo(store)

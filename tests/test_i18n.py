@@ -15,9 +15,9 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from data_pipeline import charts, i18n
-from data_pipeline.i18n import LANGUAGES, catalog_path, data_messages_source, translator
-from data_pipeline.validate import Message, Problem, format_problems, problems_table, translate_text
+from data_pipeline.presentation import charts, i18n
+from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, data_messages_source, translator
+from data_pipeline.ingest.validate import Message, Problem, format_problems, problems_table, translate_text
 from geo.gazetteer import district
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +56,8 @@ def test_no_message_is_hidden_from_extraction_in_an_f_string():
     # pybabel cannot read a literal inside an f-string: f"**{tr('Per objective')}**" stayed English in
     # every language. Translate first, then format: f"**{tr(label)}**" with label = tr("…") outside.
     hidden = re.compile(r"""\{\s*(?:tr|_)\(\s*['"]""")
-    sources = [ROOT / "dashboard.py", ROOT / "ui.py",
-               *[path for folder in ("app_pages", "data_pipeline", "geo") for path in (ROOT / folder).rglob("*.py")]]
+    sources = [ROOT / "dashboard.py", ROOT / "app.py",
+               *[path for folder in ("ui", "app_pages", "data_pipeline", "geo") for path in (ROOT / folder).rglob("*.py")]]
     found = [f"{path.relative_to(ROOT)}:{number}" for path in sources
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if hidden.search(line)]
     assert found == []
@@ -126,7 +126,7 @@ def test_the_data_messages_file_is_up_to_date():
     written = i18n.DATA_MESSAGES_FILE.read_text(encoding="utf-8")
     assert written == data_messages_source(), (
         "locales/data_messages.py does not match the registry and published figures: run "
-        "`python -m data_pipeline.i18n`, then the extract/update commands. " + FIX)
+        "`python -m data_pipeline.presentation.i18n`, then the extract/update commands. " + FIX)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -223,8 +223,8 @@ def boundaries(geo_dir):
 
 @pytest.fixture(scope="module")
 def demo_dataset(tmp_path_factory):
-    from data_pipeline.dataset import load_dataset
-    from data_pipeline.demo import load_demo
+    from data_pipeline.analysis.dataset import load_dataset
+    from data_pipeline.analysis.demo import load_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('i18n') / 'store.db'}"
     load_demo(url)
@@ -232,7 +232,7 @@ def demo_dataset(tmp_path_factory):
 
 
 def test_map_tooltips_and_legend_speak_the_language(boundaries):
-    from geo.maps import build_district_map
+    from data_pipeline.presentation.maps import build_district_map
 
     values = pd.DataFrame({"district_code": ["KT01", "GB04"], "value": [1200.0, 30.0], "target": [1500.0, None],
                            "source": ["демо", "демо"]})
@@ -252,7 +252,7 @@ def test_map_tooltips_and_legend_speak_the_language(boundaries):
 def test_the_briefing_pack_is_in_the_chosen_language(demo_dataset):
     from pypdf import PdfReader
 
-    from data_pipeline.briefing import build_briefing
+    from data_pipeline.presentation.briefing import build_briefing
 
     pdf = build_briefing(demo_dataset, boundaries=None, lang="tg")
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())

@@ -25,7 +25,7 @@ def test_flag_beats_environment_beats_default(monkeypatch):
 
 
 def test_every_indicator_is_documented():
-    from data_pipeline.registry import INDICATORS
+    from data_pipeline.reference.registry import INDICATORS
 
     for entry in INDICATORS:
         assert f"`{entry.id}`" in README, f"indicator {entry.id} missing from the README's table"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, SERVE, streamlit_server
-from data_pipeline.demo import load_demo
+from data_pipeline.analysis.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 

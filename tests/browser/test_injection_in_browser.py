@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_pipeline.auth import hash_password
-from data_pipeline.demo import load_demo
+from data_pipeline.store.editors import hash_password
+from data_pipeline.analysis.demo import load_demo
 from tests.browser.conftest import running_dashboard
 from tests.browser.test_pages_in_browser import Visit, assert_network_clean, screenshot, wait_for_path, wait_idle
 from tests.hostile_text import (CSV, EVIL, HOSTILE, HOSTILE_CSV_NAME, HOSTILE_SHEET, HOSTILE_XLSX_NAME,

@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
-from data_pipeline.auth import hash_password
-from data_pipeline.demo import load_demo
+from data_pipeline.store.editors import hash_password
+from data_pipeline.analysis.demo import load_demo
 from tests.browser.conftest import running_dashboard
 from tests.browser.test_pages_in_browser import (
     PAGE_TIMEOUT_MS,

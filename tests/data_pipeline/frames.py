@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data_pipeline.registry import INDICATOR_IDS
-from data_pipeline.schemas import ACTIVITY_COLUMNS
+from data_pipeline.reference.registry import INDICATOR_IDS
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS
 from geo.gazetteer import PROGRAMME_CODES
 
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from data_pipeline.aggregate import PERIODS, aggregate, attach_targets, period_labels, programme_totals
-from data_pipeline.registry import INDICATOR_IDS
-from data_pipeline.schemas import ACTIVITY_COLUMNS, SEXES
+from data_pipeline.analysis.aggregate import PERIODS, aggregate, attach_targets, period_labels, programme_totals
+from data_pipeline.reference.registry import INDICATOR_IDS
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS, SEXES
 from geo.gazetteer import PROGRAMME_CODES
 
 

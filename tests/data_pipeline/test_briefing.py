@@ -12,16 +12,16 @@ import pytest
 from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 
-from data_pipeline.briefing import (_LOCATOR_HIGHLIGHT, DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, _Locator,
+from data_pipeline.presentation.briefing import (_LOCATOR_HIGHLIGHT, DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, _Locator,
                                     build_briefing, build_district_sheets)
-from data_pipeline.charts import format_number, format_pct
-from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures
-from data_pipeline.demo import demo_activities, demo_funding, demo_targets
-from data_pipeline.funding import funding_summary
-from data_pipeline.published import published_for_indicator
-from data_pipeline.schemas import ACTIVITY_COLUMNS, FUNDING_COLUMNS, TARGET_COLUMNS
+from data_pipeline.presentation.charts import format_number, format_pct
+from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures
+from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
+from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.reference.published import published_for_indicator
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS, FUNDING_COLUMNS, TARGET_COLUMNS
 from data_pipeline.store import SubmissionInfo, VersionInfo
-from data_pipeline.survey import survey_estimates
+from data_pipeline.analysis.survey import survey_estimates
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS
 

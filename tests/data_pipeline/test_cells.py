@@ -16,13 +16,13 @@ import pytest
 import sqlalchemy as sa
 
 from data_pipeline import store as store_module
-from data_pipeline.aggregate import PERIODS, aggregate, programme_totals
-from data_pipeline.dataset import Filters, apply_filters, headline_figures, indicator_table, load_dataset
-from data_pipeline.demo import load_demo
-from data_pipeline.funding import funding_summary
-from data_pipeline.quality import quality_findings
-from data_pipeline.reconcile import reconcile
-from data_pipeline.schemas import DISAGGREGATIONS
+from data_pipeline.analysis.aggregate import PERIODS, aggregate, programme_totals
+from data_pipeline.analysis.dataset import Filters, apply_filters, headline_figures, indicator_table, load_dataset
+from data_pipeline.analysis.demo import load_demo
+from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.analysis.quality import quality_findings
+from data_pipeline.analysis.reconcile import reconcile
+from data_pipeline.reference.schemas import DISAGGREGATIONS
 from data_pipeline.store import CELL_COLUMNS, Store, SubmissionInput
 from geo.gazetteer import PROGRAMME_CODES, REGION_GBAO
 from tests.data_pipeline.frames import random_activities

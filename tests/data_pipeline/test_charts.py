@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from data_pipeline import charts
-from data_pipeline.i18n import translator
+from data_pipeline.presentation import charts
+from data_pipeline.presentation.i18n import translator
 
 
 @pytest.mark.parametrize("value, unit, expected", [

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from data_pipeline.compare import COMPARISON_COLUMNS, district_comparison
+from data_pipeline.analysis.compare import COMPARISON_COLUMNS, district_comparison
 
 
 def _table(rows):

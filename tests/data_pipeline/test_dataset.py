@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from data_pipeline.dataset import Filters, apply_filters, changes_since_previous, headline_figures, indicator_table, load_dataset
-from data_pipeline.demo import load_demo
+from data_pipeline.analysis.dataset import Filters, apply_filters, changes_since_previous, headline_figures, indicator_table, load_dataset
+from data_pipeline.analysis.demo import load_demo
 from geo.gazetteer import PROGRAMME_CODES
 
 

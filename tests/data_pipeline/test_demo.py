@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data_pipeline.demo import demo_activities, demo_funding, demo_submissions, demo_targets, load_demo
-from data_pipeline.published import published_figure, published_for_indicator
-from data_pipeline.reconcile import STATUS_CONSISTENT, STATUS_MATCH, reconcile
-from data_pipeline.schemas import ActivitySchema, FundingSchema, TargetSchema
+from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_submissions, demo_targets, load_demo
+from data_pipeline.reference.published import published_figure, published_for_indicator
+from data_pipeline.analysis.reconcile import STATUS_CONSISTENT, STATUS_MATCH, reconcile
+from data_pipeline.reference.schemas import ActivitySchema, FundingSchema, TargetSchema
 from data_pipeline.store import Store
 from geo.gazetteer import PROGRAMME_CODES
 

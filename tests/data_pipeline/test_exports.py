@@ -11,10 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data_pipeline.demo import demo_activities, demo_funding, demo_targets
-from data_pipeline.exports import HXL_TAGS, hxl_row, neutralise_cell, to_csv_bytes, to_xlsx_bytes
+from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
+from data_pipeline.presentation.exports import HXL_TAGS, hxl_row, neutralise_cell, to_csv_bytes, to_xlsx_bytes
 from data_pipeline.ingest import hxl_field, read_table
-from data_pipeline.schemas import ACTIVITY_COLUMNS, FUNDING_COLUMNS, TARGET_COLUMNS
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS, FUNDING_COLUMNS, TARGET_COLUMNS
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\tcmd", "\r=1"]
 

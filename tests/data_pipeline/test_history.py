@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_pipeline.demo import DEMO_VERSION_NOTE, load_demo
-from data_pipeline.history import note_text, version_history
+from data_pipeline.analysis.demo import DEMO_VERSION_NOTE, load_demo
+from data_pipeline.analysis.history import note_text, version_history
 from data_pipeline.store import Store, SubmissionInput
 from tests.data_pipeline.frames import random_activities
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data_pipeline.ingest import MAX_ROWS, read_table, read_tables
-from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, CRP_OBJECTIVE_2, INDICATOR_IDS
-from data_pipeline.schemas import ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, SEXES, TARGET_COLUMNS
+from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, CRP_OBJECTIVE_2, INDICATOR_IDS
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, SEXES, TARGET_COLUMNS
 from geo.gazetteer import PROGRAMME_DISTRICTS
 
 TODAY = dt.date(2024, 6, 30)

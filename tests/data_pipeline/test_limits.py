@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data_pipeline.ingest import read_table
-from data_pipeline.limits import ReadLimits, SheetBounds, column_letters, column_number
+from data_pipeline.ingest.limits import ReadLimits, SheetBounds, column_letters, column_number
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD_ROWS = 200_000  # app_pages.upload_page.MAX_UPLOAD_ROWS, without importing Streamlit

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from data_pipeline.published import (DOC_CRP, DOCUMENTS, PUBLISHED_FIGURES, citation_parts, citations_in, published_figure,
+from data_pipeline.reference.published import (DOC_CRP, DOCUMENTS, PUBLISHED_FIGURES, citation_parts, citations_in, published_figure,
                                      published_for_indicator, published_table)
-from data_pipeline.registry import INDICATOR_IDS, indicator
+from data_pipeline.reference.registry import INDICATOR_IDS, indicator
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 

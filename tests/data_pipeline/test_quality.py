@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_pipeline.quality import quality_findings
-from data_pipeline.reconcile import STATUS_DIFFERS, STATUS_MATCH
+from data_pipeline.analysis.quality import quality_findings
+from data_pipeline.analysis.reconcile import STATUS_DIFFERS, STATUS_MATCH
 
 
 def _activities(rows):
@@ -39,7 +39,7 @@ def test_no_records():
 def test_dates_outside_programme_years_are_counted_per_indicator_and_weighted_by_cell_records():
     # Monthly cells: ``records`` records each. jobs_created and grants_awarded belong to
     # different programmes, so the same year is inside one programme's years and outside the other's.
-    from data_pipeline.registry import PROGRAMME_PERIODS, indicator
+    from data_pipeline.reference.registry import PROGRAMME_PERIODS, indicator
 
     def span(i):
         return PROGRAMME_PERIODS[indicator(i).programme]

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_pipeline.funding import funding_summary
-from data_pipeline.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS, STATUS_MATCH, STATUS_NO_RECORDS, reconcile
-from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, PROGRAMME_CRP2020
+from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.analysis.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS, STATUS_MATCH, STATUS_NO_RECORDS, reconcile
+from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, PROGRAMME_CRP2020
 
 
 def records(**totals: float) -> pd.DataFrame:

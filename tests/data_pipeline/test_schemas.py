@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 from pandera.errors import SchemaErrors
 
-from data_pipeline import schemas
+from data_pipeline.reference import schemas
 
 ROOT = Path(__file__).resolve().parents[2]
 
 _CHILD = """
 import sys
 import pandas as pd
-from data_pipeline import schemas, aggregate
+from data_pipeline.reference import schemas
+from data_pipeline.analysis import aggregate
 assert "pandera" not in sys.modules, "importing the constants loaded pandera"
 frame = pd.DataFrame({"date": pd.to_datetime(["2020-01-05"]), "district_code": ["KT01"], "indicator": ["jobs_created"],
                       "value": [3.0], "sex": [None], "age_group": [None], "disability": ["no"], "notes": [None],

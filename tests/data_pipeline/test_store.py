@@ -22,8 +22,8 @@ import pytest
 import sqlalchemy as sa
 
 from data_pipeline import store as store_module
-from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
-from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
+from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
+from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
                                    FundingSchema, TargetSchema)
 from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, empty_frame
 from geo.gazetteer import PROGRAMME_CODES

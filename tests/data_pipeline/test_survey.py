@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from data_pipeline.survey import fpc, margin_of_error, survey_counts, survey_design, survey_estimates, wilson_interval
+from data_pipeline.analysis.survey import fpc, margin_of_error, survey_counts, survey_design, survey_estimates, wilson_interval
 
 
 def test_design_is_the_published_one():

@@ -8,11 +8,11 @@ import io
 import openpyxl
 import pytest
 
-from data_pipeline.exports import HXL_TAGS
+from data_pipeline.presentation.exports import HXL_TAGS
 from data_pipeline.ingest import read_table
-from data_pipeline.registry import INDICATOR_IDS
-from data_pipeline.schemas import AGE_GROUPS, COLUMNS, DISABILITY, SEXES
-from data_pipeline.template import DATA_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, build_template, template_kinds
+from data_pipeline.reference.registry import INDICATOR_IDS
+from data_pipeline.reference.schemas import AGE_GROUPS, COLUMNS, DISABILITY, SEXES
+from data_pipeline.presentation.template import DATA_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, build_template, template_kinds
 from geo.gazetteer import PROGRAMME_DISTRICTS
 
 ROWS = {

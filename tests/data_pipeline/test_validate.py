@@ -1,4 +1,4 @@
-"""Value checkers of data_pipeline.validate: synonyms, numbers, dates, periods, names, problems."""
+"""Value checkers of data_pipeline.ingest.validate: synonyms, numbers, dates, periods, names, problems."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from data_pipeline.ingest import header_field, hxl_field, parse_hxl
-from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1
-from data_pipeline.validate import (
+from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1
+from data_pipeline.ingest.validate import (
     MAX_COUNT, Problem, ProblemLog, check_dates, check_districts, check_funding_lines, check_indicators,
     check_numbers, check_periods, format_problems, normalise_age_group, normalise_disability, normalise_sex,
     parse_number, problems_table,

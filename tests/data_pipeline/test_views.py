@@ -10,19 +10,19 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from data_pipeline.aggregate import PERIODS
+from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.cli import main
-from data_pipeline.compare import district_comparison
-from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures, indicator_table
-from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
-from data_pipeline.funding import funding_summary, scope_difference
+from data_pipeline.analysis.compare import district_comparison
+from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures, indicator_table
+from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.analysis.funding import funding_summary, scope_difference
 from data_pipeline.ingest import read_table
-from data_pipeline.published import published_table
-from data_pipeline.reconcile import reconcile
+from data_pipeline.reference.published import published_table
+from data_pipeline.analysis.reconcile import reconcile
 from data_pipeline.store import Store
-from data_pipeline.validate import Problem, problems_table
-from data_pipeline.registry import FUNDING_LINES, indicators_for
-from data_pipeline.schemas import FUNDING_COLUMNS, TARGET_COLUMNS
+from data_pipeline.ingest.validate import Problem, problems_table
+from data_pipeline.reference.registry import FUNDING_LINES, indicators_for
+from data_pipeline.reference.schemas import FUNDING_COLUMNS, TARGET_COLUMNS
 from geo.gazetteer import PROGRAMME_CODES
 from tests.data_pipeline.frames import random_activities
 
@@ -213,7 +213,7 @@ def test_the_cli_export_with_hxl_is_refused_by_ingest_and_nothing_is_stored(stor
 
 
 def test_the_briefing_pack_compares_with_the_targets_of_the_years_in_view():
-    from data_pipeline.briefing import _district_values
+    from data_pipeline.presentation.briefing import _district_values
 
     data = generated_dataset(11, 300)
     view = apply_filters(data, Filters(date_from=date(2019, 1, 1), date_to=date(2019, 12, 31)))

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 import xstatic.pkg.leaflet as xstatic_leaflet
 
-from data_pipeline.origin import GENERATED, UPLOADED
+from data_pipeline.reference.origin import GENERATED, UPLOADED
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS
-from geo.maps import (
+from data_pipeline.presentation.maps import (
     DEFAULT_ASSET_BASE_URL,
     NO_DATA_COLOUR,
     NO_DATA_DASH,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.demo import load_demo
+from data_pipeline.analysis.demo import load_demo
 from data_pipeline.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from data_pipeline.cli import main as cli
-from data_pipeline.dataset import Filters, load_dataset
+from data_pipeline.analysis.dataset import Filters, load_dataset
 from geo.gazetteer import district
 from tests.pages.conftest import DASHBOARD, PAGES
 

@@ -30,16 +30,16 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from data_pipeline.briefing import DEMO_BANNER, build_briefing, build_district_sheets
-from data_pipeline.compare import district_comparison
-from data_pipeline.dataset import headline_figures, indicator_table, load_dataset
-from data_pipeline.funding import funding_summary
-from data_pipeline.i18n import LANGUAGES, translator
-from data_pipeline.origin import demo_mark
-from data_pipeline.published import PUBLISHED_FIGURES
-from data_pipeline.reconcile import reconcile
-from data_pipeline.schemas import DISAGGREGATIONS
-from data_pipeline.survey import survey_counts, survey_design, survey_estimates, survey_parts
+from data_pipeline.presentation.briefing import DEMO_BANNER, build_briefing, build_district_sheets
+from data_pipeline.analysis.compare import district_comparison
+from data_pipeline.analysis.dataset import headline_figures, indicator_table, load_dataset
+from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.presentation.i18n import LANGUAGES, translator
+from data_pipeline.reference.origin import demo_mark
+from data_pipeline.reference.published import PUBLISHED_FIGURES
+from data_pipeline.analysis.reconcile import reconcile
+from data_pipeline.reference.schemas import DISAGGREGATIONS
+from data_pipeline.analysis.survey import survey_counts, survey_design, survey_estimates, survey_parts
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS
 

@@ -9,8 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.i18n import LANGUAGES, catalog_path, translator
-from data_pipeline.published import DOC_CRP, DOCUMENTS
+from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
+from data_pipeline.reference.published import DOC_CRP, DOCUMENTS
 from geo.gazetteer import PROGRAMME_DISTRICTS
 from tests.pages.conftest import PAGES, as_shown, headline_cards_text, url_params
 from tests.pages.test_pages import TITLES

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.auth import hash_password
+from data_pipeline.store.editors import hash_password
 from tests.hostile_text import (CSV, EVIL, HOSTILE, HOSTILE_CSV_NAME, HOSTILE_SHEET, HOSTILE_XLSX_NAME,
                                 links_and_images, hostile_xlsx, publish_hostile_version)
 from tests.pages.conftest import DASHBOARD, as_shown

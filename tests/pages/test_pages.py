@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.charts import format_number
-from data_pipeline.published import DOCUMENTS
-from data_pipeline.registry import indicator, indicators_for
-from data_pipeline.survey import survey_design, survey_estimates
+from data_pipeline.presentation.charts import format_number
+from data_pipeline.reference.published import DOCUMENTS
+from data_pipeline.reference.registry import indicator, indicators_for
+from data_pipeline.analysis.survey import survey_design, survey_estimates
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
 from tests.pages.conftest import (DASHBOARD, PAGES, ROOT, as_shown, cards_block, headline_cards, headline_cards_text,
                                   url_params)

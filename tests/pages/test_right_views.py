@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_pipeline.cli import main
-from data_pipeline.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, CRP_OBJECTIVE_2, CRP_PREPAREDNESS
+from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, CRP_OBJECTIVE_2, CRP_PREPAREDNESS
 from data_pipeline.store import Store
 from tests.pages.conftest import DASHBOARD, PAGES, headline_cards_text
 

@@ -11,9 +11,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline import auth
-from data_pipeline.auth import Editor, hash_password, verify_password
-from data_pipeline.charts import format_number
+from data_pipeline.store import editors
+from data_pipeline.store.editors import Editor, hash_password, verify_password
+from data_pipeline.presentation.charts import format_number
 from data_pipeline.store import Store
 from tests.pages.conftest import DASHBOARD, as_shown, headline_cards
 from web_security import EDITOR_UPLOADS
@@ -170,13 +170,13 @@ def test_wrong_credentials_are_refused(store):
 
 def test_repeated_wrong_passwords_lock_the_sign_in_and_clearing_the_caches_does_not_lift_it(store, monkeypatch):
     checked = []
-    monkeypatch.setattr(auth, "verify_password", lambda password, stored: checked.append(password) or False)
+    monkeypatch.setattr(editors, "verify_password", lambda password, stored: checked.append(password) or False)
     at = app(UPLOAD)
     for attempt in range(5):
         at = sign_in(at, "rustam", f"wrong-password-{attempt}")
         st.cache_resource.clear()  # what any client's "clear cache" message does
         st.cache_data.clear()
-    monkeypatch.setattr(auth, "verify_password", verify_password)
+    monkeypatch.setattr(editors, "verify_password", verify_password)
     at = sign_in(at, "rustam", PASSWORD)
     assert "Too many failed sign-ins" in texts(at.error)
     assert not at.file_uploader

@@ -21,19 +21,20 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_pipeline import charts, origin
-from data_pipeline.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
-from data_pipeline.exports import to_csv_bytes, to_xlsx_bytes
-from data_pipeline.funding import funding_summary
-from data_pipeline.history import short_hash
-from data_pipeline.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
-from data_pipeline.i18n import format_date as _format_date
-from data_pipeline.published import ONE_IN_N, Document, citation_parts, citations_in
-from data_pipeline.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
+from data_pipeline.presentation import charts
+from data_pipeline.reference import origin
+from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
+from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.analysis.history import short_hash
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
+from data_pipeline.presentation.i18n import format_date as _format_date
+from data_pipeline.reference.published import ONE_IN_N, Document, citation_parts, citations_in
+from data_pipeline.reference.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
 
-APP_ROOT = Path(__file__).resolve().parent
+APP_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_ROOT / "static"
 # Absolute path: st_folium draws the map inside a component iframe served from another
 # path, where a relative URL would not reach Streamlit's static route.
@@ -265,13 +266,13 @@ def format_pct(value: float | None, decimals: int = 0) -> str:
 
 
 def demo_mark() -> str:
-    """The word a generated number carries in the current language (``data_pipeline.origin``)."""
+    """The word a generated number carries in the current language (``data_pipeline.reference.origin``)."""
     return origin.demo_mark(current_language())
 
 
 def marked(text: str, kind: str | None) -> str:
     """``text`` (a number as shown, a column heading) with the mark of its origin ``kind``
-    (``data_pipeline.origin``): ``137 (demo)`` for a generated figure, unchanged otherwise."""
+    (``data_pipeline.reference.origin``): ``137 (demo)`` for a generated figure, unchanged otherwise."""
     return origin.marked(text, kind, current_language())
 
 
@@ -346,7 +347,7 @@ def funding_sources(rows: pd.DataFrame) -> list[str]:
 @st.cache_resource(show_spinner=False)
 def install_static_assets() -> Path:
     """Copy Leaflet into ./static/leaflet once per server process (served at ``LEAFLET_URL``)."""
-    from geo.maps import install_leaflet_assets
+    from data_pipeline.presentation.maps import install_leaflet_assets
 
     return install_leaflet_assets(STATIC_DIR)
 
@@ -354,7 +355,7 @@ def install_static_assets() -> Path:
 @st.cache_resource(show_spinner="Loading the demo data into an empty store…")
 def ensure_data(url: str) -> None:
     """Load the demo data when the store has no active version (a fresh machine)."""
-    from data_pipeline.demo import load_demo
+    from data_pipeline.analysis.demo import load_demo
 
     load_demo(url, created_by="dashboard first run", if_empty=True)
 
@@ -592,7 +593,7 @@ class Card:
     towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``, whose
     English citations are worded in the current language and linked to their documents.
 
-    ``origin`` is where the value comes from (``data_pipeline.origin``), ``target_origin`` where the
+    ``origin`` is where the value comes from (``data_pipeline.reference.origin``), ``target_origin`` where the
     target does; a generated one is shown with the demo mark, and so is a % worked out from it."""
 
     label: str
@@ -672,7 +673,7 @@ def headline_cards(cards: Sequence[Card], heading: str) -> None:
 def legend(classes, title: str, unit: str = "") -> None:
     """Draw a map legend with Streamlit (branca's would pull d3 from a CDN): one swatch per
     class, then "no data" (dashed, as on the map) and the Khorugh point."""
-    from geo.maps import NO_DATA_COLOUR
+    from data_pipeline.presentation.maps import NO_DATA_COLOUR
 
     def item(swatch_style: str, label: str) -> str:
         return (f'<div style="display:flex;align-items:center;gap:.45rem;margin:.15rem 0">'
@@ -747,7 +748,7 @@ def _map_component(inputs: str, _layers, _values: pd.DataFrame, _options: dict) 
     """
     import streamlit_folium
 
-    from geo.maps import build_base_map, build_value_layer
+    from data_pipeline.presentation.maps import build_base_map, build_value_layer
 
     options = dict(_options)
     key, height, zoom = options.pop("key"), options.pop("height"), options.pop("zoom")
@@ -806,7 +807,7 @@ def profile_district_choice(ctx: PageContext) -> str:
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.exports``:
+    """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.presentation.exports``:
     formula-like cells neutralised), optionally with an HXL hashtag row."""
     csv_column, xlsx_column, hxl_column, _ = st.columns([1, 1, 1.4, 1.6])
     hxl = hxl_column.checkbox(tr("HXL hashtags"), key=f"{key}_hxl",
@@ -822,7 +823,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 
 def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
-    """The plotly chart ``build(*args, **kwargs)`` (a ``data_pipeline.charts`` builder), whose toolbar
+    """The plotly chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder), whose toolbar
     camera saves it as a PNG (drawn by the browser, so it works offline and costs the server nothing).
 
     The figure is built once per distinct input (tables by content, labels, language) and shared
@@ -867,7 +868,7 @@ def content_key(*values: Any) -> str:
 def briefing_button(data: Dataset, district_code: str | None = None) -> None:
     """Download the briefing pack (PDF) of ``data`` (the filtered data on screen) in the current
     language or, with ``district_code``, that district's one-page sheet. Built when clicked."""
-    from data_pipeline.briefing import build_briefing, build_district_sheets
+    from data_pipeline.presentation.briefing import build_briefing, build_district_sheets
     from geo.boundaries import BoundaryDataError
 
     lang = current_language()

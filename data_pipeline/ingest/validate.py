@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATOR_IDS, indicator
-from data_pipeline.schemas import AGE_GROUPS, CURRENCIES, DISABILITY, FRACTIONAL_UNITS, SEXES
+from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATOR_IDS, indicator
+from data_pipeline.reference.schemas import AGE_GROUPS, CURRENCIES, DISABILITY, FRACTIONAL_UNITS, SEXES
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, UnknownDistrictError, district, resolve_district
 
 MAX_PROBLEMS_PER_COLUMN = 1_000
@@ -71,7 +71,7 @@ _ = Message
 
 
 def translate_text(text: str, translate: Callable[[str], str]) -> str:
-    """``text`` through ``translate`` (e.g. ``data_pipeline.i18n.translator("ru")``): a ``Message``
+    """``text`` through ``translate`` (e.g. ``data_pipeline.presentation.i18n.translator("ru")``): a ``Message``
     via its template and values, any other text as a msgid of its own. A translation whose
     placeholders do not fit falls back to English rather than failing."""
     if not isinstance(text, Message):
@@ -116,7 +116,7 @@ PROBLEM_TABLE_COLUMNS = ["file", "row", "column", "value", "problem", "allowed",
 
 
 def _translator(lang: str) -> Callable[[str], str]:
-    from data_pipeline.i18n import translator  # babel loads only when a language is asked for
+    from data_pipeline.presentation.i18n import translator  # babel loads only when a language is asked for
 
     return translator(lang)
 

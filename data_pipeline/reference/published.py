@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from data_pipeline.i18n import mark as _
-from data_pipeline.i18n import translator
-from data_pipeline.registry import PROGRAMME_CRP2020, PROGRAMME_TAJIRRB
+from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.presentation.i18n import translator
+from data_pipeline.reference.registry import PROGRAMME_CRP2020, PROGRAMME_TAJIRRB
 
 DOC_CRP = "000_9bf707c98be86d38.txt"
 DOC_TAJIRRB_BROCHURE = "001_339d8f87402ce516.txt"

@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data_pipeline import settings
-from data_pipeline.validate import Message
-from data_pipeline.validate import _  # problem texts: English now, translated when shown
+from data_pipeline.ingest.validate import Message
+from data_pipeline.ingest.validate import _  # problem texts: English now, translated when shown
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384

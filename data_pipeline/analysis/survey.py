@@ -13,8 +13,8 @@ import math
 
 import pandas as pd
 
-from data_pipeline.origin import COMPUTED, PUBLISHED
-from data_pipeline.published import PUBLISHED_FIGURES, PublishedFigure, published_figure
+from data_pipeline.reference.origin import COMPUTED, PUBLISHED
+from data_pipeline.reference.published import PUBLISHED_FIGURES, PublishedFigure, published_figure
 
 _Z = {90: 1.6449, 95: 1.9600, 99: 2.5758}
 # Percentages published of a sub-group: figure id -> the figure giving the sub-group's share.

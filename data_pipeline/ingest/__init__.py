@@ -57,14 +57,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from data_pipeline.exports import HXL_TAGS as HXL_EXPORT_TAGS
-from data_pipeline.limits import ReadLimits, Refused, scan_workbook, sheet_segments
-from data_pipeline.registry import INDICATOR_IDS, indicator
-from data_pipeline.schemas import (
+from data_pipeline.presentation.exports import HXL_TAGS as HXL_EXPORT_TAGS
+from data_pipeline.ingest.limits import ReadLimits, Refused, scan_workbook, sheet_segments
+from data_pipeline.reference.registry import INDICATOR_IDS, indicator
+from data_pipeline.reference.schemas import (
     COLUMNS, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, validate as validate_with_schema,
 )
-from data_pipeline.validate import _  # problem texts: English now, translated when shown
-from data_pipeline.validate import (
+from data_pipeline.ingest.validate import _  # problem texts: English now, translated when shown
+from data_pipeline.ingest.validate import (
     CONTROL_CHARS_PATTERN, MAX_CELL_CHARS, Check, Message, Problem, ProblemLog, check_currencies, check_dates,
     check_disaggregation, check_districts, check_funding_lines, check_indicators, check_numbers,
     check_periods, check_texts, format_problems, fractional_message, is_blank, match_indicator,

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from data_pipeline.aggregate import programme_totals
-from data_pipeline.demo import DEMO_VERSION_NOTE
-from data_pipeline.i18n import DEFAULT_LANGUAGE, format_number, translator
-from data_pipeline.registry import indicator
+from data_pipeline.analysis.aggregate import programme_totals
+from data_pipeline.analysis.demo import DEMO_VERSION_NOTE
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, format_number, translator
+from data_pipeline.reference.registry import indicator
 from data_pipeline.store import ROLLBACK_NOTE, WITHDRAW_NOTE, Store, SubmissionInfo, VersionInfo
 
 HISTORY_COLUMNS = ["version", "active", "created_at", "created_by", "data", "note", "files", "sha256", "rows",

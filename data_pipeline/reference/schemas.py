@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from data_pipeline.registry import INDICATOR_IDS, FUNDING_LINES
+from data_pipeline.reference.registry import INDICATOR_IDS, FUNDING_LINES
 from geo.gazetteer import ALL_DISTRICTS
 
 if TYPE_CHECKING:

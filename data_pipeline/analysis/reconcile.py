@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_pipeline.aggregate import programme_totals
-from data_pipeline.published import PUBLISHED_FIGURES, PublishedFigure
-from data_pipeline.registry import indicator
+from data_pipeline.analysis.aggregate import programme_totals
+from data_pipeline.reference.published import PUBLISHED_FIGURES, PublishedFigure
+from data_pipeline.reference.registry import indicator
 
 STATUS_MATCH = "matches"
 STATUS_CONSISTENT = "consistent with qualifier"

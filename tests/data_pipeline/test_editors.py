@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 import streamlit as st
 
-from data_pipeline import auth, cli
-from data_pipeline.auth import (
+from data_pipeline.store import editors
+from data_pipeline import cli
+from data_pipeline.store.editors import (
     MODE_LOCAL, MODE_NONE, MODE_OIDC, AccessConfigError, Editor, access_settings, attempt_sign_in, check_credentials,
     hash_password, lockout_keys, oidc_editor, session_expired, verify_password,
 )
@@ -117,7 +118,7 @@ def password_checks(monkeypatch) -> list[str]:
             checked.append(password)
         return verify_password(password, stored)
 
-    monkeypatch.setattr(auth, "verify_password", counting)
+    monkeypatch.setattr(editors, "verify_password", counting)
     return checked
 
 

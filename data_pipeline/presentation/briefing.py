@@ -2,7 +2,7 @@
 
 Built with reportlab and matplotlib only (no browser, no network) in a few seconds. The brief
 holds the headline figures against their targets with the published figure and its citation
-beside them, a static choropleth (``geo.maps.static_district_map``), funding by objective,
+beside them, a static choropleth (``data_pipeline.presentation.maps.static_district_map``), funding by objective,
 survey highlights with confidence intervals, the data version and as-of date. Every page
 carries a footer naming the source documents and the sections its figures come from, and,
 for demo data, a "DEMONSTRATION DATA" banner and diagonal watermark. Text is set in the
@@ -42,20 +42,20 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPageTemplate, PageBreak,
                                 PageTemplate, Paragraph, Table, TableStyle)
 
-from data_pipeline.aggregate import WHOLE, aggregate
-from data_pipeline.charts import BLUE, VERMILION, format_number, format_pct
-from data_pipeline.dataset import Dataset, Filters, apply_filters, headline_figures, targets_in_view
-from data_pipeline.funding import funding_summary
-from data_pipeline.i18n import MISSING, translator
-from data_pipeline.origin import GENERATED, marked
-from data_pipeline.published import DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
-from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
-from data_pipeline.survey import survey_design, survey_estimates
+from data_pipeline.analysis.aggregate import WHOLE, aggregate
+from data_pipeline.presentation.charts import BLUE, VERMILION, format_number, format_pct
+from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures, targets_in_view
+from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.presentation.i18n import MISSING, translator
+from data_pipeline.reference.origin import GENERATED, marked
+from data_pipeline.reference.published import DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
+from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
+from data_pipeline.analysis.survey import survey_design, survey_estimates
 from geo.boundaries import Boundaries
 from geo.gazetteer import (ALL_DISTRICTS, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, District,
                            UnknownDistrictError, resolve_district)
 from geo.gazetteer import district as district_by_code
-from geo.maps import static_district_map
+from data_pipeline.presentation.maps import static_district_map
 
 matplotlib.use("Agg", force=False)
 
@@ -145,7 +145,7 @@ def _pct(value: float | None) -> str:
 
 def _generated(text: str, dataset: Dataset) -> str:
     """A column heading (or title) over ``dataset``'s records, targets or funding received: marked
-    ``(demo)`` when they are generated (``data_pipeline.origin``)."""
+    ``(demo)`` when they are generated (``data_pipeline.reference.origin``)."""
     return marked(text, dataset.origin, _LANGUAGE.get())
 
 
@@ -223,7 +223,7 @@ class _Document(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, *, title: str, subject: str, demo: bool):
         super().__init__(buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN, title=title, author=ORGANISATION, subject=subject,
-                         creator="Border Districts Dashboard (data_pipeline.briefing)")
+                         creator="Border Districts Dashboard (data_pipeline.presentation.briefing)")
         self.demo = demo
         self._footers: dict[str, Paragraph] = {}
 
@@ -271,7 +271,7 @@ def _check_arguments(dataset: Dataset, lang: str) -> None:
     if lang not in LANGUAGES:
         raise BriefingError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
     if not isinstance(dataset, Dataset):
-        raise TypeError(f"Expected a data_pipeline.dataset.Dataset, got {type(dataset).__name__}.")
+        raise TypeError(f"Expected a data_pipeline.analysis.dataset.Dataset, got {type(dataset).__name__}.")
     if dataset.version is None:
         raise BriefingError("The store has no active version, so there is nothing to brief on: load the demo "
                             "(`python -m data_pipeline demo`) or ingest a file first.")

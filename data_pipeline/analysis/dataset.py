@@ -14,13 +14,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from data_pipeline.aggregate import WHOLE, aggregate, attach_targets, programme_totals
-from data_pipeline.history import CHANGE_COLUMNS, totals, totals_change
-from data_pipeline.i18n import round_half_up
-from data_pipeline.origin import GENERATED, UPLOADED
-from data_pipeline.published import published_for_indicator
-from data_pipeline.reconcile import STATUS_DIFFERS, status_against
-from data_pipeline.registry import INDICATORS, PROGRAMME_PERIODS, indicator, indicators_for
+from data_pipeline.analysis.aggregate import WHOLE, aggregate, attach_targets, programme_totals
+from data_pipeline.analysis.history import CHANGE_COLUMNS, totals, totals_change
+from data_pipeline.presentation.i18n import round_half_up
+from data_pipeline.reference.origin import GENERATED, UPLOADED
+from data_pipeline.reference.published import published_for_indicator
+from data_pipeline.analysis.reconcile import STATUS_DIFFERS, status_against
+from data_pipeline.reference.registry import INDICATORS, PROGRAMME_PERIODS, indicator, indicators_for
 from data_pipeline.store import Store, VersionInfo
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, district
 
@@ -71,7 +71,7 @@ class Dataset:
     @property
     def origin(self) -> str | None:
         """Where this version's records, targets and funding received come from
-        (``data_pipeline.origin``): generated for a demo version, uploaded otherwise."""
+        (``data_pipeline.reference.origin``): generated for a demo version, uploaded otherwise."""
         if self.version is None:
             return None
         return GENERATED if self.is_demo else UPLOADED
@@ -87,7 +87,7 @@ class Dataset:
 
     def source_label(self, tr: Callable[[str], str] = str) -> str:
         """Where this data set's records come from, for the ``source`` column; ``tr`` translates
-        the wording (``data_pipeline.i18n.translator(lang)``)."""
+        the wording (``data_pipeline.presentation.i18n.translator(lang)``)."""
         if self.version is None:
             return ""
         if self.is_demo:

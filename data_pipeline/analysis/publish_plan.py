@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.schemas import KIND_ACTIVITIES
+from data_pipeline.reference.schemas import KIND_ACTIVITIES
 from data_pipeline.store import Store, SubmissionInput
 from geo.gazetteer import district
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data_pipeline.schemas import DISAGGREGATIONS
+from data_pipeline.reference.schemas import DISAGGREGATIONS
 
 PERIODS = ("whole", "year", "quarter", "month")
 WHOLE = "whole"

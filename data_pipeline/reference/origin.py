@@ -2,8 +2,8 @@
 
 Four kinds of figure:
 
-- ``published``: printed in a source document (``data_pipeline.published``), shown with its citation;
-- ``generated``: made by the demo generator (``data_pipeline.demo``): district records, targets,
+- ``published``: printed in a source document (``data_pipeline.reference.published``), shown with its citation;
+- ``generated``: made by the demo generator (``data_pipeline.analysis.demo``): district records, targets,
   funding received, and anything worked out from them (% of target, coverage, gap);
 - ``uploaded``: from a file an editor published (its name is in the ``source`` column);
 - ``computed``: worked out by this product from published figures (a margin of error, a cost per
@@ -18,8 +18,8 @@ tell a generated number from a published one at a glance.
 
 from __future__ import annotations
 
-from data_pipeline.i18n import mark as _
-from data_pipeline.i18n import translator
+from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.presentation.i18n import translator
 
 PUBLISHED = "published"
 GENERATED = "generated"

@@ -16,12 +16,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_pipeline.aggregate import period_labels
-from data_pipeline.i18n import mark as _
-from data_pipeline.published import published_figure, published_for_indicator
-from data_pipeline.reconcile import AT_LEAST
-from data_pipeline.registry import FUNDING_LINES
-from data_pipeline.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
+from data_pipeline.analysis.aggregate import period_labels
+from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.reference.published import published_figure, published_for_indicator
+from data_pipeline.analysis.reconcile import AT_LEAST
+from data_pipeline.reference.registry import FUNDING_LINES
+from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
                                    KIND_FUNDING, KIND_TARGETS, TARGET_COLUMNS)
 from data_pipeline.store import Store, SubmissionInput, VersionInfo
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_KHATLON

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data_pipeline.i18n import DEFAULT_LANGUAGE, format_number, format_percent, translator
-from data_pipeline.reconcile import STATUS_DIFFERS
-from data_pipeline.registry import PROGRAMME_PERIODS, indicator
-from data_pipeline.schemas import DISAGGREGATIONS
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, format_number, format_percent, translator
+from data_pipeline.analysis.reconcile import STATUS_DIFFERS
+from data_pipeline.reference.registry import PROGRAMME_PERIODS, indicator
+from data_pipeline.reference.schemas import DISAGGREGATIONS
 from geo.gazetteer import district
 
 FINDING_COLUMNS = ["check", "finding"]

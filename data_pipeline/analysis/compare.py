@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_pipeline.i18n import DEFAULT_LANGUAGE, translator
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, translator
 
 COMPARISON_COLUMNS = ["indicator", "indicator_label", "unit", "value", "target", "achievement_pct",
                       "median", "rank", "districts_reporting", "source"]

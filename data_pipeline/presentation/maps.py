@@ -32,9 +32,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from data_pipeline import charts
-from data_pipeline.i18n import MISSING, translator
-from data_pipeline.origin import marked
+from data_pipeline.presentation import charts
+from data_pipeline.presentation.i18n import MISSING, translator
+from data_pipeline.reference.origin import marked
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
 
@@ -439,7 +439,7 @@ def build_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_la
     """A complete choropleth of the 16 programme districts and its legend classes.
 
     ``values``: one row per programme district with ``district_code``, ``value``, ``target``
-    (NaN where none), ``source`` and optionally ``origin`` (``data_pipeline.origin``: a generated
+    (NaN where none), ``source`` and optionally ``origin`` (``data_pipeline.reference.origin``: a generated
     value is shown with the demo mark); districts without a row are drawn as "no data".
     ``mode="pct"`` maps percent of target. ``selected`` codes get a heavy outline.
     """

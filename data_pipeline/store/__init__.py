@@ -45,8 +45,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from data_pipeline import settings
-from data_pipeline.i18n import mark as _
-from data_pipeline.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
+from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
                                    KIND_TARGETS, KINDS, TARGET_COLUMNS)
 
 SCHEMA_VERSION = 3
@@ -188,7 +188,7 @@ _FIELDS: dict[str, tuple[_Field, ...]] = {
 for _kind, _columns in ((KIND_ACTIVITIES, ACTIVITY_COLUMNS), (KIND_TARGETS, TARGET_COLUMNS),
                         (KIND_FUNDING, FUNDING_COLUMNS)):
     if [f.name for f in _FIELDS[_kind]] != list(_columns):  # schemas.py is the source of truth
-        raise AssertionError(f"store columns for {_kind} differ from data_pipeline.schemas: {_columns}")
+        raise AssertionError(f"store columns for {_kind} differ from data_pipeline.reference.schemas: {_columns}")
 
 
 class _UTCDateTime(sa.types.TypeDecorator):

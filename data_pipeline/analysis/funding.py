@@ -6,11 +6,11 @@ from datetime import date
 
 import pandas as pd
 
-from data_pipeline.aggregate import programme_totals
-from data_pipeline.dataset import Filters
-from data_pipeline.i18n import mark as _
-from data_pipeline.published import published_figure
-from data_pipeline.registry import FUNDING_LINES, FUNDING_OBJECTIVES, PROGRAMME_PERIODS
+from data_pipeline.analysis.aggregate import programme_totals
+from data_pipeline.analysis.dataset import Filters
+from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.reference.published import published_figure
+from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, PROGRAMME_PERIODS
 from geo.gazetteer import PROGRAMME_DISTRICTS
 
 COLUMNS = ["plan", "objective", "component", "level", "required", "received", "coverage_pct", "gap",

@@ -1,6 +1,6 @@
 """Plotly figure builders for the dashboard: the one chart module every page calls.
 
-Plain functions from tables (the shapes ``data_pipeline.dataset``, ``funding`` and ``survey``
+Plain functions from tables (the shapes ``data_pipeline.analysis.dataset``, ``funding`` and ``survey``
 return) to ``plotly.graph_objects.Figure``; no Streamlit here, so tests call them directly.
 Colours come from the Okabe–Ito palette, which stays distinguishable with the common forms
 of colour blindness; numbers are shown with thousands separators, never in scientific or
@@ -16,9 +16,9 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from data_pipeline import i18n
-from data_pipeline.i18n import translator
-from data_pipeline.origin import GENERATED, demo_mark, marked
+from data_pipeline.presentation import i18n
+from data_pipeline.presentation.i18n import translator
+from data_pipeline.reference.origin import GENERATED, demo_mark, marked
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE = "#0072B2"
@@ -41,7 +41,7 @@ def format_number(value: float | int | None, unit: str = "", decimals: int | Non
     Whole numbers get thousands separators and no decimals; other numbers one decimal
     (or ``decimals``), rounded half up as printed reports do (54.5% → 55%). ``%`` is glued
     to the number; any other unit follows after a space. ``lang`` sets the separators
-    (``6 005``, ``4,7 %`` in Russian; ``data_pipeline.i18n``).
+    (``6 005``, ``4,7 %`` in Russian; ``data_pipeline.presentation.i18n``).
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return i18n.MISSING
