@@ -27,6 +27,7 @@ import pandas as pd
 
 from data_pipeline import settings
 from data_pipeline.analysis.aggregate import PERIODS
+from data_pipeline.reference.messages import DEFAULT_LANGUAGE, LANGUAGES
 from data_pipeline.reference.schemas import DISAGGREGATIONS
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
@@ -407,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("briefing", parents=[common], help="the briefing pack (PDF) of the active version")
     p.add_argument("--district", help="one district (any spelling) instead of all 16")
     p.add_argument("--sheets", action="store_true", help="append a one-page sheet for each district")
-    p.add_argument("--lang", choices=("en", "ru", "tg"), default="en")
+    p.add_argument("--lang", choices=tuple(LANGUAGES), default=DEFAULT_LANGUAGE)
     p.add_argument("-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file, or - for standard output")
     p.set_defaults(func=cmd_briefing)
 

@@ -16,7 +16,8 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from data_pipeline.presentation import charts, i18n
-from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, data_messages_source, translator
+from data_pipeline.presentation.catalog import DATA_MESSAGES_FILE, data_messages_source
+from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
 from data_pipeline.ingest.validate import Message, Problem, format_problems, problems_table, translate_text
 from geo.gazetteer import district
 
@@ -123,10 +124,10 @@ def test_the_template_is_up_to_date_with_the_code(tmp_path, template):
 
 
 def test_the_data_messages_file_is_up_to_date():
-    written = i18n.DATA_MESSAGES_FILE.read_text(encoding="utf-8")
+    written = DATA_MESSAGES_FILE.read_text(encoding="utf-8")
     assert written == data_messages_source(), (
         "locales/data_messages.py does not match the registry and published figures: run "
-        "`python -m data_pipeline.presentation.i18n`, then the extract/update commands. " + FIX)
+        "`python -m data_pipeline.presentation.catalog`, then the extract/update commands. " + FIX)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -146,7 +147,7 @@ NBSP = "\u00a0"
     ("ru", None, "", "–"),
 ])
 def test_numbers_are_formatted_for_the_language(lang, value, unit, expected):
-    assert charts.format_number(value, unit, lang=lang) == expected
+    assert i18n.format_number(value, lang, unit=unit) == expected
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
@@ -157,8 +158,7 @@ def test_every_formatter_rounds_half_up_by_one_rule(lang, value, decimals, round
     # The quality notes (i18n) once showed 54.5 % as 54 % while the map (charts) showed 55 %.
     expected = rounded if lang == "en" else rounded.replace(",", NBSP).replace(".", ",")
     assert i18n.format_number(value, lang, decimals) == expected
-    assert charts.format_number(value, decimals=decimals, lang=lang) == expected
-    assert i18n.format_percent(value, lang, decimals) == charts.format_pct(value, decimals, lang=lang)
+    assert i18n.format_percent(value, lang, decimals) == i18n.format_number(value, lang, decimals, "%")
 
 
 def test_dates_are_formatted_for_the_language():
@@ -180,7 +180,7 @@ def test_a_chart_speaks_the_language():
     assert figure.layout.separators == f",{NBSP}"
     assert [t.name for t in figure.data] == ["Значение", "цель"]
     assert figure.data[0].text == ("30", f"1{NBSP}200")
-    assert charts.format_pct(54.5, lang="ru") == f"55{NBSP}%"
+    assert i18n.format_percent(54.5, "ru") == f"55{NBSP}%"
 
 
 # --- problems -----------------------------------------------------------------------------

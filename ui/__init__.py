@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_pipeline.presentation import charts
+from data_pipeline.presentation import charts, i18n
 from data_pipeline.reference import origin
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
 from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
@@ -29,7 +29,8 @@ from data_pipeline.analysis.funding import funding_summary
 from data_pipeline.analysis.history import short_hash
 from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, MISSING, translator
 from data_pipeline.presentation.i18n import format_date as _format_date
-from data_pipeline.reference.published import ONE_IN_N, Document, citation_parts, citations_in
+from data_pipeline.presentation.citations import citation_parts, citations_in
+from data_pipeline.reference.published import ONE_IN_N, Document
 from data_pipeline.reference.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, district
@@ -256,24 +257,24 @@ def language_choice() -> str:
 
 
 def format_number(value: float | int | None, unit: str = "", decimals: int | None = None) -> str:
-    """``charts.format_number`` in the current language: ``6,005`` (en), ``6 005`` (ru, tg)."""
-    return charts.format_number(value, unit, decimals, lang=current_language())
+    """``i18n.format_number`` in the current language: ``6,005`` (en), ``6 005`` (ru, tg)."""
+    return i18n.format_number(value, current_language(), decimals, unit)
 
 
 def format_pct(value: float | None, decimals: int = 0) -> str:
     """A percentage in the current language: ``87%`` (en, tg), ``87 %`` (ru)."""
-    return charts.format_pct(value, decimals, lang=current_language())
+    return i18n.format_percent(value, current_language(), decimals)
 
 
 def demo_mark() -> str:
     """The word a generated number carries in the current language (``data_pipeline.reference.origin``)."""
-    return origin.demo_mark(current_language())
+    return i18n.demo_mark(current_language())
 
 
 def marked(text: str, kind: str | None) -> str:
     """``text`` (a number as shown, a column heading) with the mark of its origin ``kind``
     (``data_pipeline.reference.origin``): ``137 (demo)`` for a generated figure, unchanged otherwise."""
-    return origin.marked(text, kind, current_language())
+    return i18n.marked(text, kind, current_language())
 
 
 def marked_columns(labels: dict[str, str], kind: str | None) -> dict[str, str]:
@@ -953,7 +954,7 @@ def _format_cell(value, fmt: str, lang: str) -> str:
         return MISSING
     decimals = int(fmt.split(".")[1][0]) if "." in fmt else 0
     unit = "%" if fmt.endswith("%%") else "USD" if fmt.endswith("USD") else ""
-    text = charts.format_number(float(value), unit, decimals, lang=lang)
+    text = i18n.format_number(float(value), lang, decimals, unit)
     return f"± {text}" if fmt.startswith("±") else text
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data_pipeline.analysis.aggregate import period_labels
-from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.reference.messages import mark as _
 from data_pipeline.reference.published import published_figure, published_for_indicator
 from data_pipeline.analysis.reconcile import AT_LEAST
 from data_pipeline.reference.registry import FUNDING_LINES

@@ -8,7 +8,7 @@ import pandas as pd
 
 from data_pipeline.analysis.aggregate import programme_totals
 from data_pipeline.analysis.dataset import Filters
-from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.reference.messages import mark as _
 from data_pipeline.reference.published import published_figure
 from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, PROGRAMME_PERIODS
 from geo.gazetteer import PROGRAMME_DISTRICTS

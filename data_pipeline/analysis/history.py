@@ -48,7 +48,7 @@ def describe_change(change: pd.DataFrame, limit: int = 6, lang: str = DEFAULT_LA
     _ = translator(lang)
     if change.empty:
         return _("no change in the totals")
-    parts = [f"{_(row.label)} {'+' if row.change > 0 else '−'}{format_number(abs(row.change), lang)}"
+    parts = [f"{_(row.label)} {'+' if row.change > 0 else '−'}{format_number(abs(row.change), lang, 0)}"
              for row in change.head(limit).itertuples()]
     more = len(change) - limit
     return "; ".join(parts) + ("; " + _("… {count} more").format(count=more) if more > 0 else "")

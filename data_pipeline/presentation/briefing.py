@@ -43,11 +43,11 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, NextPag
                                 PageTemplate, Paragraph, Table, TableStyle)
 
 from data_pipeline.analysis.aggregate import WHOLE, aggregate
-from data_pipeline.presentation.charts import BLUE, VERMILION, format_number, format_pct
+from data_pipeline.presentation.charts import BLUE, VERMILION
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures, targets_in_view
 from data_pipeline.analysis.funding import funding_summary
-from data_pipeline.presentation.i18n import MISSING, translator
-from data_pipeline.reference.origin import GENERATED, marked
+from data_pipeline.presentation.i18n import LANGUAGES, MISSING, format_number, format_percent, marked, translator
+from data_pipeline.reference.origin import GENERATED
 from data_pipeline.reference.published import DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
 from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.analysis.survey import survey_design, survey_estimates
@@ -135,12 +135,12 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def _number(value: float | None) -> str:
-    """``value`` as the dashboard shows it (``charts.format_number``), in the document's language."""
-    return format_number(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
+    """``value`` as the dashboard shows it (``i18n.format_number``), in the document's language."""
+    return format_number(None if value is None or pd.isna(value) else float(value), _LANGUAGE.get())
 
 
 def _pct(value: float | None) -> str:
-    return format_pct(None if value is None or pd.isna(value) else float(value), lang=_LANGUAGE.get())
+    return format_percent(None if value is None or pd.isna(value) else float(value), _LANGUAGE.get())
 
 
 def _generated(text: str, dataset: Dataset) -> str:
@@ -263,9 +263,6 @@ class _Document(BaseDocTemplate):
 
 
 # --- shared pieces -------------------------------------------------------------------------------
-
-LANGUAGES = ("en", "ru", "tg")
-
 
 def _check_arguments(dataset: Dataset, lang: str) -> None:
     if lang not in LANGUAGES:

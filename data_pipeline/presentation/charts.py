@@ -3,22 +3,20 @@
 Plain functions from tables (the shapes ``data_pipeline.analysis.dataset``, ``funding`` and ``survey``
 return) to ``plotly.graph_objects.Figure``; no Streamlit here, so tests call them directly.
 Colours come from the Okabe–Ito palette, which stays distinguishable with the common forms
-of colour blindness; numbers are shown with thousands separators, never in scientific or
+of colour blindness; numbers are shown with thousands separators (``i18n.format_number``), never in scientific or
 "k" notation, since the readers compare them with printed reports.
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from data_pipeline.presentation import i18n
-from data_pipeline.presentation.i18n import translator
-from data_pipeline.reference.origin import GENERATED, demo_mark, marked
+from data_pipeline.presentation.i18n import demo_mark, format_number, format_percent, marked, translator
+from data_pipeline.reference.origin import GENERATED
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE = "#0072B2"
@@ -32,37 +30,6 @@ DARK = "#333333"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE, "#F0E442", DARK)
 
 _FONT = dict(family="Source Sans Pro, DejaVu Sans, sans-serif", size=13, color=DARK)
-
-
-def format_number(value: float | int | None, unit: str = "", decimals: int | None = None,
-                  lang: str = "en") -> str:
-    """A number as a reader expects it: ``1,075,000 USD``, ``6,005``, ``4.7%``, ``–`` when missing.
-
-    Whole numbers get thousands separators and no decimals; other numbers one decimal
-    (or ``decimals``), rounded half up as printed reports do (54.5% → 55%). ``%`` is glued
-    to the number; any other unit follows after a space. ``lang`` sets the separators
-    (``6 005``, ``4,7 %`` in Russian; ``data_pipeline.presentation.i18n``).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return i18n.MISSING
-    number = float(value)
-    if decimals is None:
-        decimals = 0 if number.is_integer() or abs(number) >= 100 else 1
-    rounded = i18n.round_half_up(number, decimals)
-    if lang == "en":
-        text = f"{rounded:,.{decimals}f}"
-    elif unit == "%":
-        return i18n.format_percent(rounded, lang, decimals)
-    else:
-        text = i18n.format_number(rounded, lang, decimals)
-    if not unit:
-        return text
-    return f"{text}%" if unit == "%" else f"{text}\u00a0{unit}" if lang != "en" else f"{text} {unit}"
-
-
-def format_pct(value: float | None, decimals: int = 0, lang: str = "en") -> str:
-    """A percentage such as ``87%``; ``–`` when missing."""
-    return format_number(value, "%", decimals, lang)
 
 
 def _separators(lang: str) -> str:
@@ -133,7 +100,7 @@ def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
     fig = go.Figure(go.Bar(
         x=rows[column], y=rows["district"], orientation="h", marker_color=colours,
         name=_("% of target") if pct else _("Value"),
-        text=[format_number(v, "%" if pct else "", lang=lang) for v in rows[column]], textposition="outside",
+        text=[format_number(v, lang, unit="%" if pct else "") for v in rows[column]], textposition="outside",
         cliponaxis=False,
         hovertemplate=("%{y}: %{x:,.1f}%" if pct else "%{y}: %{x:,.0f} " + unit) + demo + "<extra></extra>",
     ))
@@ -149,8 +116,8 @@ def district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
     if len(rows):
         median = float(rows[column].median())
         fig.add_vline(x=median, line_dash="dot", line_color=VERMILION,
-                      annotation_text=_("median {value}").format(value=format_number(median, "%" if pct else "",
-                                                                                      lang=lang)),
+                      annotation_text=_("median {value}").format(value=format_number(median, lang,
+                                                                                      unit="%" if pct else "")),
                       annotation_position="bottom right")
     default_title = (_("{indicator}: % of target by district") if pct else _("{indicator} by district"))
     _layout(fig, marked(title or default_title.format(indicator=indicator_label), origin, lang),
@@ -201,7 +168,7 @@ def funding_bars(summary: pd.DataFrame, title: str | None = None, lang: str = "e
                          hovertemplate="%{y}<br>" + required + ": %{x:,.0f} USD<extra></extra>"))
     fig.add_trace(go.Bar(
         y=names, x=rows["received"], name=received, orientation="h", marker_color=BLUE,
-        text=[_("{pct} covered").format(pct=marked(format_pct(p, lang=lang), received_origin, lang))
+        text=[_("{pct} covered").format(pct=marked(format_percent(p, lang), received_origin, lang))
               if pd.notna(p) else ""
               for p in rows["coverage_pct"]],
         textposition="outside", cliponaxis=False,
@@ -248,7 +215,7 @@ def counts_bars(table: pd.DataFrame, title: str, unit: str | None = None, lang: 
     labels = [_wrapped(_(label)) for label in rows["label"]]
     fig = go.Figure(go.Bar(
         x=rows["value"], y=labels, orientation="h", marker_color=GREEN,
-        text=[format_number(v, lang=lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        text=[format_number(v, lang) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,.0f} " + unit + "<extra></extra>",
     ))
     _layout(fig, title, _bar_height(len(rows), labels=labels), lang, showlegend=False)

@@ -32,9 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from data_pipeline.presentation import charts
-from data_pipeline.presentation.i18n import MISSING, translator
-from data_pipeline.reference.origin import marked
+from data_pipeline.presentation.i18n import format_number, format_percent, marked, translator
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
 
@@ -96,15 +94,9 @@ class LegendClass:
 
 # --- classes ---------------------------------------------------------------------------------
 
-def format_number(value: float | None, *, percent: bool = False, lang: str = "en") -> str:
-    """A value as the rest of the dashboard prints it (``charts.format_number``); percentages whole."""
-    if value is None or not np.isfinite(value):
-        return MISSING
-    return charts.format_pct(value, 0, lang=lang) if percent else charts.format_number(value, lang=lang)
-
-
 def _label(lower: float, upper: float, percent: bool, lang: str = "en") -> str:
-    low, high = format_number(lower, percent=percent, lang=lang), format_number(upper, percent=percent, lang=lang)
+    word = format_percent if percent else format_number
+    low, high = word(lower, lang), word(upper, lang)
     return low if low == high else f"{low} – {high}"
 
 
@@ -231,15 +223,15 @@ def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lan
 
     value = row["value"]
     value_text = (_("No data") if not np.isfinite(value)
-                  else shown(f"{format_number(value, lang=lang)} {unit}".strip()))
+                  else shown(f"{format_number(value, lang)} {unit}".strip()))
     lines = [f"<b>{esc(row['name'])}</b> <span style=\"color:#666\">({esc(_(row['region']))})</span>",
              f"{esc(value_label)}: {esc(value_text)}"]
     if np.isfinite(row["target"]):
         lines.append(esc(_("Target: {value}").format(
-            value=shown(f"{format_number(row['target'], lang=lang)} {unit}".strip()))))
+            value=shown(f"{format_number(row['target'], lang)} {unit}".strip()))))
     if np.isfinite(row["pct"]):
         lines.append(esc(_("% of target: {value}").format(
-            value=shown(format_number(row["pct"], percent=True, lang=lang)))))
+            value=shown(format_percent(row["pct"], lang)))))
     elif mode == "pct":
         lines.append(esc(_("% of target: {value}").format(value=_("No data (no target)"))))
     if row["source"]:

@@ -18,8 +18,7 @@ tell a generated number from a published one at a glance.
 
 from __future__ import annotations
 
-from data_pipeline.presentation.i18n import mark as _
-from data_pipeline.presentation.i18n import translator
+from data_pipeline.reference.messages import mark as _
 
 PUBLISHED = "published"
 GENERATED = "generated"
@@ -27,17 +26,5 @@ UPLOADED = "uploaded"
 COMPUTED = "computed"
 
 DEMO_MARK = _("demo")
-"""The word a generated number carries, translated where shown (``демо``, ``намоишӣ``)."""
-
-
-def demo_mark(lang: str) -> str:
-    """The demo mark in ``lang``: ``demo``, ``демо``, ``намоишӣ``."""
-    return translator(lang)(DEMO_MARK)
-
-
-def marked(text: str, origin: str | None, lang: str) -> str:
-    """``text`` (a number as shown, or a column heading) with the mark of ``origin``: ``137 (demo)``
-    for a generated figure; any other origin leaves ``text`` as it is."""
-    if origin != GENERATED or not text:
-        return text
-    return f"{text} ({demo_mark(lang)})"
+"""The word a generated number carries, translated where shown (``демо``, ``намоишӣ``):
+``data_pipeline.presentation.i18n.marked`` adds it to a generated figure."""

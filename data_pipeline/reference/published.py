@@ -8,13 +8,11 @@ Tajikistan and Central Asia, never added to programme totals.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from data_pipeline.presentation.i18n import mark as _
-from data_pipeline.presentation.i18n import translator
+from data_pipeline.reference.messages import mark as _
 from data_pipeline.reference.registry import PROGRAMME_CRP2020, PROGRAMME_TAJIRRB
 
 DOC_CRP = "000_9bf707c98be86d38.txt"
@@ -70,14 +68,7 @@ DOCUMENT_TITLES = {file: document.title for file, document in DOCUMENTS.items()}
 PROGRAMME_CONTEXT = "context"
 CITATION = _("{document}, section “{section}”")
 """A figure's citation: the document's short title and the section heading, both as published; the
-catalog translates the words between them."""
-_CITATIONS = re.compile(re.escape(CITATION)
-                        .replace(re.escape("{document}"),
-                                 "(?P<document>" + "|".join(re.escape(d.short_title) for d in DOCUMENTS.values()) + ")")
-                        .replace(re.escape("{section}"), r"(?P<section>[^”]*)"))
-_BY_SHORT_TITLE = {d.short_title: d for d in DOCUMENTS.values()}
-
-
+catalog translates the words between them (``data_pipeline.presentation.citations``)."""
 ONE_IN_N = "1 in N"
 """The unit of a frequency published as "every N-th": the value is N."""
 
@@ -107,35 +98,9 @@ class PublishedFigure:
 
     @property
     def citation(self) -> str:
-        return citation(self.document, self.section)
-
-
-def citation(document: str, section: str, lang: str = "en") -> str:
-    """``Tajikistan Crisis Response Plan 2020, section “Funding Required”`` in ``lang`` (``раздел «…»``):
-    ``document`` (a seed file name) by its short title; title and section as published."""
-    return translator(lang)(CITATION).format(document=DOCUMENTS[document].short_title, section=section)
-
-
-def citation_parts(text: str, lang: str) -> list[tuple[str, Document | None]]:
-    """``text`` cut into its plain parts (``(text, None)``) and the English ``citation`` s in it, each
-    worded in ``lang`` with the document it names (``(citation, document)``), in order: a page can
-    then link each citation to the document's entry in the sources list."""
-    parts: list[tuple[str, Document | None]] = []
-    position = 0
-    for match in _CITATIONS.finditer(text):
-        if match.start() > position:
-            parts.append((text[position:match.start()], None))
-        document = _BY_SHORT_TITLE[match["document"]]
-        parts.append((citation(document.file, match["section"], lang), document))
-        position = match.end()
-    if position < len(text):
-        parts.append((text[position:], None))
-    return parts
-
-
-def citations_in(text: str, lang: str) -> str:
-    """``text`` with each English ``citation`` in it (tables and notes carry them) worded in ``lang``."""
-    return "".join(part for part, _document in citation_parts(text, lang))
+        """``Tajikistan Crisis Response Plan 2020, section “Funding Required”``: in English, as tables and
+        exports carry it (``data_pipeline.presentation.citations`` words it in another language)."""
+        return CITATION.format(document=DOCUMENTS[self.document].short_title, section=self.section)
 
 
 def _f(id, label, value, unit, programme, document, section, **kw) -> PublishedFigure:

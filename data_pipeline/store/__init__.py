@@ -45,7 +45,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from data_pipeline import settings
-from data_pipeline.presentation.i18n import mark as _
+from data_pipeline.reference.messages import mark as _
 from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
                                    KIND_TARGETS, KINDS, TARGET_COLUMNS)
 

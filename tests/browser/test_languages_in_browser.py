@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from data_pipeline.presentation.i18n import LANGUAGES, translator
-from data_pipeline.reference.origin import demo_mark
+from data_pipeline.presentation.i18n import demo_mark
 from geo.gazetteer import PROGRAMME_DISTRICTS
 from tests.browser.test_pages_in_browser import (
     PAGE_TIMEOUT_MS,

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from data_pipeline.presentation.briefing import (_LOCATOR_HIGHLIGHT, DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, _Locator,
                                     build_briefing, build_district_sheets)
-from data_pipeline.presentation.charts import format_number, format_pct
+from data_pipeline.presentation.i18n import format_number
+from data_pipeline.presentation.i18n import format_percent as format_pct
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
 from data_pipeline.analysis.funding import funding_summary

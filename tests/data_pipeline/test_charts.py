@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data_pipeline.presentation import charts
-from data_pipeline.presentation.i18n import translator
+from data_pipeline.presentation.i18n import format_number, format_percent, translator
 
 
 @pytest.mark.parametrize("value, unit, expected", [
@@ -26,12 +26,12 @@ from data_pipeline.presentation.i18n import translator
     (math.nan, "", "–"),
 ])
 def test_format_number(value, unit, expected):
-    assert charts.format_number(value, unit) == expected
+    assert format_number(value, unit=unit) == expected
 
 
 def test_format_pct_takes_decimals():
-    assert charts.format_pct(54.5) == "55%"
-    assert charts.format_pct(54.64, 1) == "54.6%"
+    assert format_percent(54.5) == "55%"
+    assert format_percent(54.64, decimals=1) == "54.6%"
 
 
 def test_district_bars_mark_targets_median_and_highlight():

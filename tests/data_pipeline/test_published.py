@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data_pipeline.reference.published import (DOC_CRP, DOCUMENTS, PUBLISHED_FIGURES, citation_parts, citations_in, published_figure,
+from data_pipeline.presentation.citations import citation_parts, citations_in
+from data_pipeline.reference.published import (DOC_CRP, DOCUMENTS, PUBLISHED_FIGURES, published_figure,
                                      published_for_indicator, published_table)
 from data_pipeline.reference.registry import INDICATOR_IDS, indicator
 

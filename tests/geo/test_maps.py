@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import xstatic.pkg.leaflet as xstatic_leaflet
 
+from data_pipeline.presentation.i18n import format_number, format_percent
 from data_pipeline.reference.origin import GENERATED, UPLOADED
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS
@@ -27,7 +28,6 @@ from data_pipeline.presentation.maps import (
     build_value_layer,
     class_for,
     classify,
-    format_number,
     install_leaflet_assets,
     map_geojson_bytes,
     static_district_map,
@@ -82,7 +82,7 @@ def programme_features(rendered: str) -> dict[str, dict]:
     (None, False, "–"),
 ])
 def test_format_number(value, percent, text):
-    assert format_number(value, percent=percent) == text
+    assert (format_percent(value) if percent else format_number(value)) == text
 
 
 CLASS_CASES = [
@@ -164,7 +164,7 @@ def test_tooltips_carry_value_target_percent_and_source(rendered_map):
     tooltip = features["GB02"]["properties"]["tooltip"]
     assert f"Jobs created: {format_number(row['value'])} jobs" in tooltip
     assert f"Target: {format_number(row['target'])} jobs" in tooltip
-    assert f"% of target: {format_number(row['value'] / row['target'] * 100, percent=True)}" in tooltip
+    assert f"% of target: {format_percent(row['value'] / row['target'] * 100)}" in tooltip
     assert "Source: Demo data (seeded generator)" in tooltip
 
 

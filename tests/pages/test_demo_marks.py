@@ -35,7 +35,7 @@ from data_pipeline.analysis.compare import district_comparison
 from data_pipeline.analysis.dataset import headline_figures, indicator_table, load_dataset
 from data_pipeline.analysis.funding import funding_summary
 from data_pipeline.presentation.i18n import LANGUAGES, translator
-from data_pipeline.reference.origin import demo_mark
+from data_pipeline.presentation.i18n import demo_mark
 from data_pipeline.reference.published import PUBLISHED_FIGURES
 from data_pipeline.analysis.reconcile import reconcile
 from data_pipeline.reference.schemas import DISAGGREGATIONS

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.presentation.charts import format_number
+from data_pipeline.presentation.i18n import format_number
 from data_pipeline.reference.published import DOCUMENTS
 from data_pipeline.reference.registry import indicator, indicators_for
 from data_pipeline.analysis.survey import survey_design, survey_estimates
@@ -125,7 +125,7 @@ def test_a_qualified_published_figure_stays_qualified_in_its_own_words(open_page
 def test_overview_funding_card_cites_the_plan(open_page, demo_tables):
     at = open_page("overview")
     cards = headline_cards(at)
-    assert cards["Funding coverage, CRP 2020"] == format_number(demo_tables["funding"]["received"].sum(), "USD") + " (demo)"
+    assert cards["Funding coverage, CRP 2020"] == format_number(demo_tables["funding"]["received"].sum(), unit="USD") + " (demo)"
 
 
 @pytest.mark.parametrize("indicator_id, mode", [("jobs_created", "value"), ("grants_awarded", "pct")])
@@ -184,8 +184,8 @@ def test_funding_page_figures(open_page, demo_tables):
     cards = {m.label: m.value for m in at.metric}
     received = demo_tables["funding"]["received"].sum()
     assert cards["Funding required"] == "1,075,000 USD"
-    assert cards["Funding received (demo)"] == format_number(received, "USD")
-    assert cards["Funding gap (demo)"] == format_number(1_075_000 - received, "USD")
+    assert cards["Funding received (demo)"] == format_number(received, unit="USD")
+    assert cards["Funding gap (demo)"] == format_number(1_075_000 - received, unit="USD")
     assert len(at.dataframe) == 1, "one table at a time"
     assert at.dataframe[0].value["received"].sum() == received  # per objective, the first tab
     components = open_page("funding", programme="CRP2020", view="components").dataframe[0].value

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_pipeline.store import editors
 from data_pipeline.store.editors import Editor, hash_password, verify_password
-from data_pipeline.presentation.charts import format_number
+from data_pipeline.presentation.i18n import format_number
 from data_pipeline.store import Store
 from tests.pages.conftest import DASHBOARD, as_shown, headline_cards
 from web_security import EDITOR_UPLOADS
