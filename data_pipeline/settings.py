@@ -35,6 +35,9 @@ SETTINGS = (
     Setting("store_timeout", "DASHBOARD_STORE_TIMEOUT", "5",
             "Seconds to wait for a database server to accept a connection before saying the store is "
             "unreachable (whole seconds, at least 2)."),
+    Setting("static_cache", "DASHBOARD_STATIC_CACHE", str(Path.home() / ".cache" / "border-districts" / "static"),
+            "Directory of the compressed copies of Streamlit's frontend files, made once at the first start "
+            "(web_static) and shared by every later start and replica."),
     # Limits on what one file may make the reader allocate (data_pipeline.ingest.limits); checked before parsing.
     Setting("max_columns", "DASHBOARD_MAX_COLUMNS", "1000", "Most columns a table (CSV or sheet) may have."),
     Setting("max_cells", "DASHBOARD_MAX_CELLS", "100000000",
