@@ -66,3 +66,10 @@ def screenshot_dir() -> Path:
     folder = ROOT / "artifacts" / "screenshots" / datetime.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def fresh_dashboard_url(tmp_path, geo_dir, dashboard_store) -> Iterator[str]:
+    """Base URL of a dashboard server started for this test alone: no browser session has opened it yet."""
+    with running_dashboard(tmp_path, dashboard_store, geo_dir) as base_url:
+        yield base_url

@@ -14,7 +14,7 @@ from data_pipeline.reference.published import DOCUMENTS
 from data_pipeline.reference.registry import indicator, indicators_for
 from data_pipeline.analysis.survey import survey_design, survey_estimates
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
-from tests.pages.conftest import (DASHBOARD, PAGES, ROOT, as_shown, cards_block, headline_cards, headline_cards_text,
+from tests.pages.conftest import (DASHBOARD, PAGES, as_shown, cards_block, headline_cards, headline_cards_text,
                                   url_params)
 
 TITLES = {"overview": "Overview", "map": "Map", "funding": "Objectives & funding", "district": "District profile",
@@ -279,13 +279,6 @@ def test_an_unreadable_store_is_explained(tmp_path, monkeypatch):
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60).run()
     assert not at.exception
     assert any("could not be read" in e.value and "DASHBOARD_STORE_URL" in e.value for e in at.error)
-
-
-def test_no_pages_folder_beside_the_entry_point():
-    # A pages/ folder beside dashboard.py makes the first session of a fresh server run
-    # Streamlit's legacy page discovery: deep links then show "Page not found" (DESIGN.md §6).
-    assert DASHBOARD.parent == ROOT
-    assert not (ROOT / "pages").exists()
 
 
 HOSTILE_LINKS = [  # (page, query, what the URL keeps after the first run)
