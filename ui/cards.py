@@ -1,0 +1,160 @@
+"""HTML blocks and small print: headline cards, the map legend, citations linked to their documents."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from data_pipeline.presentation import charts
+from data_pipeline.presentation.citations import citation_parts, citations_in
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE
+from data_pipeline.reference import origin
+from data_pipeline.reference.published import Document
+from ui.frame import page_context
+from ui.language import KEY_LANGUAGE, current_language, format_number, format_pct, marked, tr
+from ui.text import escaped, html_text
+
+
+def citation(text: str) -> None:
+    """A published figure's source, in small print under it, each citation a link to its document's
+    entry in the sources list."""
+    st.caption(tr("Source: {source}").format(source=cited_markdown(text)))
+
+
+def cited(text: str) -> str:
+    """``text`` with the published figures' citations in it worded in the current language (plain text)."""
+    return citations_in(text, current_language())
+
+
+SOURCES_PAGE_URL = "/sources"
+SOURCES_VIEW = "documents"
+
+
+def document_link(document: Document) -> str:
+    """The URL of ``document``'s entry in the sources list (Data & sources, Sources tab), in the
+    current language. Built here from the catalogue's own key, never from data."""
+    lang = current_language()
+    query = f"?{KEY_LANGUAGE}={lang}&view={SOURCES_VIEW}" if lang != DEFAULT_LANGUAGE else f"?view={SOURCES_VIEW}"
+    return f"{SOURCES_PAGE_URL}{query}#{document.anchor}"
+
+
+def cited_markdown(text: str) -> str:
+    """``text`` as Markdown: citations worded in the current language, each a link to its document."""
+    return "".join(f"[{escaped(part)}]({document_link(document)})" if document else escaped(part)
+                   for part, document in citation_parts(text, current_language()))
+
+
+def cited_html(text: str) -> str:
+    """``text`` as escaped HTML on one line: citations worded in the current language, each a link to
+    its document."""
+    return "".join(f'<a href="{html.escape(document_link(document))}" target="_self">{html_text(part)}</a>'
+                   if document else html_text(part) for part, document in citation_parts(text, current_language()))
+
+
+def funding_sources(rows: pd.DataFrame) -> list[str]:
+    """The ``source`` of each ``funding_summary`` row, for downloads: the published document of the
+    amount required, and where the amount received comes from (``demo (generated, version 3)``)."""
+    received = page_context().data.source_label(tr)
+    return [tr("required: {citation}; received: {source}").format(citation=cited(citation), source=received)
+            for citation in rows["required_source"]]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One headline card: ``label`` (translated), the ``value`` with its ``unit``, its progress
+    towards ``target`` (the funding ``required``, when ``required``) and an optional ``note``, whose
+    English citations are worded in the current language and linked to their documents.
+
+    ``origin`` is where the value comes from (``data_pipeline.reference.origin``), ``target_origin`` where the
+    target does; a generated one is shown with the demo mark, and so is a % worked out from it."""
+
+    label: str
+    value: float
+    unit: str
+    target: float | None
+    achievement_pct: float | None
+    note: str | None = None
+    required: bool = False
+    origin: str | None = None
+    target_origin: str | None = None
+
+
+_CARD_STYLE = ("border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;display:flex;"
+               "flex-direction:column;gap:.5rem")
+_MUTED = "color:rgba(49,51,63,.6);font-size:.875rem"
+_BAR_STYLE = "height:.5rem;border-radius:.25rem"
+
+
+def cards_html(cards: Sequence[Card], heading: str) -> str:
+    """The headline cards as one HTML block (a grid as wide as the page allows). One element
+    instead of five per card: a filter change redraws one block, not dozens (PROFILE.md, round 5).
+    Every text is escaped; the numbers are formatted in the current language."""
+    items = []
+    for card in cards:
+        money = card.unit if card.unit == "USD" else ""
+        number = format_number(card.value, money)
+        mark = marked(number, card.origin)[len(number):]  # " (demo)" in smaller type, beside the number
+        mark_html = f'<span style="font-size:1rem;white-space:nowrap">{html_text(mark)}</span>' if mark else ""
+        parts = [f'<div style="font-weight:600">{html_text(card.label)}</div>',
+                 f'<div data-value style="font-size:2.25rem;line-height:1.2">{html_text(number)}{mark_html}</div>']
+        if card.required and pd.isna(card.value) and card.target is not None and pd.notna(card.target):
+            # Nothing recorded is not 0 % of the requirement.
+            text = tr("No funding received recorded; {target} required").format(
+                target=format_number(card.target, money))
+            parts.append(f'<div style="{_MUTED}">{html_text(text)}</div>')
+        elif card.target is not None and pd.notna(card.target) and card.target > 0:
+            pct = card.achievement_pct
+            pct = float(pct) if pct is not None and pd.notna(pct) else 0.0
+            target_text = format_number(card.target, money)
+            pct_text = format_pct(pct)
+            if card.target_origin == origin.GENERATED:  # "84% of target 137 (demo)": both numbers generated
+                target_text = marked(target_text, card.target_origin)
+            elif card.origin == origin.GENERATED:  # "54% (demo) of required 1,075,000 USD": only the % is
+                pct_text = marked(pct_text, card.origin)
+            of_target = tr("{pct} of required {target}") if card.required else tr("{pct} of target {target}")
+            text = html_text(of_target.format(pct=pct_text, target=target_text))
+            width = min(max(pct, 0.0), 100.0)
+            parts.append(f'<div style="font-size:.875rem">{text}</div>'
+                         f'<div role="progressbar" aria-label="{text}" aria-valuenow="{width:.0f}" aria-valuemin="0" '
+                         f'aria-valuemax="100" style="{_BAR_STYLE};background:rgba(49,51,63,.1)">'
+                         f'<div style="{_BAR_STYLE};width:{width:.1f}%;background:{charts.BLUE}"></div></div>')
+        else:
+            missing = tr("No funding requirement recorded") if card.required else tr("No target recorded")
+            parts.append(f'<div style="{_MUTED}">{html_text(missing)}</div>')
+        if card.note:
+            parts.append(f'<div style="{_MUTED}">{cited_html(card.note)}</div>')
+        items.append(f'<div role="group" aria-label="{html_text(card.label)}" style="{_CARD_STYLE}">'
+                     f'{"".join(parts)}</div>')
+    return (f'<div role="region" aria-label="{html_text(heading)}" style="display:grid;'
+            f'grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:1rem;margin-bottom:1rem">'
+            f'{"".join(items)}</div>')
+
+
+def headline_cards(cards: Sequence[Card], heading: str) -> None:
+    """Draw ``cards`` under the subheader ``heading`` (translated)."""
+    st.subheader(heading)
+    st.markdown(cards_html(cards, heading), unsafe_allow_html=True)
+
+
+def legend(classes, title: str, unit: str = "") -> None:
+    """Draw a map legend with Streamlit (branca's would pull d3 from a CDN): one swatch per
+    class, then "no data" (dashed, as on the map) and the Khorugh point."""
+    from data_pipeline.presentation.maps import NO_DATA_COLOUR
+
+    def item(swatch_style: str, label: str) -> str:
+        return (f'<div style="display:flex;align-items:center;gap:.45rem;margin:.15rem 0">'
+                f'<span style="flex:none;width:1.2rem;height:.95rem;display:inline-block;{swatch_style}"></span>'
+                f'<span>{html.escape(label)}</span></div>')
+
+    rows = [item(f"background:{html.escape(c.colour)};border:1px solid #555", c.label) for c in classes]
+    rows.append(item(f"background:{NO_DATA_COLOUR};border:1px dashed #333", tr("No data")))
+    rows.append(item("border:2px solid #000;border-radius:50%;width:.8rem;height:.8rem;margin:0 .2rem",
+                     tr("Khorugh (city, a point)")))
+    heading = html.escape(title) + (f" ({html.escape(unit)})" if unit else "")
+    st.markdown(f'<div aria-label="{html.escape(tr("Map legend"))}" style="font-size:.875rem;line-height:1.25">'
+                f'<div style="font-weight:600;margin-bottom:.3rem">{heading}</div>{"".join(rows)}</div>',
+                unsafe_allow_html=True)

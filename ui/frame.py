@@ -1,0 +1,166 @@
+"""What the frame (``dashboard.py``) draws around every page: the language switch and the shared
+filters in the sidebar, the data banner; the context it hands to the page; the no-data message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_pipeline.analysis.dataset import Dataset, Filters
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from data_pipeline.reference.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
+from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
+from ui.language import (KEY_LANGUAGE, NAME_TO_CODE, REGION_SHORT, current_language, demo_mark, district_label,
+                         district_name, format_date, tr, translate_now)
+from ui.state import (DISTRICT_FROM_NAME, KEY_DISTRICT, KEY_PROGRAMME, KEY_REGION, KEY_YEARS, REGION_FROM_LABEL,
+                      from_url, keep_in_url)
+
+_ALL_PROGRAMMES = "all"
+
+# The labels are what the URL carries (?programme=TAJIRRB): short, and typeable.
+_PROGRAMME_LABELS = {_ALL_PROGRAMMES: "All programmes", **{code: code for code in PROGRAMMES}}
+_YEAR_SPAN = (min(p[0] for p in PROGRAMME_PERIODS.values()), max(p[1] for p in PROGRAMME_PERIODS.values()))
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page receives from the frame: the data set before and after the filters."""
+
+    store_url: str
+    full: Dataset
+    data: Dataset
+    filters: Filters
+
+
+def language_choice() -> str:
+    """The language switch at the top of the sidebar (kept in ``?lang=``, read by ``language_from_url``)."""
+    # One language per line: side by side, "Тоҷикӣ" wrapped onto a line of its own in the sidebar.
+    lang = st.sidebar.radio("Language · Язык · Забон", list(LANGUAGES), format_func=LANGUAGES.get,
+                            key=KEY_LANGUAGE)
+    keep_in_url(KEY_LANGUAGE, lang, DEFAULT_LANGUAGE)
+    return lang
+
+
+def sidebar_filters(full: Dataset) -> Filters:
+    """Draw the shared filters in the sidebar, each bound to the URL, and return them."""
+    sidebar = st.sidebar
+    lang, translate = current_language(), translate_now()
+    sidebar.header(tr("Filters"))
+    # The URL keeps English names and codes (?district=Vanj): links work in every language.
+    region_codes = [REGION_KHATLON, REGION_GBAO]
+    from_url(KEY_REGION, region_codes, many=True, parse=REGION_FROM_LABEL)
+    regions = sidebar.multiselect(
+        tr("Region"), region_codes, format_func=lambda r: translate(REGION_SHORT.get(r, r)), key=KEY_REGION,
+        placeholder=tr("Both regions"), help=tr("Khatlon or GBAO; empty means both."),
+    )
+    district_names = [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions]
+    from_url(KEY_DISTRICT, district_names, many=True, parse=DISTRICT_FROM_NAME)
+    names = sidebar.multiselect(
+        tr("District"), district_names, format_func=district_label(lang), key=KEY_DISTRICT,
+        placeholder=tr("All 16 programme districts"),
+        help=tr("One or several programme districts; empty means all (within the chosen regions)."),
+    )
+    from_url(KEY_PROGRAMME, list(_PROGRAMME_LABELS))
+    programme = sidebar.selectbox(
+        tr("Programme"), list(_PROGRAMME_LABELS), format_func=lambda p: translate(_PROGRAMME_LABELS.get(p, p)),
+        key=KEY_PROGRAMME, help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()),
+    )
+    first, last = _year_bounds(full)
+    from_url(KEY_YEARS, range(first, last + 1), many=True, parse=int)
+    chosen = st.session_state.get(KEY_YEARS)
+    st.session_state[KEY_YEARS] = ((min(chosen), max(chosen)) if chosen and all(first <= y <= last for y in chosen)
+                                   else (first, last))  # no link, half a link, or a span the data has no longer
+    years = sidebar.slider(tr("Years"), first, last, key=KEY_YEARS,
+                           help=tr("Activities dated within these years (inclusive)."))
+    for key, value, default in ((KEY_REGION, regions, []), (KEY_DISTRICT, names, []),
+                                (KEY_PROGRAMME, programme, _ALL_PROGRAMMES), (KEY_YEARS, years, (first, last))):
+        keep_in_url(key, value, default)
+    return Filters(
+        regions=tuple(regions),
+        districts=tuple(NAME_TO_CODE[n] for n in names if n in NAME_TO_CODE),
+        programme=None if programme in (None, _ALL_PROGRAMMES) else programme,
+        date_from=date(years[0], 1, 1) if years[0] > first else None,
+        date_to=date(years[1], 12, 31) if years[1] < last else None,
+    )
+
+
+def _year_bounds(full: Dataset) -> tuple[int, int]:
+    """The slider's span: the programmes' years, widened to the years the data has."""
+    first, last = _YEAR_SPAN
+    if not full.activities.empty:
+        earliest, latest = pd.to_datetime(full.activities["date"].agg(["min", "max"]))  # not every cell's date
+        first, last = min(first, earliest.year), max(last, latest.year)
+    return first, last
+
+
+def data_banner(ds: Dataset) -> None:
+    """Say which data the page shows: for demo data, which kinds of figure are generated and which are
+    published; the version and its as-of date."""
+    version = ds.version.id if ds.version is not None else tr("none")
+    as_of = format_date(ds.as_of) if ds.as_of else tr("unknown")
+    if ds.is_demo:
+        st.warning(tr("**Demo data.** The district records and their totals, the targets and the funding "
+                      "received are generated for demonstration, and marked “{mark}” wherever shown. Published, "
+                      "with their source beside them: the programme totals the documents print, funding "
+                      "required, target beneficiaries and the survey results.").format(mark=demo_mark()),
+                   icon=":material/science:")
+    st.caption(tr("Data version {version} · as of {date}").format(version=version, date=as_of))
+
+
+def page_context() -> PageContext:
+    """The context the frame (``dashboard.py``) prepared for this run."""
+    context = st.session_state.get("_page_context")
+    if context is None:  # a page opened without the frame: send it through the frame
+        st.error(tr("Open this page from the dashboard's navigation."))
+        st.stop()
+    return context
+
+
+def set_page_context(context: PageContext) -> None:
+    st.session_state["_page_context"] = context
+
+
+def show_filters_summary(filters: Filters) -> None:
+    """One line saying which filters shape the figures on the page, when any do."""
+    parts = []
+    if filters.regions:
+        parts.append(tr("regions {names}").format(
+            names=", ".join(tr(REGION_SHORT.get(r, r)) for r in filters.regions)))
+    if filters.districts:
+        parts.append(tr("districts {names}").format(names=", ".join(district_name(c) for c in filters.districts)))
+    if filters.programme:
+        parts.append(tr("programme {code}").format(code=filters.programme))
+    if filters.date_from and filters.date_to:
+        parts.append(tr("dates {start} to {end}").format(start=format_date(filters.date_from),
+                                                         end=format_date(filters.date_to)))
+    elif filters.date_from:
+        parts.append(tr("dates from {start}").format(start=format_date(filters.date_from)))
+    elif filters.date_to:
+        parts.append(tr("dates up to {end}").format(end=format_date(filters.date_to)))
+    if parts:
+        st.caption(tr("Filtered to {filters}.").format(filters="; ".join(parts)))
+
+
+def districts_in_view(filters: Filters) -> tuple[str, ...]:
+    """The district codes to outline on a map: those the filters keep, when they narrow at all."""
+    return filters.district_codes() if (filters.regions or filters.districts) else ()
+
+
+def no_data_message(ctx: PageContext) -> bool:
+    """Tell the user when there are no activity records to show, and why; ``True`` when that is the case."""
+    if not ctx.data.activities.empty:
+        return False
+    programme = ctx.filters.programme
+    programme_ids = [i.id for i in indicators_for(programme)] if programme else []
+    if programme and not ctx.full.activities["indicator"].isin(programme_ids).any():
+        # No filter would help: this programme has no district records at all.
+        st.info(tr("This data version holds no activity records of {programme}: its figures are the programme "
+                   "totals published in its reports (Objectives & funding). Choose another programme in the "
+                   "sidebar for district records.").format(programme=programme), icon=":material/info:")
+    else:
+        st.info(tr("No activity records match the filters. Widen the region, district, programme or "
+                   "year filters in the sidebar."), icon=":material/filter_alt_off:")
+    return True

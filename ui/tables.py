@@ -1,0 +1,133 @@
+"""Tables with their downloads, charts and the briefing PDF's button: what a page shows of a frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_pipeline.analysis.dataset import Dataset
+from data_pipeline.analysis.history import short_hash
+from data_pipeline.presentation import i18n
+from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, MISSING
+from data_pipeline.settings import geo_dir
+from ui.data import boundaries, content_key
+from ui.language import current_language, tr
+
+# Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
+COUNT_FORMAT = "%,d"
+PCT_FORMAT = "%.1f%%"
+_ROW_PX = 35
+_FULL_HEIGHT_ROWS = 20
+
+
+def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
+               height: int | None = None, wide: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
+
+    Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats``
+    overrides per column. Tables of up to 20 rows are shown whole; ``wide`` columns get
+    more room. Returns the columns shown, under their data names (for the downloads).
+    """
+    formats = formats or {}
+    shown = frame[list(labels)].reset_index(drop=True)
+    lang = current_language()
+    # Streamlit's number formats always use English separators: in another language the
+    # numbers are shown as text formatted for that locale (the returned table stays numeric).
+    display = shown.copy() if lang != DEFAULT_LANGUAGE else shown
+    config = {}
+    for column, label in labels.items():
+        width = "large" if column in wide else None
+        numeric = pd.api.types.is_numeric_dtype(shown[column])
+        fmt = formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
+        if (column in formats or numeric) and lang != DEFAULT_LANGUAGE:
+            display[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
+            config[column] = st.column_config.TextColumn(label, width=width, alignment="right")
+        elif column in formats or numeric:
+            config[column] = st.column_config.NumberColumn(label, format=fmt, width=width)
+        else:
+            config[column] = st.column_config.TextColumn(label, width=width)
+    if height is None:
+        height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
+    st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height,
+                 placeholder=MISSING)  # Streamlit would show "None"
+    return shown
+
+
+def _format_cell(value, fmt: str, lang: str) -> str:
+    """One number of a table in ``lang``, following the column's sprintf format (decimals, %, USD)."""
+    if value is None or pd.isna(value):
+        return MISSING
+    decimals = int(fmt.split(".")[1][0]) if "." in fmt else 0
+    unit = "%" if fmt.endswith("%%") else "USD" if fmt.endswith("USD") else ""
+    text = i18n.format_number(float(value), lang, decimals, unit)
+    return f"± {text}" if fmt.startswith("±") else text
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.presentation.exports``:
+    formula-like cells neutralised), optionally with an HXL hashtag row."""
+    csv_column, xlsx_column, hxl_column, _ = st.columns([1, 1, 1.4, 1.6])
+    hxl = hxl_column.checkbox(tr("HXL hashtags"), key=f"{key}_hxl",
+                              help=tr("Add a row of HXL hashtags under the header, so humanitarian data "
+                                      "tools recognise the columns."))
+    # The files are built on click, not on every rerun (an XLSX of a large table costs ~0.5 s).
+    csv_column.download_button(tr("Download CSV"), lambda: to_csv_bytes(frame, hxl=hxl, excel_bom=True),
+                               f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:",
+                               on_click="ignore")
+    xlsx_column.download_button(tr("Download XLSX"), lambda: to_xlsx_bytes(frame, hxl=hxl), f"{name}.xlsx",
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+
+
+def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
+    """The plotly chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder), whose toolbar
+    camera saves it as a PNG (drawn by the browser, so it works offline and costs the server nothing).
+
+    The figure is built once per distinct input (tables by content, labels, language) and shared
+    read-only: building a figure is most of a page's rerun, and ``st.plotly_chart`` does not modify it.
+    """
+    figure = _figure(f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs), build, args, kwargs)
+    st.plotly_chart(figure, width="stretch", key=key,
+                    config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}})
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict):
+    return _build(*_args, **_kwargs)
+
+
+def briefing_button(data: Dataset, district_code: str | None = None) -> None:
+    """Download the briefing pack (PDF) of ``data`` (the filtered data on screen) in the current
+    language or, with ``district_code``, that district's one-page sheet. Built when clicked."""
+    from data_pipeline.presentation.briefing import build_briefing, build_district_sheets
+    from geo.boundaries import BoundaryDataError
+
+    lang = current_language()
+    try:
+        layers = boundaries(str(geo_dir()))
+    except BoundaryDataError:
+        layers = None  # the PDF says where the map would be and how to get the boundary files
+    if district_code is None:
+        label, file_name = tr("Briefing pack (PDF)"), "briefing-pack.pdf"
+        build = lambda: build_briefing(data, boundaries=layers, lang=lang)  # noqa: E731
+    else:
+        label, file_name = tr("District sheet (PDF)"), f"district-sheet-{district_code}.pdf"
+        build = lambda: build_district_sheets(data, layers, lang=lang, districts=[district_code])  # noqa: E731
+    st.download_button(label, build, file_name, "application/pdf", key=f"briefing_{district_code or 'all'}",
+                       icon=":material/picture_as_pdf:", on_click="ignore",
+                       help=tr("A printable summary of the figures on screen, with their sources."))
+
+
+def submissions_table(version) -> pd.DataFrame:
+    """The files (or demo submissions) behind a store version, one row each."""
+    return pd.DataFrame([
+        {"kind": tr(s.kind), "file_name": s.file_name, "sha256": short_hash(s.sha256) + "…",
+         "uploaded_by": s.uploaded_by, "uploaded_at": f"{s.uploaded_at:%Y-%m-%d %H:%M}", "row_count": s.row_count,
+         "origin": tr("demo generator") if s.is_demo else tr("uploaded file")}
+        for s in version.submissions
+    ], columns=["kind", "file_name", "sha256", "uploaded_by", "uploaded_at", "row_count", "origin"])
