@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="sizes 10,1000, every figure measured once: a smoke run, not a measurement")
     parser.add_argument("--skip-browser", action="store_true", help="pipeline only (no Chromium, no server)")
     parser.add_argument("--repeats", type=int, default=3, help="browser visits per page (median kept)")
+    parser.add_argument("--first-visits-only", action="store_true",
+                        help="only the first-visit table (cold cache, emulated slow links; about 10 minutes)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for latest.md/.json (default %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of files and stores")
     return parser
@@ -60,12 +62,15 @@ def main(argv: list[str] | None = None) -> int:
                               "quick": args.quick, "python": platform.python_version(),
                               "machine": f"{platform.machine()}, {_cpus()} CPUs, {_memory_gb():.0f} GB"}}
     try:
+        if args.first_visits_only:
+            return _first_visits_only(workdir)
         print(f"Pipeline ({', '.join(f'{s:,}' for s in sizes)} rows), files in {workdir}", file=sys.stderr)
         clock = time.perf_counter()
         results["pipeline"] = pipeline.measure(sizes, workdir, log=lambda line: print(line, file=sys.stderr),
                                                small_repeats=1 if args.quick else pipeline.SMALL_REPEATS)
         results["meta"]["pipeline_wall_s"] = round(time.perf_counter() - clock, 1)
         if not args.skip_browser:
+            from benchmarks import first_visit
             from benchmarks.browser import measure_dashboard
             from data_pipeline.analysis.demo import load_demo
             from data_pipeline.settings import geo_dir
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             results["dashboard"] = measure_dashboard(stores, geo_dir(), workdir, repeats,
                                                      log=lambda line: print(line, file=sys.stderr))
             results["meta"]["dashboard_wall_s"] = round(time.perf_counter() - clock, 1)
+            results["first_visits"] = first_visit.measure(demo_url, geo_dir(), workdir,
+                                                          log=lambda line: print(line, file=sys.stderr))
     finally:
         if args.keep:
             print(f"Kept {workdir}", file=sys.stderr)
@@ -95,6 +102,23 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / f"{name}.md").write_text(table, encoding="utf-8")
         (args.out / f"{name}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(table)
+    return 0
+
+
+def _first_visits_only(workdir: Path) -> int:
+    """The first-visit table alone, printed (demo store)."""
+    from benchmarks import first_visit
+    from data_pipeline.analysis.demo import load_demo
+    from data_pipeline.settings import geo_dir
+
+    demo_url = f"sqlite:///{workdir / 'demo.db'}"
+    load_demo(demo_url)
+    visits = first_visit.measure(demo_url, geo_dir(), workdir, log=lambda line: print(line, file=sys.stderr))
+    from benchmarks.report import first_visit_budgets
+
+    lines = [f"| {b['budget']} | {b['measured']} | **{b['verdict']}** |" for b in first_visit_budgets(visits)]
+    print("\n".join(["| budget | measured | verdict |", "| --- | --- | --- |", *lines, "",
+                     *first_visit.first_visit_table(visits)]))
     return 0
 
 

@@ -164,12 +164,22 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: 
 class _Visit:
     """One fresh browser context on one URL, counting what it receives."""
 
-    def __init__(self, browser, url: str):
+    def __init__(self, browser, url: str, link: tuple[float, float] | None = None):
+        """``link``: (bits per second, round-trip ms) for Chromium to emulate (benchmarks.first_visit)."""
+        from benchmarks.first_visit import emulate
+
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.context.add_init_script(_RECORD_MESSAGES)
         self.page = self.context.new_page()
+        emulate(self.context, self.page, link)
         self.http_bytes: dict[str, int] = {}
         self.ws_frames: list[bytes | str] = []
+        self.finished: list = []  # (perf_counter, request) of each completed request, for their sizes on the wire
+        self.started_requests = 0
+        self.failed_requests = 0
+        self.page.on("request", lambda _request: setattr(self, "started_requests", self.started_requests + 1))
+        self.page.on("requestfailed", lambda _request: setattr(self, "failed_requests", self.failed_requests + 1))
+        self.page.on("requestfinished", lambda request: self.finished.append((time.perf_counter(), request)))
         self.page.on("response", self._on_response)
         self.page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: self.ws_frames.append(frame)))
         self.url = url

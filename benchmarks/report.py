@@ -88,6 +88,25 @@ def budgets(results: dict) -> list[dict]:
                         "measured": f"{payload_kb:.0f} KB (library files apart: "
                                     f"{store['map_payload']['library_bytes'] / 1024:.0f} KB)",
                         "verdict": _verdict(0 < payload_kb <= MAP_PAYLOAD_KB)})
+    out += first_visit_budgets(results.get("first_visits") or {})
+    return out
+
+
+def first_visit_budgets(visits: dict) -> list[dict]:
+    """Issue 17's budgets: the Overview's bytes ≤ 1.2× the bare page's; every page idle on both slow links
+    ≤ 1.5× the bare page."""
+    bare, out = visits.get("bare"), []
+    if not bare or "overview" not in visits:
+        return out
+    links = [link for link in bare if link != "unthrottled"]
+    ratio = visits["overview"]["unthrottled"]["bytes"] / bare["unthrottled"]["bytes"]
+    out.append({"budget": "first visit: Overview bytes ≤ 1.2× the bare page", "measured": f"{ratio:.2f}×",
+                "verdict": _verdict(ratio <= 1.2)})
+    for link in links:
+        worst = max((name for name in visits if name != "bare"), key=lambda n: visits[n][link]["idle_s"])
+        ratio = visits[worst][link]["idle_s"] / bare[link]["idle_s"]
+        out.append({"budget": f"first visit on {link}: every page idle ≤ 1.5× the bare page",
+                    "measured": f"{ratio:.2f}× ({worst})", "verdict": _verdict(ratio <= 1.5)})
     return out
 
 
@@ -142,4 +161,11 @@ def markdown(results: dict) -> str:
             p = dashboard["stores"][label]["map_payload"]
             lines.append(f"| {label} | {p['map_ws_bytes'] / 1024:.0f} | {p['all_ws_bytes'] / 1024:.0f} | "
                          f"{p['library_bytes'] / 1024:.0f} ({p['library_files']} files) |")
+    if results.get("first_visits"):
+        from benchmarks.first_visit import first_visit_table
+
+        lines += ["", "First visit, cold cache, demo store (Chromium's network emulation): bytes on the wire "
+                      "(HTTP as sent and WebSocket), HTTP requests, seconds to idle / drawn; the bare page is "
+                      "served as Streamlit serves it by default.", ""]
+        lines += first_visit_table(results["first_visits"])
     return "\n".join(lines) + "\n"

@@ -79,3 +79,27 @@ def test_dashboard_budgets_compare_the_slowest_page_with_the_bare_page(filter_s,
     assert "one-chart reference page: 1.20 s = 1.20×, its slowest visit 3.50 s" in load["measured"]
     results["budgets"] = budgets(results)
     assert "| reference: bare page + one plotly chart | 1.20 | 0.16 |" in markdown(results)
+
+
+def _visits(overview_bytes: int, overview_idle: float) -> dict:
+    def figures(size, idle):
+        return {"bytes": size, "requests": 100, "idle_s": idle, "drawn_s": idle + 1}
+    links = ("unthrottled", "1.6 Mbps / 150 ms", "400 kbps / 400 ms")
+    return {"bare": {link: figures(2_800_000, 10.0) for link in links},
+            "overview": {link: figures(overview_bytes, overview_idle) for link in links}}
+
+
+@pytest.mark.parametrize(("overview_bytes", "overview_idle", "verdicts"), [
+    (1_400_000, 6.0, ["PASS", "PASS", "PASS"]),
+    (3_400_000, 6.0, ["FAIL", "PASS", "PASS"]),  # 1.21× the bare page's bytes
+    (1_400_000, 15.5, ["PASS", "FAIL", "FAIL"]),  # 1.55× the bare page's idle time
+])
+def test_first_visit_budgets_compare_the_overview_bytes_and_every_page_idle_with_the_bare_page(
+        overview_bytes, overview_idle, verdicts):
+    from benchmarks.first_visit import first_visit_table
+    from benchmarks.report import first_visit_budgets
+
+    visits = _visits(overview_bytes, overview_idle)
+    assert [b["verdict"] for b in first_visit_budgets(visits)] == verdicts
+    table = first_visit_table(visits)
+    assert len(table) == 2 + 2 and table[3].startswith(f"| overview | {overview_bytes / 1e6:.2f} (")
