@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from ui.document import document_setup
 from data_pipeline.settings import store_url
 from data_pipeline.store import StoreError
 
@@ -18,6 +19,7 @@ ui.language_from_url()  # before the first translated text
 # No page icons: the current page's icon becomes the favicon, and a Material icon favicon is
 # fetched from fonts.gstatic.com (no internet here); emoji need a font servers often lack.
 st.set_page_config(page_title=ui.tr("Border Districts Dashboard"), layout="wide")
+document_setup(ui.current_language())  # <html lang>, for screen readers; caption contrast
 
 # The page files live in app_pages/, not pages/: with a pages/ folder beside this file, the
 # first session of a freshly started server runs Streamlit's legacy pages/ discovery, and a
