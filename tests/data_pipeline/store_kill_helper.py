@@ -10,18 +10,18 @@ from __future__ import annotations
 import sys
 import time
 
-from data_pipeline import store as store_module
+from data_pipeline.store import database as store_database, versions as store_versions
 from data_pipeline.store import Store, SubmissionInput
 from tests.data_pipeline.frames import random_activities
 
 
 def main(url: str, rows: int) -> None:
     store = Store(url)
-    store_module._BLOB_PART_ROWS = store_module._CHUNK_ROWS  # several blobs, so the kill lands between two
+    store_versions.BLOB_PART_ROWS = store_database.CHUNK_ROWS  # several blobs, so the kill lands between two
     frame = random_activities(rows, seed=7)
 
     def stop_mid_publish(written: int) -> None:
-        if written >= 2 * store_module._CHUNK_ROWS:
+        if written >= 2 * store_database.CHUNK_ROWS:
             print("READY", flush=True)
             time.sleep(120)  # the test kills the process long before this ends
 

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from data_pipeline import store as store_module
+from data_pipeline.store import cells as store_cells, tables as store_tables
 from data_pipeline.analysis.aggregate import PERIODS, aggregate, programme_totals
 from data_pipeline.analysis.dataset import Filters, apply_filters, headline_figures, indicator_table, load_dataset
 from data_pipeline.analysis.demo import load_demo
@@ -121,8 +122,8 @@ def keep_activities_as_rows(store_url: str, schema_version: int) -> None:
                 parts[int(submission_id)] = rows.drop(columns="submission_id").reset_index(drop=True)
         with store._write() as conn:
             for submission_id, rows in sorted(parts.items()):
-                store._insert_frame(conn, store_module.record_tables["activities"],
-                                    store_module._FIELDS["activities"], rows, "submission_id", submission_id)
+                store._insert_frame(conn, store_tables.record_tables["activities"],
+                                    store_tables.FIELDS["activities"], rows, "submission_id", submission_id)
             for table in ("activity_blobs", "activity_version_cell_blobs", "activity_submission_cell_blobs"):
                 conn.exec_driver_sql(f"DROP TABLE {table}")
             conn.exec_driver_sql(f"UPDATE schema_version SET version = {schema_version}")
@@ -190,7 +191,7 @@ def test_cells_summed_by_hashing_equal_those_summed_in_a_slot_per_key(tmp_path, 
     dense = stored_cells(f"sqlite:///{tmp_path / 'dense.db'}", frame)
     # With no slots to spare the keys (≈ 53 months × 17 × 32 × 3 × 4 × 3) outnumber the 5,000 records:
     # the hashing path, taken by files spanning decades.
-    monkeypatch.setattr(store_module, "_DENSE_CELL_SLOTS", 0)
+    monkeypatch.setattr(store_cells, "DENSE_CELL_SLOTS", 0)
     pd.testing.assert_frame_equal(stored_cells(f"sqlite:///{tmp_path / 'hashed.db'}", frame), dense, check_exact=True)
 
 

@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from data_pipeline import store as store_module
+from data_pipeline.store import database as store_database, versions as store_versions
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
 from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
                                    FundingSchema, TargetSchema)
@@ -170,7 +171,7 @@ def test_read_back_keeps_the_canonical_dtypes_exactly(store):
 
 @pytest.mark.parametrize("part_rows", [7, 1_000_000])
 def test_activities_read_back_exactly_from_one_or_many_blob_parts(store, monkeypatch, part_rows):
-    monkeypatch.setattr(store_module, "_BLOB_PART_ROWS", part_rows)
+    monkeypatch.setattr(store_versions, "BLOB_PART_ROWS", part_rows)
     frame = activity_frame(50, seed=3)
     frame["notes"] = pd.array(["=cmd|' /C calc'!A0", "\u0000nul", "Хоруғ — ‘quote’ \\ ; , \n", None, "x" * 10_000]
                               * 10, dtype="str")
@@ -425,8 +426,8 @@ def test_bad_input_is_refused_with_a_readable_message_and_nothing_written(store,
 def test_a_failure_mid_publish_leaves_the_previous_version_active_and_intact(store, monkeypatch):
     first_frame = activity_frame(30, 1)
     first = store.publish([submission("a.csv", first_frame)], created_by="me").version
-    monkeypatch.setattr(store_module, "_CHUNK_ROWS", 10)
-    monkeypatch.setattr(store_module, "_BLOB_PART_ROWS", 10)
+    monkeypatch.setattr(store_database, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(store_versions, "BLOB_PART_ROWS", 10)
 
     def fail_after_two_batches(written: int) -> None:
         if written >= 20:
@@ -447,7 +448,7 @@ def test_a_failure_mid_publish_leaves_the_previous_version_active_and_intact(sto
 
 
 def test_concurrent_publishers_do_not_lose_each_others_files(url, monkeypatch):
-    monkeypatch.setattr(store_module, "_CHUNK_ROWS", 5)
+    monkeypatch.setattr(store_database, "CHUNK_ROWS", 5)
     slow, fast = Store(url), Store(url)
     slow_started, release = threading.Event(), threading.Event()
 
@@ -481,7 +482,7 @@ def test_concurrent_publishers_do_not_lose_each_others_files(url, monkeypatch):
 
 
 def test_readers_see_the_previous_version_while_a_publish_is_under_way(url, monkeypatch):
-    monkeypatch.setattr(store_module, "_CHUNK_ROWS", 5)
+    monkeypatch.setattr(store_database, "CHUNK_ROWS", 5)
     writer_store = Store(url)
     first_frame = activity_frame(8, 1)
     first = writer_store.publish([submission("a.csv", first_frame)], created_by="me").version
