@@ -5,8 +5,8 @@ import streamlit as st
 import ui
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.analysis.dataset import Filters
-from data_pipeline.analysis.history import note_text
 from data_pipeline.presentation.citations import citation
+from data_pipeline.presentation.versions import note_text
 from data_pipeline.reference.published import DOCUMENTS, published_table
 from data_pipeline.analysis.quality import quality_findings
 from data_pipeline.analysis.reconcile import reconcile

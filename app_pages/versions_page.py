@@ -6,21 +6,21 @@ Both changes make a new version (history is append-only), so either can itself b
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui
 from app_pages import editor_access
-from data_pipeline.analysis.history import note_text, short_hash, version_history
+from data_pipeline.analysis.history import VersionChange, version_history
+from data_pipeline.presentation.versions import history_table, note_text, short_hash
 from data_pipeline.store import Store, StoreError
 
 HISTORY_LIMIT = 100
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_history(url: str, newest_version: int | None, lang: str) -> pd.DataFrame:
-    """The history table in ``lang`` (cached by the newest version id: every change makes a new version)."""
-    return version_history(url, limit=HISTORY_LIMIT, lang=lang)
+def cached_history(url: str, newest_version: int | None) -> list[VersionChange]:
+    """The history's facts (cached by the newest version id: every change makes a new version)."""
+    return version_history(url, limit=HISTORY_LIMIT)
 
 
 def apply_change(settings, action: str, change) -> None:
@@ -51,7 +51,8 @@ if flash:
 try:  # the frame may have shown cached data while the database went away
     with Store(ctx.store_url) as _store:
         versions = _store.versions()
-    history = cached_history(ctx.store_url, versions[0].id if versions else None, ui.current_language())
+    history = history_table(cached_history(ctx.store_url, versions[0].id if versions else None),
+                            ui.current_language())
 except StoreError as error:
     ui.store_error(ctx.store_url, error)
     st.stop()

@@ -164,6 +164,7 @@ def _active_id(store_url: str) -> int | None:
 
 
 def cmd_versions(args) -> int:
+    from data_pipeline.presentation.versions import note_text
     from data_pipeline.store import Store
 
     with Store(args.store_url) as store:
@@ -175,7 +176,7 @@ def cmd_versions(args) -> int:
         files = ", ".join(f"{printable(s.file_name)} [submission {s.id}]" for s in v.submissions) or "(empty)"
         rows = sum(s.row_count for s in v.submissions)
         print(f"{v.id}\t{'*active*' if v.active else ''}\t{v.created_at:%Y-%m-%d %H:%M}\t{printable(v.created_by)}\t"
-              f"{'demo' if v.is_demo else 'real'}\t{rows} rows\t{files}\t{printable(v.note)}")
+              f"{'demo' if v.is_demo else 'real'}\t{rows} rows\t{files}\t{printable(note_text(v.note))}")
     return EXIT_OK
 
 

@@ -50,14 +50,12 @@ ALLOWED: dict[str, str] = {
     # imports up the layers (mostly the translation helpers in presentation.i18n)
     'data_pipeline/analysis/compare.py: imports data_pipeline.presentation.i18n': 'words',
     'data_pipeline/analysis/dataset.py: imports data_pipeline.presentation.i18n': 'words',
-    'data_pipeline/analysis/history.py: imports data_pipeline.presentation.i18n': 'store',
     'data_pipeline/analysis/quality.py: imports data_pipeline.presentation.i18n': 'words',
     'data_pipeline/ingest/__init__.py: imports data_pipeline.presentation.exports': 'ingest',
     'data_pipeline/ingest/validate.py: imports data_pipeline.presentation.i18n': 'ingest',
     # a language taken below presentation
     'data_pipeline/analysis/compare.py: lang parameter': 'words',
     'data_pipeline/analysis/dataset.py: lang parameter': 'words',
-    'data_pipeline/analysis/history.py: lang parameter': 'store',
     'data_pipeline/analysis/quality.py: lang parameter': 'words',
     'data_pipeline/ingest/validate.py: lang parameter': 'ingest',
     'geo/gazetteer.py: lang parameter': 'words',

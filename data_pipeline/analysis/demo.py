@@ -17,18 +17,14 @@ import numpy as np
 import pandas as pd
 
 from data_pipeline.analysis.aggregate import period_labels
-from data_pipeline.reference.messages import mark as _
 from data_pipeline.reference.published import published_figure, published_for_indicator
 from data_pipeline.analysis.reconcile import AT_LEAST
 from data_pipeline.reference.registry import FUNDING_LINES
 from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, KIND_ACTIVITIES,
                                    KIND_FUNDING, KIND_TARGETS, TARGET_COLUMNS)
-from data_pipeline.store import Store, SubmissionInput, VersionInfo
+from data_pipeline.store import Store, SubmissionInput, VersionInfo, VersionNote
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, REGION_KHATLON
 
-
-DEMO_VERSION_NOTE = _("demo data (seed {seed}), generated {date}")
-"""The note of a demo version; ``history.note_text`` shows it translated."""
 
 DEMO_SEED = 2020
 DEMO_NOTE = "DEMO: generated for demonstration"
@@ -226,7 +222,7 @@ def load_demo(store_url: str, created_by: str = "demo generator", seed: int = DE
         if if_empty and active is not None:
             return active
         result = store.publish(demo_submissions(seed, created_by), created_by=created_by,
-                               note=DEMO_VERSION_NOTE.format(seed=seed, date=date.today().isoformat()))
+                               note=VersionNote.demo(seed, date.today().isoformat()))
         return result.version or store.active_version()
     finally:
         store.dispose()

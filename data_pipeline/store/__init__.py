@@ -25,7 +25,7 @@ schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/in
 Modules: ``versions`` (the ``Store`` class: the versions API), ``model`` (what it takes and gives),
 ``database`` (engine, transactions, batched row I/O), ``tables`` (the SQL schema), ``encoding`` (frames
 to database values and Arrow blobs), ``cells`` (monthly cells), ``lockout`` (sign-in failure counts),
-``errors``, and ``editors`` (editor accounts and sign-in rules).
+``notes`` (a version's note as facts), ``errors``, and ``editors`` (editor accounts and sign-in rules).
 
 May import: ``data_pipeline.settings``, ``data_pipeline.reference`` and ``geo`` (layers 0–1) only; never
 ``data_pipeline.ingest``, ``analysis`` or ``presentation``.
@@ -35,8 +35,9 @@ from data_pipeline.store.errors import StoreError, StoreUnavailable, store_locat
 from data_pipeline.store.model import PublishResult, SubmissionInfo, SubmissionInput, VersionInfo
 from data_pipeline.store.encoding import empty_frame
 from data_pipeline.store.tables import CELL_COLUMNS, CELL_KEYS, SCHEMA_VERSION
-from data_pipeline.store.versions import ROLLBACK_NOTE, WITHDRAW_NOTE, Store
+from data_pipeline.store.notes import NOTE_DEMO, NOTE_KINDS, NOTE_ROLLBACK, NOTE_TEXT, NOTE_WITHDRAW, VersionNote
+from data_pipeline.store.versions import Store
 
-__all__ = ["CELL_COLUMNS", "CELL_KEYS", "ROLLBACK_NOTE", "SCHEMA_VERSION", "WITHDRAW_NOTE", "PublishResult", "Store",
-           "StoreError", "StoreUnavailable", "SubmissionInfo", "SubmissionInput", "VersionInfo", "empty_frame",
-           "store_location", "without_password"]
+__all__ = ["CELL_COLUMNS", "CELL_KEYS", "NOTE_DEMO", "NOTE_KINDS", "NOTE_ROLLBACK", "NOTE_TEXT", "NOTE_WITHDRAW",
+           "SCHEMA_VERSION", "PublishResult", "Store", "StoreError", "StoreUnavailable", "SubmissionInfo",
+           "SubmissionInput", "VersionInfo", "VersionNote", "empty_frame", "store_location", "without_password"]

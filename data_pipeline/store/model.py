@@ -7,6 +7,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from data_pipeline.store.notes import VersionNote
+
 
 @dataclass(frozen=True)
 class SubmissionInput:
@@ -42,7 +44,7 @@ class VersionInfo:
     created_at: datetime
     created_by: str
     is_demo: bool
-    note: str
+    note: VersionNote
     parent_id: int | None
     """The version that was active when this one was made (``None`` for the first)."""
     active: bool

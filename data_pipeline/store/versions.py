@@ -25,18 +25,14 @@ from data_pipeline.store.encoding import (arrow_table, blob_chunks, blob_table, 
 from data_pipeline.store.errors import StoreError, without_password
 from data_pipeline.store.lockout import SignInLockout
 from data_pipeline.store.model import PublishResult, SubmissionInfo, SubmissionInput, VersionInfo
+from data_pipeline.store.notes import VersionNote
 from data_pipeline.store.tables import (FIELDS, activity_blobs_table, active_version_table, record_tables,
                                         submission_cells_table, submissions_table, version_cells_table,
                                         version_submissions_table, versions_table)
 
-from data_pipeline.reference.messages import mark as _  # noqa: E402  (removed with the structured notes)
-
 BLOB_PART_ROWS = 1_000_000
 """Activity rows per blob: bounds the memory of one write (≈ 7 MB of zstd Arrow IPC per part)."""
 
-# The notes the store writes on versions it makes itself; ``history.note_text`` shows them translated.
-ROLLBACK_NOTE = _("rollback to v{version}")
-WITHDRAW_NOTE = _("withdraw submission {submission} ({file})")
 
 
 class Store(SignInLockout):
@@ -73,7 +69,8 @@ class Store(SignInLockout):
         submissions = self._submission_infos(conn, version_ids)
         return [
             VersionInfo(id=row["id"], created_at=row["created_at"], created_by=row["created_by"],
-                        is_demo=bool(row["is_demo"]), note=row["note"], parent_id=row["parent_id"],
+                        is_demo=bool(row["is_demo"]), note=VersionNote.from_stored(row["note"]),
+                        parent_id=row["parent_id"],
                         active=row["id"] == active_id, submissions=tuple(submissions.get(row["id"], ())))
             for row in conn.execute(query).mappings()
         ]
@@ -113,10 +110,10 @@ class Store(SignInLockout):
     # -- writing versions ------------------------------------------------------------------------
 
     def _new_version(self, conn: Connection, submission_ids: Sequence[int], *, created_by: str, is_demo: bool,
-                     note: str, parent_id: int | None) -> VersionInfo:
+                     note: VersionNote, parent_id: int | None) -> VersionInfo:
         """Insert a version holding ``submission_ids`` and make it the active one (same transaction)."""
         version_id = conn.execute(versions_table.insert().values(
-            created_at=datetime.now(UTC), created_by=created_by, is_demo=is_demo, note=note,
+            created_at=datetime.now(UTC), created_by=created_by, is_demo=is_demo, note=note.stored(),
             parent_id=parent_id)).inserted_primary_key[0]
         if submission_ids:
             conn.execute(version_submissions_table.insert(),
@@ -188,14 +185,15 @@ class Store(SignInLockout):
                         self._fill_version_cells(conn, version)
                         data = self._version_cells_blob(conn, version.id)
         return cells_frame(no_cells() if data is None else blob_table(data))
-    def publish(self, submissions: Sequence[SubmissionInput], *, created_by: str, note: str = "",
+
+    def publish(self, submissions: Sequence[SubmissionInput], *, created_by: str, note: str | VersionNote = "",
                 replacing: Sequence[int] = ()) -> PublishResult:
         """Store the files and activate a new version: the active version's submissions plus these.
 
         A file already in the active version (same SHA-256 and kind) is not stored again and is
         listed in ``duplicates``; when every file is a duplicate no version is made. Demo data
         published over real data (or real over demo) starts a version from empty. All files of
-        one call must share ``is_demo``. ``replacing``: ids of active submissions the files replace,
+        one call must share ``is_demo``. ``note``: a person's words, or the facts of a note the code makes. ``replacing``: ids of active submissions the files replace,
         left out of the new version in the same transaction (a withdraw and a publish in one step).
         """
         submissions = list(submissions)
@@ -214,6 +212,7 @@ class Store(SignInLockout):
                              "demo and real data never share a version. Publish them separately.")
         is_demo = demo_flags.pop()
         frames = [coerce_frame(item) for item in submissions]
+        note = VersionNote.written(note) if isinstance(note, str) else note
 
         with self._errors("publish"), self._write() as conn:
             active_id = self._active_id(conn, lock=True)
@@ -277,7 +276,7 @@ class Store(SignInLockout):
             if version_id == active_id:
                 raise StoreError(f"Version v{version_id} is already the active version; nothing to roll back.")
             return self._new_version(conn, [s.id for s in target.submissions], created_by=created_by,
-                                     is_demo=target.is_demo, note=ROLLBACK_NOTE.format(version=version_id),
+                                     is_demo=target.is_demo, note=VersionNote.rollback(version_id),
                                      parent_id=active_id)
 
     def withdraw(self, submission_id: int, *, created_by: str) -> VersionInfo:
@@ -294,7 +293,7 @@ class Store(SignInLockout):
                                  f"its submissions are: {listed}.")
             withdrawn = next(s for s in active.submissions if s.id == submission_id)
             return self._new_version(conn, [s.id for s in kept], created_by=created_by, is_demo=active.is_demo,
-                                     note=WITHDRAW_NOTE.format(submission=submission_id, file=withdrawn.file_name),
+                                     note=VersionNote.withdraw(submission_id, withdrawn.file_name),
                                      parent_id=active_id)
 
     # -- reading rows ----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from data_pipeline.store import database as store_database, versions as store_ve
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
 from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
                                    FundingSchema, TargetSchema)
-from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, empty_frame
+from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, VersionNote, empty_frame
 from geo.gazetteer import PROGRAMME_CODES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -219,7 +219,7 @@ def test_first_publish_makes_version_one_with_provenance(store):
     version = result.version
     assert isinstance(result, PublishResult) and result.duplicates == ()
     assert (version.id, version.active, version.is_demo, version.parent_id) == (1, True, False, None)
-    assert (version.created_by, version.note) == ("field-office", "first upload")
+    assert (version.created_by, version.note) == ("field-office", VersionNote("text", text="first upload"))
     assert version.file_names == ("khatlon.xlsx", "targets.csv")
     assert version.row_count == 30 + 3
     assert result.added == version.submissions
@@ -330,7 +330,7 @@ def test_rollback_makes_a_new_version_with_the_old_submissions(store):
     v1 = store.publish([submission("a.csv", a)], created_by="me").version
     store.publish([submission("b.csv", b)], created_by="me")
     v3 = store.rollback(v1.id, created_by="chief")
-    assert (v3.id, v3.note, v3.parent_id, v3.created_by, v3.active) == (3, "rollback to v1", 2, "chief", True)
+    assert (v3.id, v3.note, v3.parent_id, v3.created_by, v3.active) == (3, VersionNote("rollback", version=1), 2, "chief", True)
     assert v3.file_names == ("a.csv",)
     assert [v.id for v in store.versions()] == [3, 2, 1]  # history is append-only
     pd.testing.assert_frame_equal(rows_of(store.activities()), a)
@@ -377,7 +377,7 @@ def test_withdraw_makes_a_new_version_without_the_submission(store):
     b_id = published.submissions[1].id
     after = store.withdraw(b_id, created_by="field-office")
     assert (after.id, after.parent_id, after.file_names) == (2, 1, ("a.csv", "t.csv"))
-    assert after.note == f"withdraw submission {b_id} (b.csv)"
+    assert after.note == VersionNote("withdraw", submission=b_id, file="b.csv")
     pd.testing.assert_frame_equal(rows_of(store.activities()), a)
     assert len(store.targets()) == 3
     assert len(store.activities(published.id)) == 18  # the withdrawn rows stay in history
