@@ -16,13 +16,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from app_pages import editor_access
-from data_pipeline.analysis.history import totals, totals_change
+from data_pipeline.analysis.history import short_hash, totals, totals_change
 from data_pipeline.ingest import ReadResult, problems_table, read_table
 from data_pipeline.analysis.publish_plan import PublishPlan, plan_publish
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
 from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInput
 from data_pipeline.presentation.template import build_template, template_file_name, template_kinds
-from data_pipeline.presentation.versions import describe_change, short_hash
+from data_pipeline.presentation.versions import describe_change
 
 # Most data rows read from one uploaded file (the CLI reads larger files). A bare string here would be
 # drawn on the page by Streamlit's "magic", so this is a comment, not a docstring.

@@ -10,8 +10,8 @@ import streamlit as st
 
 import ui
 from app_pages import editor_access
-from data_pipeline.analysis.history import VersionChange, version_history
-from data_pipeline.presentation.versions import history_table, note_text, short_hash
+from data_pipeline.analysis.history import VersionChange, short_hash, version_history
+from data_pipeline.presentation.versions import history_table, note_text
 from data_pipeline.store import Store, StoreError
 
 HISTORY_LIMIT = 100

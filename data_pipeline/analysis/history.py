@@ -16,6 +16,7 @@ from data_pipeline.reference.registry import indicator
 from data_pipeline.store import Store, VersionInfo
 
 CHANGE_COLUMNS = ["indicator", "label", "previous", "current", "change"]
+SHORT_HASH = 12
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ def totals_change(previous: pd.Series, current: pd.Series) -> pd.DataFrame:
     both = both[both["change"] != 0].reset_index(names="indicator")
     both["label"] = both["indicator"].map(lambda i: indicator(i).label)
     return both[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def short_hash(sha256: str) -> str:
+    """The start of a SHA-256 (``SHORT_HASH`` characters), enough to tell files apart."""
+    return sha256[:SHORT_HASH]
 
 
 def version_history(store_url: str, limit: int | None = None) -> list[VersionChange]:

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from data_pipeline.analysis.history import VersionChange
+from data_pipeline.analysis.history import VersionChange, short_hash
 from data_pipeline.presentation.i18n import format_number, translator
 from data_pipeline.reference.messages import DEFAULT_LANGUAGE, mark as _
 from data_pipeline.store import NOTE_DEMO, NOTE_ROLLBACK, NOTE_TEXT, NOTE_WITHDRAW, SubmissionInfo, VersionNote
 
 HISTORY_COLUMNS = ["version", "active", "created_at", "created_by", "data", "note", "files", "sha256", "rows",
                    "changes"]
-SHORT_HASH = 12
 
 # How each kind of note the code makes reads (these were also the sentences older code stored).
 NOTE_TEMPLATES = {
@@ -65,11 +64,6 @@ def describe_change(change: pd.DataFrame, limit: int = 6, lang: str = DEFAULT_LA
              for row in change.head(limit).itertuples()]
     more = len(change) - limit
     return "; ".join(parts) + ("; " + _("… {count} more").format(count=more) if more > 0 else "")
-
-
-def short_hash(sha256: str) -> str:
-    """The start of a SHA-256, as shown."""
-    return sha256[:SHORT_HASH]
 
 
 def files_label(submissions: Sequence[SubmissionInfo], lang: str = DEFAULT_LANGUAGE) -> str:
