@@ -16,11 +16,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from app_pages import editor_access
+from ui import editing
 from data_pipeline.analysis.history import short_hash, totals, totals_change
 from data_pipeline.ingest import ReadResult, problems_table, read_table
-from data_pipeline.analysis.publish_plan import PublishPlan, plan_publish
+from data_pipeline.analysis.publish_plan import FileCheck, PublishPlan, check_files
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
-from data_pipeline.store import Store, StoreError, SubmissionInfo, SubmissionInput
+from data_pipeline.store import StoreError, SubmissionInput
 from data_pipeline.presentation.template import build_template, template_file_name, template_kinds
 from data_pipeline.presentation.versions import describe_change
 
@@ -31,7 +32,6 @@ PREVIEW_ROWS = 20
 _READS_KEY = "_upload_reads"
 _UPLOADER_ROUND_KEY = "_upload_round"
 _FLASH_KEY = "_upload_flash"
-_PLANS_KEY = "_upload_plans"
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How much of the progress bar each stage of read_table fills: (start, share).
 _STAGES = {"reading": (0.0, 0.1), "parsing": (0.1, 0.5), "checking": (0.6, 0.4)}
@@ -87,20 +87,6 @@ def preview_frame(result: ReadResult) -> pd.DataFrame:
     return head
 
 
-def duplicate_of(result: ReadResult, active) -> SubmissionInfo | None:
-    """The active version's submission with the same content (so it would not be counted again)."""
-    if active is None or active.is_demo:
-        return None
-    return next((s for s in active.submissions if s.sha256 == result.sha256 and s.kind == result.kind), None)
-
-
-def same_name_other_content(result: ReadResult, active) -> list[SubmissionInfo]:
-    """Active submissions with this file's name but other content (a corrected file, or another office's)."""
-    if active is None or active.is_demo:
-        return []
-    return [s for s in active.submissions if s.file_name == result.file_name and s.sha256 != result.sha256]
-
-
 def show_result(result: ReadResult) -> None:
     """One file's outcome: what it is, notes, and its preview when clean."""
     file = ui.plain(result.file_name)
@@ -121,18 +107,17 @@ def show_result(result: ReadResult) -> None:
             st.dataframe(preview_frame(result), hide_index=True, width="stretch", placeholder="")  # an empty cell
 
 
-def totals_preview(ctx: ui.PageContext, results: list[ReadResult], replacing: list[int]) -> pd.DataFrame:
+def totals_preview(ctx: ui.PageContext, results: list[ReadResult], checks: tuple[FileCheck, ...],
+                   replacing: list[int]) -> pd.DataFrame:
     """Programme totals now, added by the new activities files, and after publishing."""
     active = ctx.full.version
     starts_fresh = active is None or active.is_demo
     now = totals(ctx.full.activities)
     kept = now if not starts_fresh else pd.Series(dtype=float)
     if replacing and not starts_fresh:
-        with Store(ctx.store_url) as store:
-            kept_ids = [s.id for s in active.submissions if s.id not in replacing]
-            frames = store.activities(active.id)
-        kept = totals(frames[frames["submission_id"].isin(kept_ids)])
-    new = [r for r in results if r.kind == KIND_ACTIVITIES and duplicate_of(r, active) is None]
+        kept_ids = [s.id for s in active.submissions if s.id not in replacing]
+        kept = totals(editing.activities_of(ctx.store_url, active.id, kept_ids))
+    new = [r for r, check in zip(results, checks) if r.kind == KIND_ACTIVITIES and check.duplicate is None]
     added = totals(pd.concat([r.frame for r in new])) if new else pd.Series(dtype=float)
     return totals_change(now, kept.add(added, fill_value=0.0))
 
@@ -142,14 +127,8 @@ def submissions_of(results: list[ReadResult], who: str) -> list[SubmissionInput]
 
 
 def repeated_records(ctx: ui.PageContext, results: list[ReadResult], replacing: list[int]) -> PublishPlan:
-    """``plan_publish`` of these files over the active version (kept for the session per version, files
-    and replacements: it reads the active version's records)."""
-    key = (ui.version_id(ctx), tuple(r.sha256 for r in results), tuple(replacing))
-    plans = st.session_state.setdefault(_PLANS_KEY, {})
-    if key not in plans:
-        with Store(ctx.store_url) as store:
-            plans[key] = plan_publish(store, submissions_of(results, ""), replacing)
-    return plans[key]
+    """The publish plan of these files over the active version (its repeated records)."""
+    return editing.publish_plan(ctx.store_url, ui.version_id(ctx), submissions_of(results, ""), replacing)
 
 
 def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing: list[int], note: str) -> None:
@@ -160,9 +139,9 @@ def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing:
     submissions = submissions_of(results, editor.who)
     before = totals(ctx.full.activities)
     try:
-        with st.spinner(ui.tr("Publishing…")), Store(ctx.store_url) as store:
-            outcome = store.publish(submissions, created_by=editor.who, note=note.strip(), replacing=replacing)
-            after = totals(store.activity_cells(outcome.version.id)) if outcome.version else before
+        with st.spinner(ui.tr("Publishing…")):
+            outcome, after = editing.publish(ctx.store_url, submissions, created_by=editor.who, note=note.strip(),
+                                             replacing=replacing)
     except StoreError as error:
         st.error(ui.tr("Nothing was published: {error}").format(error=ui.plain(error)), icon=":material/error:")
         return
@@ -180,8 +159,6 @@ def publish(ctx: ui.PageContext, settings, results: list[ReadResult], replacing:
     st.session_state[_FLASH_KEY] = message
     st.session_state[_UPLOADER_ROUND_KEY] = st.session_state.get(_UPLOADER_ROUND_KEY, 0) + 1
     st.session_state.pop(_READS_KEY, None)
-    st.session_state.pop(_PLANS_KEY, None)
-    ui.active_version_id.clear()  # every page of every session reads the new version on its next run
     st.rerun()
 
 
@@ -275,8 +252,9 @@ if active is not None and active.is_demo:
                      "real data: the demo figures will no longer be shown."), icon=":material/science:")
 replacing: list[int] = []
 choices_made = True
-for result in results:
-    duplicate = duplicate_of(result, active)
+checks = check_files(active, submissions_of(results, ""))
+for result, check in zip(results, checks):
+    duplicate = check.duplicate
     if duplicate is not None:
         st.info(ui.tr("{file} is already in the active version (submission {id}, uploaded by {who} on {when}): it "
                       "will not be counted twice.").format(file=ui.plain(result.file_name), id=duplicate.id,
@@ -284,7 +262,7 @@ for result in results:
                                                            when=f"{duplicate.uploaded_at:%Y-%m-%d %H:%M}"),
                 icon=":material/content_copy:")
         continue
-    for old in same_name_other_content(result, active):
+    for old in check.same_name:
         st.warning(ui.tr("A file named {file} with other content is already published (submission {id}, {rows} "
                          "records, uploaded by {who} on {when}). If both stay, both are counted.").format(
             file=ui.plain(old.file_name), id=old.id, rows=ui.format_number(old.row_count),
@@ -299,7 +277,7 @@ for result in results:
         elif choice == "replace":
             replacing.append(old.id)
 
-change = totals_preview(ctx, results, replacing)
+change = totals_preview(ctx, results, checks, replacing)
 if change.empty:
     st.caption(ui.tr("Publishing these files does not change any programme total."))
 else:

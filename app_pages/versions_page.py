@@ -10,9 +10,10 @@ import streamlit as st
 
 import ui
 from app_pages import editor_access
+from ui import editing
 from data_pipeline.analysis.history import VersionChange, short_hash, version_history
 from data_pipeline.presentation.versions import history_table, note_text
-from data_pipeline.store import Store, StoreError
+from data_pipeline.store import StoreError
 
 HISTORY_LIMIT = 100
 
@@ -24,19 +25,17 @@ def cached_history(url: str, newest_version: int | None) -> list[VersionChange]:
 
 
 def apply_change(settings, action: str, change) -> None:
-    """Run ``change(store, editor)`` for a signed-in editor, then show the new version everywhere."""
+    """Run ``change(store_url, who)`` for a signed-in editor, then show the new version everywhere."""
     editor = editor_access.require_editor(settings, action)
     if editor is None:
         return
     try:
-        with Store(ctx.store_url) as store:
-            version = change(store, editor)
+        version = change(ctx.store_url, editor.who)
     except StoreError as error:
         st.error(ui.tr("Nothing was changed: {error}").format(error=ui.plain(error)), icon=":material/error:")
         return
     st.session_state["_versions_flash"] = ui.tr("Version {version} is now active ({note}).").format(
         version=version.id, note=ui.plain(note_text(version.note, ui.current_language())))
-    ui.active_version_id.clear()
     st.rerun()
 
 
@@ -49,8 +48,7 @@ if flash:
     st.success(flash, icon=":material/published_with_changes:")
 
 try:  # the frame may have shown cached data while the database went away
-    with Store(ctx.store_url) as _store:
-        versions = _store.versions()
+    versions = editing.versions(ctx.store_url)
     history = history_table(cached_history(ctx.store_url, versions[0].id if versions else None),
                             ui.current_language())
 except StoreError as error:
@@ -90,7 +88,7 @@ with left, st.container(border=True):
     if st.button(ui.tr("Withdraw this file"), key="withdraw", icon=":material/remove_circle:",
                  disabled=chosen is None):
         apply_change(settings, ui.tr("withdraw data"),
-                     lambda store, who: store.withdraw(chosen, created_by=who.who))
+                     lambda url, who: editing.withdraw(url, chosen, created_by=who))
 with right, st.container(border=True):
     st.markdown("**" + ui.tr("Roll back") + "**")
     st.caption(ui.tr("Makes a new version with exactly the data of an earlier one."))
@@ -102,4 +100,4 @@ with right, st.container(border=True):
     if st.button(ui.tr("Roll back to this version"), key="rollback", icon=":material/history:",
                  disabled=target is None):
         apply_change(settings, ui.tr("roll back"),
-                     lambda store, who: store.rollback(target, created_by=who.who))
+                     lambda url, who: editing.rollback(url, target, created_by=who))

@@ -113,7 +113,6 @@ def cmd_ingest(args) -> int:
     if not _print_problems(results):
         return EXIT_BAD_INPUT
     with Store(args.store_url) as store:
-        active = store.active_version()
         submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user)
                        for r in results]
         plan = plan_publish(store, submissions)
@@ -125,10 +124,11 @@ def cmd_ingest(args) -> int:
                            f"they are new records, run again with --allow-repeated; if a file replaces one already "
                            f"published, withdraw that one first (`python -m data_pipeline versions` lists the ids).")
         outcome = store.publish(submissions, created_by=args.user, note=args.note or "")
-    same_name = {s.file_name: s for s in (active.submissions if active and not active.is_demo else ())}
+    checks = {(check.file_name, check.sha256): check for check in plan.files}
     for sub in outcome.added:
-        old = same_name.get(sub.file_name)
-        if old is not None and old.sha256 != sub.sha256:
+        same_name = checks[sub.file_name, sub.sha256].same_name
+        if same_name:
+            old = same_name[-1]
             print(f"warning: {printable(sub.file_name)} was already published with other content "
                   f"(submission {old.id}); both are now counted. If the new file replaces it, run "
                   f"`python -m data_pipeline withdraw {old.id}`.", file=sys.stderr)

@@ -1,10 +1,14 @@
-"""What publishing some checked files would do to the active version, before anything is stored.
+"""What publishing some checked files would do to the active version, before anything is stored: the
+publish rules in one place, used by the CLI's ``ingest`` and the Upload page before ``Store.publish``.
 
-``plan_publish`` is the one check the CLI's ``ingest`` and the Upload page both run before
-``Store.publish``: it finds activity records that repeat records already in the active version
-(same date, district, indicator and breakdown) or in another of the files, which a file under a
-new name would otherwise add a second time without a word. The editor decides: the CLI refuses
-unless ``--allow-repeated`` is given, the Upload page asks for an explicit confirmation.
+``check_files`` says, per file, what the active version already holds of it: the same content (not
+stored again, not counted twice: ``Store.publish`` applies the same rule, ``store.same_content``) or
+a file of the same name with other content (a corrected file, or another office's: both are counted
+unless the earlier one is replaced). ``plan_publish`` adds the activity records that repeat records
+already in the active version (same date, district, indicator and breakdown) or in another of the
+files, which a file under a new name would otherwise add a second time without a word. The editor
+decides: the CLI refuses unless ``--allow-repeated`` is given and warns of a same-named file, the
+Upload page asks for an explicit confirmation and whether to replace the earlier file.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
-from data_pipeline.store import Store, SubmissionInput
+from data_pipeline.store import (Store, SubmissionInfo, SubmissionInput, VersionInfo, publish_base,
+                                 same_content)
 from geo.gazetteer import district
 
 RECORD_KEY = ["date", "district_code", "indicator", "sex", "age_group", "disability"]
@@ -26,14 +31,36 @@ EXAMPLES = 20
 
 
 @dataclass(frozen=True)
+class FileCheck:
+    """What the active version already holds of one file to publish."""
+
+    file_name: str
+    sha256: str
+    duplicate: SubmissionInfo | None
+    """The active version's submission with the same content: the file is not stored again."""
+    same_name: tuple[SubmissionInfo, ...]
+    """Active submissions of the same name and other content (oldest first): both are counted unless replaced."""
+
+
+def check_files(active: VersionInfo | None, submissions: Sequence[SubmissionInput]) -> tuple[FileCheck, ...]:
+    """Each file's ``FileCheck`` against the ``active`` version (none when it holds the other kind of data)."""
+    held = publish_base(active, any(s.is_demo for s in submissions))
+    return tuple(FileCheck(item.file_name, item.sha256, same_content(held, item),
+                           tuple(s for s in held if s.file_name == item.file_name and s.sha256 != item.sha256))
+                 for item in submissions)
+
+
+@dataclass(frozen=True)
 class PublishPlan:
-    """Repeated activity records among the files to publish.
+    """What the active version holds of the files (``files``, one ``FileCheck`` each, in order) and the
+    repeated activity records among them.
 
     ``repeated``: the first ``EXAMPLES`` of them, columns ``REPEATED_COLUMNS`` (``repeats``: the
     name of the file that holds the record already, in the active version or among these files;
     a missing breakdown is ``""``); ``repeated_count``: all of them.
     """
 
+    files: tuple[FileCheck, ...]
     repeated: pd.DataFrame
     repeated_count: int
 
@@ -51,17 +78,15 @@ class PublishPlan:
 def plan_publish(store: Store, submissions: Sequence[SubmissionInput], replacing: Sequence[int] = ()) -> PublishPlan:
     """The plan for publishing ``submissions`` over the store's active version, without ``replacing``.
 
-    Files already in the active version (same content) and demo data are left out, as ``Store.publish``
-    leaves them out; so is the active version when it is demo (real data starts from empty).
+    Files already in the active version (same content) and demo data are left out of the repeated records,
+    as ``Store.publish`` leaves them out; so is the active version when it is demo (real data starts from empty).
     """
     active = store.active_version()
-    is_demo = any(s.is_demo for s in submissions)
-    kept = [] if active is None or active.is_demo != is_demo else [
-        s for s in active.submissions if s.id not in set(replacing)]
-    known = {(s.sha256, s.kind) for s in kept}
-    new = [s for s in submissions if s.kind == KIND_ACTIVITIES and (s.sha256, s.kind) not in known]
+    files = check_files(active, submissions)
+    kept = [s for s in publish_base(active, any(s.is_demo for s in submissions)) if s.id not in set(replacing)]
+    new = [s for s in submissions if s.kind == KIND_ACTIVITIES and same_content(kept, s) is None]
     if not new:
-        return PublishPlan(pd.DataFrame(columns=REPEATED_COLUMNS), 0)
+        return PublishPlan(files, pd.DataFrame(columns=REPEATED_COLUMNS), 0)
     earlier = pd.DataFrame(columns=RECORD_KEY + ["repeats"])
     kept_ids = [s.id for s in kept if s.kind == KIND_ACTIVITIES]
     if kept_ids:
@@ -77,7 +102,7 @@ def plan_publish(store: Store, submissions: Sequence[SubmissionInput], replacing
         count += len(matched)
         found.append(matched.sort_values("row").head(EXAMPLES))
         earlier = pd.concat([earlier, keys[RECORD_KEY].assign(repeats=item.file_name)], ignore_index=True)
-    return PublishPlan(pd.concat(found, ignore_index=True).head(EXAMPLES)[REPEATED_COLUMNS], count)
+    return PublishPlan(files, pd.concat(found, ignore_index=True).head(EXAMPLES)[REPEATED_COLUMNS], count)
 
 
 def _keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,7 +32,8 @@ May import: ``data_pipeline.settings``, ``data_pipeline.reference`` and ``geo`` 
 """
 
 from data_pipeline.store.errors import StoreError, StoreUnavailable, store_location, without_password
-from data_pipeline.store.model import PublishResult, SubmissionInfo, SubmissionInput, VersionInfo
+from data_pipeline.store.model import (PublishResult, SubmissionInfo, SubmissionInput, VersionInfo, publish_base,
+                                       same_content)
 from data_pipeline.store.encoding import empty_frame
 from data_pipeline.store.tables import CELL_COLUMNS, CELL_KEYS, SCHEMA_VERSION
 from data_pipeline.store.notes import NOTE_DEMO, NOTE_KINDS, NOTE_ROLLBACK, NOTE_TEXT, NOTE_WITHDRAW, VersionNote
@@ -40,4 +41,5 @@ from data_pipeline.store.versions import Store
 
 __all__ = ["CELL_COLUMNS", "CELL_KEYS", "NOTE_DEMO", "NOTE_KINDS", "NOTE_ROLLBACK", "NOTE_TEXT", "NOTE_WITHDRAW",
            "SCHEMA_VERSION", "PublishResult", "Store", "StoreError", "StoreUnavailable", "SubmissionInfo",
-           "SubmissionInput", "VersionInfo", "VersionNote", "empty_frame", "store_location", "without_password"]
+           "SubmissionInput", "VersionInfo", "VersionNote", "empty_frame", "publish_base", "same_content",
+           "store_location", "without_password"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,3 +71,15 @@ class PublishResult:
     added: tuple[SubmissionInfo, ...]
     duplicates: tuple[str, ...]
 
+
+
+def publish_base(active: VersionInfo | None, is_demo: bool) -> tuple[SubmissionInfo, ...]:
+    """The submissions a publish of ``is_demo`` data builds on: the active version's, or none when there is
+    none or it holds the other kind of data (demo and real data never share a version)."""
+    return () if active is None or active.is_demo != bool(is_demo) else active.submissions
+
+
+def same_content(held: Iterable[SubmissionInfo], item: SubmissionInput) -> SubmissionInfo | None:
+    """The submission among ``held`` with ``item``'s content (same SHA-256 and kind): publishing ``item``
+    would not store it again."""
+    return next((s for s in held if (s.sha256, s.kind) == (item.sha256, item.kind)), None)

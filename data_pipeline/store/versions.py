@@ -24,7 +24,8 @@ from data_pipeline.store.encoding import (arrow_table, blob_chunks, blob_table, 
                                           empty_frame, frame_from_chunks, ipc_blob, read_kinds)
 from data_pipeline.store.errors import StoreError, without_password
 from data_pipeline.store.lockout import SignInLockout
-from data_pipeline.store.model import PublishResult, SubmissionInfo, SubmissionInput, VersionInfo
+from data_pipeline.store.model import (PublishResult, SubmissionInfo, SubmissionInput, VersionInfo, publish_base,
+                                       same_content)
 from data_pipeline.store.notes import VersionNote
 from data_pipeline.store.tables import (FIELDS, activity_blobs_table, active_version_table, record_tables,
                                         submission_cells_table, submissions_table, version_cells_table,
@@ -216,24 +217,18 @@ class Store(SignInLockout):
 
         with self._errors("publish"), self._write() as conn:
             active_id = self._active_id(conn, lock=True)
-            base: list[SubmissionInfo] = []
-            if active_id is not None:
-                active = self._version_in(conn, active_id)
-                if active.is_demo == is_demo:  # demo over real (or real over demo) starts from empty
-                    base = list(active.submissions)
+            base = list(publish_base(None if active_id is None else self._version_in(conn, active_id), is_demo))
             unknown = set(replacing) - {s.id for s in base}
             if unknown:
                 raise StoreError(f"Submission(s) {', '.join(map(str, sorted(unknown)))} to replace are not in the "
                                  f"active version v{active_id} (it may have changed meanwhile); reload and try again.")
             base = [s for s in base if s.id not in set(replacing)]
-            seen = {(s.sha256, s.kind) for s in base}
             added: list[SubmissionInfo] = []
             duplicates: list[str] = []
             for item, frame in zip(submissions, frames):
-                if (item.sha256, item.kind) in seen:
+                if same_content(base + added, item) is not None:
                     duplicates.append(item.file_name)
                     continue
-                seen.add((item.sha256, item.kind))
                 added.append(self._insert_submission(conn, item, frame))
             if not added and not replacing:
                 return PublishResult(version=None, added=(), duplicates=tuple(duplicates))
