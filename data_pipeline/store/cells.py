@@ -6,21 +6,20 @@ cells when it is made, so a dashboard reads one blob of cells instead of million
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data_pipeline.reference.grouping import DENSE_SLOTS, group_rows, ranked_codes
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
 from data_pipeline.store.tables import CELL_FIELDS, CELL_KEYS, DATE, FIELDS, FLOAT, INT, TEXT
 
 CELL_SOURCE_FIELDS = tuple(f for f in FIELDS[KIND_ACTIVITIES] if f.name in ("date", "value", *CELL_KEYS))
-DENSE_CELL_SLOTS = 1 << 22
-"""Up to this many possible cell keys (or one per record, if more) the cells are summed in a slot
-per possible key; beyond, by hashing the keys (a file spanning decades, say)."""
+DENSE_CELL_SLOTS = DENSE_SLOTS
+"""Up to this many possible cell keys (or one per record, if more) the cells are summed in a slot per
+possible key; beyond, by hashing the keys (``grouping.group_rows``)."""
 
 
 def _day_numbers(table: pa.Table, name: str) -> np.ndarray:
@@ -39,62 +38,49 @@ def no_cells() -> pa.Table:
                      for f in CELL_FIELDS], names=[f.name for f in CELL_FIELDS])
 
 
-def table_cells(table: pa.Table) -> pa.Table:
-    """The monthly cells (``CELL_FIELDS``, as stored) of an ``arrow_table`` of activities (text
-    columns dictionary-encoded), or of cells (summed again, e.g. the cells of several submissions)."""
-    of_cells = "records" in table.column_names
-    keys = list(CELL_KEYS)
-    if table.num_rows == 0:
-        return no_cells()
-    days = _day_numbers(table, "month" if of_cells else "date")
+def _key_codes(table: pa.Table, days: np.ndarray) -> tuple[list[np.ndarray], list[int], int, dict[str, list]]:
+    """Each of ``CELL_KEYS``' codes per row, numbered in sorted order (``grouping.ranked_codes``), and their
+    counts of distinct values; the first month (the month codes count from it) and each text key's values
+    in sorted order."""
     start_day = int(days.min())
     # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
     day_months = np.arange(start_day, int(days.max()) + 1).view("datetime64[D]").astype("datetime64[M]")
     months = day_months.view(np.int64)[days - start_day]
     first_month = int(months.min())
-    coded: dict[str, np.ndarray] = {"month": months - first_month}
-    radix: dict[str, int] = {"month": int(months.max()) - first_month + 1}
-    sorted_values: dict[str, list] = {}
-    for name in (key for key in keys if key != "month"):
+    codes, sizes, sorted_values = [], [], {}
+    for name in CELL_KEYS:
+        if name == "month":
+            codes.append(months - first_month)
+            sizes.append(int(months.max()) - first_month + 1)
+            continue
         column = table.column(name).combine_chunks()
-        # The dictionary's codes renumbered in sorted order, so that cells sort by their keys;
-        # missing (a null entry: the indices hold no nulls) sorts last, as a cell of its own.
+        # Missing (a null dictionary entry: the indices hold no nulls) sorts last, as a cell of its own.
         order = pc.array_sort_indices(column.dictionary, null_placement="at_end").to_numpy()
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        coded[name] = rank[column.indices.to_numpy()]
-        radix[name] = len(order)
+        codes.append(ranked_codes(column.indices.to_numpy(), order))
+        sizes.append(len(order))
         sorted_values[name] = [column.dictionary[i].as_py() for i in order]
-    # One int64 key per row from the codes: groups with numpy instead of pandas' multi-key groupby.
-    combined = np.zeros(table.num_rows, dtype=np.int64)
-    for name in keys:  # in place: no temporary arrays of every row
-        combined *= radix[name]
-        combined += coded[name]
-    slots = math.prod(radix.values())
-    if slots <= max(table.num_rows, DENSE_CELL_SLOTS):
-        # A slot per possible key (48 months × 17 districts × 31 indicators × … ≈ 1.6M for four years):
-        # sums by bincount straight on the keys, and the cells come out in key order.
-        groups, group_count = combined, slots
-        pick = cell_keys = np.flatnonzero(np.bincount(combined, minlength=slots))
-    else:
-        # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row; the
-        # sums are taken in hashing order and put in key order after.
-        groups, cell_keys = pd.factorize(combined)
-        group_count, pick = len(cell_keys), np.argsort(cell_keys)
-        cell_keys = cell_keys[pick]
-    values = np.bincount(groups, weights=table.column("value").to_numpy().astype(np.float64),
-                         minlength=group_count)[pick]
+    return codes, sizes, first_month, sorted_values
+
+
+def table_cells(table: pa.Table) -> pa.Table:
+    """The monthly cells (``CELL_FIELDS``, as stored) of an ``arrow_table`` of activities (text
+    columns dictionary-encoded), or of cells (summed again, e.g. the cells of several submissions)."""
+    of_cells = "records" in table.column_names
+    if table.num_rows == 0:
+        return no_cells()
+    days = _day_numbers(table, "month" if of_cells else "date")
+    codes, sizes, first_month, sorted_values = _key_codes(table, days)
+    groups = group_rows(codes, sizes, DENSE_CELL_SLOTS)
+    rows, count = groups.rows, groups.count
+    values = np.bincount(rows, weights=table.column("value").to_numpy().astype(np.float64), minlength=count)
     counts = table.column("records").to_numpy().astype(np.float64) if of_cells else None
-    records = np.bincount(groups, weights=counts, minlength=group_count).astype(np.int64)[pick]
-    first_day = np.full(group_count, np.iinfo(np.int64).max)
-    np.minimum.at(first_day, groups, _day_numbers(table, "first_date") if of_cells else days)
-    last_day = np.full(group_count, np.iinfo(np.int64).min)
-    np.maximum.at(last_day, groups, _day_numbers(table, "last_date") if of_cells else days)
-    first_day, last_day = first_day[pick], last_day[pick]
+    records = np.bincount(rows, weights=counts, minlength=count).astype(np.int64)
+    first_day = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, rows, _day_numbers(table, "first_date") if of_cells else days)
+    last_day = np.full(count, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, rows, _day_numbers(table, "last_date") if of_cells else days)
     out: dict[str, pa.Array] = {}
-    remainder = cell_keys
-    for name in reversed(keys):
-        remainder, code = np.divmod(remainder, radix[name])
+    for name, code in zip(CELL_KEYS, groups.keys):
         if name == "month":
             out[name] = _dates((code + first_month).view("datetime64[M]").astype("datetime64[D]").view(np.int64))
         else:  # missing is the dictionary's last entry, as in ``arrow_table``
