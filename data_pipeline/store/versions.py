@@ -194,8 +194,9 @@ class Store(SignInLockout):
         A file already in the active version (same SHA-256 and kind) is not stored again and is
         listed in ``duplicates``; when every file is a duplicate no version is made. Demo data
         published over real data (or real over demo) starts a version from empty. All files of
-        one call must share ``is_demo``. ``note``: a person's words, or the facts of a note the code makes. ``replacing``: ids of active submissions the files replace,
-        left out of the new version in the same transaction (a withdraw and a publish in one step).
+        one call must share ``is_demo``. ``note``: a person's words, or the facts of a note the code
+        makes. ``replacing``: ids of active submissions the files replace, left out of the new version
+        in the same transaction (a withdraw and a publish in one step).
         """
         submissions = list(submissions)
         if not submissions:
