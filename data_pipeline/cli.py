@@ -117,7 +117,7 @@ def cmd_ingest(args) -> int:
                        for r in results]
         plan = plan_publish(store, submissions)
         if plan.repeated_count and not args.allow_repeated:
-            print(f"Repeated records, the first of {plan.repeated_count}:\n{printable(plan.summary(), lines=True)}",
+            print(f"Repeated records, the first of {plan.repeated_count}:\n{printable(_repeated(plan), lines=True)}",
                   file=sys.stderr)
             raise CliError(f"{plan.repeated_count} record(s) repeat records already published or in another of "
                            f"these files (same date, district, indicator and breakdown); nothing was stored. If "
@@ -141,6 +141,19 @@ def cmd_ingest(args) -> int:
         print(f"{printable(sub.file_name)}: {sub.row_count} {sub.kind} row(s) added.")
     print(f"Version {outcome.version.id} is now active.")
     return EXIT_OK
+
+
+def _repeated(plan, limit: int = 5) -> str:
+    """The plan's first ``limit`` repeated records on one line each."""
+    from geo.gazetteer import district
+
+    lines = []
+    for row in plan.repeated.head(limit).itertuples(index=False):
+        breakdown = ", ".join(v for v in (row.sex, row.age_group, row.disability) if v)
+        lines.append(f"  {row.file} row {row.row}: {row.date:%Y-%m-%d} {district(row.district_code).name_en} "
+                     f"{row.indicator}" + (f" ({breakdown})" if breakdown else "")
+                     + f" = {row.value:g}, as in {row.repeats}")
+    return "\n".join(lines)
 
 
 def cmd_demo(args) -> int:

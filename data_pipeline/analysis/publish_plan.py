@@ -21,7 +21,6 @@ import pandas as pd
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
 from data_pipeline.store import (Store, SubmissionInfo, SubmissionInput, VersionInfo, publish_base,
                                  same_content)
-from geo.gazetteer import district
 
 RECORD_KEY = ["date", "district_code", "indicator", "sex", "age_group", "disability"]
 """What makes two activity records the same record: date, district, indicator and breakdown."""
@@ -63,16 +62,6 @@ class PublishPlan:
     files: tuple[FileCheck, ...]
     repeated: pd.DataFrame
     repeated_count: int
-
-    def summary(self, limit: int = 5) -> str:
-        """The first ``limit`` repeated records on one line each (English; for the CLI)."""
-        lines = []
-        for row in self.repeated.head(limit).itertuples(index=False):
-            breakdown = ", ".join(v for v in (row.sex, row.age_group, row.disability) if v)
-            lines.append(f"  {row.file} row {row.row}: {row.date:%Y-%m-%d} {district(row.district_code).name_en} "
-                         f"{row.indicator}"
-                         + (f" ({breakdown})" if breakdown else "") + f" = {row.value:g}, as in {row.repeats}")
-        return "\n".join(lines)
 
 
 def plan_publish(store: Store, submissions: Sequence[SubmissionInput], replacing: Sequence[int] = ()) -> PublishPlan:

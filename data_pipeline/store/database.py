@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from data_pipeline import settings
-from data_pipeline.store.encoding import column_chunk, column_values, sqlite_batches, ROWS_PER_STATEMENT
+from data_pipeline.store.encoding import ROWS_PER_STATEMENT, column_chunk, column_values, sqlite_batches
 from data_pipeline.store.errors import StoreError, StoreUnavailable, first_line, store_location, without_password
 from data_pipeline.store.tables import SCHEMA_VERSION, Field, active_version_table, metadata, schema_version_table
 
