@@ -39,6 +39,21 @@ def apply_change(settings, action: str, change) -> None:
     st.rerun()
 
 
+def change_panel(column, texts: tuple[str, str, str, str, str], choices: dict, keys: tuple[str, str], icon: str,
+                 change) -> None:
+    """One change panel in ``column``: a title and caption, a choice among ``choices`` (id → label), and
+    a button that runs ``change(store_url, chosen id, created_by=who)``. ``texts``: the title, caption,
+    choice's label, button, and the action named if the editor's session has expired; ``keys``: the
+    choice's and the button's widget keys."""
+    title, caption, label, button, action = texts
+    with column, st.container(border=True):
+        st.markdown("**" + title + "**")
+        st.caption(caption)
+        chosen = st.selectbox(label, list(choices), key=keys[0], format_func=choices.get)
+        if st.button(button, key=keys[1], icon=icon, disabled=chosen is None):
+            apply_change(settings, action, lambda url, who: change(url, chosen, created_by=who))
+
+
 ctx = ui.page_context()
 st.title(ui.tr("Data versions"))
 st.markdown(ui.tr("Every publish, rollback and withdrawal makes a new version; the dashboard shows the active one. "
@@ -76,28 +91,17 @@ if editor is None or active is None:
     st.stop()
 
 left, right = st.columns(2)
-with left, st.container(border=True):
-    st.markdown("**" + ui.tr("Withdraw one file") + "**")
-    st.caption(ui.tr("Makes a new version without the file's records (it stays in the history)."))
-    # Labels made in the run: a format_func may be called outside it, where the language is unknown.
-    submissions = {s.id: f"#{s.id} {s.file_name} · {s.kind} · {ui.format_number(s.row_count)} " + ui.tr("rows")
-                   + f" · {s.uploaded_by} · {s.uploaded_at:%Y-%m-%d} · {short_hash(s.sha256)}"
-                   for s in active.submissions}
-    chosen = st.selectbox(ui.tr("File in the active version"), list(submissions), key="withdraw_submission",
-                          format_func=submissions.get)
-    if st.button(ui.tr("Withdraw this file"), key="withdraw", icon=":material/remove_circle:",
-                 disabled=chosen is None):
-        apply_change(settings, ui.tr("withdraw data"),
-                     lambda url, who: editing.withdraw(url, chosen, created_by=who))
-with right, st.container(border=True):
-    st.markdown("**" + ui.tr("Roll back") + "**")
-    st.caption(ui.tr("Makes a new version with exactly the data of an earlier one."))
-    earlier = {v.id: f"v{v.id} · {v.created_at:%Y-%m-%d %H:%M} · {v.created_by} · {ui.format_number(v.row_count)} "
-                     + ui.tr("rows") + (f" · {note_text(v.note, ui.current_language())}" if v.note else "")
-               for v in versions if not v.active}
-    target = st.selectbox(ui.tr("Version to make active again"), list(earlier), key="rollback_version",
-                          format_func=earlier.get)
-    if st.button(ui.tr("Roll back to this version"), key="rollback", icon=":material/history:",
-                 disabled=target is None):
-        apply_change(settings, ui.tr("roll back"),
-                     lambda url, who: editing.rollback(url, target, created_by=who))
+# Labels made in the run: a format_func may be called outside it, where the language is unknown.
+submissions = {s.id: f"#{s.id} {s.file_name} · {s.kind} · {ui.format_number(s.row_count)} " + ui.tr("rows")
+               + f" · {s.uploaded_by} · {s.uploaded_at:%Y-%m-%d} · {short_hash(s.sha256)}"
+               for s in active.submissions}
+change_panel(left, (ui.tr("Withdraw one file"),
+                    ui.tr("Makes a new version without the file's records (it stays in the history)."),
+                    ui.tr("File in the active version"), ui.tr("Withdraw this file"), ui.tr("withdraw data")),
+             submissions, ("withdraw_submission", "withdraw"), ":material/remove_circle:", editing.withdraw)
+earlier = {v.id: f"v{v.id} · {v.created_at:%Y-%m-%d %H:%M} · {v.created_by} · {ui.format_number(v.row_count)} "
+                 + ui.tr("rows") + (f" · {note_text(v.note, ui.current_language())}" if v.note else "")
+           for v in versions if not v.active}
+change_panel(right, (ui.tr("Roll back"), ui.tr("Makes a new version with exactly the data of an earlier one."),
+                     ui.tr("Version to make active again"), ui.tr("Roll back to this version"), ui.tr("roll back")),
+             earlier, ("rollback_version", "rollback"), ":material/history:", editing.rollback)
