@@ -57,7 +57,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from data_pipeline.presentation.exports import HXL_TAGS as HXL_EXPORT_TAGS
+from data_pipeline.reference.hxl import HXL_TAGS as HXL_EXPORT_TAGS
 from data_pipeline.ingest.limits import ReadLimits, Refused, scan_workbook, sheet_segments
 from data_pipeline.reference.registry import INDICATOR_IDS, indicator
 from data_pipeline.reference.schemas import (

@@ -1,41 +1,9 @@
 """Tables on screen as CSV and XLSX bytes, optionally with an HXL hashtag row under the header.
 
 The `Humanitarian Exchange Language <https://hxlstandard.org>`_ row lets HDX, HXL Proxy and
-other humanitarian data tools read a table without a mapping step. Our columns map to:
-
-=======================  ===============================  =====================================
-column                   hashtag                          why
-=======================  ===============================  =====================================
-district_code            ``#adm2+code``                   project district code (KT01…)
-district                 ``#adm2+name``
-region                   ``#adm1+name``
-indicator                ``#indicator+code``              registry id
-indicator_label          ``#indicator+name``
-unit                     ``#meta+unit``
-period                   ``#date+period``                 ``whole``, ``2019``, ``2019-Q2``…
-date                     ``#date``
-value                    ``#indicator+value+num``         HXL's form for an indicator's value
-target                   ``#targeted+num``                HXL's hashtag for people/things targeted
-achievement_pct          ``#meta+achievement+pct``        derived, so not an ``#indicator``
-source                   ``#meta+source``
-sex                      ``#sex``
-age_group                ``#age``
-disability               ``#disabled``
-notes                    ``#meta+notes``
-source_row               ``#meta+row``
-plan                     ``#activity+appeal``             funding table
-objective                ``#sector+objective``
-component                ``#sector+component``
-donor                    ``#org+donor``
-required                 ``#value+funding+required``
-received                 ``#value+funding+received``
-currency                 ``#currency``
-=======================  ===============================  =====================================
-
-Any other column gets an empty hashtag cell, which HXL tools ignore. The tags are the ones
-``data_pipeline.ingest`` recognises, so an activities, targets or funding table written here reads
-back into the same records, with or without the HXL row; the indicator tables and summaries the
-dashboard downloads are recognised by their own columns and refused, saying what they are.
+other humanitarian data tools read a table without a mapping step. Which hashtag each column
+gets is declared once, in ``data_pipeline.reference.hxl`` (``HXL_TAGS``): ingest reads the same
+tags back.
 
 Formula injection (OWASP "CSV Injection"): a text cell beginning with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return is something a spreadsheet may run as a formula. Such
@@ -60,33 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-HXL_TAGS: dict[str, str] = {
-    "district_code": "#adm2+code",
-    "district": "#adm2+name",
-    "region": "#adm1+name",
-    "indicator": "#indicator+code",
-    "indicator_label": "#indicator+name",
-    "unit": "#meta+unit",
-    "period": "#date+period",
-    "date": "#date",
-    "value": "#indicator+value+num",
-    "target": "#targeted+num",
-    "achievement_pct": "#meta+achievement+pct",
-    "source": "#meta+source",
-    "sex": "#sex",
-    "age_group": "#age",
-    "disability": "#disabled",
-    "notes": "#meta+notes",
-    "source_row": "#meta+row",
-    "plan": "#activity+appeal",
-    "objective": "#sector+objective",
-    "component": "#sector+component",
-    "donor": "#org+donor",
-    "required": "#value+funding+required",
-    "received": "#value+funding+received",
-    "currency": "#currency",
-}
-"""Column name → HXL hashtag (see the module docstring for the reasoning)."""
+from data_pipeline.reference.hxl import HXL_TAGS
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a text cell as a formula (OWASP)."""

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from data_pipeline.presentation.exports import HXL_TAGS
+from data_pipeline.reference.hxl import HXL_TAGS
 from data_pipeline.ingest import MAX_ROWS
 from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATORS
 from data_pipeline.reference.schemas import AGE_GROUPS, DISABILITY, KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, SEXES
