@@ -18,10 +18,11 @@ import ui
 from app_pages import editor_access
 from ui import editing
 from data_pipeline.analysis.history import short_hash, totals, totals_change
-from data_pipeline.ingest import ReadResult, problems_table, read_table
+from data_pipeline.ingest import ReadResult, read_table
 from data_pipeline.analysis.publish_plan import FileCheck, PublishPlan, check_files
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
 from data_pipeline.store import StoreError, SubmissionInput
+from data_pipeline.presentation.problems import problems_table
 from data_pipeline.presentation.template import build_template, template_file_name, template_kinds
 from data_pipeline.presentation.versions import describe_change
 

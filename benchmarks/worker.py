@@ -30,14 +30,14 @@ def _read(path: Path):
     """What ``read_table`` does before checking values: read, hash, parse into factorised columns."""
     import hashlib
 
-    from data_pipeline import ingest
-    from data_pipeline.ingest.validate import ProblemLog
+    from data_pipeline.ingest import read
+    from data_pipeline.ingest.problems import ProblemLog
 
     data = path.read_bytes()
     hashlib.sha256(data).hexdigest()
     log, notes = ProblemLog(path.name), []
-    grid = ingest._read_grid(data, path.name, log, notes, lambda stage, fraction: None,
-                             ingest.ReadLimits.from_settings(rows=ingest.MAX_ROWS))
+    grid = read.read_grid(data, path.name, log, notes, lambda stage, fraction: None,
+                          read.ReadLimits.from_settings(rows=read.MAX_ROWS))
     if grid is None:
         raise SystemExit(f"{path}: {log.finish()}")
     return grid, log, notes
@@ -47,10 +47,10 @@ def _check(grid, log, notes):
     """What ``read_table`` does after parsing: build the canonical frame (names resolved), run the schema."""
     import datetime as dt
 
-    from data_pipeline import ingest
+    from data_pipeline.ingest import build, read
 
-    kind, frame = ingest._build(grid, log, notes, dt.date.today())
-    frame = ingest._validate_schema(kind, frame, log) if frame is not None and not log.problems else None
+    kind, frame = build.build_frame(grid, log, notes, dt.date.today())
+    frame = read._validate_schema(kind, frame, log) if frame is not None and not log.problems else None
     if frame is None:
         raise SystemExit(f"invalid file: {log.finish()[:3]}")
     return frame
@@ -68,6 +68,7 @@ def measure(stage: str, path: Path, store_url: str | None) -> dict:
         return {"seconds": seconds, "rows": table.num_rows, "rss_before_mb": before, "peak_rss_mb": _peak_rss_mb()}
 
     from data_pipeline import ingest
+    from data_pipeline.ingest import build
 
     if stage == "read":
         before = _current_rss_mb()
@@ -79,7 +80,7 @@ def measure(stage: str, path: Path, store_url: str | None) -> dict:
     if stage in ("validate", "resolve"):
         grid, log, notes = _read(path)
         resolving = [0.0]
-        original = ingest._district_codes
+        original = build.district_codes
 
         def timed_district_codes(*args, **kwargs):
             started = time.perf_counter()
@@ -88,7 +89,7 @@ def measure(stage: str, path: Path, store_url: str | None) -> dict:
             finally:
                 resolving[0] += time.perf_counter() - started
 
-        ingest._district_codes = timed_district_codes
+        build.district_codes = timed_district_codes
         before = _current_rss_mb()
         start = time.perf_counter()
         frame = _check(grid, log, notes)

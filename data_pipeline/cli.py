@@ -86,7 +86,7 @@ def _read(paths: Sequence[str], show_progress: bool):
 
 
 def _print_problems(results) -> bool:
-    from data_pipeline.ingest import format_problems
+    from data_pipeline.presentation.problems import format_problems
 
     bad = [r for r in results if not r.ok]
     for result in bad:

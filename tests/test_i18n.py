@@ -18,7 +18,9 @@ from babel.messages.pofile import read_po
 from data_pipeline.presentation import charts, i18n
 from data_pipeline.presentation.catalog import DATA_MESSAGES_FILE, data_messages_source
 from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
-from data_pipeline.ingest.validate import Message, Problem, format_problems, problems_table, translate_text
+from data_pipeline.ingest.problems import Problem
+from data_pipeline.ingest.problems import message as problem_message
+from data_pipeline.presentation.problems import format_problems, problem_text, problems_table
 from geo.gazetteer import district
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,9 +188,9 @@ def test_a_chart_speaks_the_language():
 # --- problems -----------------------------------------------------------------------------
 
 def test_a_problem_stays_english_and_translates_when_shown():
-    message = Message("Unknown district {value!r}.", value="Kulob")
+    message = problem_message("Unknown district {value!r}.", value="Kulob")
     problem = Problem("field.csv", 3, "district", "Kulob", message,
-                      Message("a district name (English, Russian or Tajik) or project code such as KT01"))
+                      problem_message("a district name (English, Russian or Tajik) or project code such as KT01"))
     assert problem.message == "Unknown district 'Kulob'."
     assert (problem.template, problem.params) == ("Unknown district {value!r}.", {"value": "Kulob"})
     table = problems_table([problem], lang="ru")
@@ -200,16 +202,16 @@ def test_a_problem_stays_english_and_translates_when_shown():
 
 
 def test_a_problem_message_survives_pickling_with_its_template():
-    message = Message("Empty {what}: every row needs one (write 0 if nothing happened, or delete the row).",
-                      what=Message("target"))
+    message = problem_message("Empty {what}: every row needs one (write 0 if nothing happened, or delete the row).",
+                              what=problem_message("target"))
     copy = pickle.loads(pickle.dumps(message))
-    assert copy == message and copy.template == message.template
-    assert translate_text(copy, translator("ru")).startswith("Пустое поле «цель»")
+    assert copy == message and copy.msgid == message.msgid
+    assert problem_text(copy, translator("ru")).startswith("Пустое поле «цель»")
 
 
 def test_a_translation_with_a_broken_placeholder_falls_back_to_english():
-    message = Message("Unknown district {value!r}.", value="Kulob")
-    assert translate_text(message, lambda _text: "Район {district} неизвестен") == "Unknown district 'Kulob'."
+    message = problem_message("Unknown district {value!r}.", value="Kulob")
+    assert problem_text(message, lambda _text: "Район {district} неизвестен") == "Unknown district 'Kulob'."
 
 
 # --- map and briefing ---------------------------------------------------------------------

@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data_pipeline import settings
-from data_pipeline.ingest.validate import Message
-from data_pipeline.ingest.validate import _  # problem texts: English now, translated when shown
+from data_pipeline.ingest.problems import Text
+from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
@@ -61,8 +61,8 @@ class ReadLimits:
 class Refused(Exception):
     """A file beyond a limit or carrying a hazard; ``message`` says what, where and how to fix it."""
 
-    def __init__(self, message: Message):
-        super().__init__(message)
+    def __init__(self, message: Text):
+        super().__init__(str(message))
         self.message = message
 
 
@@ -132,13 +132,13 @@ def _check_declared(info: zipfile.ZipInfo, limits: ReadLimits) -> None:
         raise Refused(_too_compressed(info.filename, info.file_size, info.compress_size, limits))
 
 
-def _too_large(part: str, size: int, limits: ReadLimits) -> Message:
+def _too_large(part: str, size: int, limits: ReadLimits) -> Text:
     return _("The workbook's part {part} unpacks to more than {size:,.0f} MB; at most {limit:,.0f} MB is read per "
              "part. Split the data into smaller files, or save it as CSV.",
              part=part, size=size / 2**20, limit=limits.part_bytes / 2**20)
 
 
-def _too_compressed(part: str, size: int, packed: int, limits: ReadLimits) -> Message:
+def _too_compressed(part: str, size: int, packed: int, limits: ReadLimits) -> Text:
     return _("The workbook's part {part} unpacks from {packed:,.1f} MB to more than {size:,.0f} MB (over "
              "{limit:,.0f} times its packed size): this is not a normal spreadsheet. Save the data as CSV, or "
              "delete the unused rows and columns and save it again.",
@@ -300,7 +300,7 @@ class SheetBounds:
                             "was not saved by Excel. Open it in Excel and save it again.",
                             sheet=self.sheet, cell=cell, row=self.rows))
 
-    def _check(self, rows: int, columns: int, what: Message) -> None:
+    def _check(self, rows: int, columns: int, what: Text) -> None:
         if columns > self.column_limit:
             raise Refused(_("The sheet {sheet!r} {what}, column {column:,}; at most {limit:,} columns are read. "
                             "Delete the columns after the table (Ctrl+End in Excel goes to the last cell) and save "

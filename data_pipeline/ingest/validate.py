@@ -1,8 +1,9 @@
-"""Checks on the values of monitoring tables, and the ``Problem`` they report.
+"""Checks on the values of monitoring tables: per unique value, a result or what is wrong.
 
 Every checker works on the *unique* values of a column (a column of a million rows holds a
 few hundred distinct districts, dates or counts): it returns, per unique value, the
-canonical result or a message saying what is wrong, what is allowed and how to fix it.
+canonical result or a ``Text`` (``problems``) saying what is wrong, what is allowed and how to
+fix it.
 ``ingest`` maps the results back onto the rows with numpy, so valid data never meets a
 Python loop over rows; loops run only to build problem messages, capped per column.
 """
@@ -13,8 +14,8 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,221 +23,47 @@ from rapidfuzz import fuzz, process
 
 from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, INDICATOR_IDS, indicator
 from data_pipeline.reference.schemas import AGE_GROUPS, CURRENCIES, DISABILITY, FRACTIONAL_UNITS, SEXES
+from data_pipeline.ingest.problems import Text
+from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
 from geo.gazetteer import PROGRAMME_CODES, PROGRAMME_DISTRICTS, UnknownDistrictError, district, resolve_district
 
-MAX_PROBLEMS_PER_COLUMN = 1_000
-"""Problems listed one by one per column; the rest are summed up in one "… and N more" line."""
 MAX_CELL_CHARS = 10_000
 """Longest text a cell may hold (notes included)."""
 MAX_COUNT = 1_000_000_000
 """Largest count or amount accepted: a larger one is a typing or unit error."""
 MIN_DATE = dt.date(2000, 1, 1)
 """Earliest plausible record date (Excel's empty date, 1899/1900, is a common slip)."""
-VALUE_PREVIEW_CHARS = 80
-"""How much of a long value a problem message repeats."""
-
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
 """C0/C1 control characters, zero-width space and bidirectional overrides (tab and newlines allowed)."""
 CONTROL_CHARS_PATTERN = _CONTROL_CHARS.pattern
 
 
-class Message(str):
-    """English text that keeps its msgid (``template``) and values (``params``), so that it can
-    be shown in another language when displayed.
-
-    ``_("Unknown district {value!r}.", value="Kulob")`` *is* the string
-    ``"Unknown district 'Kulob'."`` (so code and tests that read ``Problem.message`` see
-    English), and :func:`translate_text` renders it from the catalog's translation of the
-    template. A value that is itself a ``Message`` (e.g. a column's name) is translated too.
-    """
-
-    template: str
-    params: dict[str, object]
-
-    def __new__(cls, template: str, **params: object) -> Message:
-        text = super().__new__(cls, template.format(**params) if params else template)
-        text.template, text.params = template, params
-        return text
-
-    def __reduce__(self):  # pickling (st.cache_data) keeps the template and the values
-        return (_message, (self.template, self.params))
-
-
-def _message(template: str, params: dict[str, object]) -> Message:
-    return Message(template, **params)
-
-
-_ = Message
-"""Marks a problem text for the catalog (``pybabel extract -k _``); it stays English until shown."""
-
-
-def translate_text(text: str, translate: Callable[[str], str]) -> str:
-    """``text`` through ``translate`` (e.g. ``data_pipeline.presentation.i18n.translator("ru")``): a ``Message``
-    via its template and values, any other text as a msgid of its own. A translation whose
-    placeholders do not fit falls back to English rather than failing."""
-    if not isinstance(text, Message):
-        return translate(text) if text else text
-    params = {k: translate_text(v, translate) if isinstance(v, Message) else v for k, v in text.params.items()}
-    try:
-        return translate(text.template).format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text.template.format(**params)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input file, located as a spreadsheet shows it.
-
-    ``row`` is the row number a spreadsheet shows (header = row 1; an HXL hashtag row is
-    row 2); ``None`` for a problem with the file or a whole column. ``message`` is English;
-    ``template`` and ``params`` are what :func:`problems_table` and :func:`format_problems`
-    translate it from (``lang``).
-    """
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    message: str
-    allowed: str = ""
-    suggestions: tuple[str, ...] = ()
-
-    @property
-    def template(self) -> str:
-        """The message's msgid (the message itself when it has no values)."""
-        return getattr(self.message, "template", self.message)
-
-    @property
-    def params(self) -> dict[str, object]:
-        """The values the message's template is filled with."""
-        return dict(getattr(self.message, "params", {}))
-
-
-PROBLEM_TABLE_COLUMNS = ["file", "row", "column", "value", "problem", "allowed", "suggestions"]
-
-
-def _translator(lang: str) -> Callable[[str], str]:
-    from data_pipeline.presentation.i18n import translator  # babel loads only when a language is asked for
-
-    return translator(lang)
-
-
-def problems_table(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
-    """The problems as a table (file, row, column, value, problem, allowed, suggestions),
-    the problem and allowed texts in ``lang`` (``en``, ``ru``, ``tg``)."""
-    translate = _translator(lang)
-    rows = [
-        {
-            "file": p.file,
-            "row": p.row,
-            "column": p.column,
-            "value": p.value,
-            "problem": translate_text(p.message, translate),
-            "allowed": translate_text(p.allowed, translate),
-            "suggestions": ", ".join(p.suggestions),
-        }
-        for p in problems
-    ]
-    table = pd.DataFrame(rows, columns=PROBLEM_TABLE_COLUMNS)
-    table["row"] = table["row"].astype("Int64")
-    return table
-
-
-def format_problems(problems: Iterable[Problem], limit: int = 50, lang: str = "en") -> str:
-    """The problems as readable lines for a terminal, at most ``limit`` of them, in ``lang``."""
-    tr = _translator(lang)
-    problems = list(problems)
-    if not problems:
-        return tr("No problems found.")
-    lines = []
-    for p in problems[:limit]:
-        where = p.file
-        if p.row is not None:
-            where += tr(", row {row}").format(row=p.row)
-        if p.column:
-            where += tr(", column {column}").format(column=repr(p.column))
-        text = f"{where}: {translate_text(p.message, tr)}"
-        if p.value is not None and p.value != "" and repr(p.value) not in p.message:
-            text += tr(" (value: {value})").format(value=repr(p.value))
-        if p.allowed:
-            text += "\n    " + tr("allowed: {allowed}").format(allowed=translate_text(p.allowed, tr))
-        if p.suggestions:
-            text += "\n    " + tr("did you mean: {suggestions}?").format(suggestions=", ".join(p.suggestions))
-        lines.append(text)
-    if len(problems) > limit:
-        lines.append(tr("… and {count} more problems.").format(count=len(problems) - limit))
-    heading = tr("1 problem:") if len(problems) == 1 else tr("{count} problems:").format(count=len(problems))
-    return heading + "\n" + "\n".join(lines)
-
-
-def preview(value: object) -> str | None:
-    """A value as a problem shows it: text, cut to ``VALUE_PREVIEW_CHARS``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value)
-    if len(text) > VALUE_PREVIEW_CHARS:
-        return text[:VALUE_PREVIEW_CHARS] + f"… ({len(text)} characters)"
-    return text
-
-
-@dataclass
-class ProblemLog:
-    """Collects problems for one file, listing at most ``per_column`` per column."""
-
-    file: str
-    per_column: int = MAX_PROBLEMS_PER_COLUMN
-    problems: list[Problem] = field(default_factory=list)
-    _counts: dict[str | None, int] = field(default_factory=dict)
-    _hidden: dict[str | None, int] = field(default_factory=dict)
-    _cells: set[tuple[int, str]] = field(default_factory=set)
-
-    def add(self, row: int | None, column: str | None, value: object, message: str,
-            allowed: str = "", suggestions: Sequence[str] = ()) -> None:
-        """Record a problem; a cell that already has one gets no second (its first cause is the one to fix)."""
-        if row is not None and column is not None:
-            if (row, column) in self._cells:
-                return
-            self._cells.add((row, column))
-        count = self._counts.get(column, 0)
-        self._counts[column] = count + 1
-        if column is not None and count >= self.per_column:
-            self._hidden[column] = self._hidden.get(column, 0) + 1
-            return
-        self.problems.append(Problem(self.file, row, column, preview(value), message, allowed,
-                                     tuple(suggestions)))
-
-    def hide(self, column: str, count: int) -> None:
-        """Count ``count`` more problems in ``column`` without listing them (past the cap)."""
-        if count > 0:
-            self._counts[column] = self._counts.get(column, 0) + count
-            self._hidden[column] = self._hidden.get(column, 0) + count
-
-    def finish(self) -> list[Problem]:
-        """The problems, with one "… and N more" line per column that overflowed, sorted by row."""
-        out = sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
-        for column, hidden in self._hidden.items():
-            out.append(Problem(self.file, None, column, None,
-                               _("… and {hidden} more problems in column {column!r} not listed "
-                                 "(only the first {limit} per column are shown).",
-                                 hidden=hidden, column=column, limit=self.per_column)))
-        return out
-
-
 # --- per-unique-value checkers -------------------------------------------------------------
-# Each returns a list parallel to ``uniques`` of Check(result, message, allowed, suggestions):
-# message is None when the value is fine.
+# Each returns a list parallel to ``uniques`` of Check(result, text, allowed_text, suggestions):
+# text is None when the value is fine.
 
 
 @dataclass(frozen=True)
 class Check:
     result: object = None
-    message: str | None = None
-    allowed: str = ""
+    text: Text | None = None
+    """What is wrong (``None``: the value is fine)."""
+    allowed_text: Text | str = ""
     suggestions: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.message is None
+        return self.text is None
+
+    @property
+    def message(self) -> str | None:
+        """What is wrong, in English (``None``: nothing)."""
+        return None if self.text is None else str(self.text)
+
+    @property
+    def allowed(self) -> str:
+        """What would be right, in English."""
+        return str(self.allowed_text)
 
 
 OK_EMPTY = Check(None)
@@ -256,7 +83,7 @@ def clean_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def text_problem(value: object) -> str | None:
+def text_problem(value: object) -> Text | None:
     """What is wrong with a cell's text as text (too long, control characters), if anything."""
     if not isinstance(value, str):
         return None
@@ -307,7 +134,7 @@ def check_numbers(uniques: Sequence[object], *, decimal_comma: bool, what: str,
                   required: bool = True) -> list[Check]:
     """Numbers ≥ 0, one Check per unique cell (result: float; blank: None, a problem if ``required``)."""
     out = []
-    noun = Message(what)  # "value", "target", "amount received": catalog entries of their own
+    noun = Text(what)  # "value", "target", "amount received": catalog entries of their own
     for value in uniques:
         if is_blank(value):
             out.append(Check(None, _("Empty {what}: every row needs one (write 0 if nothing happened, "
@@ -322,18 +149,18 @@ def check_numbers(uniques: Sequence[object], *, decimal_comma: bool, what: str,
                                      what=noun, number=number), _("a number ≥ 0")))
         elif number > MAX_COUNT:
             out.append(Check(None, _("{What} {number:g} is implausibly large (over {limit:,}); check for a typing "
-                                     "or unit error.", What=Message(what.capitalize()), number=number,
+                                     "or unit error.", What=Text(what.capitalize()), number=number,
                                      limit=MAX_COUNT), _("0 to {limit:,}", limit=MAX_COUNT)))
         else:
             out.append(Check(number))
     return out
 
 
-def fractional_message(what: str, number: float, unit: str) -> str:
+def fractional_message(what: str, number: float, unit: str) -> Text:
     """The problem text for a fractional value of an indicator that counts whole ``unit``."""
     return _("Fractional {what} {number:g}: this indicator counts whole {unit}; "
-             "write a whole number (round it, or split the record).", what=Message(what), number=number,
-             unit=Message(unit))
+             "write a whole number (round it, or split the record).", what=Text(what), number=number,
+             unit=Text(unit))
 
 
 def whole_numbers_required(indicator_id: str) -> bool:
@@ -603,7 +430,7 @@ def check_disaggregation(column: str, uniques: Sequence[object]) -> list[Check]:
             continue
         found = normalise(value)
         out.append(Check(found) if found else Check(None, _("{value!r} is not a known {column} value.",
-                                                              value=clean_text(value), column=Message(column)),
+                                                              value=clean_text(value), column=Text(column)),
                                                     allowed))
     return out
 

@@ -20,7 +20,8 @@ from data_pipeline.ingest import read_table
 from data_pipeline.reference.published import published_table
 from data_pipeline.analysis.reconcile import reconcile
 from data_pipeline.store import Store
-from data_pipeline.ingest.validate import Problem, problems_table
+from data_pipeline.ingest import Problem
+from data_pipeline.presentation.problems import problems_table
 from data_pipeline.reference.registry import FUNDING_LINES, indicators_for
 from data_pipeline.reference.schemas import FUNDING_COLUMNS, TARGET_COLUMNS
 from geo.gazetteer import PROGRAMME_CODES
