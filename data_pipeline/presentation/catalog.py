@@ -23,7 +23,7 @@ DATA_MESSAGES_FILE = LOCALES_DIR / "data_messages.py"
 programme and objective names, published-figure labels, categories), written as ``_("…")``
 lines so that ``pybabel extract`` puts them in the catalog with the code's own strings."""
 
-# Words validation messages take as values (see data_pipeline.ingest.validate.Message).
+# Words validation messages take as values (a data_pipeline.ingest.problems.Text without values).
 _VALIDATION_WORDS = ("value", "Value", "target", "Target", "amount required", "Amount required",
                      "amount received", "Amount received", "sex", "age_group", "disability",
                      "activities", "targets", "funding")
