@@ -14,7 +14,7 @@ MAP_PAYLOAD_KB = 150
 
 STAGE_LABELS = {
     "read": "read (bytes, SHA-256, parse, factorise)",
-    "validate": "validate (values, schema; names excluded)",
+    "validate": "validate (values; names excluded)",
     "resolve": "resolve district names",
     "aggregate": "aggregate (4 periods, raw records)",
     "store": "store (publish: record blobs, cells, version)",

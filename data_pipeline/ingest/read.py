@@ -19,10 +19,10 @@ from data_pipeline.ingest.build import build_frame
 from data_pipeline.ingest.csv import read_csv
 from data_pipeline.ingest.grid import Grid, Progress
 from data_pipeline.ingest.limits import ReadLimits
-from data_pipeline.ingest.problems import Problem, ProblemLog, Text
+from data_pipeline.ingest.problems import Problem, ProblemLog
 from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
 from data_pipeline.ingest.xlsx import read_xlsx
-from data_pipeline.reference.schemas import COLUMNS, KIND_ACTIVITIES, validate as validate_with_schema
+from data_pipeline.reference.schemas import COLUMNS
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """Largest file read (a 5-million-row activities CSV is about 250–300 MB)."""
@@ -41,7 +41,7 @@ class ReadResult:
     kind: str
     """``activities``, ``targets`` or ``funding``; empty when it could not be told."""
     frame: pd.DataFrame
-    """The canonical columns of ``kind`` when ``ok``, validated; empty otherwise. An activities
+    """The canonical columns of ``kind`` when ``ok``, every value checked; empty otherwise. An activities
     table's text columns are categorical (few distinct values, however many rows)."""
     problems: list[Problem]
     row_count: int
@@ -110,10 +110,10 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
                                     "Split it into smaller files.", rows=grid.row_count, limit=max_rows))
         return fail(sheet=grid.sheet, rows=grid.row_count, digest=digest)
     report("checking", 0.0)
+    # The frame's values are checked once, here where the file enters: every cell by the checks of
+    # ``validate`` as the builders make the frame, which the declarations of ``reference.schemas`` hold
+    # (tests validate read_table's frames against the pandera schemas; a second pass would only repeat it).
     kind, frame = build_frame(grid, log, notes, today or dt.date.today())
-    report("checking", 0.9)
-    if kind and not log.problems and frame is not None:
-        frame = _validate_schema(kind, frame, log)
     report("checking", 1.0)
     if log.problems or frame is None:
         return fail(kind, grid.sheet, grid.data_row_count, digest)
@@ -130,26 +130,6 @@ def _sha256_file(path: Path) -> str:
 
 def _empty_frame(kind: str) -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS.get(kind, []))
-
-
-def _validate_schema(kind: str, frame: pd.DataFrame, log: ProblemLog) -> pd.DataFrame | None:
-    """The pandera schema as a last line of defence: its failures become problems, not tracebacks."""
-    from pandera.errors import SchemaError, SchemaErrors  # pandera loads when a schema is first used
-
-    try:
-        return validate_with_schema(kind, frame, lazy=True, text="category" if kind == KIND_ACTIVITIES else "str")
-    except SchemaErrors as err:
-        for case in err.failure_cases.head(100).itertuples(index=False):
-            row = None
-            index = getattr(case, "index", None)
-            if index is not None and not pd.isna(index) and "source_row" in frame:
-                row = int(frame["source_row"].iloc[int(index)])
-            log.add(row, getattr(case, "column", None), getattr(case, "failure_case", None),
-                    _("Failed the {kind} schema check {check}.", kind=Text(kind),
-                      check=getattr(case, "check", "")))
-    except SchemaError as err:
-        log.add(None, None, None, _("Failed the {kind} schema check: {error}.", kind=Text(kind), error=str(err)))
-    return None
 
 
 def read_grid(data: bytes, name: str, log: ProblemLog, notes: list[str], report: Progress,

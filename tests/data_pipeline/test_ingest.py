@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data_pipeline.ingest import MAX_ROWS, read_table, read_tables
+from data_pipeline.reference import schemas
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, CRP_OBJECTIVE_2, INDICATOR_IDS
 from data_pipeline.reference.schemas import ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, SEXES, TARGET_COLUMNS
 from geo.gazetteer import PROGRAMME_DISTRICTS
@@ -31,7 +32,14 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 
 
 def read(path: Path, **kw):
-    return read_table(path, today=TODAY, **kw)
+    """read_table, and every frame it accepts held to the declared schema (the one pass that would
+    catch a builder making a frame its checks did not mean: read_table no longer runs pandera itself)."""
+    result = read_table(path, today=TODAY, **kw)
+    if result.ok:
+        text = "category" if result.kind == "activities" else "str"
+        checked = schemas.validate(result.kind, result.frame, text=text)
+        pd.testing.assert_frame_equal(checked, result.frame, check_exact=True)
+    return result
 
 
 def only_problem(result):

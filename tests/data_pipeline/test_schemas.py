@@ -90,3 +90,15 @@ def test_nothing_is_hidden_while_other_threads_run():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="NoSuchSchema"):
         schemas.NoSuchSchema  # noqa: B018
+
+
+def test_one_declaration_per_table_gives_the_column_lists_and_the_schemas():
+    assert set(schemas.TABLES) == set(schemas.KINDS)
+    for kind, table in schemas.TABLES.items():
+        assert table.kind == kind and schemas.COLUMNS[kind] == [c.name for c in table.columns]
+        assert list(schemas.SCHEMAS[kind].columns) == schemas.COLUMNS[kind]
+        for column in table.columns:
+            assert column.dtype in (schemas.TEXT, schemas.FLOAT, schemas.INT, schemas.DATE)
+            assert schemas.SCHEMAS[kind].columns[column.name].nullable == column.nullable
+    assert schemas.ACTIVITY_COLUMNS == schemas.Activities.names()
+    assert schemas.Targets.period.matches == schemas.PERIOD_PATTERN
