@@ -15,7 +15,8 @@ The package, module by module:
 - ``limits``: the bounds a read stays within (rows, columns, cells, workbook parts);
 - ``columns``: header words, HXL hashtags, table kind (``HEADER_SYNONYMS``, ``HXL_TAGS``);
 - ``build``: the canonical frame per table kind (activities, targets, funding);
-- ``validate``: the checks of single values (numbers, dates, districts, indicators…);
+- ``validate``, ``names``: the checks of single values (numbers, dates, periods, text; districts,
+  indicators, categories, funding lines);
 - ``problems``: ``Problem``, its ``Text`` (msgid and values) and the per-file ``ProblemLog``.
 
 Layer 2. May import ``geo``, ``data_pipeline.settings`` and ``data_pipeline.reference`` (layers

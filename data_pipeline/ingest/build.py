@@ -20,9 +20,11 @@ from data_pipeline.ingest.columns import (
 from data_pipeline.ingest.grid import Column, Grid
 from data_pipeline.ingest.problems import ProblemLog
 from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
+from data_pipeline.ingest.names import (
+    check_currencies, check_disaggregation, check_districts, check_funding_lines, check_indicators,
+)
 from data_pipeline.ingest.validate import (
-    CONTROL_CHARS_PATTERN, MAX_CELL_CHARS, Check, check_currencies, check_dates, check_disaggregation,
-    check_districts, check_funding_lines, check_indicators, check_numbers, check_periods, check_texts,
+    CONTROL_CHARS_PATTERN, MAX_CELL_CHARS, Check, check_dates, check_numbers, check_periods, check_texts,
     fractional_message, is_blank, text_problem, whole_numbers_required,
 )
 from data_pipeline.reference.registry import INDICATOR_IDS, indicator

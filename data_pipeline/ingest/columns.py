@@ -46,7 +46,8 @@ import numpy as np
 from data_pipeline.ingest.grid import Column, Grid
 from data_pipeline.ingest.problems import ProblemLog, Text
 from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
-from data_pipeline.ingest.validate import is_blank, match_indicator
+from data_pipeline.ingest.names import match_indicator
+from data_pipeline.ingest.validate import is_blank
 from data_pipeline.reference.hxl import HXL_TAGS as HXL_EXPORT_TAGS
 from data_pipeline.reference.schemas import KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS
 

@@ -10,10 +10,10 @@ import pytest
 from data_pipeline.ingest import header_field, hxl_field, parse_hxl
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1
 from data_pipeline.ingest.problems import Problem, ProblemLog
-from data_pipeline.ingest.validate import (
-    MAX_COUNT, check_dates, check_districts, check_funding_lines, check_indicators, check_numbers, check_periods,
-    normalise_age_group, normalise_disability, normalise_sex, parse_number,
+from data_pipeline.ingest.names import (
+    check_districts, check_funding_lines, check_indicators, normalise_age_group, normalise_disability, normalise_sex,
 )
+from data_pipeline.ingest.validate import MAX_COUNT, check_dates, check_numbers, check_periods, parse_number
 from data_pipeline.presentation.problems import format_problems, problems_table
 
 TODAY = dt.date(2024, 6, 30)
