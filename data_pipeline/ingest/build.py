@@ -202,22 +202,11 @@ def _indicator_rows(column: Column, log: ProblemLog, rows: np.ndarray) -> tuple[
     return (ids, results) if ok else (ids, [])
 
 
-def _build_activities(columns: dict[str, Column], wide: dict[str, Column], rows: np.ndarray, grid: Grid,
-                      log: ProblemLog, today: dt.date) -> pd.DataFrame | None:
-    date_col = columns["date"]
-    date_checks = check_dates(date_col.uniques, today)
-    dates_ok = report_checks(log, date_col, date_checks, rows)
-    district = district_codes(columns, rows, log, required=True)
-    optional = {}  # each optional text field present: its column and checked values
-    for name in ("sex", "age_group", "disability"):
-        if name in columns:
-            checks = check_disaggregation(name, columns[name].uniques)
-            report_checks(log, columns[name], checks, rows)
-            optional[name] = (columns[name], [c.result for c in checks])
-    if "notes" in columns:
-        optional["notes"] = (columns["notes"], [c.result for c in check_texts(columns["notes"].uniques)])
-
-    pieces: list[tuple[np.ndarray, object, np.ndarray]] = []  # (row mask, indicator, values per row)
+def _activity_values(columns: dict[str, Column], wide: dict[str, Column], rows: np.ndarray, grid: Grid,
+                     log: ProblemLog) -> list[tuple[np.ndarray, object, np.ndarray]]:
+    """Checked values as (row mask, indicator, value per row) pieces: one per indicator column of a
+    wide table (an empty cell is no record), or one of every row with its indicator column."""
+    pieces: list[tuple[np.ndarray, object, np.ndarray]] = []
     if wide:
         for indicator_id, column in wide.items():
             checks = check_numbers(column.uniques, decimal_comma=grid.decimal_comma, what="value", required=False)
@@ -238,6 +227,25 @@ def _build_activities(columns: dict[str, Column], wide: dict[str, Column], rows:
         _count_checks(log, value_col, numbers, ids, rows, "value")
         pieces.append((np.ones(len(rows), dtype=bool), (indicator_col, indicator_results),
                        np.array([np.nan if n is None else n for n in numbers], dtype=np.float64)[value_col.codes]))
+    return pieces
+
+
+def _build_activities(columns: dict[str, Column], wide: dict[str, Column], rows: np.ndarray, grid: Grid,
+                      log: ProblemLog, today: dt.date) -> pd.DataFrame | None:
+    date_col = columns["date"]
+    date_checks = check_dates(date_col.uniques, today)
+    dates_ok = report_checks(log, date_col, date_checks, rows)
+    district = district_codes(columns, rows, log, required=True)
+    optional = {}  # each optional text field present: its column and checked values
+    for name in ("sex", "age_group", "disability"):
+        if name in columns:
+            checks = check_disaggregation(name, columns[name].uniques)
+            report_checks(log, columns[name], checks, rows)
+            optional[name] = (columns[name], [c.result for c in checks])
+    if "notes" in columns:
+        optional["notes"] = (columns["notes"], [c.result for c in check_texts(columns["notes"].uniques)])
+
+    pieces = _activity_values(columns, wide, rows, grid, log)
     if log.problems or not dates_ok or district is None:
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -82,8 +83,76 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
+@dataclass
+class _CsvFile:
+    """What is known of a CSV before pyarrow parses it, and the rows it skipped while parsing."""
+
+    data: bytes
+    skip: int
+    """Bytes of BOM before the text."""
+    encoding: str
+    leading_blank: int
+    """Blank lines before the header."""
+    delimiter: str
+    width: int
+    """Cells in the header row."""
+    bad_rows: list[tuple[int | None, int, int]] = field(default_factory=list)
+    """(row number, cells expected, cells found) of each row pyarrow skipped."""
+
+    quoted: bool = field(init=False)
+    """Whether any cell is quoted: quoted line breaks slow pyarrow's parallel reader down; a file
+    without quotes has none."""
+
+    def __post_init__(self) -> None:
+        self.quoted = b'"' in self.data
+
+    @property
+    def names(self) -> list[str]:
+        return [f"c{i}" for i in range(self.width)]
+
+    def read_options(self, use_threads: bool = False) -> pacsv.ReadOptions:
+        return pacsv.ReadOptions(column_names=self.names, skip_rows=self.leading_blank, encoding=self.encoding,
+                                 block_size=CSV_BLOCK_BYTES, use_threads=use_threads)
+
+    def parse_options(self, use_threads: bool, record: bool = True) -> pacsv.ParseOptions:
+        return pacsv.ParseOptions(delimiter=self.delimiter, ignore_empty_lines=False,
+                                  newlines_in_values=self.quoted or not use_threads,
+                                  invalid_row_handler=self._on_invalid if record else lambda row: "skip")
+
+    def _on_invalid(self, row) -> str:
+        self.bad_rows.append((row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    def parse(self, use_threads: bool) -> pa.Table:
+        self.bad_rows.clear()
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(self.data).slice(self.skip)),
+            read_options=self.read_options(use_threads), parse_options=self.parse_options(use_threads),
+            # Dictionary-encoded while parsing: a column of a million rows holds few distinct values.
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.string())
+                                                               for n in self.names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+
+
 def read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
-              limits: ReadLimits) -> Grid | None:
+             limits: ReadLimits) -> Grid | None:
+    """The CSV's grid, or ``None`` with the problems logged (encoding, width, rows, cells, parsing)."""
+    file = _open_csv(data, log, notes, limits)
+    if file is None or not _within_limits(file, log, limits):
+        return None
+    report("parsing", 0.0)
+    table = _parse(file, log, notes)
+    if table is None:
+        return None
+    report("parsing", 1.0)
+    if file.delimiter == ";":
+        notes.append("Semicolon-separated: a comma in numbers is read as the decimal mark.")
+    return _grid(file, table, log)
+
+
+def _open_csv(data: bytes, log: ProblemLog, notes: list[str], limits: ReadLimits) -> _CsvFile | None:
+    """The file's encoding, leading blank lines, separator and header width, from its first bytes."""
     if b"\x00" in data[:1 << 16] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         log.add(None, None, None, _("The file is binary, not a text CSV. Save the table from Excel as "
                                     "'CSV UTF-8' (or .xlsx) and upload that."))
@@ -112,88 +181,71 @@ def read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
                 _("The header row has {columns:,} columns; at most {limit:,} are read. Delete the unused columns "
                   "(or check the separator) and save the file again.", columns=width, limit=limits.columns))
         return None
-    names = [f"c{i}" for i in range(width)]
-    bad_rows: list[tuple[int | None, int, int]] = []
+    return _CsvFile(data, skip, encoding, leading_blank, delimiter, width)
 
-    def on_invalid(row) -> str:
-        bad_rows.append((row.number, row.expected_columns, row.actual_columns))
-        return "skip"
 
-    # Quoted line breaks slow pyarrow's parallel reader down; a file without quotes has none.
-    quoted = b'"' in data
+def _within_limits(file: _CsvFile, log: ProblemLog, limits: ReadLimits) -> bool:
+    """Rows and cells bounded before parsing: a file has at most one row per line break (exactly
+    one without quotes); the header and an HXL row are not counted."""
+    data, width = file.data, file.width
+    rows = data.count(b"\n", file.skip) + (not data.endswith(b"\n")) - file.leading_blank
+    if rows - 2 <= limits.rows and width * rows <= limits.cells:
+        return True
+    if file.quoted:
+        rows = _count_csv_rows(data, file.skip, file.read_options(), file.parse_options(False, record=False),
+                               stop=min(limits.rows + 2, limits.cells // width))
+    if rows - 2 > limits.rows:
+        log.add(None, None, None, _("The file has more than {limit:,} data rows; at most {limit:,} are read at "
+                                    "once. Split it into smaller files (e.g. one per year).", limit=limits.rows))
+        return False
+    if width * rows > limits.cells:
+        log.add(None, None, None, _("The file has {columns:,} columns and so many rows that it holds more than "
+                                    "{limit:,} cells; at most {limit:,} are read at once. Delete the unused "
+                                    "columns, or split the file into smaller ones.",
+                                    columns=width, limit=limits.cells))
+        return False
+    return True
 
-    def read_options(use_threads: bool = False) -> pacsv.ReadOptions:
-        return pacsv.ReadOptions(column_names=names, skip_rows=leading_blank, encoding=encoding,
-                                 block_size=CSV_BLOCK_BYTES, use_threads=use_threads)
 
-    def parse_options(use_threads: bool, record: bool = True) -> pacsv.ParseOptions:
-        return pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
-                                  newlines_in_values=quoted or not use_threads,
-                                  invalid_row_handler=on_invalid if record else lambda row: "skip")
-
-    def parse(use_threads: bool) -> pa.Table:
-        return pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(skip)),
-            read_options=read_options(use_threads), parse_options=parse_options(use_threads),
-            # Dictionary-encoded while parsing: a column of a million rows holds few distinct values.
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.string())
-                                                               for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-
-    # Rows and cells are bounded before parsing: a file has at most one row per line break
-    # (exactly one without quotes); the header and an HXL row are not counted.
-    rows = data.count(b"\n", skip) + (not data.endswith(b"\n")) - leading_blank
-    if rows - 2 > limits.rows or width * rows > limits.cells:
-        if quoted:
-            rows = _count_csv_rows(data, skip, read_options(), parse_options(False, record=False),
-                                   stop=min(limits.rows + 2, limits.cells // width))
-        if rows - 2 > limits.rows:
-            log.add(None, None, None, _("The file has more than {limit:,} data rows; at most {limit:,} are read at "
-                                        "once. Split it into smaller files (e.g. one per year).", limit=limits.rows))
-            return None
-        if width * rows > limits.cells:
-            log.add(None, None, None, _("The file has {columns:,} columns and so many rows that it holds more than "
-                                        "{limit:,} cells; at most {limit:,} are read at once. Delete the unused "
-                                        "columns, or split the file into smaller ones.",
-                                        columns=width, limit=limits.cells))
-            return None
-
-    report("parsing", 0.0)
+def _parse(file: _CsvFile, log: ProblemLog, notes: list[str]) -> pa.Table | None:
+    """The rows parsed by pyarrow (in parallel; again in order when rows were skipped, so that their
+    numbers are known; again as cp1251 when invalid UTF-8 turns up after the first MB)."""
     try:
         try:
-            table = parse(True)
+            table = file.parse(True)
         except pa.ArrowInvalid as err:
-            if encoding != "utf-8" or "utf8" not in str(err).lower():
+            if file.encoding != "utf-8" or "utf8" not in str(err).lower():
                 raise
-            encoding, skip = _detect_encoding(data, whole=True)
+            encoding, file.skip = _detect_encoding(file.data, whole=True)
             if encoding != "cp1251":  # invalid UTF-8 after the first MB, and not Cyrillic either
                 _encoding_problem(log)
                 return None
+            file.encoding = encoding
             notes.append("Read as cp1251 text (Windows Cyrillic).")
-            bad_rows.clear()
-            table = parse(True)
-        if bad_rows:  # parse again in order, so the skipped rows' numbers are known
-            bad_rows.clear()
-            table = parse(False)
+            table = file.parse(True)
+        if file.bad_rows:
+            table = file.parse(False)
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError) as err:
         log.add(None, None, None, _("The file cannot be read as CSV: {error}. Check that it is a table saved as "
                                     "CSV, with no line longer than {limit} MB.",
                                     error=str(err).splitlines()[0], limit=CSV_BLOCK_BYTES // 2**20))
         return None
-    report("parsing", 1.0)
-    if delimiter == ";":
-        notes.append("Semicolon-separated: a comma in numbers is read as the decimal mark.")
+    return table
+
+
+def _grid(file: _CsvFile, table: pa.Table, log: ProblemLog) -> Grid | None:
+    """The parsed rows as a grid, each with its physical row number; the skipped rows as problems."""
+    bad_rows, leading_blank = file.bad_rows, file.leading_blank
     # Physical row numbers of the rows pyarrow kept (it numbers rows from 1, leading blank lines included).
     total = table.num_rows + len(bad_rows)
-    skipped = np.array(sorted(n for n, _, _ in bad_rows if n is not None), dtype=np.int64)
+    skipped = np.array(sorted(n for n, _expected, _actual in bad_rows if n is not None), dtype=np.int64)
     row_numbers = np.arange(leading_blank + 1, leading_blank + total + 1, dtype=np.int64)
     if len(skipped):
         row_numbers = np.setdiff1d(row_numbers, skipped, assume_unique=True)[: table.num_rows]
     for number, expected, actual in bad_rows:
         log.add(number, None, None, _("This row has {actual} cells but the header has {expected}: a {kind} "
                                       "separator ({delimiter!r}) or an unquoted text containing one.",
-                                      actual=actual, expected=expected, delimiter=delimiter,
+                                      actual=actual, expected=expected, delimiter=file.delimiter,
                                       kind=_("missing") if actual < expected else _("stray")),
                 _("{expected} cells per row", expected=expected))
     if table.num_rows == 0:
@@ -204,7 +256,7 @@ def read_csv(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
     del table
     header = [str(c.uniques[c.codes[0]]) for c in columns]
     return split_header(header, [c.sliced(1) for c in columns], row_numbers,
-                         decimal_comma=delimiter == ";", sheet=None)
+                        decimal_comma=file.delimiter == ";", sheet=None)
 
 
 def _header_width(data: bytes, skip: int, leading_blank: int, sample_line: str, delimiter: str,

@@ -35,7 +35,7 @@ _CACHED_TEXT = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 
 
 def read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
-               limits: ReadLimits) -> Grid | None:
+              limits: ReadLimits) -> Grid | None:
     """The chosen sheet's values (python-calamine: ~10× faster than openpyxl) and, from the sheet's
     XML, its merged cells, formulas without a saved result and Excel error values.
 
@@ -69,10 +69,15 @@ def read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
     while width and all(len(r) < width or is_blank(r[width - 1]) for r in rows):
         width -= 1
     report("parsing", 0.5)
+    _log_marks(marks, rows[header_index], header_index + 1, log)
+    grid = _grid(rows[header_index:], width, header_index + 1, chosen)
+    report("parsing", 1.0)
+    return grid
 
-    header_row = header_index + 1
-    head = rows[header_index]
 
+def _log_marks(marks: _SheetMarks, head: list, header_row: int, log: ProblemLog) -> None:
+    """Merged cells, Excel errors and formulas without a saved result as problems, each placed by its
+    row and its column's header (the column's letter in the header row, or when it has none)."""
     def column_label(letter: str) -> str:
         from openpyxl.utils.cell import column_index_from_string  # only for a workbook with problems to place
 
@@ -107,7 +112,9 @@ def read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
                     _("Formula without a saved result: the file was written by a program that does not "
                       "calculate. Open it in Excel (or LibreOffice) and save it again, or paste values."))
 
-    body = rows[header_index:]
+
+def _grid(body: list[list], width: int, header_row: int, sheet: str) -> Grid:
+    """The sheet's rows from the header down, ``width`` cells each, as a grid of factorised columns."""
     padded = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in body]
     matrix = np.empty((len(padded), width), dtype=object)
     if padded:
@@ -115,8 +122,7 @@ def read_xlsx(data: bytes, log: ProblemLog, notes: list[str], report: Progress,
     header = ["" if is_blank(v) else str(_excel_value(v)) for v in matrix[0]] if len(matrix) else []
     columns = [factorise(pd.Series(matrix[1:, j], dtype=object), normalise=_excel_value) for j in range(width)]
     row_numbers = np.arange(header_row, header_row + len(padded), dtype=np.int64)
-    report("parsing", 1.0)
-    return split_header(header, columns, row_numbers, decimal_comma=True, sheet=chosen)
+    return split_header(header, columns, row_numbers, decimal_comma=True, sheet=sheet)
 
 
 def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
