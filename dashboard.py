@@ -55,7 +55,4 @@ filters = ui.sidebar_filters(full)
 ui.set_page_context(ui.PageContext(store_url=url, full=full,
                                    data=ui.cached_filtered(url, version_id, filters), filters=filters))
 ui.data_banner(full)
-try:
-    navigation.run()
-finally:  # st.stop() and st.switch_page() end a run by an exception
-    ui.labels_shown()
+navigation.run()

@@ -74,7 +74,7 @@ with compare_column:
 
 st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
-by, tab = ui.view_tabs({category: categories.get(category, category) for category in DISAGGREGATIONS}, key="by")
+by, tab = ui.view_tabs({category: categories.get(category, category) for category in DISAGGREGATIONS}, ui.BY)
 with tab:
     breakdown = ui.indicator_rows(district_only, by=by)
     stated = breakdown.groupby("indicator")[by].transform(lambda s: (s != "not stated").any())

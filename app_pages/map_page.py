@@ -4,14 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline.presentation import charts
-from data_pipeline.presentation.i18n import translator
 from data_pipeline.reference.registry import indicator, indicators_for
-
-
-def mode_labels(tr) -> dict[str, str]:
-    """What the map shows, each with its label in ``tr``'s language."""
-    return {"value": tr("Value"), "pct": tr("Percent of target")}
-
 
 tr = ui.translate_now()
 lang = ui.current_language()
@@ -19,18 +12,12 @@ ctx = ui.page_context()
 st.title(tr("Map"))
 ui.show_filters_summary(ctx.filters)
 
-choices = [i.id for i in indicators_for(ctx.filters.programme, mappable=True)]
 left, right = st.columns([3, 2])
-
-modes = mode_labels(tr)
-# ?indicator=jobs_created&mode=pct: ids, the same in every language. Links made when the URL held
-# the labels on screen (?indicator=Jobs+created, or in Russian or Tajik) still open the same view.
-ui.from_url("indicator", choices, parse=ui.any_language(lambda i, lang: translator(lang)(indicator(i).label), choices))
-ui.from_url("mode", list(modes), parse=ui.any_language(lambda m, lang: mode_labels(translator(lang))[m], modes))
-indicator_id = left.selectbox(tr("Indicator"), choices, format_func=lambda i: tr(indicator(i).label), key="indicator")
-mode = right.radio(tr("Show"), list(modes), format_func=modes.get, key="mode", horizontal=True)
-ui.keep_in_url("indicator", indicator_id, choices[0] if choices else None)
-ui.keep_in_url("mode", mode, "value")
+# ?indicator=jobs_created&mode=pct (ui.state declares both): ids, the same in every language.
+indicator_id = ui.url_widget(ui.INDICATOR, left.selectbox, tr("Indicator"),
+                             options=[i.id for i in indicators_for(ctx.filters.programme, mappable=True)],
+                             format_func=lambda i: tr(indicator(i).label))
+mode = ui.url_widget(ui.MODE, right.radio, tr("Show"), format_func=ui.mode_labels(tr).get, horizontal=True)
 chosen = indicator(indicator_id)
 label, unit = tr(chosen.label), tr(chosen.unit)
 if chosen.description:

@@ -25,12 +25,13 @@ from ui.cards import (SOURCES_VIEW, Card, cards_html, citation, cited, cited_htm
                       funding_sources, headline_cards, legend)
 from ui.data import (active_version_id, active_version_or_demo, boundaries, cached_dataset, cached_filtered,
                      content_key, ensure_data, funding_rows, indicator_rows, store_error, version_id, view_table)
-from ui.frame import (PageContext, data_banner, districts_in_view, language_choice, no_data_message, page_context,
-                      set_page_context, show_filters_summary, sidebar_filters)
+from ui.frame import (PageContext, data_banner, districts_in_view, language_choice, language_from_url, no_data_message,
+                      page_context, set_page_context, show_filters_summary, sidebar_filters)
 from ui.language import (as_published, current_language, demo_mark, district_name, format_date, format_number,
                          format_pct, marked, marked_columns, region_label, tr, translate_now, translated)
 from ui.map import STATIC_DIR, district_map, install_static_assets, open_profile, profile_district_choice
-from ui.state import PROFILE_PAGE, any_language, from_url, keep_in_url, labels_shown, language_from_url, view_tabs
+from ui.state import (BY, INDICATOR, MODE, PROFILE_PAGE, URLS, VIEW, UrlParam, mode_labels, read_url, url_widget,
+                      view_tabs)
 from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, chart, downloads, show_table,
                        submissions_table)
 from ui.text import plain
@@ -45,7 +46,8 @@ __all__ = [
     "as_published", "current_language", "demo_mark", "district_name", "format_date", "format_number",
     "format_pct", "marked", "marked_columns", "region_label", "tr", "translate_now", "translated",
     "STATIC_DIR", "district_map", "install_static_assets", "open_profile", "profile_district_choice",
-    "PROFILE_PAGE", "any_language", "from_url", "keep_in_url", "labels_shown", "language_from_url", "view_tabs",
+    "language_from_url", "BY", "INDICATOR", "MODE", "PROFILE_PAGE", "URLS", "VIEW", "UrlParam", "mode_labels",
+    "read_url", "url_widget", "view_tabs",
     "COUNT_FORMAT", "PCT_FORMAT", "briefing_button", "chart", "downloads", "show_table", "submissions_table",
     "plain",
 ]

@@ -11,12 +11,12 @@ import streamlit as st
 
 from data_pipeline.presentation import charts
 from data_pipeline.presentation.citations import citation_parts, citations_in
-from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE
 from data_pipeline.reference import origin
 from data_pipeline.reference.published import Document
 from ui.document import CAPTION_COLOR
 from ui.frame import page_context
-from ui.language import KEY_LANGUAGE, current_language, format_number, format_pct, marked, tr
+from ui.language import current_language, format_number, format_pct, marked, tr
+from ui.state import SOURCES_PAGE_URL, URLS
 from ui.text import escaped, html_text
 
 
@@ -31,16 +31,13 @@ def cited(text: str) -> str:
     return citations_in(text, current_language())
 
 
-SOURCES_PAGE_URL = "/sources"
 SOURCES_VIEW = "documents"
 
 
 def document_link(document: Document) -> str:
     """The URL of ``document``'s entry in the sources list (Data & sources, Sources tab), in the
     current language. Built here from the catalogue's own key, never from data."""
-    lang = current_language()
-    query = f"?{KEY_LANGUAGE}={lang}&view={SOURCES_VIEW}" if lang != DEFAULT_LANGUAGE else f"?view={SOURCES_VIEW}"
-    return f"{SOURCES_PAGE_URL}{query}#{document.anchor}"
+    return URLS.link(SOURCES_PAGE_URL, anchor=document.anchor, view=SOURCES_VIEW)
 
 
 def cited_markdown(text: str) -> str:

@@ -10,19 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline.analysis.dataset import Dataset, Filters
-from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from data_pipeline.reference.registry import PROGRAMME_PERIODS, PROGRAMMES, indicators_for
-from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
-from ui.language import (KEY_LANGUAGE, NAME_TO_CODE, REGION_SHORT, current_language, demo_mark, district_label,
-                         district_name, format_date, tr, translate_now)
-from ui.state import (DISTRICT_FROM_NAME, KEY_DISTRICT, KEY_PROGRAMME, KEY_REGION, KEY_YEARS, REGION_FROM_LABEL,
-                      from_url, keep_in_url)
-
-_ALL_PROGRAMMES = "all"
-
-# The labels are what the URL carries (?programme=TAJIRRB): short, and typeable.
-_PROGRAMME_LABELS = {_ALL_PROGRAMMES: "All programmes", **{code: code for code in PROGRAMMES}}
-_YEAR_SPAN = (min(p[0] for p in PROGRAMME_PERIODS.values()), max(p[1] for p in PROGRAMME_PERIODS.values()))
+from data_pipeline.presentation.i18n import LANGUAGES
+from data_pipeline.reference.registry import PROGRAMMES, indicators_for
+from geo.gazetteer import PROGRAMME_DISTRICTS
+from ui.language import (NAME_TO_CODE, REGION_SHORT, current_language, demo_mark, district_label, district_name,
+                         format_date, tr, translate_now)
+from ui.state import (ALL_PROGRAMMES, DISTRICT, LANGUAGE, PROGRAMME, PROGRAMME_LABELS, REGION, YEARS, read_url,
+                      url_widget)
 
 
 @dataclass(frozen=True)
@@ -35,13 +29,16 @@ class PageContext:
     filters: Filters
 
 
+def language_from_url() -> str:
+    """The language of this run, from ``?lang=`` (the frame calls this first, before anything is
+    translated; ``language_choice`` draws the switch later in the run)."""
+    return read_url(LANGUAGE)
+
+
 def language_choice() -> str:
-    """The language switch at the top of the sidebar (kept in ``?lang=``, read by ``language_from_url``)."""
+    """The language switch at the top of the sidebar (kept in ``?lang=``)."""
     # One language per line: side by side, "Тоҷикӣ" wrapped onto a line of its own in the sidebar.
-    lang = st.sidebar.radio("Language · Язык · Забон", list(LANGUAGES), format_func=LANGUAGES.get,
-                            key=KEY_LANGUAGE)
-    keep_in_url(KEY_LANGUAGE, lang, DEFAULT_LANGUAGE)
-    return lang
+    return url_widget(LANGUAGE, st.sidebar.radio, "Language · Язык · Забон", format_func=LANGUAGES.get)
 
 
 def sidebar_filters(full: Dataset) -> Filters:
@@ -50,38 +47,23 @@ def sidebar_filters(full: Dataset) -> Filters:
     lang, translate = current_language(), translate_now()
     sidebar.header(tr("Filters"))
     # The URL keeps English names and codes (?district=Vanj): links work in every language.
-    region_codes = [REGION_KHATLON, REGION_GBAO]
-    from_url(KEY_REGION, region_codes, many=True, parse=REGION_FROM_LABEL)
-    regions = sidebar.multiselect(
-        tr("Region"), region_codes, format_func=lambda r: translate(REGION_SHORT.get(r, r)), key=KEY_REGION,
-        placeholder=tr("Both regions"), help=tr("Khatlon or GBAO; empty means both."),
-    )
-    district_names = [d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions]
-    from_url(KEY_DISTRICT, district_names, many=True, parse=DISTRICT_FROM_NAME)
-    names = sidebar.multiselect(
-        tr("District"), district_names, format_func=district_label(lang), key=KEY_DISTRICT,
-        placeholder=tr("All 16 programme districts"),
-        help=tr("One or several programme districts; empty means all (within the chosen regions)."),
-    )
-    from_url(KEY_PROGRAMME, list(_PROGRAMME_LABELS))
-    programme = sidebar.selectbox(
-        tr("Programme"), list(_PROGRAMME_LABELS), format_func=lambda p: translate(_PROGRAMME_LABELS.get(p, p)),
-        key=KEY_PROGRAMME, help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()),
-    )
+    regions = url_widget(REGION, sidebar.multiselect, tr("Region"),
+                         format_func=lambda r: translate(REGION_SHORT.get(r, r)), placeholder=tr("Both regions"),
+                         help=tr("Khatlon or GBAO; empty means both."))
+    names = url_widget(DISTRICT, sidebar.multiselect, tr("District"),
+                       options=[d.name_en for d in PROGRAMME_DISTRICTS if not regions or d.region in regions],
+                       format_func=district_label(lang), placeholder=tr("All 16 programme districts"),
+                       help=tr("One or several programme districts; empty means all (within the chosen regions)."))
+    programme = url_widget(PROGRAMME, sidebar.selectbox, tr("Programme"),
+                           format_func=lambda p: translate(PROGRAMME_LABELS.get(p, p)),
+                           help="; ".join(f"{code}: {tr(name)}" for code, name in PROGRAMMES.items()))
     first, last = _year_bounds(full)
-    from_url(KEY_YEARS, range(first, last + 1), many=True, parse=int)
-    chosen = st.session_state.get(KEY_YEARS)
-    st.session_state[KEY_YEARS] = ((min(chosen), max(chosen)) if chosen and all(first <= y <= last for y in chosen)
-                                   else (first, last))  # no link, half a link, or a span the data has no longer
-    years = sidebar.slider(tr("Years"), first, last, key=KEY_YEARS,
-                           help=tr("Activities dated within these years (inclusive)."))
-    for key, value, default in ((KEY_REGION, regions, []), (KEY_DISTRICT, names, []),
-                                (KEY_PROGRAMME, programme, _ALL_PROGRAMMES), (KEY_YEARS, years, (first, last))):
-        keep_in_url(key, value, default)
+    years = url_widget(YEARS, sidebar.slider, tr("Years"), options=range(first, last + 1),
+                       help=tr("Activities dated within these years (inclusive)."))
     return Filters(
         regions=tuple(regions),
         districts=tuple(NAME_TO_CODE[n] for n in names if n in NAME_TO_CODE),
-        programme=None if programme in (None, _ALL_PROGRAMMES) else programme,
+        programme=None if programme in (None, ALL_PROGRAMMES) else programme,
         date_from=date(years[0], 1, 1) if years[0] > first else None,
         date_to=date(years[1], 12, 31) if years[1] < last else None,
     )
@@ -89,7 +71,7 @@ def sidebar_filters(full: Dataset) -> Filters:
 
 def _year_bounds(full: Dataset) -> tuple[int, int]:
     """The slider's span: the programmes' years, widened to the years the data has."""
-    first, last = _YEAR_SPAN
+    first, last = YEARS.options()[0], YEARS.options()[-1]
     if not full.activities.empty:
         earliest, latest = pd.to_datetime(full.activities["date"].agg(["min", "max"]))  # not every cell's date
         first, last = min(first, earliest.year), max(last, latest.year)

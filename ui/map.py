@@ -16,7 +16,7 @@ from ui.cards import legend
 from ui.data import boundaries, content_key
 from ui.frame import PageContext
 from ui.language import NAME_TO_CODE, current_language, district_label, marked, tr
-from ui.state import DISTRICT_FROM_NAME, FRAME_URL_KEYS, KEY_PROFILE, PROFILE_PAGE, from_url, keep_in_url
+from ui.state import PROFILE, PROFILE_PAGE, URLS, url_widget
 from ui.text import plain
 
 APP_ROOT = Path(__file__).resolve().parents[1]
@@ -127,13 +127,11 @@ def open_profile_on_click(result: dict | None, map_key: str) -> None:
 
 
 def open_profile(code: str) -> None:
-    """Go to the District profile of ``code`` (keeps the sidebar filters in the URL)."""
+    """Go to the District profile of ``code`` (keeps the language and the sidebar filters in the URL)."""
     name = district(code).name_en
-    st.session_state[KEY_PROFILE] = name
-    # switch_page sets the URL to exactly these parameters: the frame's are passed along (Streamlit
-    # would still hold them and not write them back); ?profile= makes the profile a link of its own.
-    kept = {key: st.query_params.get_all(key) for key in FRAME_URL_KEYS if key in st.query_params}
-    st.switch_page(PROFILE_PAGE, query_params={**kept, KEY_PROFILE: name})
+    st.session_state[PROFILE.key] = name
+    # ?profile= makes the profile a link of its own.
+    st.switch_page(PROFILE_PAGE, query_params=URLS.switch_query(profile=name))
 
 
 def profile_district_choice(ctx: PageContext) -> str:
@@ -142,10 +140,8 @@ def profile_district_choice(ctx: PageContext) -> str:
     Every programme district can be chosen (a map click may name one outside the filters);
     without a choice, the first district the filters keep is shown.
     """
-    names = [d.name_en for d in PROGRAMME_DISTRICTS]
-    in_view = [district(code).name_en for code in ctx.filters.district_codes()] or names
-    from_url(KEY_PROFILE, names, parse=DISTRICT_FROM_NAME, default=in_view[0])
-    name = st.selectbox(tr("District"), names, key=KEY_PROFILE, format_func=district_label(current_language()),
-                        help=tr("Choose a district, or click one on the map."))
-    keep_in_url(KEY_PROFILE, name, None)
+    in_view = [district(code).name_en for code in ctx.filters.district_codes()] or PROFILE.options()
+    name = url_widget(PROFILE, st.selectbox, tr("District"), default=in_view[0],
+                      format_func=district_label(current_language()),
+                      help=tr("Choose a district, or click one on the map."))
     return NAME_TO_CODE[name]
