@@ -10,7 +10,6 @@ from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.analysis.compare import district_comparison
 from data_pipeline.reference.registry import indicator
 from data_pipeline.reference.schemas import DISAGGREGATIONS
-from geo.gazetteer import district
 
 tr = ui.translate_now()
 lang = ui.current_language()
@@ -19,14 +18,9 @@ st.title(tr("District profile"))
 choice, _ = st.columns([1, 2])
 with choice:
     code = ui.profile_district_choice(ctx)
-place = district(code)
-name = place.name(lang)
-other_names = [n for n in dict.fromkeys((place.name_en, place.name_ru, place.name_tg)) if n != name]
+name = ui.district_name(code)
 st.header(name)
-st.caption(" · ".join([ui.region_label(place.region), *other_names,
-                       tr("project code {code}").format(code=place.code)])
-           + (" · " + tr("formerly {names}").format(names=", ".join(place.former_names[:2]))
-              if place.former_names else ""))
+st.caption(ui.district_caption(code))
 
 # Every district under the same programme and years, for the comparisons.
 peers = ui.cached_filtered(ctx.store_url, ui.version_id(ctx), replace(ctx.filters, regions=(), districts=()))
@@ -76,9 +70,7 @@ st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
 by, tab = ui.view_tabs({category: categories.get(category, category) for category in DISAGGREGATIONS}, ui.BY)
 with tab:
-    breakdown = ui.indicator_rows(district_only, by=by)
-    stated = breakdown.groupby("indicator")[by].transform(lambda s: (s != "not stated").any())
-    breakdown = breakdown[stated]
+    breakdown = ui.breakdown_rows(district_only, by)
     if breakdown.empty:
         st.caption(tr("The records of {district} do not break down by {category}.").format(
             district=name, category=categories.get(by, by).lower()))

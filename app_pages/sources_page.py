@@ -5,7 +5,6 @@ import streamlit as st
 import ui
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.analysis.dataset import Filters
-from data_pipeline.presentation.citations import citation
 from data_pipeline.presentation.versions import note_text
 from data_pipeline.reference.published import DOCUMENTS, published_table
 from data_pipeline.analysis.quality import quality_findings
@@ -62,9 +61,7 @@ with tab:
                 tr("File: {file}").format(file=document.file),
                 tr("{count} figures in the catalogue").format(count=int(cited_figures.get(document.file, 0)))])))
     elif view == "reconciliation":
-        reconciliation = ui.translated(reconciled(), "label", "qualifier", "status")
-        reconciliation["citation"] = [citation(d, s, ui.current_language())
-                                      for d, s in zip(reconciliation["document"], reconciliation["section"])]
+        reconciliation = ui.with_citation(ui.translated(reconciled(), "label", "qualifier", "status"))
         if ctx.filters != Filters():
             st.caption(tr("The filters narrow the district sums, so they are expected to fall short of the "
                           "programme totals here."))
@@ -98,9 +95,7 @@ with tab:
     else:
         include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"),
                                     value=False, key="sources_context")
-        catalogue = published_table(include_context=include_context)
-        catalogue["printed"] = [ui.as_published(v, q, u) for q, v, u in
-                                zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])]
+        catalogue = ui.printed(published_table(include_context=include_context))
         # Document titles and sections stay as published (English): they are what the citation points to.
         ui.show_table(ui.translated(catalogue, "label"),
                       {"label": tr("Figure"), "printed": tr("As published"), "period": tr("Period"),

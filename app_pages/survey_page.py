@@ -52,7 +52,7 @@ with profile_tab:
     heading = tr("Time in Russia before the last return")
     st.markdown(f"**{heading}**")
     parts = survey_parts()
-    parts["label"] = [tr(label).split(": ", 1)[-1] for label in parts["label"]]
+    parts["label"] = ui.without_prefix(parts["label"])
     parts["origin"] = [tr("computed: {sample} − the counts above").format(sample=ui.format_number(design["sample"]))
                        if kind == COMPUTED else tr("published") for kind in parts["origin"]]
     ui.show_table(parts, {"label": tr("Time in Russia"), "respondents": tr("Respondents"),
@@ -73,7 +73,7 @@ with findings_tab:
 with actions_tab:
     # The published labels start "After the session: …"; the chart's title says it once.
     actions = survey_counts(ACTION_IDS)
-    actions["label"] = [tr(label).split(": ", 1)[-1] for label in actions["label"]]
+    actions["label"] = ui.without_prefix(actions["label"])
     ui.chart(charts.counts_bars, actions.rename(columns={"respondents": "value"}),
              tr("After the session, respondents who…"), lang=lang, key="survey-actions")
     ui.show_table(actions, {"label": tr("Action"), "respondents": tr("Respondents"),

@@ -22,32 +22,33 @@ plotly, folium, matplotlib, reportlab or Babel (only ``data_pipeline.presentatio
 from __future__ import annotations
 
 from ui.cards import (SOURCES_VIEW, Card, cards_html, citation, cited, cited_html, cited_markdown, document_link,
-                      funding_sources, headline_cards, legend)
-from ui.data import (active_version_id, active_version_or_demo, boundaries, cached_dataset, cached_filtered,
-                     content_key, ensure_data, funding_rows, indicator_rows, store_error, version_id, view_table)
+                      funding_sources, headline_cards, indicator_card, legend, overview_cards, printed, with_citation)
+from ui.data import (active_version_id, active_version_or_demo, boundaries, breakdown_rows, cached_dataset,
+                     cached_filtered, content_key, ensure_data, funding_rows, indicator_rows, store_error, version_id,
+                     view_table)
 from ui.frame import (PageContext, data_banner, districts_in_view, language_choice, language_from_url, no_data_message,
                       page_context, set_page_context, show_filters_summary, sidebar_filters)
-from ui.language import (as_published, current_language, demo_mark, district_name, format_date, format_number,
-                         format_pct, marked, marked_columns, region_label, tr, translate_now, translated)
+from ui.language import (as_published, current_language, demo_mark, district_caption, district_name, format_date,
+                         format_number, format_pct, marked, marked_columns, region_label, tr, translate_now, translated,
+                         without_prefix)
 from ui.map import STATIC_DIR, district_map, install_static_assets, open_profile, profile_district_choice
 from ui.state import (BY, INDICATOR, MODE, PROFILE_PAGE, URLS, VIEW, UrlParam, mode_labels, read_url, url_widget,
                       view_tabs)
-from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, chart, downloads, show_table,
+from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, changes_labels, chart, downloads, show_table,
                        submissions_table)
 from ui.text import plain
 
 __all__ = [
     "SOURCES_VIEW", "Card", "cards_html", "citation", "cited", "cited_html", "cited_markdown", "document_link",
-    "funding_sources", "headline_cards", "legend",
-    "active_version_id", "active_version_or_demo", "boundaries", "cached_dataset", "cached_filtered",
-    "content_key", "ensure_data", "funding_rows", "indicator_rows", "store_error", "version_id", "view_table",
-    "PageContext", "data_banner", "districts_in_view", "language_choice", "no_data_message", "page_context",
-    "set_page_context", "show_filters_summary", "sidebar_filters",
-    "as_published", "current_language", "demo_mark", "district_name", "format_date", "format_number",
-    "format_pct", "marked", "marked_columns", "region_label", "tr", "translate_now", "translated",
-    "STATIC_DIR", "district_map", "install_static_assets", "open_profile", "profile_district_choice",
-    "language_from_url", "BY", "INDICATOR", "MODE", "PROFILE_PAGE", "URLS", "VIEW", "UrlParam", "mode_labels",
-    "read_url", "url_widget", "view_tabs",
-    "COUNT_FORMAT", "PCT_FORMAT", "briefing_button", "chart", "downloads", "show_table", "submissions_table",
-    "plain",
+    "funding_sources", "headline_cards", "indicator_card", "legend", "overview_cards", "printed", "with_citation",
+    "active_version_id", "active_version_or_demo", "boundaries", "breakdown_rows", "cached_dataset",
+    "cached_filtered", "content_key", "ensure_data", "funding_rows", "indicator_rows", "store_error", "version_id",
+    "view_table", "PageContext", "data_banner", "districts_in_view", "language_choice", "language_from_url",
+    "no_data_message", "page_context", "set_page_context", "show_filters_summary", "sidebar_filters",
+    "as_published", "current_language", "demo_mark", "district_caption", "district_name", "format_date",
+    "format_number", "format_pct", "marked", "marked_columns", "region_label", "tr", "translate_now", "translated",
+    "without_prefix", "STATIC_DIR", "district_map", "install_static_assets", "open_profile",
+    "profile_district_choice", "BY", "INDICATOR", "MODE", "PROFILE_PAGE", "URLS", "VIEW", "UrlParam", "mode_labels",
+    "read_url", "url_widget", "view_tabs", "COUNT_FORMAT", "PCT_FORMAT", "briefing_button", "changes_labels",
+    "chart", "downloads", "show_table", "submissions_table", "plain",
 ]

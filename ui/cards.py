@@ -10,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline.presentation import charts
+from data_pipeline.analysis.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS
+from data_pipeline.presentation.citations import citation as published_citation
 from data_pipeline.presentation.citations import citation_parts, citations_in
 from data_pipeline.reference import origin
-from data_pipeline.reference.published import Document
+from data_pipeline.reference.published import Document, published_for_indicator
 from ui.document import CAPTION_COLOR
-from ui.frame import page_context
-from ui.language import current_language, format_number, format_pct, marked, tr
+from ui.frame import PageContext, page_context
+from ui.language import as_published, current_language, format_number, format_pct, marked, tr
 from ui.state import SOURCES_PAGE_URL, URLS
 from ui.text import escaped, html_text
 
@@ -61,6 +63,21 @@ def funding_sources(rows: pd.DataFrame) -> list[str]:
             for citation in rows["required_source"]]
 
 
+def with_citation(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (with the columns ``document`` and ``section``) with a ``citation`` column: each
+    row's source worded in the current language."""
+    lang = current_language()
+    return frame.assign(citation=[published_citation(document, section, lang)
+                                  for document, section in zip(frame["document"], frame["section"])])
+
+
+def printed(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The published figures (``published_table``) with a ``printed`` column: each figure as its
+    document words it, in the current language (``as_published``)."""
+    return catalogue.assign(printed=[as_published(value, qualifier, unit) for qualifier, value, unit in
+                                     zip(catalogue["qualifier"], catalogue["value"], catalogue["unit"])])
+
+
 @dataclass(frozen=True)
 class Card:
     """One headline card: ``label`` (translated), the ``value`` with its ``unit``, its progress
@@ -79,6 +96,38 @@ class Card:
     required: bool = False
     origin: str | None = None
     target_origin: str | None = None
+
+
+def indicator_card(row, data_origin: str | None) -> Card:
+    """The headline card of one ``headline_figures`` row, noting the published total beside it:
+    as the document words it, in its own unit where its word differs (``2,400 trainings``)."""
+    note = None
+    figure = published_for_indicator(row.indicator)
+    published = as_published(row.published_value, row.published_qualifier,
+                             figure.unit if figure is not None and figure.unit != row.unit else "")
+    if row.published_status == STATUS_DIFFERS:
+        note = tr("Published total: {value} — {source}").format(value=published, source=row.published_citation)
+    elif row.published_status == STATUS_CONSISTENT:
+        note = tr("Consistent with the published “{value}” — {source}").format(
+            value=published, source=row.published_citation)
+    elif row.published_citation:
+        note = tr("Equals the published total — {source}").format(source=row.published_citation)
+    return Card(tr(row.label), row.value, row.unit, row.target, row.achievement_pct, note,
+                origin=data_origin, target_origin=data_origin)
+
+
+def overview_cards(ctx: PageContext, headline: pd.DataFrame, funding: pd.DataFrame) -> list[Card]:
+    """The Overview's cards: one per headline indicator, then the CRP 2020 funding coverage (when the
+    programme filter keeps it): received (from the data) against required (published)."""
+    cards = [indicator_card(row, ctx.data.origin) for row in headline.itertuples()]
+    plan_row = funding[funding["level"] == "plan"]
+    if not plan_row.empty and ctx.filters.programme in (None, "CRP2020"):
+        plan = plan_row.iloc[0]
+        required_note = tr("Funding required: {source}").format(source=plan["required_source"])
+        cards.append(Card(tr("Funding coverage, CRP 2020"), plan["received"], "USD", plan["required"],
+                          plan["coverage_pct"], required_note, required=True, origin=ctx.data.origin,
+                          target_origin=origin.PUBLISHED))
+    return cards
 
 
 _CARD_STYLE = ("border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;display:flex;"

@@ -139,6 +139,17 @@ def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) ->
     return view_table(ds, f"indicator rows {period} {by}", compute)
 
 
+def breakdown_rows(ds: Dataset, by: str) -> pd.DataFrame:
+    """``indicator_rows`` of ``ds`` by the category ``by`` (``sex``, ``age_group``, ``disability``),
+    keeping only the indicators whose records state it at least once."""
+    def compute() -> pd.DataFrame:
+        rows = indicator_rows(ds, by=by)
+        stated = rows.groupby("indicator")[by].transform(lambda s: (s != "not stated").any())
+        return rows[stated]
+
+    return view_table(ds, f"breakdown rows {by}", compute)
+
+
 def funding_rows(ds: Dataset) -> pd.DataFrame:
     """``funding_summary`` of ``ds`` (plan, objective and component rows; beneficiaries reached
     follow the filters). ``ds`` must come from ``cached_filtered`` (see ``view_table``)."""

@@ -101,6 +101,18 @@ def district_name(code: str) -> str:
     return district(code).name(current_language())
 
 
+def district_caption(code: str) -> str:
+    """The line under a district's name: its region, its names in the other scripts, its project
+    code and up to two former names (gazetteer)."""
+    place = district(code)
+    name = place.name(current_language())
+    other_names = [n for n in dict.fromkeys((place.name_en, place.name_ru, place.name_tg)) if n != name]
+    caption = " · ".join([region_label(place.region), *other_names, tr("project code {code}").format(code=place.code)])
+    if place.former_names:
+        caption += " · " + tr("formerly {names}").format(names=", ".join(place.former_names[:2]))
+    return caption
+
+
 def region_label(code: str) -> str:
     """A region's full name in the current language (``Khatlon Region``)."""
     return tr(REGION_NAMES.get(code, code))
@@ -109,3 +121,9 @@ def region_label(code: str) -> str:
 def translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """A copy of ``frame`` with the text of ``columns`` (English msgids, e.g. indicator labels) translated."""
     return frame.assign(**{c: frame[c].map(lambda v: tr(v) if isinstance(v, str) and v else v) for c in columns})
+
+
+def without_prefix(labels) -> list[str]:
+    """Published labels in the current language without their prefix (``After the session: …``,
+    ``Time in Russia: …``), for a table or chart whose heading says it once."""
+    return [tr(label).split(": ", 1)[-1] for label in labels]

@@ -13,9 +13,10 @@ from data_pipeline.analysis.history import short_hash
 from data_pipeline.presentation import i18n
 from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, MISSING
+from data_pipeline.reference.origin import GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
 from ui.data import boundaries, content_key
-from ui.language import current_language, tr
+from ui.language import current_language, marked, tr
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
 COUNT_FORMAT = "%,d"
@@ -131,3 +132,13 @@ def submissions_table(version) -> pd.DataFrame:
          "origin": tr("demo generator") if s.is_demo else tr("uploaded file")}
         for s in version.submissions
     ], columns=["kind", "file_name", "sha256", "uploaded_by", "uploaded_at", "row_count", "origin"])
+
+
+def changes_labels(ds: Dataset) -> dict[str, str]:
+    """The headings of the table of changes since the previous version (``changes_since_previous``),
+    each number column marked by where its figures come from: a change is generated when either
+    version's figures are."""
+    previous = GENERATED if ds.previous_version.is_demo else UPLOADED
+    change = GENERATED if GENERATED in (previous, ds.origin) else ds.origin
+    return {"label": tr("Indicator"), "previous": marked(tr("Previous"), previous),
+            "current": marked(tr("Current"), ds.origin), "change": marked(tr("Change"), change)}

@@ -75,7 +75,7 @@ def _link_script():
 
 
 def test_links_to_other_pages_are_built_from_the_declarations_in_the_current_language():
-    at = AppTest.from_function(_link_script).run()
+    at = AppTest.from_function(_link_script, default_timeout=60).run()
     assert not at.exception
     assert [m.value for m in at.markdown] == ["/sources?view=documents#doc-x",
                                               "/map?lang=ru&indicator=jobs_created&region=GBAO"]
@@ -92,7 +92,7 @@ def _widget_script():
 
 
 def test_url_widget_reads_the_link_draws_the_widget_and_writes_it_back():
-    at = AppTest.from_function(_widget_script)
+    at = AppTest.from_function(_widget_script, default_timeout=60)
     at.query_params["region"] = ["GBAO", "bogus"]
     at.query_params["mode"] = "pct"
     at.query_params["lang"] = "ru"
@@ -109,3 +109,21 @@ def test_url_widget_reads_the_link_draws_the_widget_and_writes_it_back():
 def test_the_module_has_no_paired_calls_left():
     """The old API (``from_url`` before a widget, ``keep_in_url`` after it) is gone."""
     assert not hasattr(state, "from_url") and not hasattr(state, "keep_in_url")
+
+
+def _switch_script():
+    import streamlit as st
+
+    from ui.state import URLS
+
+    st.text(repr(URLS.switch_query(profile="Vanj")))
+
+
+def test_going_to_the_profile_keeps_the_language_and_filters_but_not_the_page_s_own_parameters():
+    at = AppTest.from_function(_switch_script, default_timeout=60)
+    at.query_params["lang"] = "ru"
+    at.query_params["region"] = ["GBAO", "Khatlon"]
+    at.query_params["view"] = "table"
+    at.query_params["indicator"] = "jobs_created"
+    at.run()
+    assert at.text[0].value == repr({"lang": ["ru"], "region": ["GBAO", "Khatlon"], "profile": ["Vanj"]})

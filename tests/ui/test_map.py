@@ -1,0 +1,32 @@
+"""ui.map: the district map drawn through streamlit-folium's captured component, with its legend (AppTest)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _map_script():
+    import pandas as pd
+    import ui
+
+    values = pd.DataFrame({"district_code": ["GB02", "KT01"], "value": [10.0, 20.0], "target": [20.0, None],
+                           "source": ["demo", "demo"]})
+    ui.district_map(values, key="m", value_label="Jobs created", unit="jobs", origin="generated")
+    ui.district_map(values, key="m2", value_label="Jobs created", unit="jobs", origin="generated")
+
+
+def test_the_map_is_drawn_with_its_legend_and_a_marked_title(geo_dir, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    at = AppTest.from_function(_map_script, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    legends = [m.value for m in at.markdown if 'aria-label="Map legend"' in m.value]
+    assert len(legends) == 2 and "Jobs created (jobs) (demo)" in legends[0]
+    assert "No data" in legends[0] and "Khorugh (city, a point)" in legends[0]
+    assert at.caption[0].value.startswith("Hover over a district")
+
+
+def test_missing_boundaries_are_said_and_the_page_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(tmp_path))
+    at = AppTest.from_function(_map_script, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and at.error[0].value.startswith("The map cannot be drawn")
