@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_pipeline.presentation import charts
 from data_pipeline.analysis.reconcile import STATUS_CONSISTENT, STATUS_DIFFERS
+from data_pipeline.presentation import charts
 from data_pipeline.presentation.citations import citation as published_citation
 from data_pipeline.presentation.citations import citation_parts, citations_in
 from data_pipeline.reference import origin

@@ -39,7 +39,8 @@ def _citations_script():
     import streamlit as st
 
     import ui
-    from data_pipeline.reference.published import citation, published_table
+    from data_pipeline.presentation.citations import citation
+    from data_pipeline.reference.published import published_table
 
     st.session_state["lang"] = st.query_params.get("lang", "en")
     catalogue = published_table().head(2)
@@ -52,6 +53,7 @@ def test_a_citation_links_to_its_document_in_the_sources_tab_in_the_current_lang
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_citations_script, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
     link, cited, printed = (t.value for t in at.text)
     assert '<a href="/sources?view=documents#doc-000" target="_self">' in link
     assert cited == "Tajikistan Crisis Response Plan 2020, section “Funding Required”" and cited in link
