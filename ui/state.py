@@ -157,8 +157,7 @@ class Urls:
 
     def __init__(self, *params: UrlParam, frame: Sequence[UrlParam] = ()) -> None:
         self.params = {param.key: param for param in params}
-        self.frame = tuple(frame)
-        """What every page keeps from the URL when the reader goes to another one: language and filters."""
+        self.frame = tuple(frame)  # what a link to another page keeps from the URL: language and filters
 
     def link(self, path: str, *, anchor: str = "", **values: Any) -> str:
         """A link to the page at ``path`` with ``values`` (by parameter key), in the current language:
