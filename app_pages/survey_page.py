@@ -5,9 +5,7 @@ import streamlit as st
 import ui
 from data_pipeline.presentation import charts
 from data_pipeline.reference.published import published_figure
-from data_pipeline.reference.origin import COMPUTED
-from data_pipeline.analysis.survey import (ACTION_IDS, NOT_STATED, PROFILE_IDS, survey_counts, survey_design, survey_estimates,
-                                  survey_parts)
+from data_pipeline.analysis.survey import ACTION_IDS, PROFILE_IDS, survey_counts, survey_design, survey_estimates
 
 tr = ui.translate_now()
 lang = ui.current_language()
@@ -15,9 +13,7 @@ ctx = ui.page_context()
 st.title(tr("Survey of reintegration-session participants"))
 
 design = survey_design()
-estimates = survey_estimates()
-estimates["published"] = [f"{tr(q) if q else ''} {ui.format_number(v, '%')}".strip()
-                          for q, v in zip(estimates["qualifier"], estimates["value_pct"])]
+estimates = ui.with_published_pct(survey_estimates())
 # The margin of error is the longest value ("± 4,9 банди фоизӣ"): it gets the room the others leave.
 sample, population, confidence, margin = st.columns([1, 1.4, 1, 1.8])
 sample.metric(tr("Respondents"), ui.format_number(design["sample"]))
@@ -51,10 +47,7 @@ with profile_tab:
     ui.citation("; ".join(profile["citation"].drop_duplicates()))
     heading = tr("Time in Russia before the last return")
     st.markdown(f"**{heading}**")
-    parts = survey_parts()
-    parts["label"] = ui.without_prefix(parts["label"])
-    parts["origin"] = [tr("computed: {sample} − the counts above").format(sample=ui.format_number(design["sample"]))
-                       if kind == COMPUTED else tr("published") for kind in parts["origin"]]
+    parts, counted, rest = ui.time_in_russia(design["sample"])
     ui.show_table(parts, {"label": tr("Time in Russia"), "respondents": tr("Respondents"),
                           "published_pct": tr("Published %"), "share_pct": tr("Share of the base (computed)"),
                           "base": tr("Base (respondents)"), "origin": tr("Origin")},
@@ -62,9 +55,7 @@ with profile_tab:
     ui.citation("; ".join(parts["citation"][parts["citation"] != ""].drop_duplicates()))
     st.caption(tr("The published counts add up to {counted} of the {sample} respondents; the other {rest} are shown "
                   "as not stated. The published percentages do not say their base.").format(
-        counted=ui.format_number(parts.loc[parts["origin"] == tr("published"), "respondents"].sum()),
-        sample=ui.format_number(design["sample"]),
-        rest=ui.format_number(parts.loc[parts["id"] == NOT_STATED, "respondents"].sum())))
+        counted=ui.format_number(counted), sample=ui.format_number(design["sample"]), rest=ui.format_number(rest)))
 with findings_tab:
     ui.chart(charts.survey_ci_chart, findings, tr("Changes in knowledge and perspective (95% CI)"),
              lang=lang, key="survey-changes")

@@ -10,13 +10,14 @@ import streamlit as st
 
 from data_pipeline.analysis.dataset import Dataset
 from data_pipeline.analysis.history import short_hash
+from data_pipeline.analysis.survey import NOT_STATED, survey_parts
 from data_pipeline.presentation import i18n
 from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, MISSING
-from data_pipeline.reference.origin import GENERATED, UPLOADED
+from data_pipeline.reference.origin import COMPUTED, GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
 from ui.data import boundaries, content_key
-from ui.language import current_language, marked, tr
+from ui.language import current_language, format_number, marked, tr, without_prefix
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
 COUNT_FORMAT = "%,d"
@@ -142,3 +143,22 @@ def changes_labels(ds: Dataset) -> dict[str, str]:
     change = GENERATED if GENERATED in (previous, ds.origin) else ds.origin
     return {"label": tr("Indicator"), "previous": marked(tr("Previous"), previous),
             "current": marked(tr("Current"), ds.origin), "change": marked(tr("Change"), change)}
+
+
+def with_published_pct(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The survey's estimates (``survey_estimates``) with a ``published`` column: each percentage as
+    the factsheet prints it, with its qualifier, in the current language."""
+    return estimates.assign(published=[f"{tr(qualifier) if qualifier else ''} {format_number(value, '%')}".strip()
+                                       for qualifier, value in zip(estimates["qualifier"], estimates["value_pct"])])
+
+
+def time_in_russia(sample: float) -> tuple[pd.DataFrame, float, float]:
+    """The time-in-Russia counts (``survey_parts``) as shown (labels without their prefix, the origin in
+    words), the sum of the published counts, and the rest of the ``sample`` shown as not stated."""
+    parts = survey_parts()
+    counted = parts.loc[parts["origin"] != COMPUTED, "respondents"].sum()
+    rest = parts.loc[parts["id"] == NOT_STATED, "respondents"].sum()
+    computed = tr("computed: {sample} − the counts above").format(sample=format_number(sample))
+    shown = parts.assign(label=without_prefix(parts["label"]),
+                         origin=[computed if kind == COMPUTED else tr("published") for kind in parts["origin"]])
+    return shown, counted, rest
