@@ -10,7 +10,9 @@ Modules, by job:
 - ``cards``: HTML blocks (headline cards, map legend) and citations linked to their documents;
 - ``map``: the interactive district map (streamlit-folium's component, captured and replayed);
 - ``tables``: tables with downloads, charts, the briefing PDF button;
-- ``text``: text from data made safe to show (Markdown, HTML).
+- ``text``: text from data made safe to show (Markdown, HTML);
+- ``document``: the HTML document's language and the style rules the theme cannot set;
+- ``editing``: what the editor pages (Upload data, Data versions) do with the store.
 
 Layer: the top. ``ui`` may import Streamlit, streamlit-folium and every layer below
 (``data_pipeline.presentation``, ``analysis``, ``store``, ``reference``, ``settings``, ``geo``), never
