@@ -1,4 +1,4 @@
-"""``python -m data_pipeline``: see data_pipeline/cli.py."""
+"""``python -m data_pipeline``: see data_pipeline/cli/ (the package)."""
 
 import sys
 
