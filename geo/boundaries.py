@@ -82,11 +82,6 @@ class Boundaries:
     source_dir: Path
     attribution: str = ATTRIBUTION
 
-    @property
-    def programme_districts(self) -> gpd.GeoDataFrame:
-        """The programme districts that have a polygon (15 of the 16)."""
-        return self.districts[self.districts["programme"]]
-
 
 def _fail(message: str) -> BoundaryDataError:
     return BoundaryDataError(f"{message} {_HOW_TO_FIX}")
@@ -247,11 +242,6 @@ def _health_facilities(geo_dir: Path, districts_full: gpd.GeoDataFrame) -> gpd.G
     joined = joined[~joined.index.duplicated(keep="first")]
     frame["district_code"] = joined["code"].astype(object).where(joined["code"].notna(), None)
     return frame.reset_index(drop=True)
-
-
-def geojson_bytes(frame: gpd.GeoDataFrame) -> int:
-    """Size in bytes of ``frame`` as compact GeoJSON (for the map's payload budget)."""
-    return len(frame.to_json(drop_id=True, separators=(",", ":")).encode("utf-8"))
 
 
 # --- download (machines with internet) ---------------------------------------------------------

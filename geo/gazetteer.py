@@ -268,11 +268,3 @@ def resolve_district(value: str, programme_only: bool = False) -> str:
     if code is None or (programme_only and not _BY_CODE[code].programme):
         raise UnknownDistrictError(str(value), suggest_districts(value, programme_only=programme_only))
     return code
-
-
-def district_by_boundary_name(shape_name: str) -> District | None:
-    """The district whose polygon carries ``shapeName`` in the geoBoundaries ADM2 file."""
-    for d in ALL_DISTRICTS:
-        if d.boundary_name == shape_name:
-            return d
-    return None

@@ -10,6 +10,7 @@ import string
 from datetime import date
 from pathlib import Path
 
+import folium
 import pandas as pd
 import pytest
 from babel.messages.frontend import CommandLineInterface
@@ -234,16 +235,15 @@ def demo_dataset(tmp_path_factory):
 
 
 def test_map_tooltips_and_legend_speak_the_language(boundaries):
-    from data_pipeline.presentation.maps import build_district_map
+    from data_pipeline.presentation.maps import build_value_layer
+    from tests.geo.test_maps import programme_features
 
     values = pd.DataFrame({"district_code": ["KT01", "GB04"], "value": [1200.0, 30.0], "target": [1500.0, None],
                            "source": ["демо", "демо"]})
-    folium_map, classes = build_district_map(values, boundaries, value_label="Созданные рабочие места",
-                                             unit="рабочих мест", lang="ru")
-    layers = [child for child in folium_map._children.values() if hasattr(child, "_children")]
-    features = [f for layer in layers for child in layer._children.values()
-                for f in (getattr(child, "data", None) or {}).get("features", [])]
-    tooltips = {f["properties"]["code"]: f["properties"]["tooltip"] for f in features if "code" in f["properties"]}
+    layer, classes = build_value_layer(values, boundaries, value_label="Созданные рабочие места",
+                                       unit="рабочих мест", lang="ru")
+    features = programme_features(folium.Map().add_child(layer).get_root().render())
+    tooltips = {code: feature["properties"]["tooltip"] for code, feature in features.items()}
     assert district("GB04").name("ru") in tooltips["GB04"] and "ГБАО" in tooltips["GB04"]
     assert "Цель: 1\u00a0500 рабочих мест" in tooltips["KT01"] and "Хатлон" in tooltips["KT01"]
     assert "Нет данных" in tooltips["KT02"]

@@ -423,27 +423,6 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
     return layer, classes
 
 
-def build_district_map(values: pd.DataFrame, boundaries: Boundaries, *, value_label: str, unit: str,
-                       mode: str = "value", selected: Sequence[str] = (), asset_base_url: str | None = None,
-                       lang: str = "en", k: int = 5, scheme: str = "auto", show_health_facilities: bool = False,
-                       center: tuple[float, float] = DEFAULT_CENTER, zoom_start: int = DEFAULT_ZOOM,
-                       height: str | int = "100%") -> tuple[folium.Map, list[LegendClass]]:
-    """A complete choropleth of the 16 programme districts and its legend classes.
-
-    ``values``: one row per programme district with ``district_code``, ``value``, ``target``
-    (NaN where none), ``source`` and optionally ``origin`` (``data_pipeline.reference.origin``: a generated
-    value is shown with the demo mark); districts without a row are drawn as "no data".
-    ``mode="pct"`` maps percent of target. ``selected`` codes get a heavy outline.
-    """
-    m = build_base_map(boundaries, asset_base_url=asset_base_url, center=center, zoom_start=zoom_start,
-                       height=height)
-    layer, classes = build_value_layer(values, boundaries, value_label=value_label, unit=unit, mode=mode,
-                                       selected=selected, lang=lang, k=k, scheme=scheme,
-                                       show_health_facilities=show_health_facilities)
-    layer.add_to(m)
-    return m, classes
-
-
 def leaflet_source_dir() -> Path:
     """The folder of Leaflet 1.9.3 shipped by the ``xstatic-leaflet`` package."""
     import xstatic.pkg.leaflet as xstatic_leaflet
@@ -462,11 +441,6 @@ def install_leaflet_assets(static_dir: Path | str) -> Path:
         if not destination.exists() or destination.stat().st_size != origin.stat().st_size:
             shutil.copyfile(origin, destination)
     return target
-
-
-def map_geojson_bytes(m: folium.Map) -> int:
-    """Bytes of the rendered map (its HTML, scripts and embedded GeoJSON), library files excluded."""
-    return len(m.get_root().render().encode("utf-8"))
 
 
 # --- static map ------------------------------------------------------------------------------

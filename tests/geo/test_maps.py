@@ -24,12 +24,10 @@ from data_pipeline.presentation.maps import (
     NO_DATA_LABEL,
     LegendClass,
     build_base_map,
-    build_district_map,
     build_value_layer,
     class_for,
     classify,
     install_leaflet_assets,
-    map_geojson_bytes,
     static_district_map,
 )
 
@@ -40,6 +38,21 @@ PAYLOAD_BUDGET = 150_000
 @pytest.fixture(scope="module")
 def boundaries(geo_dir):
     return load_boundaries(geo_dir)
+
+
+def district_map(values: pd.DataFrame, boundaries, *, asset_base_url: str | None = None,
+                 **layer_options) -> tuple[folium.Map, list[LegendClass]]:
+    """The whole map as the Map page composes it: the base map with the value layer on top (the page hands
+    the two to st_folium apart, so the base stays mounted)."""
+    m = build_base_map(boundaries, asset_base_url=asset_base_url)
+    layer, classes = build_value_layer(values, boundaries, **layer_options)
+    layer.add_to(m)
+    return m, classes
+
+
+def rendered_bytes(m: folium.Map) -> int:
+    """Bytes of the rendered map (its HTML, scripts and embedded GeoJSON), library files excluded."""
+    return len(m.get_root().render().encode("utf-8"))
 
 
 def make_values(seed: int = 7, *, no_data=("KT04",), zero=("KT05",)) -> pd.DataFrame:
@@ -143,7 +156,7 @@ def test_classify_refuses_bad_arguments_with_the_allowed_values(kwargs, message)
 def rendered_map(boundaries):
     values = make_values()
     values.loc[values["district_code"] == "KT01", "source"] = HOSTILE
-    m, classes = build_district_map(values, boundaries, value_label="Jobs created", unit="jobs",
+    m, classes = district_map(values, boundaries, value_label="Jobs created", unit="jobs",
                                     selected=["GB03"])
     return values, m.get_root().render(), classes
 
@@ -222,7 +235,7 @@ def test_khorugh_is_a_circle_marker_in_the_programme_layer(rendered_map):
 
 def test_selected_district_gets_a_heavy_outline(boundaries):
     values = make_values()
-    features = programme_features(build_district_map(values, boundaries, value_label="v", unit="",
+    features = programme_features(district_map(values, boundaries, value_label="v", unit="",
                                                       selected=["GB03"])[0].get_root().render())
     assert features["GB03"]["properties"]["selected"]
     assert not features["GB04"]["properties"]["selected"]
@@ -247,7 +260,7 @@ def test_attribution_and_outlines_are_on_the_map(rendered_map):
 
 
 def test_asset_base_url_is_used_and_folium_defaults_stay_untouched(boundaries):
-    m, _ = build_district_map(make_values(), boundaries, value_label="v", unit="",
+    m, _ = district_map(make_values(), boundaries, value_label="v", unit="",
                               asset_base_url="/dash/app/static/leaflet")
     rendered = m.get_root().render()
     assert '<script src="/dash/app/static/leaflet/leaflet.js">' in rendered
@@ -257,7 +270,7 @@ def test_asset_base_url_is_used_and_folium_defaults_stay_untouched(boundaries):
 def test_percent_mode_maps_percent_of_target(boundaries):
     values = make_values(no_data=())
     values.loc[values["district_code"] == "GB06", "target"] = np.nan
-    m, classes = build_district_map(values, boundaries, value_label="Jobs created", unit="jobs", mode="pct")
+    m, classes = district_map(values, boundaries, value_label="Jobs created", unit="jobs", mode="pct")
     features = programme_features(m.get_root().render())
     assert all(c.label.endswith("%") for c in classes)
     assert features["GB06"]["properties"]["no_data"], "no target, no percentage"
@@ -273,7 +286,7 @@ def test_percent_mode_maps_percent_of_target(boundaries):
 ])
 def test_bad_values_are_refused_with_the_fix(boundaries, change, message):
     with pytest.raises(ValueError, match=re.escape(message)):
-        build_district_map(change(make_values()), boundaries, value_label="v", unit="")
+        district_map(change(make_values()), boundaries, value_label="v", unit="")
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -281,12 +294,12 @@ def test_bad_values_are_refused_with_the_fix(boundaries, change, message):
 ])
 def test_bad_options_are_refused(boundaries, kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
-        build_district_map(make_values(), boundaries, value_label="v", unit="", **kwargs)
+        district_map(make_values(), boundaries, value_label="v", unit="", **kwargs)
 
 
 def test_target_and_source_may_be_left_out(boundaries):
     values = make_values()[["district_code", "value"]]
-    m, classes = build_district_map(values, boundaries, value_label="v", unit="")
+    m, classes = district_map(values, boundaries, value_label="v", unit="")
     assert "Target:" not in programme_features(m.get_root().render())["KT01"]["properties"]["tooltip"]
     assert classes
 
@@ -300,14 +313,14 @@ def test_base_map_and_value_layer_compose_for_st_folium(boundaries):
 
 
 def test_payload_stays_within_budget(boundaries):
-    plain, _ = build_district_map(make_values(), boundaries, value_label="Jobs created", unit="jobs")
-    with_facilities, _ = build_district_map(make_values(), boundaries, value_label="Jobs created", unit="jobs",
+    plain, _ = district_map(make_values(), boundaries, value_label="Jobs created", unit="jobs")
+    with_facilities, _ = district_map(make_values(), boundaries, value_label="Jobs created", unit="jobs",
                                             show_health_facilities=True)
-    assert map_geojson_bytes(plain) < map_geojson_bytes(with_facilities) <= PAYLOAD_BUDGET
+    assert rendered_bytes(plain) < rendered_bytes(with_facilities) <= PAYLOAD_BUDGET
 
 
 def test_health_facilities_layer_carries_the_mapping_caveat(boundaries):
-    m, _ = build_district_map(make_values(), boundaries, value_label="v", unit="", show_health_facilities=True)
+    m, _ = district_map(make_values(), boundaries, value_label="v", unit="", show_health_facilities=True)
     rendered = m.get_root().render()
     facilities = [f for c in embedded_geojson(rendered) for f in c["features"]
                   if "OpenStreetMap" in f["properties"].get("tooltip", "")]
