@@ -25,7 +25,8 @@ schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/in
 Modules: ``versions`` (the ``Store`` class: the versions API), ``model`` (what it takes and gives),
 ``database`` (engine, transactions, batched row I/O), ``tables`` (the SQL schema), ``encoding`` (frames
 to database values and Arrow blobs), ``cells`` (monthly cells), ``lockout`` (sign-in failure counts),
-``notes`` (a version's note as facts), ``errors``, and ``editors`` (editor accounts and sign-in rules).
+``notes`` (a version's note as facts), ``errors``, ``checkpoints`` (named points of a write, a test seam),
+and ``editors`` (editor accounts and sign-in rules).
 
 May import: ``data_pipeline.settings``, ``data_pipeline.reference`` and ``geo`` (layers 0–1) only; never
 ``data_pipeline.ingest``, ``analysis`` or ``presentation``.

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from data_pipeline import settings
+from data_pipeline.store import checkpoints
 from data_pipeline.store.encoding import ROWS_PER_STATEMENT, column_chunk, column_values, sqlite_batches
 from data_pipeline.store.errors import StoreError, StoreUnavailable, first_line, store_location, without_password
 from data_pipeline.store.tables import SCHEMA_VERSION, Field, active_version_table, metadata, schema_version_table
@@ -44,8 +45,6 @@ class Database:
         except ValueError as error:
             raise StoreError(str(error)) from None
         self._is_sqlite = parsed.get_backend_name() == "sqlite"
-        # Test seam: called with the number of rows written so far after each batch of a publish.
-        self._after_chunk: Callable[[int], None] | None = None
         if self._is_sqlite:
             self._make_sqlite_parent_dir(parsed)
         # Without a timeout, psycopg waits 130 s for a server that accepts and never answers.
@@ -154,6 +153,8 @@ class Database:
             conn.execution_options(store_write=True)
             with conn.begin():
                 yield conn
+                checkpoints.reached("before commit")
+            checkpoints.reached("after commit")
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -228,5 +229,5 @@ class Database:
             else:
                 conn.execute(insert, [dict(zip(names, values))
                                       for values in zip([owner_id] * len(chunk), *columns)])
-            if progress and self._after_chunk is not None:
-                self._after_chunk(start + len(chunk))
+            if progress:
+                checkpoints.reached("rows written")

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data_pipeline.reference.schemas import KIND_ACTIVITIES, KIND_FUNDING, KIND_TARGETS, KINDS
+from data_pipeline.store import checkpoints
 from data_pipeline.store.cells import CELL_SOURCE_FIELDS, no_cells, summed_cells, table_cells
 from data_pipeline.store.encoding import (arrow_table, blob_chunks, blob_table, cells_frame, coerce_frame,
                                           empty_frame, frame_from_chunks, ipc_blob, read_kinds)
@@ -256,13 +257,10 @@ class Store(SignInLockout):
         with ThreadPoolExecutor(max_workers=1) as pool:
             blobs = pool.map(ipc_blob, chunks)
             cells = table_cells(table)
-            written = 0
             for part, (chunk, data) in enumerate(zip(chunks, blobs)):
                 conn.execute(activity_blobs_table.insert().values(
                     submission_id=submission_id, part=part, row_count=chunk.num_rows, data=data))
-                written += chunk.num_rows
-                if self._after_chunk is not None:
-                    self._after_chunk(written)
+                checkpoints.reached("rows written")
         self._insert_cells(conn, submission_cells_table, submission_id, cells)
     def rollback(self, version_id: int, *, created_by: str) -> VersionInfo:
         """Make a new active version with the submissions of version ``version_id`` (history stays)."""

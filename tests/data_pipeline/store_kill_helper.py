@@ -1,35 +1,36 @@
-"""Publishes a large activity table and stops mid-transaction, so a test can SIGKILL it there.
+"""Publishes an activity table and kills itself (SIGKILL) at a chosen point of the write.
 
-Run as ``python tests/data_pipeline/store_kill_helper.py STORE_URL ROWS``. After two parts of
-rows are written (inside the publish transaction) it prints ``READY`` and sleeps; the test kills it
-then and checks that the store still shows the previous version, intact.
+Run as ``python tests/data_pipeline/store_kill_helper.py STORE_URL ROWS POINT``, POINT one of
+``data_pipeline.store.checkpoints.POINTS``. The process stops there as a crash or a power cut would:
+no exception handler, no ``finally``, no rollback runs. The test then opens the store and checks the
+one outcome that point allows.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-import time
 
-from data_pipeline.store import database as store_database, versions as store_versions
-from data_pipeline.store import Store, SubmissionInput
+from data_pipeline.store import Store, SubmissionInput, checkpoints
 from tests.data_pipeline.frames import random_activities
 
 
-def main(url: str, rows: int) -> None:
+def main(url: str, rows: int, point: str) -> None:
+    if point not in checkpoints.POINTS:
+        raise SystemExit(f"POINT must be one of {checkpoints.POINTS}, not {point!r}")
     store = Store(url)
-    store_versions.BLOB_PART_ROWS = store_database.CHUNK_ROWS  # several blobs, so the kill lands between two
     frame = random_activities(rows, seed=7)
 
-    def stop_mid_publish(written: int) -> None:
-        if written >= 2 * store_database.CHUNK_ROWS:
-            print("READY", flush=True)
-            time.sleep(120)  # the test kills the process long before this ends
+    def stop_here(reached: str) -> None:
+        if reached == point:
+            os.kill(os.getpid(), signal.SIGKILL)
 
-    store._after_chunk = stop_mid_publish
+    checkpoints.reached = stop_here  # after Store(): opening the store writes too
     store.publish([SubmissionInput("large.csv", "f" * 64, "activities", frame, is_demo=False)],
                   created_by="kill-test")
-    print("FINISHED", flush=True)  # only reached if nobody killed us: the test then fails
+    print("FINISHED", flush=True)  # only reached if the point never came: the test then fails
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3])

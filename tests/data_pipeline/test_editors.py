@@ -182,7 +182,10 @@ def test_the_lockout_does_not_tell_whether_an_account_exists(lockout_store):
         results = [attempt_sign_in(settings, lockout_store, name, "wrong", None if name == "aziz" else "10.0.0.9",
                                    now=float(second)) for second in range(7)]
         assert results == [(None, 0)] * 5 + [(None, pytest.approx(29.0)), (None, pytest.approx(28.0))]
-    stored = {row[0] for row in lockout_store._engine.connect().execute(sa.text("SELECT key FROM sign_in_failures"))}
+    engine = sa.create_engine(lockout_store.url)
+    with engine.connect() as conn:
+        stored = {row[0] for row in conn.execute(sa.text("SELECT key FROM sign_in_failures"))}
+    engine.dispose()
     assert stored == {*lockout_keys("aziz", None), *lockout_keys("nobody", "10.0.0.9")}
     assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in stored), "names and addresses are kept hashed"
 

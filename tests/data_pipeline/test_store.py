@@ -13,6 +13,8 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,11 +24,12 @@ import pytest
 import sqlalchemy as sa
 
 from data_pipeline import store as store_module
-from data_pipeline.store import database as store_database, versions as store_versions
+from data_pipeline.store import checkpoints, database as store_database, versions as store_versions
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
 from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
                                    FundingSchema, TargetSchema)
 from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, VersionNote, empty_frame
+from tests.data_pipeline.frames import random_activities
 from geo.gazetteer import PROGRAMME_CODES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -131,14 +134,26 @@ def store(url):
     opened.dispose()
 
 
+@contextmanager
+def own_connection(store: Store) -> Iterator[sa.Connection]:
+    """A connection of the test's own to ``store``'s database, to look at (or tamper with) its tables;
+    committed when the block ends."""
+    engine = sa.create_engine(store.url)
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 def table_count(store: Store, table: str) -> int:
-    with store._engine.connect() as conn:
+    with own_connection(store) as conn:
         return conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
 
 
 def stored_activity_rows(store: Store) -> int:
     """Activity records kept in the store (Arrow IPC blobs since schema 3), whatever the versions."""
-    with store._engine.connect() as conn:
+    with own_connection(store) as conn:
         return conn.execute(sa.text("SELECT COALESCE(SUM(row_count), 0) FROM activity_blobs")).scalar_one()
 
 
@@ -181,7 +196,7 @@ def test_activities_read_back_exactly_from_one_or_many_blob_parts(store, monkeyp
     back = store.activities(version.id)
     pd.testing.assert_frame_equal(rows_of(back), pd.concat([frame, other], ignore_index=True))
     assert back["submission_id"].tolist() == [1] * 50 + [2] * 20
-    with store._engine.connect() as conn:
+    with own_connection(store) as conn:
         parts = conn.execute(sa.text("SELECT COUNT(*) FROM activity_blobs WHERE submission_id = 1")).scalar_one()
     assert parts == (8 if part_rows == 7 else 1)
 
@@ -203,7 +218,7 @@ def test_a_versions_cells_deleted_are_made_again_when_read(store):
     one = store.publish([submission("0.csv", activity_frame(60, seed=5))], created_by="me").version.id
     two = store.publish([submission("1.csv", activity_frame(40, seed=6))], created_by="me").version.id
     read = {version_id: store.activity_cells(version_id) for version_id in (one, two)}
-    with store._engine.begin() as conn:
+    with own_connection(store) as conn:
         conn.execute(sa.text("DELETE FROM activity_version_cell_blobs"))
     for version_id, cells in read.items():  # one submission's cells copied, two submissions' summed
         pd.testing.assert_frame_equal(store.activity_cells(version_id), cells, check_exact=True)
@@ -429,15 +444,18 @@ def test_a_failure_mid_publish_leaves_the_previous_version_active_and_intact(sto
     monkeypatch.setattr(store_database, "CHUNK_ROWS", 10)
     monkeypatch.setattr(store_versions, "BLOB_PART_ROWS", 10)
 
-    def fail_after_two_batches(written: int) -> None:
-        if written >= 20:
+    batches = []
+
+    def fail_after_two_batches(point: str) -> None:
+        batches.append(point)
+        if batches.count("rows written") == 3:  # the targets' one batch, then two parts of activities
             raise RuntimeError("disk on fire")
 
-    store._after_chunk = fail_after_two_batches
+    monkeypatch.setattr(checkpoints, "reached", fail_after_two_batches)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.publish([submission("t.csv", target_frame(), "targets"), submission("b.csv", activity_frame(50, 2))],
                       created_by="me")
-    store._after_chunk = None
+    monkeypatch.undo()
     assert store.active_version() == first
     assert [v.id for v in store.versions()] == [1]
     assert (table_count(store, "submissions"), stored_activity_rows(store), table_count(store, "targets")) \
@@ -452,11 +470,12 @@ def test_concurrent_publishers_do_not_lose_each_others_files(url, monkeypatch):
     slow, fast = Store(url), Store(url)
     slow_started, release = threading.Event(), threading.Event()
 
-    def hold_transaction_open(written: int) -> None:
-        slow_started.set()
-        assert release.wait(30)
+    def hold_transaction_open(point: str) -> None:
+        if point == "rows written" and threading.current_thread() is writer:
+            slow_started.set()
+            assert release.wait(30)
 
-    slow._after_chunk = hold_transaction_open
+    monkeypatch.setattr(checkpoints, "reached", hold_transaction_open)
     outcome: dict[str, object] = {}
     writer = threading.Thread(target=lambda: outcome.setdefault(
         "slow", slow.publish([submission("slow.csv", activity_frame(12, 1))], created_by="slow")))
@@ -488,11 +507,12 @@ def test_readers_see_the_previous_version_while_a_publish_is_under_way(url, monk
     first = writer_store.publish([submission("a.csv", first_frame)], created_by="me").version
     mid_publish, release = threading.Event(), threading.Event()
 
-    def hold_transaction_open(written: int) -> None:
-        mid_publish.set()
-        assert release.wait(30)
+    def hold_transaction_open(point: str) -> None:
+        if point == "rows written" and threading.current_thread() is writer:
+            mid_publish.set()
+            assert release.wait(30)
 
-    writer_store._after_chunk = hold_transaction_open
+    monkeypatch.setattr(checkpoints, "reached", hold_transaction_open)
     writer = threading.Thread(target=writer_store.publish,
                               args=([submission("b.csv", activity_frame(12, 2))],), kwargs={"created_by": "me"})
     writer.start()
@@ -509,40 +529,49 @@ def test_readers_see_the_previous_version_while_a_publish_is_under_way(url, monk
     writer_store.dispose()
 
 
-def test_a_kill_during_publish_leaves_the_previous_version_active_and_intact(url):
+KILL_ROWS = 3_000
+
+
+@pytest.mark.parametrize(("point", "outcome"), [
+    ("rows written", "unchanged"),  # inside the transaction, with rows of the new file written
+    ("before commit", "unchanged"),  # everything written, the new version active, not committed
+    ("after commit", "new version"),  # committed: the kill comes too late to undo anything
+])
+def test_a_kill_at_each_point_of_a_publish_leaves_one_outcome(url, point, outcome):
+    assert point in checkpoints.POINTS
     with Store(url) as store:
         previous_frame = activity_frame(40, 1)
         previous = store.publish([submission("before.csv", previous_frame)], created_by="me").version
 
     helper = Path(__file__).with_name("store_kill_helper.py")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    process = subprocess.Popen([sys.executable, str(helper), url, "300000"], cwd=REPO_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    timer = threading.Timer(120, process.kill)  # never hang the suite if the helper misbehaves
-    timer.start()
-    try:
-        line = process.stdout.readline().strip()
-        if line != "READY":
-            process.kill()
-            pytest.fail(f"helper did not reach the middle of its publish: {line!r} {process.stderr.read()}")
-        process.send_signal(signal.SIGKILL)
-        assert process.wait(30) == -signal.SIGKILL
-    finally:
-        timer.cancel()
-        process.stdout.close()
-        process.stderr.close()
+    finished = subprocess.run([sys.executable, str(helper), url, str(KILL_ROWS), point], cwd=REPO_ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert finished.returncode == -signal.SIGKILL, f"the helper did not stop at {point!r}: {finished}"
 
     with Store(url) as store:
-        assert store.active_version() == previous
-        assert [v.id for v in store.versions()] == [previous.id]
-        pd.testing.assert_frame_equal(rows_of(store.activities()), previous_frame)
-        assert (table_count(store, "submissions"), stored_activity_rows(store)) == (1, 40)
-        if store.url.get_backend_name() == "sqlite":
-            with store._engine.connect() as conn:
+        with own_connection(store) as conn:
+            if store.url.get_backend_name() == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        if outcome == "unchanged":
+            assert store.active_version() == previous
+            assert [v.id for v in store.versions()] == [previous.id]
+            pd.testing.assert_frame_equal(rows_of(store.activities()), previous_frame)
+            assert (table_count(store, "submissions"), stored_activity_rows(store)) == (1, 40)
+            expected_files, expected_rows = ("before.csv",), 40
+        else:
+            active = store.active_version()
+            assert active.id == previous.id + 1 and active.file_names == ("before.csv", "large.csv")
+            assert active.created_by == "kill-test" and active.row_count == 40 + KILL_ROWS
+            new_frame = rows_of(store.activities()).iloc[40:].reset_index(drop=True)
+            pd.testing.assert_frame_equal(new_frame, random_activities(KILL_ROWS, seed=7)[list(new_frame.columns)],
+                                          check_dtype=False, check_categorical=False)
+            assert (table_count(store, "submissions"), stored_activity_rows(store)) == (2, 40 + KILL_ROWS)
+            assert store.activity_cells(active.id)["records"].sum() == 40 + KILL_ROWS
+            expected_files, expected_rows = ("before.csv", "large.csv"), 40 + KILL_ROWS
         after = store.publish([submission("after.csv", activity_frame(5, 2))], created_by="me").version
-        assert after.active and after.file_names == ("before.csv", "after.csv")
-        assert len(store.activities()) == 45
+        assert after.active and after.file_names == (*expected_files, "after.csv")
+        assert len(store.activities()) == expected_rows + 5
 
 
 # --- Opening stores -------------------------------------------------------------------------------

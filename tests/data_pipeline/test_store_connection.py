@@ -91,7 +91,7 @@ def test_a_driver_message_quoting_the_connection_string_is_masked(store_url, mon
     def fail(*_args, **_kwargs):
         raise sa.exc.OperationalError("SELECT 1", {}, leaked)
 
-    monkeypatch.setattr(store._engine, "connect", fail)
+    monkeypatch.setattr(sa.engine.Engine, "connect", fail)
     with pytest.raises(StoreUnavailable) as raised:
         store.versions()
     assert SECRET not in str(raised.value) and "password=***" in str(raised.value)
