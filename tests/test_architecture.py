@@ -56,6 +56,10 @@ ALLOWED: dict[str, str] = {
     'data_pipeline/analysis/dataset.py: lang parameter': 'words',
     'data_pipeline/analysis/quality.py: lang parameter': 'words',
     'geo/gazetteer.py: lang parameter': 'words',
+    # tests that use private names of project modules
+    'tests/data_pipeline/test_briefing.py: uses private data_pipeline.presentation.briefing._LOCATOR_HIGHLIGHT': 'words',
+    'tests/data_pipeline/test_briefing.py: uses private data_pipeline.presentation.briefing._Locator': 'words',
+    'tests/data_pipeline/test_views.py: uses private data_pipeline.presentation.briefing._district_values': 'words',
     # modules over 400 lines
     'data_pipeline/presentation/briefing.py: over 400 lines': 'words',
     'data_pipeline/presentation/maps.py: over 400 lines': 'words',
@@ -334,10 +338,52 @@ def size_violations(modules: dict[str, Module], limit: int = MAX_LINES) -> Itera
             )
 
 
-def violations(modules: dict[str, Module]) -> dict[str, list[str]]:
-    """Every violation: ALLOWED-style key -> its messages."""
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_use_violations(modules: dict[str, Module], tests: dict[str, Module]) -> Iterator[Violation]:
+    """Tests that reach into a project module's private names: ``from m import _x``, ``m._x`` and
+    ``monkeypatch.setattr(m, "_x", …)`` (attributes of objects cannot be told apart without running)."""
+    for test in tests.values():
+        tree = ast.parse(test.source, test.path)
+        aliases: dict[str, str] = {}  # local name -> project module
+        found: list[tuple[int, str, str]] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                aliases.update({alias.asname: alias.name for alias in node.names
+                                if alias.asname and alias.name in modules})
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if f"{node.module}.{alias.name}" in modules:
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    elif node.module in modules and _private(alias.name):
+                        found.append((node.lineno, node.module, alias.name))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases):
+                found.append((node.lineno, aliases[node.value.id], node.attr))
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setattr"
+                  and len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and node.args[0].id in aliases
+                  and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+                  and _private(node.args[1].value)):
+                found.append((node.lineno, aliases[node.args[0].id], node.args[1].value))
+        for line, module, name in sorted(found):
+            yield Violation(
+                f"{test.path}: uses private {module}.{name}",
+                f"{test.path}:{line}: uses {module}.{name}, a private name. Rule: tests use public interfaces, so "
+                f"a module can change inside without its tests. Fix: test through the public function that uses "
+                f"it, or make it public if it belongs to the module's interface.",
+            )
+
+
+def violations(modules: dict[str, Module], tests: dict[str, Module] | None = None) -> dict[str, list[str]]:
+    """Every violation: ALLOWED-style key -> its messages (with ``tests``, also their use of private names)."""
     found: dict[str, list[str]] = {}
-    for check in (import_violations, lang_parameter_violations, cycle_violations, size_violations):
+    checks = [import_violations, lang_parameter_violations, cycle_violations, size_violations]
+    if tests is not None:
+        checks.append(lambda modules: private_use_violations(modules, tests))
+    for check in checks:
         for violation in check(modules):
             messages = found.setdefault(violation.key, [])
             if violation.message not in messages:  # `from m import a, b` is one finding, not two
@@ -348,8 +394,13 @@ def violations(modules: dict[str, Module]) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------- the tests on the tree
 
 
+def scanned_tests(root: Path = ROOT) -> dict[str, Module]:
+    """Every ``.py`` under tests/, by dotted name."""
+    return project_modules(root, ("tests",))
+
+
 def test_layer_rules_hold_except_for_the_allow_list():
-    found = violations(project_modules())
+    found = violations(project_modules(), scanned_tests())
     new = {key: messages for key, messages in found.items() if key not in ALLOWED}
     assert not new, "New layer-rule violations (fix them; do not add them to ALLOWED):\n" + "\n".join(
         message for messages in new.values() for message in messages
@@ -357,7 +408,7 @@ def test_layer_rules_hold_except_for_the_allow_list():
 
 
 def test_the_allow_list_only_shrinks():
-    found = violations(project_modules())
+    found = violations(project_modules(), scanned_tests())
     gone = sorted(key for key in ALLOWED if key not in found)
     assert not gone, (
         "These ALLOWED entries no longer occur; delete their lines from ALLOWED in tests/test_architecture.py:\n"
@@ -461,3 +512,19 @@ def test_a_planted_cycle_is_reported_with_its_path(tmp_path):
 def test_a_planted_long_module_is_found(tmp_path):
     modules = _tree(tmp_path, {"geo/__init__.py": "", "geo/long.py": "x = 1\n" * (MAX_LINES + 1), "geo/ok.py": "x = 1\n" * MAX_LINES})
     assert list(violations(modules)) == ["geo/long.py: over 400 lines"]
+
+
+def test_a_planted_use_of_private_names_in_a_test_is_found(tmp_path):
+    modules = _tree(tmp_path, {"data_pipeline/__init__.py": "", "data_pipeline/store/__init__.py": "_ROWS = 1\n"})
+    test = Module("tests.test_x", "tests/test_x.py", (
+        "from data_pipeline import store as store_module\n"
+        "from data_pipeline.store import _ROWS, Store\n"
+        "def test(monkeypatch, store):\n"
+        "    monkeypatch.setattr(store_module, '_CHUNK', 2)\n"
+        "    store._engine  # an object's attribute: not told apart\n"
+        "    return store_module._helper()\n"))
+    assert set(violations(modules, {test.name: test})) == {
+        "tests/test_x.py: uses private data_pipeline.store._ROWS",
+        "tests/test_x.py: uses private data_pipeline.store._CHUNK",
+        "tests/test_x.py: uses private data_pipeline.store._helper",
+    }

@@ -149,7 +149,7 @@ _PANDERA_EXTRAS = ("hypothesis", "geopandas")
 
 
 @contextmanager
-def _without_pandera_extras() -> Iterator[None]:
+def without_pandera_extras() -> Iterator[None]:
     """Hide pandera's optional extras from it meanwhile, when that is safe.
 
     Only in a single-threaded process (the CLI) and only modules not imported yet: another thread
@@ -172,7 +172,7 @@ def _without_pandera_extras() -> Iterator[None]:
 def _schemas(text: str = "str") -> dict[str, Any]:
     """The pandera schemas of the declarations, with text columns of dtype ``text``: ``str``, or
     ``category`` for the activity records ingest makes (checks then run on the categories)."""
-    with _without_pandera_extras():
+    with without_pandera_extras():
         import pandera.pandas as pa
 
         dtypes = {DATE: "datetime64[ns]", TEXT: text, FLOAT: float, INT: int}
@@ -207,7 +207,7 @@ def validate(kind: str, frame: pd.DataFrame, *, lazy: bool = True, text: str = "
     such and kept so. Raises pandera's ``SchemaError`` (``SchemaErrors`` when ``lazy``) as that does.
     """
     schema = _schemas(text)["SCHEMAS"][kind]
-    with _without_pandera_extras():
+    with without_pandera_extras():
         return schema.validate(frame, lazy=lazy)
 
 

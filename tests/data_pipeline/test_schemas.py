@@ -80,7 +80,7 @@ def test_nothing_is_hidden_while_other_threads_run():
     worker = threading.Thread(target=release.wait)
     worker.start()
     try:
-        with schemas._without_pandera_extras():
+        with schemas.without_pandera_extras():
             assert {n: sys.modules.get(n, "absent") for n in names} == before
     finally:
         release.set()
