@@ -13,7 +13,8 @@ Layers, bottom to top; a module may import only from its own layer or from layer
 Also: only the top imports streamlit / streamlit_folium (and ``data_pipeline.cli`` does not); only
 ``data_pipeline.presentation`` imports plotly, folium, branca, matplotlib, reportlab, babel; no function
 in layers 0-3 takes a ``lang`` (or ``language``) parameter; no import cycle between project modules
-(imports inside functions count); no module over 400 lines.
+(imports inside functions count); no module over 400 lines. And tests use public interfaces: no test
+imports or patches a private (``_x``) name of a project module.
 
 Every import is seen: at module level and inside functions, relative ones resolved.
 
