@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from data_pipeline import store as store_module
 from data_pipeline.store import cells as store_cells, tables as store_tables
+from data_pipeline.store.encoding import column_values
 from data_pipeline.analysis.aggregate import PERIODS, aggregate, programme_totals
 from data_pipeline.analysis.dataset import Filters, apply_filters, headline_figures, indicator_table, load_dataset
 from data_pipeline.analysis.demo import load_demo
@@ -120,13 +121,20 @@ def keep_activities_as_rows(store_url: str, schema_version: int) -> None:
         for version in store.versions():
             for submission_id, rows in store.activities(version.id).groupby("submission_id"):
                 parts[int(submission_id)] = rows.drop(columns="submission_id").reset_index(drop=True)
-        with store._write() as conn:
+    fields = store_tables.FIELDS["activities"]
+    names = ["submission_id", *(field.name for field in fields)]
+    insert = sa.text(f"INSERT INTO activities ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})")
+    engine = sa.create_engine(store_url)  # a connection of the test's own: it tampers with the tables
+    try:
+        with engine.begin() as conn:
             for submission_id, rows in sorted(parts.items()):
-                store._insert_frame(conn, store_tables.record_tables["activities"],
-                                    store_tables.FIELDS["activities"], rows, "submission_id", submission_id)
+                columns = column_values(fields, rows)  # the store's own encoding of the values
+                conn.execute(insert, [dict(zip(names, values)) for values in zip([submission_id] * len(rows), *columns)])
             for table in ("activity_blobs", "activity_version_cell_blobs", "activity_submission_cell_blobs"):
                 conn.exec_driver_sql(f"DROP TABLE {table}")
             conn.exec_driver_sql(f"UPDATE schema_version SET version = {schema_version}")
+    finally:
+        engine.dispose()
 
 
 def test_a_store_made_before_the_cells_is_migrated_and_gets_cells_when_read(store_url):
