@@ -99,7 +99,7 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     report("reading", 1.0)
     # Hashed in a second thread while the first parses (hashlib lets go of the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        hashing = pool.submit(_sha256_bytes, data)
         grid = read_grid(data, name, log, notes, report, limits)
         digest = hashing.result()
     del data  # the parsed columns hold what is needed; at 5M rows the raw bytes are ~300 MB
@@ -118,6 +118,10 @@ def read_table(path: str | Path, *, file_name: str | None = None, progress: Prog
     if log.problems or frame is None:
         return fail(kind, grid.sheet, grid.data_row_count, digest)
     return ReadResult(name, digest, kind, frame, [], grid.data_row_count, grid.sheet, notes)
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _sha256_file(path: Path) -> str:

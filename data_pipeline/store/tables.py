@@ -11,8 +11,8 @@ from datetime import UTC
 
 import sqlalchemy as sa
 
-from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, FUNDING_COLUMNS, KIND_ACTIVITIES, KIND_FUNDING,
-                                             KIND_TARGETS, KINDS, TARGET_COLUMNS)
+from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, DATE, FLOAT, INT, KIND_ACTIVITIES, KINDS,
+                                             TABLES, TEXT, Column)
 
 SCHEMA_VERSION = 3
 """Version of the table layout below; bump it and add a migration when the layout changes.
@@ -24,51 +24,27 @@ versions made before; the schema-2 cell tables are left as they are and no longe
 A table added without changing the others (``sign_in_failures``) is created when a store is opened."""
 
 
-TEXT, FLOAT, INT, DATE = "text", "float", "int", "date"
-
-
 @dataclass(frozen=True)
 class Field:
     name: str
     kind: str
+    """``TEXT``, ``FLOAT``, ``INT`` or ``DATE`` (``reference.schemas``' column types)."""
     sql_type: sa.types.TypeEngine
     nullable: bool = False
 
 
+def _sql_type(column: Column) -> sa.types.TypeEngine:
+    """The SQL type of a declared column: text up to its ``max_length`` (any length when none)."""
+    if column.dtype == TEXT:
+        return sa.String(column.max_length) if column.max_length else sa.Text()
+    return {FLOAT: sa.Float(), INT: sa.Integer(), DATE: sa.Date()}[column.dtype]
+
+
 FIELDS: dict[str, tuple[Field, ...]] = {
-    KIND_ACTIVITIES: (
-        Field("date", DATE, sa.Date()),
-        Field("district_code", TEXT, sa.String(8)),
-        Field("indicator", TEXT, sa.String(64)),
-        Field("value", FLOAT, sa.Float()),
-        Field("sex", TEXT, sa.String(16), nullable=True),
-        Field("age_group", TEXT, sa.String(16), nullable=True),
-        Field("disability", TEXT, sa.String(8), nullable=True),
-        Field("notes", TEXT, sa.Text(), nullable=True),
-        Field("source_row", INT, sa.Integer()),
-    ),
-    KIND_TARGETS: (
-        Field("indicator", TEXT, sa.String(64)),
-        Field("district_code", TEXT, sa.String(8), nullable=True),
-        Field("period", TEXT, sa.String(16)),
-        Field("target", FLOAT, sa.Float()),
-        Field("source_row", INT, sa.Integer()),
-    ),
-    KIND_FUNDING: (
-        Field("plan", TEXT, sa.String(64)),
-        Field("objective", TEXT, sa.Text()),
-        Field("component", TEXT, sa.Text(), nullable=True),
-        Field("donor", TEXT, sa.Text(), nullable=True),
-        Field("required", FLOAT, sa.Float(), nullable=True),
-        Field("received", FLOAT, sa.Float()),
-        Field("currency", TEXT, sa.String(8)),
-        Field("source_row", INT, sa.Integer()),
-    ),
+    kind: tuple(Field(column.name, column.dtype, _sql_type(column), column.nullable) for column in table.columns)
+    for kind, table in TABLES.items()
 }
-for _kind, _columns in ((KIND_ACTIVITIES, ACTIVITY_COLUMNS), (KIND_TARGETS, TARGET_COLUMNS),
-                        (KIND_FUNDING, FUNDING_COLUMNS)):
-    if [f.name for f in FIELDS[_kind]] != list(_columns):  # schemas.py is the source of truth
-        raise AssertionError(f"store columns for {_kind} differ from data_pipeline.reference.schemas: {_columns}")
+"""Each kind's columns as stored, from the one declaration of the table (``reference.schemas.TABLES``)."""
 
 
 class UTCDateTime(sa.types.TypeDecorator):

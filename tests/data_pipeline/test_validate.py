@@ -1,20 +1,17 @@
-"""Value checkers of data_pipeline.ingest.validate: synonyms, numbers, dates, periods, names, problems."""
+"""Value checkers of data_pipeline.ingest.validate and .names: synonyms, numbers, dates, periods, names."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pytest
 
 from data_pipeline.ingest import header_field, hxl_field, parse_hxl
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1
-from data_pipeline.ingest.problems import Problem, ProblemLog
 from data_pipeline.ingest.names import (
     check_districts, check_funding_lines, check_indicators, normalise_age_group, normalise_disability, normalise_sex,
 )
 from data_pipeline.ingest.validate import MAX_COUNT, check_dates, check_numbers, check_periods, parse_number
-from data_pipeline.presentation.problems import format_problems, problems_table
 
 TODAY = dt.date(2024, 6, 30)
 
@@ -177,30 +174,3 @@ def test_hxl_attributes_parse_in_any_order_and_case():
 ])
 def test_header_synonyms(word, field):
     assert header_field(word) == field
-
-
-def test_problem_log_caps_each_column_and_sums_up_the_rest():
-    log = ProblemLog("f.csv", per_column=3)
-    for row in range(2, 12):
-        log.add(row, "value", "x", "bad")
-    log.add(5, "date", "y", "bad date")
-    problems = log.finish()
-    assert [p.row for p in problems if p.column == "value" and p.row] == [2, 3, 4]
-    assert any(p.row == 5 and p.column == "date" for p in problems)
-    summary = problems[-1]
-    assert summary.row is None and "7 more problems in column 'value'" in summary.message
-
-
-def test_problems_table_and_format():
-    problems = [Problem("a.csv", 3, "district", "Dusi", "Unknown district 'Dusi'.", "names", ("Dusti",)),
-                Problem("a.csv", None, None, None, "The file is empty.")]
-    table = problems_table(problems)
-    assert list(table.columns) == ["file", "row", "column", "value", "problem", "allowed", "suggestions"]
-    assert table.loc[0, "suggestions"] == "Dusti" and table.loc[0, "row"] == 3
-    assert table["row"].isna().tolist() == [False, True]
-    text = format_problems(problems, limit=1)
-    assert "a.csv, row 3, column 'district': Unknown district 'Dusi'." in text
-    assert "did you mean: Dusti?" in text and "… and 1 more problems." in text
-    assert format_problems([]) == "No problems found."
-    assert problems_table([]).empty
-    assert np.array_equal(problems_table([]).columns, table.columns)
