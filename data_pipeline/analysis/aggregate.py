@@ -73,7 +73,7 @@ def aggregate(activities: pd.DataFrame, period: str = WHOLE, by: str | None = No
     labels = [column_labels for _, column_labels in columns]
     kept = np.logical_and.reduce([column_codes >= 0 for column_codes in codes])  # no district, indicator or date
     groups = group_rows([column_codes[kept] for column_codes in codes], [max(len(values), 1) for values in labels])
-    sums = pd.Series(activities["value"].to_numpy()[kept]).groupby(groups.rows, sort=True).sum()
+    sums = pd.Series(activities["value"].to_numpy()[kept]).groupby(groups.rows).sum().reindex(groups.order)
     out = pd.DataFrame({key: values.take(group_codes).to_numpy()  # plain arrays: dtypes inferred as before
                         for key, values, group_codes in zip(keys, labels, groups.keys)})
     out["value"] = sums.to_numpy()

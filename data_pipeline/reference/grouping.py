@@ -29,22 +29,27 @@ def ranked_codes(codes: np.ndarray, order: np.ndarray) -> np.ndarray:
     rank[order] = np.arange(len(order))
     if not len(rank):
         return np.full(len(codes), -1, dtype=np.int64)
-    return np.where(codes < 0, -1, rank[np.where(codes < 0, 0, codes)]).astype(np.int64)
+    if not len(codes) or codes.min() >= 0:  # nothing missing: one look-up per row
+        return rank[codes]
+    return np.where(codes < 0, -1, rank[np.where(codes < 0, 0, codes)])
 
 
 @dataclass(frozen=True)
 class Groups:
-    """Rows grouped by their keys: ``rows`` holds each row's group (0 … ``count`` - 1), numbered in the
-    sorted order of the keys; ``keys`` holds, per key column, each group's code."""
+    """Rows grouped by their keys. ``rows``: each row's group id (0 … ``count`` - 1, not every id need hold
+    a row); ``order``: the ids that hold rows, in the sorted order of their keys; ``keys``: per key column,
+    the code of each group in that order. A sum per group in key order is
+    ``np.bincount(rows, weights, minlength=count)[order]``."""
 
     rows: np.ndarray
     count: int
+    order: np.ndarray
     keys: list[np.ndarray]
 
 
 def group_rows(codes: Sequence[np.ndarray], sizes: Sequence[int], dense_slots: int = DENSE_SLOTS) -> Groups:
     """Group rows by key columns given as ``codes`` (column ``i``'s in 0 … ``sizes[i]`` - 1, numbered in the
-    sorted order of its values: see ``ranked_codes``); the groups come out in the order of their keys."""
+    sorted order of its values: see ``ranked_codes``)."""
     rows = len(codes[0]) if codes else 0
     combined = np.zeros(rows, dtype=np.int64)
     for column, size in zip(codes, sizes):  # in place: no temporary arrays of every row
@@ -53,20 +58,17 @@ def group_rows(codes: Sequence[np.ndarray], sizes: Sequence[int], dense_slots: i
     slots = math.prod(sizes)
     if slots <= max(rows, dense_slots):
         # A slot per possible key (48 months × 17 districts × 31 indicators × … ≈ 1.6M for four years):
-        # the groups are the slots that hold a row, already in key order.
-        present = np.bincount(combined, minlength=slots) > 0
-        group_keys = np.flatnonzero(present)
-        numbers = np.cumsum(present) - 1
-        row_groups = numbers[combined]
+        # the key is the group id, and the ids that hold a row are already in key order.
+        row_groups, count = combined, slots
+        order = group_keys = np.flatnonzero(np.bincount(combined, minlength=slots))
     else:
         # Hashing, then sorting only the distinct keys, beats np.unique's sort of every row.
-        row_groups, group_keys = pd.factorize(combined)
-        order = np.argsort(group_keys)
-        group_keys = group_keys[order]
-        row_groups = ranked_codes(row_groups, order)
+        row_groups, distinct = pd.factorize(combined)
+        count, order = len(distinct), np.argsort(distinct)
+        group_keys = distinct[order]
     keys: list[np.ndarray] = []
     remainder = group_keys
     for size in reversed(sizes):
         remainder, code = np.divmod(remainder, size)
         keys.append(code)
-    return Groups(row_groups, len(group_keys), keys[::-1])
+    return Groups(row_groups, count, order, keys[::-1])

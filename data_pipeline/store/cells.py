@@ -71,14 +71,15 @@ def table_cells(table: pa.Table) -> pa.Table:
     days = _day_numbers(table, "month" if of_cells else "date")
     codes, sizes, first_month, sorted_values = _key_codes(table, days)
     groups = group_rows(codes, sizes, DENSE_CELL_SLOTS)
-    rows, count = groups.rows, groups.count
-    values = np.bincount(rows, weights=table.column("value").to_numpy().astype(np.float64), minlength=count)
+    rows, count, order = groups.rows, groups.count, groups.order
+    values = np.bincount(rows, weights=table.column("value").to_numpy().astype(np.float64), minlength=count)[order]
     counts = table.column("records").to_numpy().astype(np.float64) if of_cells else None
-    records = np.bincount(rows, weights=counts, minlength=count).astype(np.int64)
+    records = np.bincount(rows, weights=counts, minlength=count).astype(np.int64)[order]
     first_day = np.full(count, np.iinfo(np.int64).max)
     np.minimum.at(first_day, rows, _day_numbers(table, "first_date") if of_cells else days)
     last_day = np.full(count, np.iinfo(np.int64).min)
     np.maximum.at(last_day, rows, _day_numbers(table, "last_date") if of_cells else days)
+    first_day, last_day = first_day[order], last_day[order]
     out: dict[str, pa.Array] = {}
     for name, code in zip(CELL_KEYS, groups.keys):
         if name == "month":
