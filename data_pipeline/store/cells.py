@@ -13,8 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data_pipeline.reference.grouping import DENSE_SLOTS, group_rows, ranked_codes
-from data_pipeline.reference.schemas import KIND_ACTIVITIES
-from data_pipeline.store.tables import CELL_FIELDS, CELL_KEYS, DATE, FIELDS, FLOAT, INT, TEXT
+from data_pipeline.reference.schemas import DATE, FLOAT, INT, KIND_ACTIVITIES, TEXT
+from data_pipeline.store.tables import CELL_FIELDS, CELL_KEYS, FIELDS
 
 CELL_SOURCE_FIELDS = tuple(f for f in FIELDS[KIND_ACTIVITIES] if f.name in ("date", "value", *CELL_KEYS))
 DENSE_CELL_SLOTS = DENSE_SLOTS

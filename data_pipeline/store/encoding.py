@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from data_pipeline.reference.schemas import DATE, FLOAT, INT, TEXT
 from data_pipeline.store.errors import StoreError
 from data_pipeline.store.model import SubmissionInput
-from data_pipeline.store.tables import (CELL_COLUMNS, CELL_FIELDS, DATE, FIELDS, FLOAT, INT, TEXT, Field)
+from data_pipeline.store.tables import CELL_COLUMNS, CELL_FIELDS, FIELDS, Field
 
 ROWS_PER_STATEMENT = 100
 """Rows per multi-row ``INSERT … VALUES`` on SQLite: halves the per-row cost of one-row statements."""
