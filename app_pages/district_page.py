@@ -8,6 +8,7 @@ import ui
 from data_pipeline.presentation import charts
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.analysis.compare import district_comparison
+from data_pipeline.presentation.tables import comparison_table
 from data_pipeline.reference.registry import indicator
 from data_pipeline.reference.schemas import DISAGGREGATIONS
 
@@ -32,7 +33,7 @@ if mine.empty:
     st.stop()
 ui.briefing_button(peers, code)
 
-summary = district_comparison(table, code, lang=lang)
+summary = comparison_table(district_comparison(table, code), lang)
 st.subheader(tr("Each indicator against its target"))
 shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
                                 **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),

@@ -8,6 +8,7 @@ from data_pipeline.analysis.dataset import Filters
 from data_pipeline.presentation.versions import note_text
 from data_pipeline.reference.published import DOCUMENTS, published_table
 from data_pipeline.analysis.quality import quality_findings
+from data_pipeline.presentation.tables import quality_table
 from data_pipeline.analysis.reconcile import reconcile
 
 tr = ui.translate_now()
@@ -75,8 +76,8 @@ with tab:
                               wide=("label", "citation"))
         ui.downloads(shown.assign(source=ctx.data.source_label(tr)), "reconciliation", key="reconciliation")
     elif view == "quality":
-        findings = ui.view_table(ctx.data, "quality", lambda: quality_findings(
-            ctx.data.activities, ctx.filters.district_codes(), reconciled(), lang=ui.current_language()))
+        findings = ui.view_table(ctx.data, "quality", lambda: quality_table(quality_findings(
+            ctx.data.activities, ctx.filters.district_codes(), reconciled()), ui.current_language()))
         # The findings count and sum the version's records: generated ones carry the demo mark.
         for finding in findings["finding"]:
             st.markdown(f"- {ui.plain(ui.marked(finding, ctx.data.origin))}")

@@ -48,9 +48,11 @@ class District:
     aliases: tuple[str, ...] = field(default=(), repr=False)
     """Other spellings in use (Latin transliterations, Russian adjective forms, …)."""
 
-    def name(self, lang: str = "en") -> str:
-        """The district's name in ``lang`` (``en``, ``ru`` or ``tg``)."""
-        return {"en": self.name_en, "ru": self.name_ru, "tg": self.name_tg}.get(lang, self.name_en)
+    @property
+    def names(self) -> dict[str, str]:
+        """The district's name by language code (``en``, ``ru``, ``tg``), each in that language's own
+        script and spelling; ``data_pipeline.presentation.i18n.district_name`` picks one."""
+        return {"en": self.name_en, "ru": self.name_ru, "tg": self.name_tg}
 
     def all_names(self) -> tuple[str, ...]:
         """Every name and spelling that resolves to this district, the code included."""

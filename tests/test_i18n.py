@@ -244,7 +244,7 @@ def test_map_tooltips_and_legend_speak_the_language(boundaries):
                                        unit="рабочих мест", lang="ru")
     features = programme_features(folium.Map().add_child(layer).get_root().render())
     tooltips = {code: feature["properties"]["tooltip"] for code, feature in features.items()}
-    assert district("GB04").name("ru") in tooltips["GB04"] and "ГБАО" in tooltips["GB04"]
+    assert district("GB04").names["ru"] in tooltips["GB04"] and "ГБАО" in tooltips["GB04"]
     assert "Цель: 1\u00a0500 рабочих мест" in tooltips["KT01"] and "Хатлон" in tooltips["KT01"]
     assert "Нет данных" in tooltips["KT02"]
     assert not any("Target" in t or "No data" in t for t in tooltips.values())

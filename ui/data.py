@@ -12,6 +12,7 @@ import streamlit as st
 
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, indicator_table, load_dataset
 from data_pipeline.analysis.funding import funding_summary
+from data_pipeline.presentation.tables import with_district_names
 from ui.frame import PageContext, page_context
 from ui.language import current_language, tr, translated
 
@@ -132,7 +133,7 @@ def indicator_rows(ds: Dataset, period: str = "whole", by: str | None = None) ->
     labels, units, regions, the whole period and the source translated. Ids, codes and ``by``
     categories stay as they are. ``ds`` must come from ``cached_filtered`` (see ``view_table``)."""
     def compute() -> pd.DataFrame:
-        table = indicator_table(ds, period, by=by, lang=current_language())
+        table = with_district_names(indicator_table(ds, period, by=by), current_language())
         table = translated(table, "indicator_label", "unit", "region", "period")  # "whole"; other periods are dates
         return table.assign(source=ds.source_label(tr))
 

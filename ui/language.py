@@ -93,19 +93,19 @@ def format_date(value: date | None) -> str:
 
 def district_label(lang: str):
     """A widget's ``format_func`` from a district's English name (the URL's value) to its name in ``lang``."""
-    return lambda name: district(NAME_TO_CODE[name]).name(lang) if name in NAME_TO_CODE else name
+    return lambda name: i18n.district_name(NAME_TO_CODE[name], lang) if name in NAME_TO_CODE else name
 
 
 def district_name(code: str) -> str:
     """A district's name in the current language's own script and spelling (gazetteer)."""
-    return district(code).name(current_language())
+    return i18n.district_name(code, current_language())
 
 
 def district_caption(code: str) -> str:
     """The line under a district's name: its region, its names in the other scripts, its project
     code and up to two former names (gazetteer)."""
     place = district(code)
-    name = place.name(current_language())
+    name = i18n.district_name(place, current_language())
     other_names = [n for n in dict.fromkeys((place.name_en, place.name_ru, place.name_tg)) if n != name]
     caption = " · ".join([region_label(place.region), *other_names, tr("project code {code}").format(code=place.code)])
     if place.former_names:

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, district_name, translator
 from data_pipeline.reference.registry import PROGRAMME_PERIODS, PROGRAMMES, indicator, indicators_for
 from data_pipeline.reference.schemas import DISAGGREGATIONS
-from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, district
+from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
 from ui.language import KEY_LANGUAGE, NAME_TO_CODE, REGION_SHORT, current_language
 
 PROFILE_PAGE = "app_pages/district_page.py"
@@ -138,7 +138,7 @@ LANGUAGE = UrlParam(KEY_LANGUAGE, list(LANGUAGES), default=DEFAULT_LANGUAGE,
 REGION = UrlParam("region", [REGION_KHATLON, REGION_GBAO], many=True,
                   parse=any_language(lambda region, lang: translator(lang)(REGION_SHORT[region]), REGION_SHORT))
 DISTRICT = UrlParam("district", _DISTRICT_NAMES, many=True,  # English names: ?district=Vanj
-                    parse=any_language(lambda name, lang: district(NAME_TO_CODE[name]).name(lang), NAME_TO_CODE))
+                    parse=any_language(lambda name, lang: district_name(NAME_TO_CODE[name], lang), NAME_TO_CODE))
 PROGRAMME = UrlParam("programme", list(PROGRAMME_LABELS), default=ALL_PROGRAMMES)
 YEARS = UrlParam("years", range(min(p[0] for p in PROGRAMME_PERIODS.values()),
                                 max(p[1] for p in PROGRAMME_PERIODS.values()) + 1), parse=int, span=True)

@@ -136,17 +136,19 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     return replace(ds, activities=activities, targets=targets, funding=funding, filters=filters)
 
 
-def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None, lang: str = "en") -> pd.DataFrame:
+def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None) -> pd.DataFrame:
     """One row per district × indicator × period (× ``by``) with target, % of target and source.
 
     Columns: ``district_code, district, region, indicator, indicator_label, unit, period,
     value, target, achievement_pct, source`` (+ ``by``). ``target`` is empty where none is known.
+    ``district`` is the gazetteer's English name and ``indicator_label`` the registry's (catalog msgid):
+    ``data_pipeline.presentation.tables.with_district_names`` and the catalog word them in another language.
     """
     table = aggregate(ds.activities, period, by)
     table = attach_targets(table, targets_in_view(ds)) if by is None else table.assign(target=float("nan"),
                                                                               achievement_pct=float("nan"))
     districts = {code: district(code) for code in table["district_code"].unique()}
-    table["district"] = table["district_code"].map(lambda c: districts[c].name(lang))
+    table["district"] = table["district_code"].map(lambda c: districts[c].name_en)
     table["region"] = table["district_code"].map(lambda c: districts[c].region)
     table["indicator_label"] = table["indicator"].map(lambda i: indicator(i).label)
     table["unit"] = table["indicator"].map(lambda i: indicator(i).unit)

@@ -28,6 +28,7 @@ from babel.numbers import format_decimal
 
 from data_pipeline.reference.messages import DEFAULT_LANGUAGE, LANGUAGES
 from data_pipeline.reference.origin import DEMO_MARK, GENERATED
+from geo.gazetteer import District, district
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
@@ -120,3 +121,10 @@ def marked(text: str, origin: str | None, lang: str) -> str:
     if origin != GENERATED or not text:
         return text
     return f"{text} ({demo_mark(lang)})"
+
+
+def district_name(place: District | str, lang: str) -> str:
+    """A district (or its code)'s name in ``lang``'s own script and spelling (gazetteer); English for a
+    language the gazetteer does not know."""
+    found = district(place) if isinstance(place, str) else place
+    return found.names.get(lang, found.name_en)

@@ -52,7 +52,7 @@ def _check_map(page, lang: str) -> str:
     tooltip = map_frame(page).locator(".leaflet-tooltip").first
     tooltip.wait_for(timeout=PAGE_TIMEOUT_MS)
     text = tooltip.inner_text()
-    assert any(d.name(lang) in text for d in PROGRAMME_DISTRICTS), text
+    assert any(d.names[lang] in text for d in PROGRAMME_DISTRICTS), text
     return text
 
 

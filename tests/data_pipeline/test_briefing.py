@@ -12,8 +12,9 @@ import pytest
 from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 
-from data_pipeline.presentation.briefing import (_LOCATOR_HIGHLIGHT, DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, _Locator,
-                                    build_briefing, build_district_sheets)
+from data_pipeline.presentation.briefing import (DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, build_briefing,
+                                                 build_district_sheets)
+from data_pipeline.presentation.briefing.sheets import _LOCATOR_HIGHLIGHT, _Locator
 from data_pipeline.presentation.i18n import format_number
 from data_pipeline.presentation.i18n import format_percent as format_pct
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_pipeline.analysis.quality import quality_findings
+from data_pipeline.analysis.quality import quality_findings as structured_findings
 from data_pipeline.analysis.reconcile import STATUS_DIFFERS, STATUS_MATCH
+from data_pipeline.presentation.tables import quality_table
+
+
+def quality_findings(activities, district_codes, reconciliation=None, lang="en"):
+    """The findings as the page shows them: structured by ``analysis.quality``, worded in ``lang``."""
+    return quality_table(structured_findings(activities, district_codes, reconciliation), lang)
 
 
 def _activities(rows):
@@ -67,3 +73,11 @@ def test_findings_in_russian_name_districts_and_indicators_in_russian():
     assert text["coverage"] == "Нет записей по районам при выбранных фильтрах (1): Ванч."
     assert text["reconciliation"] == ("Сумм по районам, отличающихся от опубликованного итога: 1 — "
                                       "Созданные рабочие места.")
+
+
+def test_findings_are_structured_facts_without_words():
+    activities = _activities([("2015-06-01", "KT01", "jobs_created", 3.0, "female")] * 1200)
+    findings = structured_findings(activities, ("KT01", "GB02")).set_index("check")
+    assert findings.loc["records", "params"] == {"count": 1200, "first": "2015-06-01", "last": "2015-06-01"}
+    assert findings.loc["coverage", "params"] == {"count": 1, "districts": ("GB02",)}
+    assert findings.loc["coverage", "message"] == "No records for {count} district(s) in view: {names}."

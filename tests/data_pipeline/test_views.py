@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.cli import main
 from data_pipeline.analysis.compare import district_comparison
+from data_pipeline.presentation.tables import comparison_table
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures, indicator_table
 from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.analysis.funding import funding_summary, scope_difference
@@ -167,7 +168,7 @@ def downloaded_tables(data: Dataset, period: str, by: str | None) -> dict[str, p
     return {
         "export": table,
         "map table": table[["district", "region", "value", "target", "achievement_pct", "source"]],
-        "profile table": district_comparison(indicator_table(data), PROGRAMME_CODES[0])[
+        "profile table": comparison_table(district_comparison(indicator_table(data), PROGRAMME_CODES[0]), "en")[
             ["indicator_label", "value", "target", "achievement_pct", "median", "rank", "unit"]],
         "indicator table": table[["district", "region", "indicator_label", "period", "value", "target",
                                   "achievement_pct", "unit", "source"]],
@@ -214,7 +215,7 @@ def test_the_cli_export_with_hxl_is_refused_by_ingest_and_nothing_is_stored(stor
 
 
 def test_the_briefing_pack_compares_with_the_targets_of_the_years_in_view():
-    from data_pipeline.presentation.briefing import _district_values
+    from data_pipeline.presentation.briefing.brief import _district_values
 
     data = generated_dataset(11, 300)
     view = apply_filters(data, Filters(date_from=date(2019, 1, 1), date_to=date(2019, 12, 31)))

@@ -353,7 +353,7 @@ def test_static_map_renders_png_in_every_language(boundaries, lang, title):
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     assert (title or "Jobs created") in texts
     assert any("geoBoundaries" in t for t in texts)
-    names = {d.name(lang) for d in PROGRAMME_DISTRICTS}
+    names = {d.names[lang] for d in PROGRAMME_DISTRICTS}
     assert names <= set(texts)
 
 

@@ -74,7 +74,7 @@ def test_a_language_change_redraws_the_labels(open_page, view, drawn):
     assert vanj.name_en in drawn(at)
     at.sidebar.radio(key="lang").set_value("ru").run()
     assert not at.exception
-    assert vanj.name("ru") in drawn(at) and "Jobs created" not in drawn(at)
+    assert vanj.names["ru"] in drawn(at) and "Jobs created" not in drawn(at)
     at.sidebar.radio(key="lang").set_value("en").run()
     assert vanj.name_en in drawn(at)
 

@@ -61,12 +61,12 @@ def test_no_english_interface_text_is_left(open_page, page, lang):
 def test_district_names_are_in_the_languages_own_script(open_page, lang):
     shughnon = next(d for d in PROGRAMME_DISTRICTS if d.code == "GB04")
     # Links made before the URL kept English names named the district in the page's language.
-    at = open_page("district", lang=lang, profile=shughnon.name(lang))
+    at = open_page("district", lang=lang, profile=shughnon.names[lang])
 
-    names = [d.name(lang) for d in PROGRAMME_DISTRICTS]
+    names = [d.names[lang] for d in PROGRAMME_DISTRICTS]
     assert at.sidebar.multiselect[1].options == names
     assert at.main.selectbox[0].options == names
-    assert [h.value for h in at.main.header] == [shughnon.name(lang)]
+    assert [h.value for h in at.main.header] == [shughnon.names[lang]]
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
