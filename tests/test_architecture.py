@@ -49,21 +49,6 @@ LANG_PARAMS = ("lang", "language")
 # Today's violations -> the helper who removes them. Only shrinks; must be empty at the end of issue 16.
 ALLOWED: dict[str, str] = {
     # imports up the layers (mostly the translation helpers in presentation.i18n)
-    'data_pipeline/analysis/compare.py: imports data_pipeline.presentation.i18n': 'words',
-    'data_pipeline/analysis/dataset.py: imports data_pipeline.presentation.i18n': 'words',
-    'data_pipeline/analysis/quality.py: imports data_pipeline.presentation.i18n': 'words',
-    # a language taken below presentation
-    'data_pipeline/analysis/compare.py: lang parameter': 'words',
-    'data_pipeline/analysis/dataset.py: lang parameter': 'words',
-    'data_pipeline/analysis/quality.py: lang parameter': 'words',
-    'geo/gazetteer.py: lang parameter': 'words',
-    # tests that use private names of project modules
-    'tests/data_pipeline/test_briefing.py: uses private data_pipeline.presentation.briefing._LOCATOR_HIGHLIGHT': 'words',
-    'tests/data_pipeline/test_briefing.py: uses private data_pipeline.presentation.briefing._Locator': 'words',
-    'tests/data_pipeline/test_views.py: uses private data_pipeline.presentation.briefing._district_values': 'words',
-    # modules over 400 lines
-    'data_pipeline/presentation/briefing.py: over 400 lines': 'words',
-    'data_pipeline/presentation/maps.py: over 400 lines': 'words',
 }
 
 

@@ -16,10 +16,10 @@ import pandas as pd
 
 from data_pipeline.analysis.aggregate import WHOLE, aggregate, attach_targets, programme_totals
 from data_pipeline.analysis.history import CHANGE_COLUMNS, totals, totals_change
-from data_pipeline.presentation.i18n import round_half_up
 from data_pipeline.reference.origin import GENERATED, UPLOADED
 from data_pipeline.reference.published import published_for_indicator
 from data_pipeline.analysis.reconcile import STATUS_DIFFERS, status_against
+from data_pipeline.reference.rounding import round_half_up
 from data_pipeline.reference.registry import INDICATORS, PROGRAMME_PERIODS, indicator, indicators_for
 from data_pipeline.store import Store, VersionInfo
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, district

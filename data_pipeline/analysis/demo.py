@@ -100,59 +100,8 @@ def _total(indicator_id: str) -> int:
 def demo_activities(seed: int = DEMO_SEED) -> pd.DataFrame:
     """Generated activity records whose district sums equal the published programme totals."""
     rng = np.random.default_rng(seed)
-    parts: list[pd.DataFrame] = []
-
-    # Reintegration planning sessions: one record per session, participants broken down.
-    sessions = _total("rps_sessions")
-    cap = int(published_figure("tajirrb_rps_max_session_size").value)
-    per_district = _split(sessions, rng, minimum=10)
-    session_codes = np.repeat(PROGRAMME_CODES, per_district)
-    session_dates = _random_dates(rng, sessions, "2017-09-01", "2020-03-31")
-    sizes = _session_sizes(rng, sessions, _total("rps_participants"), cap)
-    participants = _total("rps_participants")
-    women = round(participants * published_figure("survey_women").value / 100)
-    disabled = round(participants * published_figure("survey_disability").value / 100)
-    parts.append(pd.DataFrame({"date": session_dates, "district_code": session_codes,
-                               "indicator": "rps_sessions", "value": 1}))
-    parts.append(_people_records(rng, session_codes, session_dates, sizes, "rps_participants", women, disabled))
-
-    # Border guards: a few trainings per district, women as published (94 of 115).
-    guards = _total("border_guards_trained")
-    trainings = _split(guards, rng, minimum=3)
-    event_codes, event_sizes = [], []
-    for code, n in zip(PROGRAMME_CODES, trainings):
-        k = max(1, n // 4)
-        event_sizes.extend(_split(n, rng, np.ones(k), minimum=1))
-        event_codes.extend([code] * k)
-    event_sizes = np.asarray(event_sizes)
-    guard_dates = _random_dates(rng, len(event_sizes), "2017-03-01", "2019-12-31")
-    guard_women = int(published_figure("tajirrb_border_guards_trained_women").value)
-    parts.append(_people_records(rng, np.asarray(event_codes), guard_dates, event_sizes,
-                                 "border_guards_trained", guard_women)
-                 .assign(age_group=None, disability=None)
-                 .groupby(["date", "district_code", "indicator", "sex"], as_index=False)["value"].sum())
-
-    # Counts recorded as monthly district reports.
-    monthly = {"grants_awarded": ("2017-06-01", "2020-06-30"), "jobs_created": ("2017-09-01", "2020-09-30"),
-               "vocational_trainees": ("2017-01-01", "2020-10-31"),
-               "reentry_ban_checks": ("2019-04-01", "2020-03-31")}
-    for indicator_id, (start, end) in monthly.items():
-        for code, n in zip(PROGRAMME_CODES, _split(_total(indicator_id), rng)):
-            if n == 0:
-                continue
-            k = int(min(n, rng.integers(3, 12)))
-            values = _split(n, rng, np.ones(k), minimum=1)
-            parts.append(pd.DataFrame({"date": _random_dates(rng, k, start, end), "district_code": code,
-                                       "indicator": indicator_id, "value": values}))
-
-    # Two Migration Services staff per district (32 = 16 × 2); 8 Mahallah sub-committees.
-    staff = _split(_total("ms_staff_trained"), rng, np.ones(len(PROGRAMME_CODES)), minimum=1)
-    parts.append(pd.DataFrame({"date": _random_dates(rng, len(PROGRAMME_CODES), "2018-01-01", "2019-06-30"),
-                               "district_code": PROGRAMME_CODES, "indicator": "ms_staff_trained", "value": staff}))
-    committees = rng.choice(PROGRAMME_CODES, size=_total("mahallah_subcommittees"), replace=False)
-    parts.append(pd.DataFrame({"date": _random_dates(rng, len(committees), "2019-01-01", "2020-06-30"),
-                               "district_code": committees, "indicator": "mahallah_subcommittees", "value": 1}))
-
+    # One generator drawn from in this order: the same seed gives the same records.
+    parts = _session_records(rng) + _guard_records(rng) + _monthly_records(rng) + _staff_and_committee_records(rng)
     records = pd.concat(parts, ignore_index=True)
     for column in ("sex", "age_group", "disability"):
         if column not in records:
@@ -164,6 +113,68 @@ def demo_activities(seed: int = DEMO_SEED) -> pd.DataFrame:
     records = records.sort_values(["date", "district_code", "indicator"], kind="stable").reset_index(drop=True)
     records["source_row"] = np.arange(2, len(records) + 2)
     return records[ACTIVITY_COLUMNS]
+
+
+def _session_records(rng: np.random.Generator) -> list[pd.DataFrame]:
+    """Reintegration planning sessions: one record per session, participants broken down."""
+    sessions = _total("rps_sessions")
+    cap = int(published_figure("tajirrb_rps_max_session_size").value)
+    per_district = _split(sessions, rng, minimum=10)
+    session_codes = np.repeat(PROGRAMME_CODES, per_district)
+    session_dates = _random_dates(rng, sessions, "2017-09-01", "2020-03-31")
+    sizes = _session_sizes(rng, sessions, _total("rps_participants"), cap)
+    participants = _total("rps_participants")
+    women = round(participants * published_figure("survey_women").value / 100)
+    disabled = round(participants * published_figure("survey_disability").value / 100)
+    return [pd.DataFrame({"date": session_dates, "district_code": session_codes,
+                          "indicator": "rps_sessions", "value": 1}),
+            _people_records(rng, session_codes, session_dates, sizes, "rps_participants", women, disabled)]
+
+
+def _guard_records(rng: np.random.Generator) -> list[pd.DataFrame]:
+    """Border guards: a few trainings per district, women as published (94 of 115)."""
+    guards = _total("border_guards_trained")
+    trainings = _split(guards, rng, minimum=3)
+    event_codes, event_sizes = [], []
+    for code, n in zip(PROGRAMME_CODES, trainings):
+        k = max(1, n // 4)
+        event_sizes.extend(_split(n, rng, np.ones(k), minimum=1))
+        event_codes.extend([code] * k)
+    event_sizes = np.asarray(event_sizes)
+    guard_dates = _random_dates(rng, len(event_sizes), "2017-03-01", "2019-12-31")
+    guard_women = int(published_figure("tajirrb_border_guards_trained_women").value)
+    return [_people_records(rng, np.asarray(event_codes), guard_dates, event_sizes, "border_guards_trained",
+                            guard_women)
+            .assign(age_group=None, disability=None)
+            .groupby(["date", "district_code", "indicator", "sex"], as_index=False)["value"].sum()]
+
+
+def _monthly_records(rng: np.random.Generator) -> list[pd.DataFrame]:
+    """Counts recorded as monthly district reports."""
+    monthly = {"grants_awarded": ("2017-06-01", "2020-06-30"), "jobs_created": ("2017-09-01", "2020-09-30"),
+               "vocational_trainees": ("2017-01-01", "2020-10-31"),
+               "reentry_ban_checks": ("2019-04-01", "2020-03-31")}
+    parts = []
+    for indicator_id, (start, end) in monthly.items():
+        for code, n in zip(PROGRAMME_CODES, _split(_total(indicator_id), rng)):
+            if n == 0:
+                continue
+            k = int(min(n, rng.integers(3, 12)))
+            values = _split(n, rng, np.ones(k), minimum=1)
+            parts.append(pd.DataFrame({"date": _random_dates(rng, k, start, end), "district_code": code,
+                                       "indicator": indicator_id, "value": values}))
+    return parts
+
+
+def _staff_and_committee_records(rng: np.random.Generator) -> list[pd.DataFrame]:
+    """Two Migration Services staff per district (32 = 16 × 2); 8 Mahallah sub-committees."""
+    staff = _split(_total("ms_staff_trained"), rng, np.ones(len(PROGRAMME_CODES)), minimum=1)
+    staff_dates = _random_dates(rng, len(PROGRAMME_CODES), "2018-01-01", "2019-06-30")
+    committees = rng.choice(PROGRAMME_CODES, size=_total("mahallah_subcommittees"), replace=False)
+    return [pd.DataFrame({"date": staff_dates, "district_code": PROGRAMME_CODES,
+                          "indicator": "ms_staff_trained", "value": staff}),
+            pd.DataFrame({"date": _random_dates(rng, len(committees), "2019-01-01", "2020-06-30"),
+                          "district_code": committees, "indicator": "mahallah_subcommittees", "value": 1})]
 
 
 def demo_targets(activities: pd.DataFrame, seed: int = DEMO_SEED) -> pd.DataFrame:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -28,6 +27,7 @@ from babel.numbers import format_decimal
 
 from data_pipeline.reference.messages import DEFAULT_LANGUAGE, LANGUAGES
 from data_pipeline.reference.origin import DEMO_MARK, GENERATED
+from data_pipeline.reference.rounding import round_half_up
 from geo.gazetteer import District, district
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
@@ -59,12 +59,6 @@ def translator(lang: str) -> Callable[[str], str]:
     """A gettext-style function for ``lang``: ``_("Map")`` → ``"Карта"``."""
     messages = _messages(check_language(lang))
     return lambda text: messages.get(text, text)
-
-
-def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
-    """``value`` rounded to ``decimals`` as printed reports do: 54.5 → 55 (Python and Babel round
-    half to even, 54). Every number the dashboard shows is rounded by this one rule."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 MISSING = "–"  # a missing number or date, in every language

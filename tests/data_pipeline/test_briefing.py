@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from data_pipeline.presentation.briefing import (DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, build_briefing,
                                                  build_district_sheets)
-from data_pipeline.presentation.briefing.sheets import _LOCATOR_HIGHLIGHT, _Locator
+from data_pipeline.presentation.briefing.sheets import LOCATOR_HIGHLIGHT, Locator
 from data_pipeline.presentation.i18n import format_number
 from data_pipeline.presentation.i18n import format_percent as format_pct
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures
@@ -254,15 +254,15 @@ def test_the_brief_builds_in_seconds(demo_dataset, boundaries):
 
 
 @pytest.fixture(scope="module")
-def locator(boundaries) -> _Locator:
-    return _Locator(boundaries)
+def locator(boundaries) -> Locator:
+    return Locator(boundaries)
 
 
 @pytest.mark.parametrize("code", ["GB04", "KT06", "GB05"])
 def test_the_locator_map_highlights_only_the_sheets_district(locator, code):
     assert locator.png(code).startswith(b"\x89PNG")
 
-    highlight = to_rgba(_LOCATOR_HIGHLIGHT)
+    highlight = to_rgba(LOCATOR_HIGHLIGHT)
     parts = {c for c, colour in zip(locator.part_codes, locator.districts.get_facecolor()) if tuple(colour) == highlight}
     points = {c for c, colour in zip(locator.point_codes, locator.points.get_facecolor()) if tuple(colour) == highlight}
     assert parts | points == {code}  # Khorugh (GB05) has no polygon: its point is the one highlighted

@@ -215,11 +215,11 @@ def test_the_cli_export_with_hxl_is_refused_by_ingest_and_nothing_is_stored(stor
 
 
 def test_the_briefing_pack_compares_with_the_targets_of_the_years_in_view():
-    from data_pipeline.presentation.briefing.brief import _district_values
+    from data_pipeline.presentation.briefing.brief import district_values
 
     data = generated_dataset(11, 300)
     view = apply_filters(data, Filters(date_from=date(2019, 1, 1), date_to=date(2019, 12, 31)))
-    values = _district_values(view, "jobs_created").set_index("district_code")
+    values = district_values(view, "jobs_created").set_index("district_code")
     table = indicator_table(view).query("indicator == 'jobs_created'").set_index("district_code")
     pd.testing.assert_series_equal(values.loc[table.index, "target"], table["target"].astype(float),
                                    check_names=False)

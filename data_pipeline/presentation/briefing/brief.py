@@ -45,7 +45,7 @@ def _map_indicator(view: Dataset, requested: str | None) -> str | None:
     return next((c for c in candidates if c in present), None)
 
 
-def _district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
+def district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
     """Per programme district in view: value and district target (of the periods in view) of one indicator."""
     codes = list(view.filters.district_codes())
     records = view.activities[view.activities["indicator"] == indicator_id]
@@ -73,7 +73,7 @@ def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_i
         return [_p(tr("Map not included: no activity records in the current filters."), styles.body)]
     entry = indicator(indicator_id)
     label, unit = tr(entry.label), tr(entry.unit)
-    values = _district_values(map_view, indicator_id)
+    values = district_values(map_view, indicator_id)
     figure = static_district_map(values, boundaries, value_label=label, unit=unit,
                                  title=words.generated(tr("{indicator} by district ({unit})").format(indicator=label,
                                                                                                 unit=unit), map_view),

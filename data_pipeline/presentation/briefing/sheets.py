@@ -32,11 +32,11 @@ from data_pipeline.reference.registry import INDICATORS
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, District
 
-_LOCATOR_FILL = "#cfd8e3"
-_LOCATOR_HIGHLIGHT = VERMILION
+LOCATOR_FILL = "#cfd8e3"
+LOCATOR_HIGHLIGHT = VERMILION
 
 
-class _Locator:
+class Locator:
     """One small map of the programme districts, recoloured and saved once per district sheet."""
 
     def __init__(self, boundaries: Boundaries):
@@ -56,12 +56,12 @@ class _Locator:
         # plot call); geopandas splits multi-polygons into parts in order, so each part's
         # district code is its geometry's code repeated once per part.
         before = len(axes.collections)
-        programme.plot(ax=axes, facecolor=_LOCATOR_FILL, edgecolor="#7a8794", linewidth=0.4)
+        programme.plot(ax=axes, facecolor=LOCATOR_FILL, edgecolor="#7a8794", linewidth=0.4)
         self.districts = axes.collections[before]
         self.part_codes = np.repeat(programme["code"].to_numpy(),
                                     shapely.get_num_geometries(programme.geometry.values))
         self.points = axes.scatter(boundaries.points.geometry.x, boundaries.points.geometry.y, s=12,
-                                   color=_LOCATOR_FILL, edgecolors="#333333", linewidths=0.5, zorder=5)
+                                   color=LOCATOR_FILL, edgecolors="#333333", linewidths=0.5, zorder=5)
         self.point_codes = boundaries.points["code"].to_numpy()
         regions = boundaries.regions[boundaries.regions["region"].isin([REGION_KHATLON, REGION_GBAO])]
         regions.boundary.plot(ax=axes, color="#303030", linewidth=0.7)
@@ -69,14 +69,14 @@ class _Locator:
         axes.set_axis_off()
 
     def png(self, code: str) -> bytes:
-        self.districts.set_facecolor(np.where(self.part_codes == code, _LOCATOR_HIGHLIGHT, _LOCATOR_FILL))
-        self.points.set_facecolor(np.where(self.point_codes == code, _LOCATOR_HIGHLIGHT, _LOCATOR_FILL))
+        self.districts.set_facecolor(np.where(self.part_codes == code, LOCATOR_HIGHLIGHT, LOCATOR_FILL))
+        self.points.set_facecolor(np.where(self.point_codes == code, LOCATOR_HIGHLIGHT, LOCATOR_FILL))
         self.points.set_sizes(np.where(self.point_codes == code, 48, 12))
         return _png(self.figure, 150)
 
 
 def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[str, str], tuple[int, int]],
-           locator: _Locator | None, words: Words, generated: datetime, sources: _Sources, styles: _Styles) -> list:
+           locator: Locator | None, words: Words, generated: datetime, sources: _Sources, styles: _Styles) -> list:
     """One district's page: its heading (and locator map), its indicators and its records per year."""
     tr = words.tr
     width = PAGE_SIZE[0] - 2 * MARGIN
@@ -194,7 +194,7 @@ def _sheets_story(dataset: Dataset, boundaries: Boundaries | None, words: Words,
     rank = per_district.groupby(level=0).rank(method="min", ascending=False).astype(int)
     size = per_district.groupby(level=0).transform("size")
     ranks = {key: (int(rank[key]), int(size[key])) for key in per_district.index}
-    locator = _Locator(boundaries) if boundaries is not None else None
+    locator = Locator(boundaries) if boundaries is not None else None
     sources = _Sources()
     story: list = []
     for number, d in enumerate(chosen):
