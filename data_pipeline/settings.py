@@ -1,7 +1,7 @@
 """Settings shared by the CLI and the dashboard, declared once with their defaults and help.
 
 Each setting is read from a command-line flag when given, else from the environment, else
-its default. ``tests/test_settings.py`` fails when a setting is missing from the README.
+its default. ``tests/data_pipeline/test_settings.py`` fails when a setting is missing from the README.
 """
 
 from __future__ import annotations

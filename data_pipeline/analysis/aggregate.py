@@ -2,7 +2,7 @@
 
 Every indicator in the registry is a count that adds up over districts and dates, so a
 programme total is the sum of its district sums and a year is the sum of its months; the
-property tests in ``tests/data_pipeline/test_aggregate.py`` hold the code to that.
+property tests in ``tests/data_pipeline/analysis/test_aggregate.py`` hold the code to that.
 """
 
 from __future__ import annotations

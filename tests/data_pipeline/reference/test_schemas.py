@@ -13,7 +13,7 @@ from pandera.errors import SchemaErrors
 
 from data_pipeline.reference import schemas
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 _CHILD = """
 import sys

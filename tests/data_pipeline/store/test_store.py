@@ -32,7 +32,7 @@ from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInpu
 from tests.data_pipeline.frames import random_activities
 from geo.gazetteer import PROGRAMME_CODES
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 

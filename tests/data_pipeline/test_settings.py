@@ -6,7 +6,7 @@ from pathlib import Path
 
 from data_pipeline import settings
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_documented():
@@ -34,7 +34,7 @@ def test_every_indicator_is_documented():
 def test_streamlit_config_keeps_the_choices_the_readme_explains():
     import tomllib
 
-    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False  # a full collection after each run cost ~0.1 s per rerun
     assert config["server"]["enableStaticServing"] is True  # Leaflet is served by the app: no CDN
     assert config["browser"]["gatherUsageStats"] is False

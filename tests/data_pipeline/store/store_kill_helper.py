@@ -1,6 +1,6 @@
 """Publishes an activity table and kills itself (SIGKILL) at a chosen point of the write.
 
-Run as ``python tests/data_pipeline/store_kill_helper.py STORE_URL ROWS POINT``, POINT one of
+Run as ``python tests/data_pipeline/store/store_kill_helper.py STORE_URL ROWS POINT``, POINT one of
 ``data_pipeline.store.checkpoints.POINTS``. The process stops there as a crash or a power cut would:
 no exception handler, no ``finally``, no rollback runs. The test then opens the store and checks the
 one outcome that point allows.

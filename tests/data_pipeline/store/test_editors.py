@@ -211,7 +211,7 @@ def test_secrets_example_documents_both_modes():
     import tomllib
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.example.toml").read_text()
+    text = (Path(__file__).resolve().parents[3] / ".streamlit" / "secrets.example.toml").read_text()
     example = tomllib.loads(text)
     with pytest.raises(AccessConfigError, match="editors.kulob_office"):  # placeholders are not usable hashes
         access_settings(example)

@@ -17,7 +17,7 @@ import pytest
 from data_pipeline.cli import EXIT_BAD_INPUT, main, printable
 from tests.conftest import SECRET
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HOSTILE_NAME = "may\x1b[31mRED\x1b[0m\rfake.csv"
 
 

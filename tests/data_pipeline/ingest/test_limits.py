@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from data_pipeline.ingest import read_table
 from data_pipeline.ingest.limits import ReadLimits, SheetBounds, column_letters, column_number
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 UPLOAD_ROWS = 200_000  # app_pages.upload_page.MAX_UPLOAD_ROWS, without importing Streamlit
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -12,7 +12,7 @@ from data_pipeline.reference.published import (DOC_CRP, DOCUMENTS, PUBLISHED_FIG
                                      published_for_indicator, published_table)
 from data_pipeline.reference.registry import INDICATOR_IDS, indicator
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 
 
 def _text(document: str) -> str:

@@ -24,7 +24,7 @@ from data_pipeline.ingest.problems import message as problem_message
 from data_pipeline.presentation.problems import format_problems, problem_text, problems_table
 from geo.gazetteer import district
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 POT = ROOT / "locales" / "messages.pot"
 TRANSLATED = [lang for lang in LANGUAGES if lang != i18n.DEFAULT_LANGUAGE]
 FIX = ("Run `pybabel extract -F babel.cfg -k tr -k _ -o locales/messages.pot .`, then "
@@ -236,7 +236,7 @@ def demo_dataset(tmp_path_factory):
 
 def test_map_tooltips_and_legend_speak_the_language(boundaries):
     from data_pipeline.presentation.maps import build_value_layer
-    from tests.geo.test_maps import programme_features
+    from tests.data_pipeline.presentation.test_maps import programme_features
 
     values = pd.DataFrame({"district_code": ["KT01", "GB04"], "value": [1200.0, 30.0], "target": [1500.0, None],
                            "source": ["демо", "демо"]})

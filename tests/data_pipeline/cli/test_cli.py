@@ -12,7 +12,7 @@ import pytest
 from data_pipeline.cli import main
 from data_pipeline.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str) -> tuple[int, str, str]:
