@@ -22,6 +22,8 @@ def document_setup(lang: str) -> None:
     """Set the document's ``lang`` to ``lang`` and add the style rules (an element that takes no space)."""
     if lang not in LANGUAGES:
         raise ValueError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
-    st.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
-            f"<style>[data-testid='stCaptionContainer'] {{opacity: 1; color: {CAPTION_COLOR};}}</style>",
+    # The last rule hides this element's own container, which would otherwise push the page down a gap.
+    st.html(f"<script data-document-setup>document.documentElement.lang = {json.dumps(lang)};</script>"
+            f"<style>[data-testid='stCaptionContainer'] {{opacity: 1; color: {CAPTION_COLOR};}}"
+            ".stElementContainer:has(script[data-document-setup]) {display: none;}</style>",
             unsafe_allow_javascript=True)
