@@ -13,6 +13,8 @@ from data_pipeline.cli.setup_commands import cmd_geo_check, cmd_geo_download, cm
 from data_pipeline.reference.messages import DEFAULT_LANGUAGE, LANGUAGES
 from data_pipeline.reference.schemas import DISAGGREGATIONS
 
+
+# One flat declaration of every subcommand and its flags (76 lines): read top to bottom like --help.
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data_pipeline",
                                      description="Border Districts Dashboard data pipeline.")
