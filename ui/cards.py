@@ -187,10 +187,10 @@ def headline_cards(cards: Sequence[Card], heading: str) -> None:
     st.markdown(cards_html(cards, heading), unsafe_allow_html=True)
 
 
-def legend(classes, title: str, unit: str = "") -> None:
+def legend(classes, title: str, unit: str = "", outside: bool = False) -> None:
     """Draw a map legend with Streamlit (branca's would pull d3 from a CDN): one swatch per
-    class, then "no data" (dashed, as on the map) and the Khorugh point."""
-    from data_pipeline.presentation.maps import NO_DATA_COLOUR
+    class, then "no data" (dashed, as on the map), "outside the filters" when some are, and the Khorugh point."""
+    from data_pipeline.presentation.maps import NO_DATA_COLOUR, OUTSIDE_COLOUR
 
     def item(swatch_style: str, label: str) -> str:
         return (f'<div style="display:flex;align-items:center;gap:.45rem;margin:.15rem 0">'
@@ -199,6 +199,8 @@ def legend(classes, title: str, unit: str = "") -> None:
 
     rows = [item(f"background:{html.escape(c.colour)};border:1px solid #555", c.label) for c in classes]
     rows.append(item(f"background:{NO_DATA_COLOUR};border:1px dashed #333", tr("No data")))
+    if outside:
+        rows.append(item(f"background:{OUTSIDE_COLOUR};border:1px solid #a0a0a0", tr("Outside the filters")))
     rows.append(item("border:2px solid #000;border-radius:50%;width:.8rem;height:.8rem;margin:0 .2rem",
                      tr("Khorugh (city, a point)")))
     heading = html.escape(title) + (f" ({html.escape(unit)})" if unit else "")

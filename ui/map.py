@@ -64,7 +64,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
         clicked = _folium_component()(**arguments)
     with legend_column:
         title = (f"{value_label} ({unit})" if unit else value_label) if mode == "value" else tr("% of target")
-        legend(classes, marked(title, origin))  # "Jobs created (jobs) (demo)": the classes' numbers are generated
+        legend(classes, marked(title, origin), outside=bool(selected))  # "Jobs created (jobs) (demo)": the classes' numbers are generated
     st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
                   "Khorugh, a city inside Shughnon, is drawn as a point."))
     open_profile_on_click(clicked, key)

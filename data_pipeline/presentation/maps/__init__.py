@@ -16,12 +16,12 @@ reaches the browser inside JSON, never inside a JavaScript template string.
 from data_pipeline.presentation.maps.assets import install_leaflet_assets, leaflet_source_dir
 from data_pipeline.presentation.maps.choropleth import (DEFAULT_ASSET_BASE_URL, DEFAULT_CENTER, DEFAULT_ZOOM,
                                                         MAX_CLASSES, MODES, NO_DATA_COLOUR, NO_DATA_DASH,
-                                                        NO_DATA_HATCH, NO_DATA_LABEL, SCHEMES, LegendClass, class_for,
-                                                        classify)
+                                                        NO_DATA_HATCH, NO_DATA_LABEL, OUTSIDE_COLOUR, SCHEMES,
+                                                        LegendClass, class_for, classify)
 from data_pipeline.presentation.maps.interactive import build_base_map, build_value_layer
 from data_pipeline.presentation.maps.static import static_district_map
 
 __all__ = ["DEFAULT_ASSET_BASE_URL", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAX_CLASSES", "MODES", "NO_DATA_COLOUR",
-           "NO_DATA_DASH", "NO_DATA_HATCH", "NO_DATA_LABEL", "SCHEMES", "LegendClass", "build_base_map",
+           "NO_DATA_DASH", "NO_DATA_HATCH", "NO_DATA_LABEL", "OUTSIDE_COLOUR", "SCHEMES", "LegendClass", "build_base_map",
            "build_value_layer", "class_for", "classify", "install_leaflet_assets", "leaflet_source_dir",
            "static_district_map"]

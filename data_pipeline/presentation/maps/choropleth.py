@@ -29,6 +29,8 @@ MAX_CLASSES = 9
 NO_DATA_COLOUR = "#b0b0b0"
 NO_DATA_LABEL = "No data"
 NO_DATA_DASH = "4 4"
+OUTSIDE_COLOUR = "#e8e8e8"
+"""Districts outside the filters: drawn faded (not "No data": their data are simply not in view)."""
 """Interactive map: no-data districts get a dashed outline (the static map hatches them)."""
 NO_DATA_HATCH = "////"
 SCHEMES = ("auto", "fisher_jenks", "natural_breaks", "quantiles", "equal_interval")

@@ -20,7 +20,7 @@ from data_pipeline.presentation.i18n import format_number, format_percent, marke
 from data_pipeline.presentation.maps.choropleth import (_AFGHANISTAN_FILL, _CONTEXT_FILL, _CONTEXT_LINE, _DISTRICT_LINE,
                                                         _FACILITY_COLOUR, _REGION_LINE, _SELECTED_LINE,
                                                         DEFAULT_ASSET_BASE_URL, DEFAULT_CENTER, DEFAULT_ZOOM,
-                                                        NO_DATA_COLOUR, NO_DATA_DASH, LegendClass, _district_table,
+                                                        NO_DATA_COLOUR, NO_DATA_DASH, OUTSIDE_COLOUR, LegendClass, _district_table,
                                                         class_for, classify)
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, REGION_GBAO, REGION_KHATLON
@@ -55,6 +55,13 @@ def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lan
     if row["source"]:
         lines.append(esc(_("Source: {source}").format(source=row["source"])))
     return "<br>".join(lines)
+
+
+def _outside_tooltip(row: pd.Series, lang: str) -> str:
+    """A district the filters leave out: its name and that it is outside the filters (no figure)."""
+    _ = translator(lang)
+    return (f"<b>{html.escape(row['name'])}</b> <span style=\"color:#666\">({html.escape(_(row['region']))})</span>"
+            f"<br>{html.escape(_('Outside the filters'))}")
 
 
 # --- interactive map -------------------------------------------------------------------------
@@ -144,17 +151,21 @@ def _programme_features(table: pd.DataFrame, boundaries: Boundaries, classes: li
         shape = geometry.get(row["code"])
         if shape is None:
             continue
-        legend_class = class_for(row["shown"], classes)
+        # Filtered out: the page passes no value for it. (A value given for it is still drawn.)
+        outside = bool(selected) and row["code"] not in selected and not np.isfinite(row["value"])
+        legend_class = None if outside else class_for(row["shown"], classes)
         features.append({
             "type": "Feature",
             "id": row["code"],
             "properties": {
                 "code": row["code"],
                 "name": row["name"],
-                "fill": legend_class.colour if legend_class else NO_DATA_COLOUR,
-                "no_data": legend_class is None,
+                "fill": OUTSIDE_COLOUR if outside else legend_class.colour if legend_class else NO_DATA_COLOUR,
+                "no_data": legend_class is None and not outside,
+                "outside": outside,
                 "selected": row["code"] in selected,
-                "tooltip": _tooltip_html(row, value_label=value_label, unit=unit, mode=mode, lang=lang),
+                "tooltip": (_outside_tooltip(row, lang) if outside else
+                            _tooltip_html(row, value_label=value_label, unit=unit, mode=mode, lang=lang)),
             },
             "geometry": shape.__geo_interface__,
         })
@@ -166,6 +177,8 @@ def _programme_style(feature: dict) -> dict:
     style = {"fillColor": props["fill"], "fillOpacity": 0.9, "color": _DISTRICT_LINE, "weight": 1.2}
     if props["no_data"]:
         style.update(dashArray=NO_DATA_DASH, color="#6e6e6e")
+    if props["outside"]:
+        style.update(fillOpacity=0.6, color="#a0a0a0", weight=0.8)
     if props["selected"]:
         style.update(color=_SELECTED_LINE, weight=3.5, dashArray=None)
     if feature["geometry"]["type"] == "Point":
@@ -213,7 +226,8 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
     """The part of the map that changes with the data: choropleth, Khorugh point, outlines, facilities.
 
     For ``st_folium(base, feature_group_to_add=layer)``, which keeps the base map mounted.
-    Each programme feature's properties carry ``code`` (what a click returns). ``lang`` sets
+    Each programme feature's properties carry ``code`` (what a click returns). When ``selected`` names
+    districts (those the filters keep), the others are drawn faded as outside the filters, not as "No data". ``lang`` sets
     district names (gazetteer), tooltip words (catalog) and number separators;
     ``value_label`` and ``unit`` are shown as given (translate them first).
     """

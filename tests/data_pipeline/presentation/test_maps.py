@@ -22,6 +22,7 @@ from data_pipeline.presentation.maps import (
     NO_DATA_COLOUR,
     NO_DATA_DASH,
     NO_DATA_LABEL,
+    OUTSIDE_COLOUR,
     LegendClass,
     build_base_map,
     build_value_layer,
@@ -156,8 +157,7 @@ def test_classify_refuses_bad_arguments_with_the_allowed_values(kwargs, message)
 def rendered_map(boundaries):
     values = make_values()
     values.loc[values["district_code"] == "KT01", "source"] = HOSTILE
-    m, classes = district_map(values, boundaries, value_label="Jobs created", unit="jobs",
-                                    selected=["GB03"])
+    m, classes = district_map(values, boundaries, value_label="Jobs created", unit="jobs")
     return values, m.get_root().render(), classes
 
 
@@ -239,6 +239,22 @@ def test_selected_district_gets_a_heavy_outline(boundaries):
                                                       selected=["GB03"])[0].get_root().render())
     assert features["GB03"]["properties"]["selected"]
     assert not features["GB04"]["properties"]["selected"]
+
+
+def test_districts_outside_the_filters_are_faded_not_no_data(boundaries):
+    gbao = [d.code for d in PROGRAMME_DISTRICTS if d.code.startswith("GB")]
+    values = make_values(no_data=[d.code for d in PROGRAMME_DISTRICTS if d.code not in gbao] + ["GB02"])
+    features = programme_features(district_map(values, boundaries, value_label="Jobs", unit="", lang="ru",
+                                               selected=gbao)[0].get_root().render())
+    khatlon = features["KT01"]["properties"]
+    assert khatlon["outside"] and not khatlon["no_data"] and khatlon["fill"] == OUTSIDE_COLOUR
+    assert "Вне фильтров" in khatlon["tooltip"] and "Нет данных" not in khatlon["tooltip"]
+    inside_without_data = features["GB02"]["properties"]
+    assert inside_without_data["no_data"] and not inside_without_data["outside"], "no data in view stays 'No data'"
+    assert not features["GB03"]["properties"]["outside"]
+    unfiltered = programme_features(district_map(values, boundaries, value_label="Jobs", unit="")[0]
+                                    .get_root().render())
+    assert unfiltered["KT01"]["properties"]["no_data"] and not unfiltered["KT01"]["properties"]["outside"]
 
 
 def test_no_cdn_asset_is_loaded(rendered_map):
