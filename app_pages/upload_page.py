@@ -192,7 +192,7 @@ st.caption(ui.tr("Excel templates with the expected columns, drop-down lists of 
                  "indicators, and instructions in English and Russian."))
 template_columns = st.columns(len(template_kinds()) + 1)
 for column, kind in zip(template_columns, template_kinds()):
-    column.download_button(ui.tr("{kind} template").format(kind=kind.capitalize()), build_template(kind),
+    column.download_button(ui.tr("{kind} template").format(kind=ui.tr(kind).capitalize()), build_template(kind),
                            template_file_name(kind), _XLSX_TYPE, key=f"template_{kind}", icon=":material/download:")
 
 limits = ui.tr("CSV (UTF-8 or Windows-1251) or Excel (.xlsx), at most {mb} MB and {rows} rows per file. The "

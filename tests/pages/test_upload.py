@@ -15,7 +15,7 @@ from data_pipeline.store import editors
 from data_pipeline.store.editors import Editor, hash_password, verify_password
 from data_pipeline.presentation.i18n import format_number
 from data_pipeline.store import Store
-from tests.pages.conftest import DASHBOARD, as_shown, headline_cards
+from tests.pages.conftest import DASHBOARD, PAGES, as_shown, headline_cards
 from web_security import EDITOR_UPLOADS
 
 UPLOAD = "app_pages/upload_page.py"
@@ -305,3 +305,16 @@ def test_a_record_outside_the_programme_districts_is_refused_not_counted_in_the_
                                           "dashboard cannot show its records. Remove these rows, or correct the "
                                           "district if it was mistyped."]
     assert "After publishing" not in texts(at.caption) and at.button(key="publish_disabled").disabled
+
+
+@pytest.mark.parametrize(("lang", "labels"), [
+    ("ru", ["Шаблон «Мероприятия»", "Шаблон «Цели»", "Шаблон «Финансирование»"]),
+    ("tg", None),
+])
+def test_template_buttons_name_the_kind_in_the_reader_s_language(open_page, monkeypatch, lang, labels):
+    monkeypatch.setitem(PAGES, "upload", UPLOAD)  # not among the reading pages every page test walks
+    at = open_page("upload", lang=lang)
+    shown = [b.label for b in at.get("download_button")][:3]
+    assert not any(kind in label for label in shown for kind in ("Activities", "Targets", "Funding")), shown
+    if labels:
+        assert shown == labels
