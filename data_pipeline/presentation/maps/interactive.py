@@ -57,6 +57,29 @@ def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lan
     return "<br>".join(lines)
 
 
+class _FitToDistricts(MacroElement):
+    """Fits the map to the districts in view whenever its layer is drawn: the whole programme, or the
+    districts the filters keep (GBAO alone fills the frame on a phone). Leaflet fits to the frame's
+    real size, which the server does not know. Added to the value layer, whose parent is the map
+    (``st_folium`` renames the map's variable in the layer's script, so this works there too)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+{{ this._parent._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {"padding": [6, 6], "maxZoom": 9});
+{% endmacro %}""")
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitToDistricts"
+        self.bounds = bounds
+
+
+def _bounds(boundaries: Boundaries, codes: set[str]) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of the programme districts (and Khorugh's point) in ``codes``."""
+    shapes = pd.concat([boundaries.districts[["code", "geometry"]], boundaries.points[["code", "geometry"]]])
+    west, south, east, north = gpd.GeoSeries(shapes[shapes["code"].isin(codes)].geometry).total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
 def _outside_tooltip(row: pd.Series, lang: str) -> str:
     """A district the filters leave out: its name and that it is outside the filters (no figure)."""
     _ = translator(lang)
@@ -252,4 +275,5 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
             facility_layer.add_to(layer)
     if points:
         _programme_geojson(points, "Programme towns").add_to(layer)
+    _FitToDistricts(_bounds(boundaries, chosen or set(PROGRAMME_CODES))).add_to(layer)
     return layer, classes

@@ -381,3 +381,13 @@ def test_static_map_legend_has_the_classes_and_no_data(boundaries):
     classes = classify(values["value"])
     assert labels[: len(classes)] == [c.label for c in classes]
     assert NO_DATA_LABEL in labels
+
+
+def test_the_map_fits_the_districts_in_view(boundaries):
+    gbao = [d.code for d in PROGRAMME_DISTRICTS if d.region == "GBAO"]
+    rendered = district_map(make_values(), boundaries, value_label="v", unit="", selected=gbao)[0].get_root().render()
+    (south, west), (north, east) = json.loads(re.search(r"\.fitBounds\((\[\[.*?\]\])", rendered).group(1))
+    assert 36.5 < south < north < 39.5 and 70 < west < east < 75.5, "GBAO's extent"
+    whole = district_map(make_values(), boundaries, value_label="v", unit="")[0].get_root().render()
+    (_, whole_west), _ = json.loads(re.search(r"\.fitBounds\((\[\[.*?\]\])", whole).group(1))
+    assert whole_west < 69 < west, "without filters, all 16 (Khatlon lies west of GBAO)"
