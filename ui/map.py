@@ -67,6 +67,8 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
         legend(classes, marked(title, origin), outside=bool(selected))  # "Jobs created (jobs) (demo)": the classes' numbers are generated
     st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
                   "Khorugh, a city inside Shughnon, is drawn as a point."))
+    st.caption(tr("Boundaries: geoBoundaries (Runfola et al. 2020); map data © OpenStreetMap contributors, "
+                  "ODbL 1.0."))
     open_profile_on_click(clicked, key)
 
 

@@ -23,6 +23,7 @@ def test_the_map_is_drawn_with_its_legend_and_a_marked_title(geo_dir, monkeypatc
     assert len(legends) == 2 and "Jobs created (jobs) (demo)" in legends[0]
     assert "No data" in legends[0] and "Khorugh (city, a point)" in legends[0]
     assert at.caption[0].value.startswith("Hover over a district")
+    assert "geoBoundaries (Runfola et al. 2020)" in at.caption[1].value and "ODbL 1.0" in at.caption[1].value
 
 
 def test_missing_boundaries_are_said_and_the_page_goes_on(tmp_path, monkeypatch):

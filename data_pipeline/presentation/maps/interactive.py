@@ -25,10 +25,10 @@ from data_pipeline.presentation.maps.choropleth import (_AFGHANISTAN_FILL, _CONT
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_CODES, REGION_GBAO, REGION_KHATLON
 
-_ATTRIBUTION_HTML = (
-    'Boundaries: <a href="https://www.geoboundaries.org">geoBoundaries</a> (Runfola et al. 2020), '
-    'data © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors, ODbL 1.0'
-)
+# One short line, which a phone's 360 px frame holds (the full credit took three lines over the map);
+# the page states it in full under the map (ui.map.MAP_CREDIT).
+_ATTRIBUTION_HTML = ('<a href="https://www.geoboundaries.org">geoBoundaries</a> · © '
+                     '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>')
 
 
 def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lang: str = "en") -> str:
