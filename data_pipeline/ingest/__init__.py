@@ -29,9 +29,9 @@ from __future__ import annotations
 from data_pipeline.ingest.columns import HEADER_SYNONYMS, HXL_TAGS, header_field, hxl_field, parse_hxl
 from data_pipeline.ingest.limits import ReadLimits
 from data_pipeline.ingest.problems import Problem, Text
-from data_pipeline.ingest.read import MAX_FILE_BYTES, MAX_ROWS, ReadResult, read_table, read_tables
+from data_pipeline.ingest.read import MAX_FILE_BYTES, MAX_ROWS, ReadResult, read_table
 
 __all__ = [
-    "MAX_FILE_BYTES", "MAX_ROWS", "Problem", "ReadResult", "ReadLimits", "Text", "read_table", "read_tables",
+    "MAX_FILE_BYTES", "MAX_ROWS", "Problem", "ReadResult", "ReadLimits", "Text", "read_table",
     "HXL_TAGS", "HEADER_SYNONYMS", "header_field", "hxl_field", "parse_hxl",
 ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +53,6 @@ class ReadResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def read_tables(paths: Iterable[str | Path], **kw) -> list[ReadResult]:
-    """``read_table`` for each path, in order."""
-    return [read_table(p, **kw) for p in paths]
 
 
 def read_table(path: str | Path, *, file_name: str | None = None, progress: Progress | None = None,
