@@ -44,9 +44,8 @@ with tab:
                           "not ranked.").format(count=unranked, total=len(rows)))
     elif view == "table":
         shown = ui.show_table(rows,
-                              {"district": tr("District"), "region": tr("Region"),
+                              {"district": tr("District"),
                                **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),
                                                     "achievement_pct": tr("% of target")}, ctx.data.origin),
-                               "source": tr("Source")},
-                              wide=("district",))
+                               "region": tr("Region"), "source": tr("Source")})
         ui.downloads(shown, f"{indicator_id}-by-district", key="map_table")

@@ -85,11 +85,10 @@ with tab:
         period = st.selectbox(tr("Period"), PERIODS, format_func=lambda p: tr(p), key="sources_period",
                               help=tr("Sum per district and period."))
         table = ui.indicator_rows(ctx.data, period)
-        shown = ui.show_table(table, {"district": tr("District"), "region": tr("Region"),
-                                      "indicator_label": tr("Indicator"), "period": tr("Period"),
+        shown = ui.show_table(table, {"district": tr("District"), "indicator_label": tr("Indicator"),
                                       **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),
                                                            "achievement_pct": tr("% of target")}, ctx.data.origin),
-                                      "unit": tr("Unit"),
+                                      "period": tr("Period"), "unit": tr("Unit"), "region": tr("Region"),
                                       "source": tr("Source")},
                               height=360)
         ui.downloads(shown, f"indicators-{period}", key="indicator_table")

@@ -171,10 +171,11 @@ def report_section(results: list[ReadResult]) -> None:
     st.caption(ui.tr("Each problem with its file, row (as the spreadsheet numbers it), column, value, what is "
                      "allowed and suggestions. Fix them in the file and upload it again."))
     report = problems_table(problems, lang=ui.current_language())
-    # "Did you mean" before "Allowed": the allowed lists can be long and would push it off screen.
-    ui.show_table(report, {"file": ui.tr("File"), "row": ui.tr("Row"), "column": ui.tr("Column"),
-                           "value": ui.tr("Value"), "problem": ui.tr("Problem"),
-                           "suggestions": ui.tr("Did you mean"), "allowed": ui.tr("Allowed")},
+    # The problem first (on a phone only the first columns are in view), then where it is; "Did you mean"
+    # before "Allowed": the allowed lists can be long and would push it off screen.
+    ui.show_table(report, {"problem": ui.tr("Problem"), "row": ui.tr("Row"), "column": ui.tr("Column"),
+                           "value": ui.tr("Value"), "suggestions": ui.tr("Did you mean"), "allowed": ui.tr("Allowed"),
+                           "file": ui.tr("File")}, wide=("problem",),
                   formats={"row": "%d"}, height=None if len(report) <= 20 else 420)
     ui.downloads(report, "validation-report", key="validation_report")
 

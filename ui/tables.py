@@ -11,13 +11,14 @@ import streamlit as st
 from data_pipeline.analysis.dataset import Dataset
 from data_pipeline.analysis.history import short_hash
 from data_pipeline.analysis.survey import NOT_STATED, survey_parts
-from data_pipeline.presentation import i18n
+from data_pipeline.presentation import charts, i18n
 from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, MISSING
 from data_pipeline.reference.origin import COMPUTED, GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
 from ui.data import boundaries, content_key
 from ui.language import current_language, format_number, marked, tr, without_prefix
+from ui.text import plain
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
 COUNT_FORMAT = "%,d"
@@ -31,8 +32,9 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
 
     Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats``
-    overrides per column. Tables of up to 20 rows are shown whole; ``wide`` columns get
-    more room. Returns the columns shown, under their data names (for the downloads).
+    overrides per column. Tables of up to 20 rows are shown whole. The first column (the row's name) is
+    pinned; ``wide`` columns get more room, but no more than leaves a phone's screen for the next two
+    columns, so put the value and its target right after the name. Returns the columns shown, under their data names (for the downloads).
     """
     formats = formats or {}
     shown = frame[list(labels)].reset_index(drop=True)
@@ -41,22 +43,39 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     # numbers are shown as text formatted for that locale (the returned table stays numeric).
     display = shown.copy() if lang != DEFAULT_LANGUAGE else shown
     config = {}
-    for column, label in labels.items():
-        width = "large" if column in wide else None
+    for position, (column, label) in enumerate(labels.items()):
+        # The first column names the row: pinned, so it stays in view when a phone scrolls to the numbers,
+        # and no wider than "medium", so the value and target beside it are in view at 390 px.
+        pinned = position == 0 and not pd.api.types.is_numeric_dtype(shown[column])
+        width = "medium" if column in wide or (pinned and _longest(shown[column]) > 24) else None
         numeric = pd.api.types.is_numeric_dtype(shown[column])
         fmt = formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
         if (column in formats or numeric) and lang != DEFAULT_LANGUAGE:
             display[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
-            config[column] = st.column_config.TextColumn(label, width=width, alignment="right")
+            config[column] = st.column_config.TextColumn(label, width=width, alignment="right", pinned=pinned)
         elif column in formats or numeric:
-            config[column] = st.column_config.NumberColumn(label, format=fmt, width=width)
+            config[column] = st.column_config.NumberColumn(label, format=fmt, width=width, pinned=pinned)
         else:
-            config[column] = st.column_config.TextColumn(label, width=width)
+            config[column] = st.column_config.TextColumn(label, width=width, pinned=pinned)
     if height is None:
         height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
     st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height,
                  placeholder=MISSING)  # Streamlit would show "None"
     return shown
+
+
+def _as_text(frame: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
+    """``frame``'s ``headings`` columns as text for ``st.table``, which reads its cells as Markdown:
+    numbers formatted for the current language, every text escaped (``plain``)."""
+    def cell(value: Any) -> str:
+        if pd.api.types.is_number(value) and not isinstance(value, bool):
+            return plain(format_number(value))
+        return MISSING if value is None or value is pd.NA else plain(value)
+    return pd.DataFrame({plain(heading): [cell(v) for v in frame[column]] for column, heading in headings.items()})
+
+
+def _longest(values: pd.Series) -> int:
+    return int(values.astype(str).str.len().max()) if len(values) else 0
 
 
 def _format_cell(value, fmt: str, lang: str) -> str:
@@ -86,21 +105,40 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 
 def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
-    """The plotly chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder), whose toolbar
-    camera saves it as a PNG (drawn by the browser, so it works offline and costs the server nothing).
+    """The chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder), its summary in
+    words under it, and its data one click away (with the chart as an SVG file when it is one).
 
-    The figure is built once per distinct input (tables by content, labels, language) and shared
-    read-only: building a figure is most of a page's rerun, and ``st.plotly_chart`` does not modify it.
+    An SVG chart is put into the page as it is (every text in it escaped by its builder); a
+    plotly chart's toolbar camera saves it as a PNG (drawn by the browser: offline, and free for the
+    server). Charts and summaries are built once per distinct input (tables by content, labels,
+    language) and shared read-only: building a figure is most of a page's rerun.
     """
-    figure = _figure(f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs), build, args, kwargs)
-    st.plotly_chart(figure, width="stretch", key=key,
-                    config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-                            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}})
+    name, inputs = f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs)
+    figure = _figure(name, inputs, build, args, kwargs)
+    text = _chart_text(name, inputs, build, args, kwargs)
+    if isinstance(figure, charts.Svg):  # st.html would drop it: its DOMPurify allows only HTML
+        st.markdown(f"<div>{figure}</div>", unsafe_allow_html=True)  # one line: an HTML block, no Markdown in it
+    else:
+        st.plotly_chart(figure, width="stretch", key=key,
+                        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}})
+    st.caption(plain(text.summary))
+    with st.expander(tr("Chart data"), icon=":material/table:"):
+        if text.headings:  # an HTML table, which screen readers read as one (a data grid is a canvas)
+            st.table(_as_text(text.table, text.headings), hide_index=True, alt=text.summary)
+        if isinstance(figure, charts.Svg):
+            st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key}.svg", "image/svg+xml",
+                               key=f"{key}_svg", icon=":material/download:", on_click="ignore")
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _figure(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict):
     return _build(*_args, **_kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart_text(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict) -> charts.ChartText:
+    return charts.describe(_build, *_args, **_kwargs)
 
 
 def briefing_button(data: Dataset, district_code: str | None = None) -> None:

@@ -60,3 +60,19 @@ def test_table_download_with_an_hxl_row(browser, dashboard_url):
         lines = handle.read().splitlines()
     assert lines[1].startswith("#") and "#adm2" in lines[1]
     visit.page.context.close()
+
+
+def test_a_server_drawn_chart_downloads_as_svg_with_its_data_beside_it(browser, dashboard_url):
+    visit = _open(browser, f"{dashboard_url}/district?profile=Vanj")
+    page = visit.page
+    page.get_by_text("Chart data").first.click()
+    table = page.locator('[data-testid="stTable"]').first
+    table.wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert "2019" in table.inner_text(), "the chart's periods are in its table"
+    with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Download chart (SVG)").first.click()
+    assert download.value.suggested_filename == "district-over-time.svg"
+    with open(download.value.path(), encoding="utf-8") as handle:
+        drawing = handle.read()
+    assert drawing.startswith("<svg") and 'role="img"' in drawing and "Vanj" in drawing
+    page.context.close()

@@ -51,6 +51,10 @@ class Visit:
     failures: list[str]
 
 
+SVG_CHART = '[data-testid="stMarkdownContainer"] svg[role="img"]'
+"""A chart drawn on the server as SVG (``charts.svg``)."""
+
+
 def _open(browser, url: str) -> Visit:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -204,10 +208,10 @@ def test_map_tabs_draw_one_view_and_keep_it_in_the_url(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/map?region=GBAO&lang=ru")
     page = visit.page
     assert_map(page)
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0, "the ranking is drawn only in its tab"
+    assert page.locator(SVG_CHART).count() == 0, "the ranking is drawn only in its tab"
     page.get_by_role("tab", name="Рейтинг").click()
     page.wait_for_function("() => location.search.includes('view=ranking')", timeout=PAGE_TIMEOUT_MS)
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.locator(SVG_CHART).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.wait_for_function("() => !location.search.includes('lang=')", timeout=PAGE_TIMEOUT_MS)
@@ -234,7 +238,13 @@ def test_district_profile_deep_link(browser, dashboard_url, screenshot_dir):
     page = visit.page
     assert heading(page, "h2") == "Vanj"
     assert page.locator('[data-testid="stSidebar"]').get_by_text("2018", exact=True).is_visible()
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    charts = page.locator(SVG_CHART)
+    charts.nth(2).wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert charts.count() == 3 and charts.first.get_attribute("aria-label").startswith("Border guards trained in Vanj")
+    bar = charts.nth(1).locator("g > title").first  # a bar's tooltip: the browser shows it on hover
+    assert bar.text_content().startswith("Shahrituz: ") and "(demo)" in bar.text_content()
+    chunks = [url for url in visit.requests if "plotly" in url.lower()]
+    assert chunks == [], f"the profile's first view needs no chart library, yet fetched {chunks}"
     finish(visit, dashboard_url, screenshot_dir, "district")
 
 

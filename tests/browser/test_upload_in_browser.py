@@ -133,9 +133,9 @@ def test_editor_uploads_sees_the_report_publishes_and_the_dashboard_shows_the_ne
     assert "Panj" in tooltips["KT05"] and "11" in tooltips["KT05"], tooltips.get("KT05")
     screenshot(page, screenshot_dir, "map-after-upload")
     page.get_by_role("tab", name="Ranking").click()
-    chart = main.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator(".main-svg").first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    bars = chart.inner_text()
+    chart = main.locator('svg[role="img"]').first
+    chart.wait_for(timeout=PAGE_TIMEOUT_MS)
+    bars = chart.text_content()
     assert "Panj" in bars and "11" in bars and "Vanj" not in bars, bars
     off_host = [u for u in requests if not u.startswith((editor_server, "data:", "blob:"))]
     assert off_host == [], off_host

@@ -7,6 +7,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pandas as pd
 import pytest
@@ -108,3 +109,17 @@ def headline_cards(at: AppTest) -> dict[str, str]:
 def headline_cards_text(at: AppTest) -> str:
     """Everything the headline cards say, as plain text (tags removed)."""
     return html.unescape(re.sub(r"<[^>]+>", " ", cards_block(at)))
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_charts(at: AppTest) -> list[ET.Element]:
+    """The page's SVG charts (``charts.svg``, put in the page as ``<div><svg …></svg></div>``), parsed."""
+    return [ET.fromstring(str(block.value)[len("<div>"):-len("</div>")]) for block in at.markdown
+            if str(block.value).startswith("<div><svg")]
+
+
+def svg_texts(chart: ET.Element) -> list[str]:
+    """What an SVG chart says in text (titles of bars aside), in drawing order."""
+    return [t.text or "" for t in chart.iter(f"{SVG}text")]

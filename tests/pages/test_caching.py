@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree as ET
 
 import pandas as pd
 import pytest
@@ -15,12 +16,12 @@ import ui
 from data_pipeline.cli import main as cli
 from data_pipeline.analysis.dataset import Filters, load_dataset
 from geo.gazetteer import district
-from tests.pages.conftest import DASHBOARD, PAGES
+from tests.pages.conftest import DASHBOARD, PAGES, svg_charts
 
 
 def chart_spec(at: AppTest) -> str:
-    """The page's first chart as plotly JSON, non-ASCII text unescaped."""
-    return json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)
+    """The page's first chart as drawn (an SVG chart's markup)."""
+    return ET.tostring(svg_charts(at)[0], encoding="unicode")
 
 
 def map_layer(at: AppTest) -> str:

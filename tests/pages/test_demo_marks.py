@@ -11,7 +11,7 @@ Where it is shown decides the check:
 - a text (a card's line, a metric, a caption, a notice) holding one must hold the mark too;
 - a table column holding one must have the mark in its heading, or the row a ``source`` saying demo;
 - a chart trace plotting one must have the mark in its hover label, and in the chart's title or
-  the trace's name;
+  the trace's name; an SVG chart showing one must have the mark in its title and in the bar's tooltip;
 - the briefing pack says in its banner which kinds of figure are generated, and a band over its
   columns of generated numbers says ``generated (demo)``.
 """
@@ -42,6 +42,7 @@ from data_pipeline.reference.schemas import DISAGGREGATIONS
 from data_pipeline.analysis.survey import survey_counts, survey_design, survey_estimates, survey_parts
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS
+from tests.pages.conftest import SVG, as_shown, svg_charts, svg_texts
 
 # Every page, and every tab of a page that draws one view at a time (?view=…).
 VIEWS = [("overview", {}), ("map", {}), ("map", {"view": "ranking"}), ("map", {"view": "table"}),
@@ -101,7 +102,7 @@ def _texts(at) -> list[str]:
     """What a page says in text, one piece per line of a card, metric, caption, notice or heading."""
     texts = []
     for kind in ("title", "header", "subheader", "caption", "info", "warning", "error", "success"):
-        texts += [str(e.value) for e in getattr(at, kind)]
+        texts += [as_shown(str(e.value)) for e in getattr(at, kind)]
     texts += [f"{m.label}: {m.value}" for m in at.metric]
     for block in at.markdown:  # the headline cards are HTML: one piece per line of a card
         lines = re.split(r"</?div[^>]*>", str(block.value))  # a line is a <div>; spans and links are inline
@@ -152,6 +153,14 @@ def test_every_generated_number_on_a_page_carries_the_demo_mark(open_page, gener
             hover, name = str(trace.get("hovertemplate", "")), str(trace.get("name", ""))
             if mark not in hover or (mark not in title and mark not in name):
                 unmarked.append(("chart", f"{title} / {name}: {hover}"))
+
+    for chart in svg_charts(at):
+        title = chart.get("aria-label", "")
+        for tooltip in chart.iter(f"{SVG}title"):
+            if _generated_in(tooltip.text, generated) and (mark not in tooltip.text or mark not in title):
+                unmarked.append(("chart", f"{title}: {tooltip.text}"))
+        if any(_generated_in(text, generated) for text in svg_texts(chart)) and mark not in title:
+            unmarked.append(("chart", title))
 
     assert not unmarked, f"generated numbers without “{mark}” on {page} {query} in {lang}: {unmarked}"
 

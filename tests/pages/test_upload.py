@@ -5,6 +5,7 @@ Each test gets its own copy of the demo store, since most of them change it.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -95,7 +96,9 @@ def test_invalid_file_is_refused_with_its_report_and_the_store_is_unchanged(stor
     assert "**bad.csv**: 3 problem(s) found" in texts(at.error)
     assert "Nothing can be published" in texts(at.error)
     report = at.dataframe[-1].value
-    assert list(report.columns) == ["file", "row", "column", "value", "problem", "suggestions", "allowed"]
+    # The problem first: on a phone only the first columns are in view (issue 17).
+    assert list(report.columns) == ["problem", "row", "column", "value", "suggestions", "allowed", "file"]
+    assert json.loads(at.dataframe[-1].proto.columns)["problem"]["pinned"] is True
     panjj = report[report["value"] == "Panjj"].iloc[0]
     assert (panjj["row"], panjj["column"]) == (2, "district") and "Panj" in panjj["suggestions"]
     assert set(report["value"]) == {"Panjj", "jobs", "x"}

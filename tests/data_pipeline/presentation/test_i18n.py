@@ -4,11 +4,13 @@ translation, and numbers, problems, maps and the briefing come out in the chosen
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import re
 import string
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import folium
 import pandas as pd
@@ -18,7 +20,7 @@ from babel.messages.pofile import read_po
 
 from data_pipeline.presentation import charts, i18n
 from data_pipeline.presentation.catalog import DATA_MESSAGES_FILE, data_messages_source
-from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
+from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, format_number, format_percent, translator
 from data_pipeline.ingest.problems import Problem
 from data_pipeline.ingest.problems import message as problem_message
 from data_pipeline.presentation.problems import format_problems, problem_text, problems_table
@@ -135,6 +137,7 @@ def test_the_data_messages_file_is_up_to_date():
 
 # --- formatting ---------------------------------------------------------------------------
 
+SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
 
 
@@ -178,11 +181,13 @@ def test_an_unknown_language_is_refused_with_the_choices():
 def test_a_chart_speaks_the_language():
     table = pd.DataFrame({"district_code": ["KT01", "KT02"], "district": ["Дусти", "Кабодиён"],
                           "value": [1200.0, 30.0], "target": [1500.0, 40.0]})
-    figure = charts.district_bars(table, "Созданные рабочие места", "рабочих мест", lang="ru")
-    assert figure.layout.title.text == "Созданные рабочие места по районам"
-    assert figure.layout.separators == f",{NBSP}"
-    assert [t.name for t in figure.data] == ["Значение", "цель"]
-    assert figure.data[0].text == ("30", f"1{NBSP}200")
+    drawing = ET.fromstring(charts.district_bars(table, "Созданные рабочие места", "рабочих мест", lang="ru"))
+    texts = [t.text for t in drawing.iter(f"{SVG}text")]
+    assert drawing.get("aria-label") == "Созданные рабочие места по районам"
+    assert {"Значение", "цель", "рабочих мест"} <= set(texts)
+    assert f"1{NBSP}200" in texts and "30" in texts
+    summary = charts.describe(charts.district_bars, table, "Созданные рабочие места", "рабочих мест", lang="ru")
+    assert summary.summary.startswith("Созданные рабочие места по районам. Больше всего: Дусти, 1")
     assert i18n.format_percent(54.5, "ru") == f"55{NBSP}%"
 
 
@@ -263,3 +268,28 @@ def test_the_briefing_pack_is_in_the_chosen_language(demo_dataset):
         assert translator("tg")(heading) in text
         assert heading not in text
     assert "Ҷаласаҳои банақшагирии реинтегратсия" in text
+
+
+# --- numbers as readers expect them ------------------------------------------------------
+
+@pytest.mark.parametrize("value, unit, expected", [
+    (1_075_000, "USD", "1,075,000 USD"),
+    (6005, "", "6,005"),
+    (6005.0, "persons", "6,005 persons"),
+    (4.7, "%", "4.7%"),
+    (91, "%", "91%"),
+    (2.25, "", "2.3"),       # one decimal below 100, rounded half up
+    (54.5, "%", "54.5%"),
+    (-1200.5, "USD", "-1,201 USD"),
+    (123.4, "", "123"),      # whole numbers from 100 up
+    (0, "", "0"),
+    (None, "USD", "–"),
+    (math.nan, "", "–"),
+])
+def test_format_number(value, unit, expected):
+    assert format_number(value, unit=unit) == expected
+
+
+def test_format_pct_takes_decimals():
+    assert format_percent(54.5) == "55%"
+    assert format_percent(54.64, decimals=1) == "54.6%"
