@@ -18,7 +18,8 @@ from data_pipeline.reference.origin import COMPUTED, GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
 from ui.data import boundaries, content_key
 from ui.language import current_language, format_number, marked, tr, without_prefix
-from ui.text import plain
+from ui.document import PHONE_ROWS
+from ui.text import html_text, plain
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
 COUNT_FORMAT = "%,d"
@@ -32,9 +33,11 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
 
     Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats``
-    overrides per column. Tables of up to 20 rows are shown whole. The first column (the row's name) is
-    pinned; ``wide`` columns get more room, but no more than leaves a phone's screen for the next two
-    columns, so put the value and its target right after the name. Returns the columns shown, under their data names (for the downloads).
+    overrides per column. The first column (the row's name) is pinned; ``wide`` columns get more room.
+    Tables of up to 20 rows are shown whole, and on a phone as a list instead: one entry per row, its
+    name first, then each column's heading and value, since a phone's screen holds two columns of a
+    grid (put the value and its target right after the name). Returns the columns shown, under their
+    data names (for the downloads).
     """
     formats = formats or {}
     shown = frame[list(labels)].reset_index(drop=True)
@@ -42,16 +45,18 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     # Streamlit's number formats always use English separators: in another language the
     # numbers are shown as text formatted for that locale (the returned table stays numeric).
     display = shown.copy() if lang != DEFAULT_LANGUAGE else shown
+    as_text = shown.astype(object).where(shown.notna(), MISSING)
     config = {}
     for position, (column, label) in enumerate(labels.items()):
-        # The first column names the row: pinned, so it stays in view when a phone scrolls to the numbers,
-        # and no wider than "medium", so the value and target beside it are in view at 390 px.
-        pinned = position == 0 and not pd.api.types.is_numeric_dtype(shown[column])
-        width = "medium" if column in wide or (pinned and _longest(shown[column]) > 24) else None
         numeric = pd.api.types.is_numeric_dtype(shown[column])
+        # The first column names the row: pinned, so it stays in view when the grid scrolls sideways.
+        pinned = position == 0 and not numeric
+        width = "large" if column in wide else None
         fmt = formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
+        if column in formats or numeric:
+            as_text[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
         if (column in formats or numeric) and lang != DEFAULT_LANGUAGE:
-            display[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
+            display[column] = as_text[column]
             config[column] = st.column_config.TextColumn(label, width=width, alignment="right", pinned=pinned)
         elif column in formats or numeric:
             config[column] = st.column_config.NumberColumn(label, format=fmt, width=width, pinned=pinned)
@@ -61,7 +66,21 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
         height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
     st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height,
                  placeholder=MISSING)  # Streamlit would show "None"
+    if 0 < len(shown) <= _FULL_HEIGHT_ROWS:
+        st.markdown(phone_rows(as_text, labels), unsafe_allow_html=True)
     return shown
+
+
+def phone_rows(table: pd.DataFrame, labels: dict[str, str]) -> str:
+    """``table`` (cells as text) as the HTML list a phone shows instead of the grid (``ui.document``
+    swaps them below 640 px): per row its first cell, then "heading: value" for the others. Every text
+    is escaped; the list is one line, so Markdown reads it as one HTML block and formats nothing in it."""
+    first, *others = labels
+    items = "".join(
+        f'<div role="listitem" class="{PHONE_ROWS}-row"><div class="{PHONE_ROWS}-name">{html_text(row[first])}</div>'
+        f'<div>{" · ".join(f"{html_text(labels[c])}: <b>{html_text(row[c])}</b>" for c in others)}</div></div>'
+        for row in table.to_dict("records"))
+    return f'<div class="{PHONE_ROWS}" role="list">{items}</div>'
 
 
 def _as_text(frame: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
@@ -72,10 +91,6 @@ def _as_text(frame: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
             return plain(format_number(value))
         return MISSING if value is None or value is pd.NA else plain(value)
     return pd.DataFrame({plain(heading): [cell(v) for v in frame[column]] for column, heading in headings.items()})
-
-
-def _longest(values: pd.Series) -> int:
-    return int(values.astype(str).str.len().max()) if len(values) else 0
 
 
 def _format_cell(value, fmt: str, lang: str) -> str:

@@ -35,5 +35,7 @@ def escaped(text: str) -> str:
 
 def html_text(text: str) -> str:
     """``text`` escaped for HTML, on one line: a blank line would end the HTML block in Markdown.
-    Only line breaks go: the non-breaking spaces inside numbers (``1 075 000 USD``) stay."""
-    return html.escape(" ".join(line for line in str(text).splitlines() if line.strip()))
+    Only line breaks go: the non-breaking spaces inside numbers (``1 075 000 USD``) stay. Bare links
+    are broken as in ``plain``, should the HTML ever be read as Markdown text."""
+    one_line = " ".join(line for line in str(text).splitlines() if line.strip())
+    return html.escape(_AUTOLINK_STARTS.sub(_WORD_JOINER, one_line))

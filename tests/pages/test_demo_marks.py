@@ -43,6 +43,7 @@ from data_pipeline.analysis.survey import survey_counts, survey_design, survey_e
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS
 from tests.pages.conftest import SVG, as_shown, svg_charts, svg_texts
+from ui.document import PHONE_ROWS
 
 # Every page, and every tab of a page that draws one view at a time (?view=…).
 VIEWS = [("overview", {}), ("map", {}), ("map", {"view": "ranking"}), ("map", {"view": "table"}),
@@ -105,6 +106,8 @@ def _texts(at) -> list[str]:
         texts += [as_shown(str(e.value)) for e in getattr(at, kind)]
     texts += [f"{m.label}: {m.value}" for m in at.metric]
     for block in at.markdown:  # the headline cards are HTML: one piece per line of a card
+        if PHONE_ROWS in str(block.value):
+            continue  # a table's list for phones: checked as a table
         lines = re.split(r"</?div[^>]*>", str(block.value))  # a line is a <div>; spans and links are inline
         texts += [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in lines if line.strip()]
     return texts
@@ -153,6 +156,14 @@ def test_every_generated_number_on_a_page_carries_the_demo_mark(open_page, gener
             hover, name = str(trace.get("hovertemplate", "")), str(trace.get("name", ""))
             if mark not in hover or (mark not in title and mark not in name):
                 unmarked.append(("chart", f"{title} / {name}: {hover}"))
+
+    for block in at.markdown:  # a table's list for phones: a row holding one marks it in a heading or its source
+        for row in re.findall(rf'<div role="listitem" class="{PHONE_ROWS}-row">(.*?)</div></div>', str(block.value)):
+            pairs = re.findall(r"([^>·]+): <b>([^<]*)</b>", row)
+            for heading, value in pairs:
+                if (_generated_in(html.unescape(value), generated) and mark not in html.unescape(heading)
+                        and demo_mark(lang) not in html.unescape(row)):
+                    unmarked.append(("phone table", f"{heading}: {value}"))
 
     for chart in svg_charts(at):
         title = chart.get("aria-label", "")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from ui.document import PHONE_ROWS
+from ui.tables import phone_rows
 
 
 def _table_script():
@@ -34,3 +38,23 @@ def test_show_table_formats_numbers_for_the_language_and_returns_the_data(lang, 
         assert [str(v).replace("\u00a0", " ").replace("\u202f", " ") for v in
                 [*shown["value"], *shown["achievement_pct"]]] == cells
     assert len(at.get("download_button")) == 2  # CSV and XLSX of exactly the table shown
+
+
+@pytest.mark.parametrize("lang, line", [("en", "Value: <b>1,234</b> · %: <b>87.3%</b>"),
+                                        ("ru", "Value: <b>1\u00a0234</b> · %: <b>87,3\u00a0%</b>")])
+def test_a_short_table_comes_with_its_list_for_phones_in_the_language_of_the_run(lang, line):
+    at = AppTest.from_function(_table_script, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    phone = [m.value for m in at.markdown if PHONE_ROWS in m.value]
+    assert len(phone) == 1 and phone[0].count('role="listitem"') == 2
+    assert f'<div class="{PHONE_ROWS}-name">Vanj</div><div>{line}</div>' in phone[0]
+    assert "Value: <b>–</b>" in phone[0], "a missing number shows –"
+
+
+def test_a_phone_list_shows_names_from_data_as_text():
+    hostile = '<img src=x onerror=alert(1)> **b** http://evil.example\n\n# heading'
+    html = phone_rows(pd.DataFrame({"name": [hostile], "value": ["1"]}), {"name": "Name", "value": "V <i>"})
+    assert "<img" not in html and "<i>" not in html and "\n" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; **b** http:\u2060//evil.example # heading" in html
+    assert "V &lt;i&gt;: <b>1</b>" in html
