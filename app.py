@@ -6,7 +6,7 @@ finds ``app`` here and serves it with uvicorn, reading ``.streamlit/config.toml`
 
 Importing this module, which uvicorn does in the main thread before the server accepts a connection:
 
-- imports the libraries the pages use (pandas, plotly, folium, mapclassify with scipy, reportlab), so the
+- imports the libraries the pages use (pandas, folium, mapclassify with scipy, reportlab), so the
   first reader after a restart does not wait for them (3–4 s instead of 6–8 s for the first visit on a
   2-core machine, benchmarks/PROFILE.md round 6). They are imported here, before the server starts, and
   not in a thread beside it: a thread racing the first page's own imports sometimes left pandas

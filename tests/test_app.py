@@ -19,7 +19,7 @@ STARTS = 10
 
 
 def test_importing_the_app_imports_the_pages_libraries_and_installs_leaflet():
-    heavy = ["ui", "data_pipeline.presentation.maps", "data_pipeline.presentation.briefing", "mapclassify", "folium", "plotly", "reportlab", "pandas"]
+    heavy = ["ui", "data_pipeline.presentation.maps", "data_pipeline.presentation.briefing", "mapclassify", "folium", "reportlab", "pandas"]
     code = ("import sys, threading; import app; "
             "assert threading.active_count() == 1, threading.enumerate(); "
             "from streamlit.starlette import App; assert isinstance(app.app, App); "

@@ -120,34 +120,27 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 
 def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
-    """The chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder), its summary in
-    words under it, and its data one click away (with the chart as an SVG file when it is one).
+    """The chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder: SVG), its
+    summary in words under it, and its data one click away: as a table, and the chart as an SVG file.
 
-    An SVG chart is put into the page as it is (every text in it escaped by its builder); a
-    plotly chart's toolbar camera saves it as a PNG (drawn by the browser: offline, and free for the
-    server). Charts and summaries are built once per distinct input (tables by content, labels,
-    language) and shared read-only: building a figure is most of a page's rerun.
+    The SVG is put into the page as it is: every text in it is escaped by its builder, and st.html
+    would drop it (its DOMPurify allows HTML only). Charts and summaries are built once per distinct
+    input (tables by content, labels, language) and shared read-only.
     """
     name, inputs = f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs)
     figure = _figure(name, inputs, build, args, kwargs)
     text = _chart_text(name, inputs, build, args, kwargs)
-    if isinstance(figure, charts.Svg):  # st.html would drop it: its DOMPurify allows only HTML
-        st.markdown(f"<div>{figure}</div>", unsafe_allow_html=True)  # one line: an HTML block, no Markdown in it
-    else:
-        st.plotly_chart(figure, width="stretch", key=key,
-                        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-                                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}})
+    st.markdown(f"<div>{figure}</div>", unsafe_allow_html=True)  # one line: an HTML block, no Markdown in it
     st.caption(plain(text.summary))
     with st.expander(tr("Chart data"), icon=":material/table:"):
         if text.headings:  # an HTML table, which screen readers read as one (a data grid is a canvas)
             st.table(_as_text(text.table, text.headings), hide_index=True, alt=text.summary)
-        if isinstance(figure, charts.Svg):
-            st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key}.svg", "image/svg+xml",
-                               key=f"{key}_svg", icon=":material/download:", on_click="ignore")
+        st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key}.svg", "image/svg+xml",
+                           key=f"{key}_svg", icon=":material/download:", on_click="ignore")
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict):
+def _figure(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict) -> charts.Svg:
     return _build(*_args, **_kwargs)
 
 

@@ -1,10 +1,9 @@
 """What only a browser shows of the downloads: the briefing pack built on click for the
-filters in the URL, every chart saved as PNG from its toolbar, tables with an HXL row."""
+filters in the URL, a chart saved as SVG with its data table beside it, tables with an HXL row."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
 from tests.browser.test_pages_in_browser import (
@@ -29,27 +28,6 @@ def test_briefing_pack_follows_the_filters_in_the_url(browser, dashboard_url):
     visit.page.context.close()
 
 
-def test_a_chart_downloads_as_png_from_its_toolbar(browser, dashboard_url):
-    visit = _open(browser, f"{dashboard_url}/survey")
-    chart = visit.page.locator('[data-testid="stPlotlyChart"]').first
-    camera = chart.locator('[data-title^="Download plot"]')
-    camera.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)  # plotly draws after the script ends
-    for attempt in range(3):  # plotly renders the image asynchronously; a busy machine can drop a click
-        try:
-            chart.wait_for(state="visible", timeout=20_000)  # plotly may still be (re)drawing it
-            chart.hover(force=True, timeout=20_000)
-            with visit.page.expect_download(timeout=30_000) as download:
-                camera.click(force=True)  # the toolbar fades in on hover; the button is there all along
-            break
-        except PlaywrightError:  # a timeout, or the chart hidden for a moment while plotly redraws it
-            if attempt == 2:
-                raise
-    assert download.value.suggested_filename == "survey-returnee-profile.png"
-    with open(download.value.path(), "rb") as handle:
-        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
-    visit.page.context.close()
-
-
 def test_table_download_with_an_hxl_row(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/map?region=GBAO&view=table")
     visit.page.get_by_text("HXL hashtags").first.click()
@@ -62,7 +40,7 @@ def test_table_download_with_an_hxl_row(browser, dashboard_url):
     visit.page.context.close()
 
 
-def test_a_server_drawn_chart_downloads_as_svg_with_its_data_beside_it(browser, dashboard_url):
+def test_a_chart_downloads_as_svg_with_its_data_beside_it(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/district?profile=Vanj")
     page = visit.page
     page.get_by_text("Chart data").first.click()

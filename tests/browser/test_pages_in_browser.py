@@ -228,7 +228,7 @@ def test_funding_deep_link(browser, dashboard_url, screenshot_dir):
                            "CRP2020")
     page = visit.page
     assert page.get_by_text("1,075,000 USD", exact=True).is_visible()
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.locator(SVG_CHART).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     finish(visit, dashboard_url, screenshot_dir, "funding")
 
 
@@ -255,7 +255,7 @@ def test_survey_deep_link(browser, dashboard_url, screenshot_dir):
     assert_frame(page, "Khatlon")
     for figure in ("365", "4,000", "95%"):
         assert page.get_by_text(figure, exact=True).first.is_visible()
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.locator(SVG_CHART).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     finish(visit, dashboard_url, screenshot_dir, "survey")
 
 

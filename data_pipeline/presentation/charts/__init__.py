@@ -1,11 +1,12 @@
 """The one chart module every page calls: plain functions from tables to charts, and each chart in
 words and as a table (``describe``). No Streamlit here, so tests call them directly.
 
-The District profile's and the Map page's simple bar charts are SVG drawn on the server (``svg``):
-no chart library reaches the reader's browser for them. The funding and survey charts are plotly
-figures (``figures``). Colours come from Okabe & Ito's palette; numbers are shown with thousands
-separators (``i18n.format_number``), never in scientific or "k" notation, since readers compare
-them with printed reports.
+Every chart is SVG drawn on the server (``drawing``): bars beside their labels for districts,
+periods and groups (``bars``), bars under their labels for the long funding and survey labels
+(``labelled``). No chart library reaches the reader's browser, a chart costs a few kilobytes of the
+page's own message, and it fits a phone. Colours come from Okabe & Ito's palette; numbers are shown
+with thousands separators (``i18n.format_number``), never in scientific or "k" notation, since
+readers compare them with printed reports.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 from data_pipeline.presentation.charts import summaries as _summaries
 from data_pipeline.presentation.charts.summaries import ChartText
-from data_pipeline.presentation.charts.figures import counts_bars, funding_bars, survey_ci_chart
+from data_pipeline.presentation.charts.labelled import counts_bars, funding_bars, survey_ci_chart
 from data_pipeline.presentation.charts.palette import (BLUE, DARK, GREEN, GREY, ORANGE, PALETTE, PURPLE, SKY,
                                                        VERMILION)
-from data_pipeline.presentation.charts.svg import Svg, breakdown_bars, district_bars, nice_ticks, timeline
+from data_pipeline.presentation.charts.bars import breakdown_bars, district_bars, timeline
+from data_pipeline.presentation.charts.drawing import Svg, nice_ticks
 
 _DESCRIBERS: dict[Callable[..., Any], Callable[..., ChartText]] = {
     district_bars: _summaries.describe_district_bars,
