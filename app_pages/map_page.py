@@ -29,11 +29,11 @@ rows = table[table["indicator"] == indicator_id]
 view, tab = ui.view_tabs({"map": tr("Map"), "ranking": tr("Ranking"), "table": tr("Table")})
 with tab:
     if view == "map":
-        ui.district_map(rows[["district_code", "value", "target", "source"]], key="district_map", value_label=label,
+        ui.district_map(rows, key="district_map", value_label=label,
                         unit=unit, mode=mode, selected=ui.districts_in_view(ctx.filters), origin=ctx.data.origin)
         st.caption(tr("Grey with a dashed outline: no records for this indicator (not the same as zero). "
                       "When the filters narrow the districts, those in view have a heavy outline and the "
-                      "others show no data."))
+                      "others are faded (outside the filters)."))
     if rows.empty:
         ui.no_data_message(ctx)
     elif view == "ranking":

@@ -24,7 +24,7 @@ shown = next((i for i in mappable if i.id in set(table["indicator"])), None)
 if shown is None:
     ui.no_data_message(ctx)
 else:
-    values = table[table["indicator"] == shown.id][["district_code", "value", "target", "source"]]
+    values = table[table["indicator"] == shown.id]
     st.caption(tr("{indicator} per district. Open the Map page for other indicators; "
                   "click a district for its profile.").format(indicator=tr(shown.label)))
     ui.district_map(values, key="overview_map", value_label=tr(shown.label), unit=tr(shown.unit),

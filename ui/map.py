@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from data_pipeline.presentation import charts
 from data_pipeline.settings import geo_dir
 from geo.gazetteer import PROGRAMME_DISTRICTS, district
 from ui.cards import legend
@@ -17,6 +18,7 @@ from ui.data import boundaries, content_key
 from ui.frame import PageContext
 from ui.language import NAME_TO_CODE, current_language, district_label, marked, tr
 from ui.state import PROFILE, PROFILE_PAGE, URLS, url_widget
+from ui.tables import described
 from ui.text import plain
 
 APP_ROOT = Path(__file__).resolve().parents[1]
@@ -40,10 +42,12 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     """The choropleth of the programme districts with its legend; a click on a district opens
     its profile.
 
-    ``values``: ``district_code, value, target, source``; ``origin`` is where the values come
-    from (``Dataset.origin``): generated ones carry the demo mark in tooltips and legend. The base map (outlines, context) stays
-    the same between runs and the data goes in as a layer, so changing the indicator does not
-    remount the map. Boundary problems are shown as a readable message; the page goes on.
+    ``values``: ``district_code, district, value, target, achievement_pct, source`` (``indicator_rows``);
+    ``origin`` is where the values come from (``Dataset.origin``): generated ones carry the demo mark in
+    tooltips, legend and summary. The base map (outlines, context) stays the same between runs and the
+    data goes in as a layer, so changing the indicator does not remount the map. Under the map, its
+    summary in words and its data (``described``). Boundary problems are shown as a readable message;
+    the page goes on.
     """
     from geo.boundaries import BoundaryDataError
 
@@ -55,7 +59,9 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
         st.error(tr("The map cannot be drawn: {error}").format(error=plain(error)), icon=":material/map:")
         return
     lang = current_language()
-    values = values.assign(origin=origin or "")
+    text = charts.describe(charts.district_bars, values, value_label, unit, mode=mode, lang=lang, origin=origin,
+                           title=tr("Map of {indicator}").format(indicator=value_label))
+    values = values[["district_code", "value", "target", "source"]].assign(origin=origin or "")
     options = dict(value_label=value_label, unit=unit, mode=mode, selected=tuple(selected), lang=lang, key=key,
                    height=height, zoom=zoom)
     arguments, classes = _map_component(content_key(directory, values, options), layers, values, options)
@@ -65,6 +71,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     with legend_column:
         title = (f"{value_label} ({unit})" if unit else value_label) if mode == "value" else tr("% of target")
         legend(classes, marked(title, origin), outside=bool(selected))  # "Jobs created (jobs) (demo)": the classes' numbers are generated
+    described(text)
     st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
                   "Khorugh, a city inside Shughnon, is drawn as a point."))
     st.caption(tr("Boundaries: geoBoundaries (Runfola et al. 2020); map data © OpenStreetMap contributors, "

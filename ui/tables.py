@@ -131,12 +131,19 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Non
     figure = _figure(name, inputs, build, args, kwargs)
     text = _chart_text(name, inputs, build, args, kwargs)
     st.markdown(f"<div>{figure}</div>", unsafe_allow_html=True)  # one line: an HTML block, no Markdown in it
+    described(text, figure, key)
+
+
+def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str = "") -> None:
+    """A chart's or map's summary in words, and under **Chart data** its table (with the chart as an
+    SVG file when there is one): what a reader who cannot see the picture needs, one click away."""
     st.caption(plain(text.summary))
     with st.expander(tr("Chart data"), icon=":material/table:"):
         if text.headings:  # an HTML table, which screen readers read as one (a data grid is a canvas)
             st.table(_as_text(text.table, text.headings), hide_index=True, alt=text.summary)
-        st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key}.svg", "image/svg+xml",
-                           key=f"{key}_svg", icon=":material/download:", on_click="ignore")
+        if figure is not None:
+            st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key}.svg", "image/svg+xml",
+                               key=f"{key}_svg", icon=":material/download:", on_click="ignore")
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

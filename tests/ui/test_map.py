@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.conftest import as_shown
+
 
 def _map_script():
     import pandas as pd
     import ui
 
-    values = pd.DataFrame({"district_code": ["GB02", "KT01"], "value": [10.0, 20.0], "target": [20.0, None],
-                           "source": ["demo", "demo"]})
+    values = pd.DataFrame({"district_code": ["GB02", "KT01"], "district": ["Vanj", "Dusti"], "value": [10.0, 20.0],
+                           "target": [20.0, None], "achievement_pct": [50.0, None], "source": ["demo", "demo"]})
     ui.district_map(values, key="m", value_label="Jobs created", unit="jobs", origin="generated")
     ui.district_map(values, key="m2", value_label="Jobs created", unit="jobs", origin="generated")
 
@@ -22,8 +24,12 @@ def test_the_map_is_drawn_with_its_legend_and_a_marked_title(geo_dir, monkeypatc
     legends = [m.value for m in at.markdown if 'aria-label="Map legend"' in m.value]
     assert len(legends) == 2 and "Jobs created (jobs) (demo)" in legends[0]
     assert "No data" in legends[0] and "Khorugh (city, a point)" in legends[0]
-    assert at.caption[0].value.startswith("Hover over a district")
-    assert "geoBoundaries (Runfola et al. 2020)" in at.caption[1].value and "ODbL 1.0" in at.caption[1].value
+    summary, hover, credit = (at.caption[i].value for i in range(3))
+    assert as_shown(summary) == ("Map of Jobs created. Highest: Dusti, 20 (demo); lowest: Vanj, 10 (demo). "
+                                 "Median of the 2 districts shown: 15 (demo).")
+    assert at.table[0].value.shape == (2, 3), "the map's data, one click away"
+    assert hover.startswith("Hover over a district")
+    assert "geoBoundaries (Runfola et al. 2020)" in credit and "ODbL 1.0" in credit
 
 
 def test_missing_boundaries_are_said_and_the_page_goes_on(tmp_path, monkeypatch):
