@@ -6,6 +6,14 @@ on every run, so a Russian or Tajik page is read with a Russian or Tajik voice. 
 in the text colour at 60 % opacity (#828180 on white: contrast 3.9, under WCAG's 4.5); they get an
 opaque grey instead (#63615e: contrast 6.2 on white, 5.5 on the sidebar's grey). On a phone a short
 table is shown as a list (``PHONE_ROWS``) instead of Streamlit's grid, of which a phone shows two columns.
+
+Keyboard focus (WCAG 2.4.7): Streamlit marks a focused page link in the sidebar only by a light grey
+background and a focused select by its 1 px border turning blue; the data-frame toolbar (whose
+"Download as CSV" a Tab reaches) stays transparent while one of its buttons has the focus (it shows
+on hover only) and its buttons show no focus of their own; the main area, a stop of its own (the
+skip link's target; Chromium lets the keyboard scroll it), shows nothing. ``FOCUS_RULES`` draw a
+2 px outline in the theme's blue (#0072B2: contrast 5.2 on white) around each and show the toolbar
+while it holds the focus (tests/browser/test_keyboard_in_browser.py).
 """
 
 from __future__ import annotations
@@ -21,6 +29,14 @@ PHONE_ROWS = "bd-phone-rows"
 """The class of a table's list for phones (``ui.tables.phone_rows``): shown instead of the grid before it
 below 640 px, where Streamlit also stacks columns."""
 PHONE_WIDTH_PX = 640
+FOCUS_COLOR = "#0072B2"  # the theme's primary colour
+FOCUSED = ("a[data-testid='stSidebarNavLink']:focus-visible",
+           "[data-testid='stMultiSelect'] div:has(> [data-testid='stMultiSelectTagsContainer'] input:focus-visible)",
+           "[data-testid='stSelectbox'] div:has(> input:focus-visible)",
+           "[data-testid='stBaseButton-elementToolbar']:focus-visible")
+FOCUS_RULES = (f"{', '.join(FOCUSED)} {{outline: 2px solid {FOCUS_COLOR}; outline-offset: 1px;}}"
+               f"[data-testid='stMain']:focus-visible {{outline: 2px solid {FOCUS_COLOR}; outline-offset: -2px;}}"
+               "[data-testid='stElementToolbar']:focus-within {opacity: 1;}")
 
 
 def document_setup(lang: str) -> None:
@@ -30,7 +46,7 @@ def document_setup(lang: str) -> None:
     # The last rule hides this element's own container, which would otherwise push the page down a gap.
     st.html(f"<script data-document-setup>document.documentElement.lang = {json.dumps(lang)};</script>"
             f"<style>[data-testid='stCaptionContainer'] {{opacity: 1; color: {CAPTION_COLOR};}}"
-            ".stElementContainer:has(script[data-document-setup]) {display: none;}"
+            f"{FOCUS_RULES}.stElementContainer:has(script[data-document-setup]) {{display: none;}}"
             f".{PHONE_ROWS} {{display: none;}}"
             f"@media (max-width: {PHONE_WIDTH_PX - 0.02}px) {{"
             f".{PHONE_ROWS} {{display: block;}}"
