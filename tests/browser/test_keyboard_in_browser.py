@@ -2,20 +2,22 @@
 
 Each page is walked with the Tab key alone, reading ``document.activeElement`` after every press, until
 the focus has gone round (back to the document) or a cap of presses is spent (a trap). Every sidebar
-filter, the page's own selects, tabs, radios and checkboxes, and every download button (ours: CSV,
-XLSX, PDF, templates; Streamlit's data-frame toolbar "Download as CSV") must receive the focus in that
-walk with an accessible name, and show that it has it (WCAG 2.4.7): an outline or a box shadow on
-the element or a wrapper that is not transparent. Then a download is started and a filter changed
-with the keyboard alone.
+filter, the page's own selects, tabs, radios and checkboxes, every download button (ours: CSV, XLSX,
+PDF, templates; the data-frame toolbar's "Download as CSV") and every expander (a chart's "Chart
+data", which holds its SVG download) must get the focus in that walk, with an accessible name, and
+show it (WCAG 2.4.7): an outline or a box shadow on the element or a near wrapper, there while it has
+the focus and gone after, on something not transparent. Then, with the keyboard alone, a table is
+downloaded, the Region filter and the Map's tab are changed, and a chart's SVG is downloaded from
+its closed expander.
 
-What Streamlit does with Tab (1.67), as these walks see it: the sidebar's page links, then each
-filter's help button ("Help for Region") and the filter itself; a radio group or a tab list is one
-stop (the arrow keys move inside it, WAI-ARIA's pattern), a range slider is two (its two thumbs). A
-data frame is its toolbar's four buttons, then the grid, where Tab moves the cell cursor along the
-first row (one press per column) and then leaves; a wide or tall grid's scroller is one more stop.
-A plotly chart is its eight toolbar buttons. The map's iframe (st_folium) holds Leaflet's own stops
-(zoom buttons, attribution links, the districts' layer); the walk passes through them without
-checking them.
+What Streamlit (1.67) does with Tab, as these walks see it: "Skip to main content", the sidebar's
+page links, the language radios (one stop), then each filter's help button ("Help for Region") and
+the filter; the range slider is two stops (its thumbs); 19 presses in all before the main area,
+itself a stop. A radio group or tab list is one stop (the arrow keys move inside it; a tab opens as
+the focus reaches it). A data frame is its toolbar's four buttons, then the grid, where Tab moves the
+cell cursor along the first row (one press per column) and then leaves; no trap. The map's iframe
+(st_folium) holds Leaflet's 22 stops (the map, its 16 districts, zoom in/out, 3 attribution links),
+walked through, not checked.
 """
 
 from __future__ import annotations
@@ -53,9 +55,9 @@ OWN_DOWNLOADS = {"Overview": {"Briefing pack (PDF)"}, "Map, table": TABLE, "Obje
 SIDEBAR_FILTERS = {"Language · Язык · Забон", "Region", "District", "Programme", "Years — start", "Years — end"}
 MAX_PRESSES = 200
 
-# The controls drawn on the page that the walk must reach, as [kind, where, name, n] (the n-th of that name), and helpers the other
-# scripts use (``window.__kb``). A radio group or tab list is one control: any of its members counts.
-# A name is the aria-label, the label's text or the text, without what is hidden from screen readers.
+# The controls drawn on the page that the walk must reach, as [kind, where, name, n] (the n-th of that
+# name), and helpers the other scripts use (``window.__kb``). A radio group or tab list is one control:
+# any of its members counts. A name is the aria-label, the label's text or the text, without what is hidden from screen readers.
 CONTROLS = """() => {
   const text = (node) => {
     if (node.nodeType === Node.TEXT_NODE) return node.textContent;
@@ -79,12 +81,13 @@ CONTROLS = """() => {
     ['filter', '[data-testid="stCheckbox"] input'],
     ['download', '[data-testid="stDownloadButton"] button'],
     ['download', '[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]'],
+    ['expander', '[data-testid="stExpander"] summary'],
   ];
   const controls = () => {
     const count = {};
-    // Only what is drawn: not a closed tab's panel, not a layout for another screen width (display: none).
+    // Only what is drawn: not a closed tab's panel or expander, not a layout for another screen width.
     return groups.flatMap(([kind, selector]) => [...document.querySelectorAll(selector)]
-      .filter(element => element.getClientRects().length > 0).map(element => {
+      .filter(element => element.checkVisibility()).map(element => {
       const where = element.closest('[data-testid="stSidebar"]') ? 'sidebar' : 'page';
       const label = name(element) || `(unnamed ${element.tagName})`;
       const key = [kind, where, label].join('|');
@@ -200,7 +203,8 @@ def test_tab_reaches_every_filter_and_download_with_a_name(walks, title):
     assert OWN_DOWNLOADS.get(title, set()) <= downloads, (
         f"{title}: download buttons not found on the page: {OWN_DOWNLOADS[title] - downloads}")
     reached = {tuple(stop["control"]) for stop in stops if stop["control"] is not None}
-    missed = [f"{kind} {name!r} ({where}, #{n})" for kind, where, name, n in controls if (kind, where, name, n) not in reached]
+    missed = [f"{kind} {name!r} ({where}, #{n})" for kind, where, name, n in controls
+              if (kind, where, name, n) not in reached]
     assert not missed, f"{title}: never focused by Tab: {missed}"
     unnamed = [f"{stop['tag']} in {stop['testid']}" for stop in stops
                if stop["control"] is not None and not stop["name"]]
@@ -261,4 +265,19 @@ def test_a_filter_changes_from_the_keyboard(browser, dashboard_url):
         wait_idle(page)
     assert parse_qs(urlsplit(page.url).query)["region"] == ["GBAO"]
     assert page.get_by_role("button", name="Download CSV").count() >= 1
+    context.close()
+
+
+def test_a_chart_downloads_from_its_expander_by_keyboard(browser, dashboard_url):
+    context, page = open_page(browser, f"{dashboard_url}/survey")
+    page.evaluate(CONTROLS)  # for its naming helper
+    tab_to(page, "e.tagName === 'SUMMARY' && window.__kb.name(e) === 'Chart data'", "the chart's data expander")
+    page.keyboard.press("Enter")  # opens it
+    tab_to(page, "e.closest('[data-testid=\"stDownloadButton\"]') && window.__kb.name(e) === 'Download chart (SVG)'",
+           "the chart's SVG download")
+    with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "survey-returnee-profile.svg"  # the first tab's chart
+    with open(download.value.path(), encoding="utf-8") as handle:
+        assert "<svg" in handle.read(2000)
     context.close()
