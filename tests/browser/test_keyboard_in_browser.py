@@ -281,3 +281,27 @@ def test_a_chart_downloads_from_its_expander_by_keyboard(browser, dashboard_url)
     with open(download.value.path(), encoding="utf-8") as handle:
         assert "<svg" in handle.read(2000)
     context.close()
+
+
+def test_every_district_on_the_map_is_a_named_stop_and_enter_opens_its_profile(browser, dashboard_url):
+    context, page = open_page(browser, f"{dashboard_url}/map?lang=ru")
+    page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(timeout=PAGE_TIMEOUT_MS)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    districts = frame.locator('path.leaflet-interactive[role="button"]')
+    districts.nth(15).wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+    names = districts.evaluate_all("paths => paths.map(p => [p.getAttribute('tabindex'), p.getAttribute('aria-label')])")
+    assert len(names) == 16 and all(tabindex == "0" for tabindex, _ in names)
+    vanj = next(label for _, label in names if label.startswith("Ванч"))
+    assert "(демо)" in vanj and "<" not in vanj, "the tooltip's words, marked, without its markup"
+    vanj_path = frame.locator('path[aria-label^="Ванч"]')
+    width = vanj_path.evaluate("p => getComputedStyle(p).strokeWidth")
+    page.locator('iframe[title="streamlit_folium.st_folium"]').focus()
+    for _ in range(40):  # Tab into the map to Vanj: the focus shows as a heavy outline
+        page.keyboard.press("Tab")
+        if vanj_path.evaluate("p => p === document.activeElement"):
+            break
+    assert vanj_path.evaluate("p => getComputedStyle(p).strokeWidth") == "4px" != width
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.pathname.endsWith('/district')", timeout=PAGE_TIMEOUT_MS)
+    assert parse_qs(urlsplit(page.url).query)["profile"] == ["Vanj"]
+    context.close()
