@@ -35,7 +35,7 @@ st.caption(tr("Funding is recorded per plan, objective and component, not per di
 for plan in plans:
     rows = summary[summary["plan"] == plan]
     total = rows[rows["level"] == "plan"].iloc[0]
-    st.subheader(tr(PROGRAMMES.get(plan, plan)))
+    st.header(tr(PROGRAMMES.get(plan, plan)))
     required, received, coverage, gap = st.columns(4)
     required.metric(tr("Funding required"), ui.format_number(total["required"], "USD"))
     # The mark goes in the label: a metric's value is cut to the column's width ("578 000 USD …").

@@ -17,7 +17,7 @@ funding = ui.funding_rows(ctx.data)
 ui.headline_cards(ui.overview_cards(ctx, headline, funding), tr("Results against targets"))
 
 # One below the other: beside the map, the changes table lost its last columns at 1440 px (four in two fifths).
-st.subheader(tr("Where the work happened"))
+st.header(tr("Where the work happened"))
 mappable = [i for i in indicators_for(ctx.filters.programme, headline=True, mappable=True)]
 table = ui.indicator_rows(ctx.data)
 shown = next((i for i in mappable if i.id in set(table["indicator"])), None)
@@ -30,7 +30,7 @@ else:
     ui.district_map(values, key="overview_map", value_label=tr(shown.label), unit=tr(shown.unit),
                     selected=ui.districts_in_view(ctx.filters), height=380, zoom=6,
                     origin=ctx.data.origin)
-st.subheader(tr("Changes since the previous version"))
+st.header(tr("Changes since the previous version"))
 changes = ui.view_table(ctx.data, "changes", lambda: changes_since_previous(ctx.store_url, ctx.data))
 if ctx.data.previous_version is None:
     st.caption(tr("This is the first version of the data: nothing to compare with."))

@@ -53,7 +53,7 @@ with tab:
                       "title; titles and section headings are given as the documents print them."))
         cited_figures = published_table()["document"].value_counts()
         for document in DOCUMENTS.values():
-            st.subheader(document.title, anchor=document.anchor)
+            st.header(document.title, anchor=document.anchor)
             st.caption(ui.plain(tr("Cited as: {title}").format(title=document.short_title)))
             st.caption(ui.plain(tr(document.covers)))
             st.caption(ui.plain(" · ".join([

@@ -188,7 +188,7 @@ flash = st.session_state.pop(_FLASH_KEY, None)
 if flash:
     st.success(flash, icon=":material/published_with_changes:")
 
-st.subheader(ui.tr("Templates"))
+st.header(ui.tr("Templates"))
 st.caption(ui.tr("Excel templates with the expected columns, drop-down lists of the 16 districts and the "
                  "indicators, and instructions in English and Russian."))
 template_columns = st.columns(len(template_kinds()) + 1)
@@ -200,11 +200,11 @@ limits = ui.tr("CSV (UTF-8 or Windows-1251) or Excel (.xlsx), at most {mb} MB an
                "first row is the header; no merged cells; values, not formulas.").format(
     mb=max_upload_mb(), rows=ui.format_number(MAX_UPLOAD_ROWS))
 
-st.subheader(ui.tr("Sign in"))
+st.header(ui.tr("Sign in"))
 settings = editor_access.access()
 editor = editor_access.sign_in_panel(settings, ui.tr("upload or publish data"))
 
-st.subheader(ui.tr("Files"))
+st.header(ui.tr("Files"))
 st.caption(limits)
 if editor is None:
     st.caption(ui.tr("The file picker appears once you are signed in as an editor."))
@@ -247,7 +247,7 @@ if not all(r.ok for r in results):
               help=ui.tr("Fix every problem first."))
     st.stop()
 
-st.subheader(ui.tr("Publish"))
+st.header(ui.tr("Publish"))
 active = ctx.full.version
 if active is not None and active.is_demo:
     st.warning(ui.tr("The dashboard shows demo data now. Publishing real data starts a new version with only "

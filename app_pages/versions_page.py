@@ -71,7 +71,7 @@ except StoreError as error:
     st.stop()
 active = next((v for v in versions if v.active), None)
 
-st.subheader(ui.tr("History"))
+st.header(ui.tr("History"))
 if history.empty:
     st.info(ui.tr("The store has no versions yet."))
 else:
@@ -84,7 +84,7 @@ else:
     }, formats={"version": "%d"}, wide=("files", "changes"), height=None if len(history) <= 20 else 520)
     ui.downloads(shown, "version-history", key="version_history")
 
-st.subheader(ui.tr("Change the active version"))
+st.header(ui.tr("Change the active version"))
 settings = editor_access.access()
 editor = editor_access.sign_in_panel(settings, ui.tr("roll back or withdraw data"))
 if editor is None or active is None:

@@ -182,8 +182,8 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
 
 
 def headline_cards(cards: Sequence[Card], heading: str) -> None:
-    """Draw ``cards`` under the subheader ``heading`` (translated)."""
-    st.subheader(heading)
+    """Draw ``cards`` under the header ``heading`` (translated; a level-2 heading, right under the page's title)."""
+    st.header(heading)
     st.markdown(cards_html(cards, heading), unsafe_allow_html=True)
 
 

@@ -109,7 +109,7 @@ def test_every_citation_links_to_a_document_in_the_sources_list(open_page):
         assert {a or b for a, b in links} <= anchors
         assert not any(d.file in text for d in DOCUMENTS.values() for text in texts), f"a file name cited on {page}"
     sources = open_page("sources", view="documents")
-    assert {h.proto.anchor for h in sources.subheader} == anchors
+    assert {h.proto.anchor for h in sources.main.header} == anchors
     assert any("Publisher: IOM Tajikistan, financed by the UK Government" in as_shown(c.value) for c in sources.caption)
 
 
