@@ -2,7 +2,9 @@
 
 Writes ``benchmarks/results/latest.md`` and ``latest.json`` (plus timestamped copies; the folder
 is git-ignored) and prints the table. ``--quick`` measures 10 and 1,000 rows only, for a smoke
-test; ``--skip-browser`` leaves out the dashboard.
+test; ``--skip-browser`` leaves out the dashboard. ``--first-visits-only`` measures the first-visit table
+alone, with Lighthouse's accessibility score of each page (``benchmarks.accessibility``; Lighthouse is
+installed by ``npm ci`` into ``benchmarks/lighthouse/`` on first use); ``--lighthouse-only`` the scores alone.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeats", type=int, default=3, help="browser visits per page (median kept)")
     parser.add_argument("--first-visits-only", action="store_true",
                         help="only the first-visit table (cold cache, emulated slow links; about 10 minutes)")
+    parser.add_argument("--lighthouse-only", action="store_true",
+                        help="only Lighthouse's accessibility score of each page in en/ru/tg (about 5 minutes)")
+    parser.add_argument("--skip-lighthouse", action="store_true",
+                        help="leave out Lighthouse's accessibility scores (which need Node, npm and, once, the npm registry)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for latest.md/.json (default %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of files and stores")
     return parser
@@ -62,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
                               "quick": args.quick, "python": platform.python_version(),
                               "machine": f"{platform.machine()}, {_cpus()} CPUs, {_memory_gb():.0f} GB"}}
     try:
+        if args.lighthouse_only:
+            return _lighthouse_only(workdir, args.out)
         if args.first_visits_only:
-            return _first_visits_only(workdir)
+            return _first_visits_only(workdir, args.out, not args.skip_lighthouse)
         print(f"Pipeline ({', '.join(f'{s:,}' for s in sizes)} rows), files in {workdir}", file=sys.stderr)
         clock = time.perf_counter()
         results["pipeline"] = pipeline.measure(sizes, workdir, log=lambda line: print(line, file=sys.stderr),
@@ -89,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
             results["meta"]["dashboard_wall_s"] = round(time.perf_counter() - clock, 1)
             results["first_visits"] = first_visit.measure(demo_url, geo_dir(), workdir,
                                                           log=lambda line: print(line, file=sys.stderr))
+            if not args.skip_lighthouse:
+                from benchmarks import accessibility
+
+                results["accessibility"] = accessibility.measure(
+                    demo_url, geo_dir(), workdir, args.out / "lighthouse", log=lambda line: print(line, file=sys.stderr))
     finally:
         if args.keep:
             print(f"Kept {workdir}", file=sys.stderr)
@@ -105,20 +118,45 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _first_visits_only(workdir: Path) -> int:
-    """The first-visit table alone, printed (demo store)."""
+def _first_visits_only(workdir: Path, out: Path, lighthouse: bool) -> int:
+    """The first-visit table alone, with Lighthouse's accessibility scores unless ``lighthouse`` is false,
+    printed (demo store)."""
     from benchmarks import first_visit
     from data_pipeline.analysis.demo import load_demo
     from data_pipeline.settings import geo_dir
 
     demo_url = f"sqlite:///{workdir / 'demo.db'}"
     load_demo(demo_url)
-    visits = first_visit.measure(demo_url, geo_dir(), workdir, log=lambda line: print(line, file=sys.stderr))
-    from benchmarks.report import first_visit_budgets
+    log = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    visits = first_visit.measure(demo_url, geo_dir(), workdir, log=log)
+    scores = None
+    if lighthouse:
+        from benchmarks import accessibility
 
-    lines = [f"| {b['budget']} | {b['measured']} | **{b['verdict']}** |" for b in first_visit_budgets(visits)]
+        scores = accessibility.measure(demo_url, geo_dir(), workdir, out / "lighthouse", log=log)
+    from benchmarks.report import accessibility_budgets, accessibility_notes, first_visit_budgets
+
+    lines = [f"| {b['budget']} | {b['measured']} | **{b['verdict']}** |"
+             for b in first_visit_budgets(visits) + accessibility_budgets(scores)]
     print("\n".join(["| budget | measured | verdict |", "| --- | --- | --- |", *lines, "",
-                     *first_visit.first_visit_table(visits)]))
+                     *first_visit.first_visit_table(visits, accessibility=scores), *accessibility_notes(scores)]))
+    return 0
+
+
+def _lighthouse_only(workdir: Path, out: Path) -> int:
+    """Lighthouse's accessibility scores alone, printed (demo store)."""
+    from benchmarks import accessibility
+    from benchmarks.report import accessibility_budgets, accessibility_notes
+    from data_pipeline.analysis.demo import load_demo
+    from data_pipeline.settings import geo_dir
+
+    demo_url = f"sqlite:///{workdir / 'demo.db'}"
+    load_demo(demo_url)
+    scores = accessibility.measure(demo_url, geo_dir(), workdir, out / "lighthouse",
+                                   log=lambda line: print(line, file=sys.stderr))
+    lines = [f"| {b['budget']} | {b['measured']} | **{b['verdict']}** |" for b in accessibility_budgets(scores)]
+    print("\n".join(["| budget | measured | verdict |", "| --- | --- | --- |", *lines, "",
+                     *accessibility.scores_table(scores), *accessibility_notes(scores)]))
     return 0
 
 

@@ -76,12 +76,17 @@ def measure_first_visits(browser, urls: dict[str, str], links: dict[str, tuple[f
     return out
 
 
-def first_visit_table(visits: dict[str, dict[str, dict]], bare: str = "bare") -> list[str]:
+def first_visit_table(visits: dict[str, dict[str, dict]], bare: str = "bare", accessibility: dict | None = None
+                      ) -> list[str]:
     """Markdown lines: per page the MB, requests and seconds to idle (drawn) on each link, and the ratios
-    to the bare page's."""
+    to the bare page's; with ``accessibility`` (``benchmarks.accessibility.measure``), a last column of
+    Lighthouse's accessibility score in each language."""
     links = list(next(iter(visits.values())))
-    head = "| page | MB (× bare) | requests | " + " | ".join(f"idle / drawn s, {link} (× bare idle)" for link in links) + " |"
-    lines = [head, "|" + " --- |" * (3 + len(links))]
+    scores = accessibility if accessibility and "pages" in accessibility else None
+    head = "| page | MB (× bare) | requests | " + " | ".join(f"idle / drawn s, {link} (× bare idle)" for link in links)
+    if scores:
+        head += " | Lighthouse accessibility " + " / ".join(next(iter(scores["pages"].values())))
+    lines = [head + " |", "|" + " --- |" * (3 + len(links) + bool(scores))]
     base = visits.get(bare)
     for label, by_link in visits.items():
         first = by_link[links[0]]
@@ -93,6 +98,11 @@ def first_visit_table(visits: dict[str, dict[str, dict]], bare: str = "bare") ->
             if base and label != bare:
                 times += f" ({figures['idle_s'] / base[link]['idle_s']:.2f}×)"
             cells.append(times)
+        if scores:
+            from benchmarks.accessibility import scores_cell
+
+            by_lang = scores["pages"].get(label) or ({"bare": scores["bare"]} if label == bare else {})
+            cells.append(scores_cell(by_lang) if by_lang else "–")
         lines.append(f"| {label} | {first['bytes'] / 1e6:.2f}{ratio} | {first['requests']} | " + " | ".join(cells) + " |")
     return lines
 

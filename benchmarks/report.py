@@ -89,7 +89,28 @@ def budgets(results: dict) -> list[dict]:
                                     f"{store['map_payload']['library_bytes'] / 1024:.0f} KB)",
                         "verdict": _verdict(0 < payload_kb <= MAP_PAYLOAD_KB)})
     out += first_visit_budgets(results.get("first_visits") or {})
+    out += accessibility_budgets(results.get("accessibility"))
     return out
+
+
+def accessibility_budgets(scores: dict | None) -> list[dict]:
+    """Issue 17's goal: Lighthouse's accessibility score ≥ 95 on every page in every language (``n/a`` when
+    Lighthouse could not run)."""
+    if not scores:
+        return []
+    from benchmarks.accessibility import GOAL
+
+    budget = f"Lighthouse accessibility ≥ {GOAL} (every page, en/ru/tg)"
+    if "pages" not in scores:
+        return [{"budget": budget, "measured": f"not measured: {scores.get('error', '?')}", "verdict": "n/a"}]
+    rows = [(row["score"], name, lang) for name, by_lang in scores["pages"].items() for lang, row in by_lang.items()]
+    if any(score is None for score, _name, _lang in rows):
+        missing = ", ".join(f"{name} ({lang})" for score, name, lang in rows if score is None)
+        return [{"budget": budget, "measured": f"no score for {missing}", "verdict": "FAIL"}]
+    lowest = min(score for score, _name, _lang in rows)
+    where = ", ".join(f"{name} ({lang})" for score, name, lang in rows if score == lowest)
+    return [{"budget": budget, "measured": f"lowest {lowest}: {where} (bare page {scores['bare']['score']})",
+             "verdict": _verdict(lowest >= GOAL)}]
 
 
 def first_visit_budgets(visits: dict) -> list[dict]:
@@ -108,6 +129,19 @@ def first_visit_budgets(visits: dict) -> list[dict]:
         out.append({"budget": f"first visit on {link}: every page idle ≤ 1.5× the bare page",
                     "measured": f"{ratio:.2f}× ({worst})", "verdict": _verdict(ratio <= 1.5)})
     return out
+
+
+def accessibility_notes(scores: dict | None) -> list[str]:
+    """The lines under the first-visit table: how the scores were taken and which audits failed where."""
+    if not scores:
+        return []
+    if "pages" not in scores:
+        return ["", f"Lighthouse accessibility: not measured ({scores.get('error', '?')})."]
+    from benchmarks.accessibility import failing_lines
+
+    return ["", "Lighthouse accessibility (0–100; Lighthouse 12.2.3, its default phone emulation, Debian's "
+                "Chromium), each page audited after its run has finished and it has drawn, in en / ru / tg; "
+                "the bare page once.", "", *failing_lines(scores)]
 
 
 def markdown(results: dict) -> str:
@@ -167,5 +201,6 @@ def markdown(results: dict) -> str:
         lines += ["", "First visit, cold cache, demo store (Chromium's network emulation): bytes on the wire "
                       "(HTTP as sent and WebSocket), HTTP requests, seconds to idle / drawn; the bare page is "
                       "served as Streamlit serves it by default.", ""]
-        lines += first_visit_table(results["first_visits"])
+        lines += first_visit_table(results["first_visits"], accessibility=results.get("accessibility"))
+        lines += accessibility_notes(results.get("accessibility"))
     return "\n".join(lines) + "\n"
