@@ -118,6 +118,7 @@ def measure(store_url: str, geo_dir, workdir: Path, out_dir: Path, pages: dict[s
     for name, by_lang in out["pages"].items():
         log(f"  Lighthouse accessibility {name:<9} " + ", ".join(
             f"{lang} {row['score']}" + (f" ({', '.join(f['id'] for f in row['failing'])})" if row["failing"] else "")
+            + f" [{row['seen'].get('elements', '?')} elements, lang={row['seen'].get('lang', '?')}]"
             for lang, row in by_lang.items()))
     return out
 

@@ -108,7 +108,9 @@ def accessibility_budgets(scores: dict | None) -> list[dict]:
         missing = ", ".join(f"{name} ({lang})" for score, name, lang in rows if score is None)
         return [{"budget": budget, "measured": f"no score for {missing}", "verdict": "FAIL"}]
     lowest = min(score for score, _name, _lang in rows)
-    where = ", ".join(f"{name} ({lang})" for score, name, lang in rows if score == lowest)
+    places = [f"{name} ({lang})" for score, name, lang in rows if score == lowest]
+    where = (f"all {len(rows)}" if len(places) == len(rows) else ", ".join(places[:4])
+             + (f" and {len(places) - 4} more" if len(places) > 4 else ""))
     return [{"budget": budget, "measured": f"lowest {lowest}: {where} (bare page {scores['bare']['score']})",
              "verdict": _verdict(lowest >= GOAL)}]
 

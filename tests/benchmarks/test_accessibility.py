@@ -49,6 +49,12 @@ def test_the_budget_names_the_lowest_page_and_language(lowest, verdict):
     assert (budget["measured"], budget["verdict"]) == (f"lowest {lowest}: overview (ru) (bare page 100)", verdict)
 
 
+def test_a_tie_is_counted_not_listed():
+    tie = scores(100)
+    tie["pages"]["map"]["tg"] = tie["pages"]["map"]["en"]
+    assert accessibility_budgets(tie)[0]["measured"] == "lowest 100: all 6 (bare page 100)"
+
+
 def test_without_lighthouse_the_budget_says_why():
     [budget] = accessibility_budgets({"error": "Lighthouse needs Node.js and npm"})
     assert budget["verdict"] == "n/a" and "Node.js" in budget["measured"]
