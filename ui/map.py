@@ -71,7 +71,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     with legend_column:
         title = (f"{value_label} ({unit})" if unit else value_label) if mode == "value" else tr("% of target")
         legend(classes, marked(title, origin), outside=bool(selected))  # "Jobs created (jobs) (demo)": the classes' numbers are generated
-    described(text)
+    described(text, label=tr("Map data"))
     st.caption(tr("Hover over a district for its value, target and source; click it to open its profile. "
                   "Khorugh, a city inside Shughnon, is drawn as a point."))
     st.caption(tr("Boundaries: geoBoundaries (Runfola et al. 2020); map data © OpenStreetMap contributors, "

@@ -134,11 +134,11 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Non
     described(text, figure, key)
 
 
-def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str = "") -> None:
-    """A chart's or map's summary in words, and under **Chart data** its table (with the chart as an
-    SVG file when there is one): what a reader who cannot see the picture needs, one click away."""
+def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str = "", label: str | None = None) -> None:
+    """A chart's or map's summary in words, and under ``label`` (**Chart data**) its table (with the chart
+    as an SVG file when there is one): what a reader who cannot see the picture needs, one click away."""
     st.caption(plain(text.summary))
-    with st.expander(tr("Chart data"), icon=":material/table:"):
+    with st.expander(label or tr("Chart data"), icon=":material/table:"):
         if text.headings:  # an HTML table, which screen readers read as one (a data grid is a canvas)
             st.table(_as_text(text.table, text.headings), hide_index=True, alt=text.summary)
         if figure is not None:

@@ -140,7 +140,7 @@ def build_base_map(boundaries: Boundaries, *, asset_base_url: str | None = None,
     """
     base = _asset_base(asset_base_url)
     m = folium.Map(location=list(center), zoom_start=zoom_start, tiles=None, height=height,
-                   min_zoom=5, max_zoom=11, control_scale=True, prefer_canvas=False)
+                   min_zoom=5, max_zoom=11, control_scale=False, prefer_canvas=False)
     # Instance lists: folium's add_js_link would otherwise mutate the class-wide defaults.
     m.default_js = [("leaflet", f"{base}leaflet.js")]
     m.default_css = [("leaflet_css", f"{base}leaflet.css")]
@@ -159,7 +159,21 @@ def build_base_map(boundaries: Boundaries, *, asset_base_url: str | None = None,
                                    "weight": 0.8},
     ).add_to(m)
     _ClickWithoutScrolling().add_to(m)
+    _MetricScale().add_to(m)
     return m
+
+
+class _MetricScale(MacroElement):
+    """The scale in kilometres at the top right: at the bottom left (folium's place, with miles too) the
+    attribution, which takes a phone's whole width, covered it."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, position: "topright"}).addTo({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 class _ClickWithoutScrolling(MacroElement):
