@@ -41,7 +41,7 @@ shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
                                                      "median": tr("Median of districts"), "rank": tr("Rank")},
                                                     peers.origin),
                                 "unit": tr("Unit")},
-                      formats={"median": "%,.1f"}, wide=("indicator_label",))
+                      formats={"median": "%,.1f"})
 ui.citation("; ".join(summary["source"].drop_duplicates()))
 ui.downloads(shown.assign(source=peers.source_label(tr)), f"district-{code}", key="profile_table")
 
