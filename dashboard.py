@@ -29,6 +29,7 @@ tr = ui.tr
 PAGES = [
     st.Page("app_pages/overview_page.py", title=tr("Overview"), default=True),
     st.Page("app_pages/map_page.py", title=tr("Map"), url_path="map"),
+    st.Page("app_pages/trends_page.py", title=tr("Reach and trends"), url_path="trends"),
     st.Page("app_pages/funding_page.py", title=tr("Objectives & funding"),
             url_path="funding"),
     st.Page(ui.PROFILE_PAGE, title=tr("District profile"), url_path="district"),

@@ -150,6 +150,9 @@ MODE = UrlParam("mode", ["value", "pct"],
                 parse=any_language(lambda mode, lang: mode_labels(translator(lang))[mode], ["value", "pct"]))
 VIEW = UrlParam("view")  # a page's tabs: each page gives its own views
 BY = UrlParam("by", list(DISAGGREGATIONS))  # the District profile's breakdown tabs
+# ?period=quarter: the Reach and trends page's period granularity (its label in any language is accepted too).
+PERIOD = UrlParam("period", ["year", "quarter", "month"], default="year",
+                  parse=any_language(lambda period, lang: translator(lang)(period), ["year", "quarter", "month"]))
 
 
 class Urls:
@@ -179,7 +182,7 @@ class Urls:
         return kept
 
 
-URLS = Urls(LANGUAGE, REGION, DISTRICT, PROGRAMME, YEARS, PROFILE, INDICATOR, MODE, VIEW, BY,
+URLS = Urls(LANGUAGE, REGION, DISTRICT, PROGRAMME, YEARS, PROFILE, INDICATOR, MODE, VIEW, BY, PERIOD,
             frame=(LANGUAGE, REGION, DISTRICT, PROGRAMME, YEARS))
 
 

@@ -179,7 +179,7 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
     ``published_status`` is the reconciliation's (``matches``, ``consistent with qualifier`` for
     2,450 against "more than 2,400", ``differs``); ``differs`` is true for the last only.
     """
-    totals = attach_targets(programme_totals(ds.activities), _targets_for_view(ds))
+    totals = attach_targets(programme_totals(ds.activities), programme_targets_for_view(ds))
     by_id = totals.set_index("indicator")
     rows = []
     for entry in indicators_for(ds.filters.programme, headline=True):
@@ -197,7 +197,7 @@ def headline_figures(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
-def _targets_for_view(ds: Dataset) -> pd.DataFrame:
+def programme_targets_for_view(ds: Dataset) -> pd.DataFrame:
     """Programme targets (as programme-wide rows) of the periods in view: the programme-wide target
     when every programme district is in view and one is recorded; otherwise the sum of the district
     targets, when every district with records of the indicator in view has one (a sum missing some

@@ -21,6 +21,7 @@ DASHBOARD = ROOT / "dashboard.py"
 PAGES = {
     "overview": "app_pages/overview_page.py",
     "map": "app_pages/map_page.py",
+    "trends": "app_pages/trends_page.py",
     "funding": "app_pages/funding_page.py",
     "district": "app_pages/district_page.py",
     "survey": "app_pages/survey_page.py",

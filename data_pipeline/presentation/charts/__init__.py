@@ -21,6 +21,7 @@ from data_pipeline.presentation.charts.palette import (BLUE, DARK, GREEN, GREY, 
                                                        VERMILION)
 from data_pipeline.presentation.charts.bars import breakdown_bars, district_bars, timeline
 from data_pipeline.presentation.charts.drawing import Svg, nice_ticks
+from data_pipeline.presentation.charts.lines import cumulative_lines
 
 _DESCRIBERS: dict[Callable[..., Any], Callable[..., ChartText]] = {
     district_bars: _summaries.describe_district_bars,
@@ -29,6 +30,7 @@ _DESCRIBERS: dict[Callable[..., Any], Callable[..., ChartText]] = {
     funding_bars: _summaries.describe_funding_bars,
     survey_ci_chart: _summaries.describe_survey_ci_chart,
     counts_bars: _summaries.describe_counts_bars,
+    cumulative_lines: _summaries.describe_cumulative_lines,
 }
 
 
@@ -38,5 +40,5 @@ def describe(build: Callable[..., Any], *args: Any, **kwargs: Any) -> ChartText:
 
 
 __all__ = ["BLUE", "DARK", "GREEN", "GREY", "ORANGE", "PALETTE", "PURPLE", "SKY", "VERMILION", "ChartText", "Svg",
-           "breakdown_bars", "counts_bars", "describe", "district_bars", "funding_bars", "nice_ticks",
+           "breakdown_bars", "counts_bars", "cumulative_lines", "describe", "district_bars", "funding_bars", "nice_ticks",
            "survey_ci_chart", "timeline"]

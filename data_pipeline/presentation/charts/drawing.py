@@ -55,7 +55,8 @@ def title_block(title: str) -> tuple[str, float]:
 
 
 def legend_block(items: Sequence[tuple[str, str]], y: float) -> tuple[str, float]:
-    """Coloured swatches with their names (``(colour or "tick"/"dotted", name)``) in rows that fit the width."""
+    """Coloured swatches with their names (``(colour or "tick"/"dotted"/"dashed <colour>", name)``) in rows that
+    fit the width."""
     parts, x, row = [], 0.0, 0
     for kind, name in items:
         width = 18 + 6.2 * len(name) + 12
@@ -68,6 +69,9 @@ def legend_block(items: Sequence[tuple[str, str]], y: float) -> tuple[str, float
         elif kind == "dotted":
             parts.append(f'<line x1="{x:.1f}" x2="{x + 12:.1f}" y1="{top + 6:.1f}" y2="{top + 6:.1f}" '
                          f'stroke="{VERMILION}" stroke-width="2" stroke-dasharray="2 2"/>')
+        elif kind.startswith("dashed "):
+            parts.append(f'<line x1="{x:.1f}" x2="{x + 12:.1f}" y1="{top + 6:.1f}" y2="{top + 6:.1f}" '
+                         f'stroke="{kind.split()[1]}" stroke-width="2" stroke-dasharray="4 2"/>')
         else:
             parts.append(f'<rect x="{x:.1f}" y="{top + 1:.1f}" width="10" height="10" fill="{kind}"/>')
         parts.append(text(x + 16, top + 10, name, fill=MUTED))

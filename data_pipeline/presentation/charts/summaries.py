@@ -137,3 +137,29 @@ def describe_counts_bars(table: pd.DataFrame, title: str, unit: str | None = Non
     columns = {"label": _("Answer"), "value": unit}
     return ChartText(_extremes(title, names, shown, values, lang),
                      table.assign(label=names)[list(columns)].reset_index(drop=True), columns)
+
+
+def describe_cumulative_lines(table: pd.DataFrame, title: str, unit: str = "", lang: str = "en",
+                              origin: str | None = None) -> ChartText:
+    """``charts.cumulative_lines`` in words: each series' running total at its last period against its target."""
+    _ = translator(lang)
+    if table.empty:
+        return ChartText(_("{title}: nothing to show.").format(title=title), table, {})
+    said = []
+    for name, rows in table.groupby("series", sort=False):
+        last = rows.iloc[-1]
+        total = marked(f"{format_number(float(last['cumulative']), lang)} {unit}".strip(), origin, lang)
+        if pd.notna(last["target"]) and float(last["target"]) > 0:
+            said.append(_("{series}: {total} by {period}, {pct} of its target of {target}").format(
+                series=name, total=total, period=last["period"],
+                pct=marked(format_percent(float(last["cumulative"]) / float(last["target"]) * 100, lang), origin, lang),
+                target=marked(format_number(float(last["target"]), lang), origin, lang)))
+        else:
+            said.append(_("{series}: {total} by {period}, no target recorded").format(
+                series=name, total=total, period=last["period"]))
+    periods = table["period"].astype(str)
+    summary = _("{title}, {first} to {last}. {series}.").format(title=title, first=periods.iloc[0],
+                                                                last=periods.iloc[-1], series="; ".join(said))
+    columns = {"series": _("Series"), "period": _("Period"), "value": marked(_("In the period"), origin, lang),
+               "cumulative": marked(_("Running total"), origin, lang), "target": marked(_("Target"), origin, lang)}
+    return ChartText(summary, table[list(columns)].reset_index(drop=True), columns)
