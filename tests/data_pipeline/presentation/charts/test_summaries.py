@@ -22,6 +22,8 @@ FUNDING = pd.DataFrame({"objective": ["Obj A", "Obj A"], "component": ["Health",
 SURVEY = pd.DataFrame({"label": ["Took action", "Felt hopeful"], "value_pct": [91.0, 80.0],
                        "ci_low": [88.5, 76.0], "ci_high": [93.0, 83.9]})
 COUNTS = pd.DataFrame({"label": ["Told family", "Called hotline"], "value": [120, 15]})
+SERIES = pd.DataFrame({"series": ["Khatlon"] * 2, "period": ["2019", "2020"], "value": [40.0, 60.0],
+                       "cumulative": [40.0, 100.0], "target": [80.0, 80.0]})
 
 CASES = [  # (builder, arguments, words the summary holds, columns of the table)
     (charts.district_bars, (DISTRICTS, "Jobs created", "jobs"),
@@ -39,6 +41,9 @@ CASES = [  # (builder, arguments, words the summary holds, columns of the table)
     (charts.counts_bars, (COUNTS, "After the session"),
      ["After the session. Highest: Told family, 120 respondents", "lowest: Called hotline, 15 respondents"],
      ["label", "value"]),
+    (charts.cumulative_lines, (SERIES, "Jobs", "jobs"),
+     ["Jobs, 2019 to 2020", "Khatlon: 100 jobs by 2020, 125% of its target of 80"],
+     ["series", "period", "value", "cumulative", "target"]),
 ]
 
 
