@@ -44,6 +44,8 @@ from ui.document import PHONE_ROWS
 
 # Every page, and every tab of a page that draws one view at a time (?view=…).
 VIEWS = [("overview", {}), ("map", {}), ("map", {"view": "ranking"}), ("map", {"view": "table"}),
+         ("trends", {}), ("trends", {"period": "quarter", "indicator": "rps_participants"}),
+         ("trends", {"by": "age_group", "period": "month"}), ("trends", {"by": "disability"}),
          ("map", {"mode": "pct", "view": "table"}), ("funding", {}), ("funding", {"view": "components"}),
          ("funding", {"view": "beneficiaries"}), ("district", {}), ("district", {"by": "age_group"}),
          ("survey", {}), ("sources", {}), ("sources", {"view": "documents"}),
