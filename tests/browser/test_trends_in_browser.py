@@ -1,0 +1,44 @@
+"""Reach and trends in Chromium: a link with ?period=quarter opens the page with its running-total chart
+drawn per quarter, and the parameter stays in the URL (also after the indicator changes)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser.test_pages_in_browser import (PAGE_TIMEOUT_MS, SVG_CHART, finish, heading, open_deep_link,
+                                                 wait_idle)
+
+pytestmark = pytest.mark.browser
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_a_quarterly_link_opens_the_chart_and_keeps_the_period(browser, dashboard_url, screenshot_dir):
+    visit = open_deep_link(browser, f"{dashboard_url}/trends?period=quarter&region=Khatlon", "Reach and trends",
+                           "Khatlon")
+    page = visit.page
+    chart = page.locator(SVG_CHART).first
+    chart.wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert "running total per quarter" in chart.get_attribute("aria-label")
+    assert "(demo)" in chart.get_attribute("aria-label")
+    periods = [t for t in chart.locator("text").all_text_contents() if re.fullmatch(r"\d{4}-Q\d", t or "")]
+    assert periods, "the x axis names quarters"
+    tip = chart.locator("g > title").last.text_content()
+    assert re.search(r"\d{4}-Q\d: ", tip) and tip.endswith("(demo)")
+    assert query(page)["period"] == ["quarter"]
+    assert page.get_by_role("radio", name="quarter").is_checked()
+    assert heading(page, "h2").startswith("Since when")
+    assert page.get_by_text("Who was reached", exact=True).is_visible()
+    # Another indicator: the page reruns, the period stays in the URL and on the chart.
+    page.get_by_role("combobox", name=re.compile("Indicator")).click()
+    page.get_by_role("option", name="Jobs created").click()
+    page.wait_for_function("() => location.search.includes('indicator=jobs_created')", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    assert query(page)["period"] == ["quarter"] and query(page)["region"] == ["Khatlon"]
+    assert page.locator(SVG_CHART).first.get_attribute("aria-label").startswith("Jobs created: running total per quarter")
+    finish(visit, dashboard_url, screenshot_dir, "trends")
