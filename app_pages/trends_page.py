@@ -69,38 +69,17 @@ with tab:
     stating = missing[missing["records_not_stated"] < missing["records"]]["indicator"].tolist()
     silent = missing[missing["records_not_stated"] == missing["records"]]["indicator"].tolist()
     generated, published = st.columns([3, 2])
+    rows = shares[shares["indicator"].isin(stating)].assign(
+        indicator_label=lambda f: [indicator(i).label for i in f["indicator"]])
     with generated:
         st.subheader(tr("In the records in view"))
         if stating:
-            rows = shares[shares["indicator"].isin(stating)].assign(
-                indicator_label=lambda f: [indicator(i).label for i in f["indicator"]])
             ui.chart(charts.breakdown_bars, rows.rename(columns={"category": by}), by,
                      tr("Who was reached, by {category}").format(category=category_word),
                      lang=lang, origin=origin, key=f"trends-breakdown-{by}")
-            for row in missing[missing["indicator"].isin(stating)].itertuples():
-                if row.records_not_stated:
-                    st.markdown(tr("{indicator}: {count} of {records} records ({pct}) state no {category}: "
-                                   "counted as “not stated”.").format(
-                        indicator=tr(indicator(row.indicator).label),
-                        count=ui.marked(ui.format_number(row.records_not_stated), origin),
-                        records=ui.marked(ui.format_number(row.records), origin),
-                        pct=ui.format_pct(row.records_not_stated_pct, 1), category=category_word))
-                else:
-                    st.markdown(tr("{indicator}: every record states its {category}.").format(
-                        indicator=tr(indicator(row.indicator).label), category=category_word))
-            table = rows.assign(indicator_label=[tr(label) for label in rows["indicator_label"]],
-                                category=[tr(str(c)) for c in rows["category"]])
-            shown = ui.show_table(table, {"indicator_label": tr("Indicator"), "category": categories[by],
-                                          **ui.marked_columns({"value": tr("Value"),
-                                                               "share_pct": tr("Share of the value")}, origin)},
-                                  wide=("indicator_label",))
-            ui.downloads(shown, f"reached-by-{by}", key=f"trends_breakdown_{by}")
         else:
             st.info(tr("No records in view state their {category}.").format(category=category_word),
                     icon=":material/info:")
-        if silent:
-            st.caption(tr("Not stated at all (every record without a {category}): {indicators}.").format(
-                category=category_word, indicators=", ".join(tr(indicator(i).label) for i in silent)))
     with published:
         st.subheader(tr("Published"))
         st.caption(tr("As the documents print them, for the whole programme: they do not change with the filters."))
@@ -123,3 +102,32 @@ with tab:
             ui.citation(figure.citation)
         else:
             st.markdown(tr("The source documents publish no breakdown by age group."))
+
+# Under both columns, full width: the not-stated share in words, the split as a table, what never states it.
+with tab:
+    complete = []
+    for row in missing[missing["indicator"].isin(stating)].itertuples():
+        if row.records_not_stated:
+            st.markdown(tr("{indicator}: {count} of {records} records ({pct} of the records, {value_pct} of the "
+                           "value) state no {category}: counted as “not stated”.").format(
+                indicator=tr(indicator(row.indicator).label),
+                count=ui.marked(ui.format_number(row.records_not_stated), origin),
+                records=ui.marked(ui.format_number(row.records), origin),
+                pct=ui.format_pct(row.records_not_stated_pct, 1), value_pct=ui.format_pct(row.value_not_stated_pct, 1),
+                category=category_word))
+        else:
+            complete.append(tr(indicator(row.indicator).label))
+    if complete:
+        st.markdown(tr("{indicator}: every record states its {category}.").format(
+            indicator=", ".join(complete), category=category_word))
+    if silent:
+        st.markdown(tr("Not stated at all (every record without a {category}): {indicators}.").format(
+            category=category_word, indicators=", ".join(tr(indicator(i).label) for i in silent)))
+    if stating:
+        table = rows.assign(indicator_label=[tr(label) for label in rows["indicator_label"]],
+                            category=[tr(str(c)) for c in rows["category"]])
+        shown = ui.show_table(table, {"indicator_label": tr("Indicator"), "category": categories[by],
+                                      **ui.marked_columns({"value": tr("Value"),
+                                                           "share_pct": tr("Share of the value")}, origin)},
+                              wide=("indicator_label",))
+        ui.downloads(shown, f"reached-by-{by}", key=f"trends_breakdown_{by}")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from data_pipeline.presentation.i18n import LANGUAGES, demo_mark, format_number, translator
 from data_pipeline.reference.published import published_figure
-from tests.pages.conftest import as_shown, svg_charts, svg_texts, url_params
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS
+from data_pipeline.store import Store, SubmissionInput
+from tests.data_pipeline.frames import random_activities
+from tests.pages.conftest import DASHBOARD, PAGES, as_shown, svg_charts, svg_texts, url_params
 
 TITLE = {"en": "Reach and trends", "ru": "Охват и динамика", "tg": "Фарогирӣ ва тамоюлҳо"}
 
@@ -49,7 +53,8 @@ def test_a_region_filter_draws_one_line_and_the_not_stated_share_is_said(open_pa
     charts = svg_charts(at)
     assert len([c for c in charts if "region" in (c.get("aria-label") or "")]) == 0  # one region: no region chart
     shown = page_text(at)
-    assert "state no sex" in shown or "every record states its sex" in shown
+    assert "Reintegration session participants: every record states its sex." in shown
+    assert "Not stated at all (every record without a sex): Grants awarded" in shown
     assert "4.7%" in shown and "Source:" in shown
 
 
@@ -58,3 +63,23 @@ def test_the_disability_and_age_views(open_page):
     assert "1.4%" in disability and "persons with disability" in disability
     age = page_text(open_page("trends", by="age_group"))
     assert "publish no breakdown by age group" in age
+
+
+def test_records_without_a_breakdown_are_counted_and_said(store, monkeypatch):
+    """A second file whose records leave sex blank in part: the page says how many and how much."""
+    extra = random_activities(60, seed=7)
+    extra = extra[extra["indicator"] == "border_guards_trained"].reset_index(drop=True)
+    with Store(store) as opened:
+        opened.publish([SubmissionInput("extra.csv", "e" * 64, "activities", extra[ACTIVITY_COLUMNS], is_demo=True)],
+                       created_by="test")
+    monkeypatch.setenv("DASHBOARD_STORE_URL", store)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.query_params["by"] = "sex"
+    at.run()
+    at.switch_page(PAGES["trends"]).run()
+    assert not at.exception
+    blank = extra["sex"].isna()
+    demo = f" ({demo_mark('en')})"
+    count = f"{format_number(int(blank.sum()), 'en')}{demo} of "
+    assert blank.any() and count in page_text(at)
+    assert "state no sex: counted as “not stated”." in page_text(at)

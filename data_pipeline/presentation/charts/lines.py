@@ -44,10 +44,12 @@ def cumulative_lines(table: pd.DataFrame, title: str, unit: str = "", lang: str 
     targets = [float(t) for t in table["target"].dropna()]
     ticks = nice_ticks(max([*table["cumulative"].astype(float), *targets], default=0.0))
     scale = (bottom - top_y) / ticks[-1]
-    step = (right - left) / max(len(periods) - 1, 1)
+    inset = 14.0  # the first period's label clear of the axis' 0
+    step = (right - left - inset) / max(len(periods) - 1, 1)
+    position = {period: n for n, period in enumerate(periods)}
 
     def x_of(period: str) -> float:
-        return left + (periods.index(period) * step if len(periods) > 1 else (right - left) / 2)
+        return left + inset + (position[period] * step if len(periods) > 1 else (right - left - inset) / 2)
 
     parts = [text(0, top_y - 14, unit, fill=MUTED)] if unit else []
     for tick in ticks:
@@ -81,7 +83,7 @@ def cumulative_lines(table: pd.DataFrame, title: str, unit: str = "", lang: str 
             parts.append(text(points[-1][0] - 4, points[-1][1] - 6, format_number(last, lang), "end",
                               font_weight=600))
     widest = max((len(p) for p in periods), default=4)
-    every = max(1, math.ceil(len(periods) * 7.0 * (widest + 1) / (right - left)))
+    every = max(1, math.ceil(len(periods) * 7.0 * (widest + 1) / (right - left - inset)))
     for n, period in enumerate(periods):
         if n % every == 0:
             parts.append(text(x_of(period), bottom + 15, period, "middle", fill=MUTED))
