@@ -41,7 +41,8 @@ def series_rows(by_region: bool):
 
 programme = series_rows(False)
 if programme.empty:
-    st.info(tr("No records of {indicator} match the filters.").format(indicator=label), icon=":material/filter_alt_off:")
+    st.info(tr("No records of {indicator} match the filters.").format(indicator=label),
+            icon=":material/filter_alt_off:")
 else:
     regions = regions_in_view(ctx.data)
     columns = st.columns(2) if len(regions) > 1 else [st.container()]
@@ -72,7 +73,7 @@ with tab:
     rows = shares[shares["indicator"].isin(stating)].assign(
         indicator_label=lambda f: [indicator(i).label for i in f["indicator"]])
     with generated:
-        st.subheader(tr("In the records in view"))
+        st.subheader(ui.marked(tr("In the records in view"), origin))
         if stating:
             ui.chart(charts.breakdown_bars, rows.rename(columns={"category": by}), by,
                      tr("Who was reached, by {category}").format(category=category_word),

@@ -34,8 +34,8 @@ from ui.language import (as_published, current_language, demo_mark, district_cap
                          format_number, format_pct, marked, marked_columns, region_label, tr, translate_now, translated,
                          without_prefix)
 from ui.map import STATIC_DIR, district_map, install_static_assets, open_profile, profile_district_choice
-from ui.state import (BY, INDICATOR, MODE, PERIOD, PROFILE_PAGE, URLS, VIEW, UrlParam, mode_labels, read_url, url_widget,
-                      view_tabs)
+from ui.state import (BY, INDICATOR, MODE, PERIOD, PROFILE_PAGE, URLS, VIEW, UrlParam, mode_labels, read_url,
+                      url_widget, view_tabs)
 from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, changes_labels, chart, downloads, show_table,
                        submissions_table, time_in_russia, with_published_pct)
 from ui.text import plain
@@ -50,8 +50,8 @@ __all__ = [
     "as_published", "current_language", "demo_mark", "district_caption", "district_name", "format_date",
     "format_number", "format_pct", "marked", "marked_columns", "region_label", "tr", "translate_now", "translated",
     "without_prefix", "STATIC_DIR", "district_map", "install_static_assets", "open_profile",
-    "profile_district_choice", "BY", "INDICATOR", "MODE", "PERIOD", "PROFILE_PAGE", "URLS", "VIEW", "UrlParam", "mode_labels",
-    "read_url", "url_widget", "view_tabs", "COUNT_FORMAT", "PCT_FORMAT", "briefing_button", "changes_labels",
+    "profile_district_choice", "BY", "INDICATOR", "MODE", "PERIOD", "PROFILE_PAGE", "URLS", "VIEW", "UrlParam",
+    "mode_labels", "read_url", "url_widget", "view_tabs", "COUNT_FORMAT", "PCT_FORMAT", "briefing_button", "changes_labels",
     "chart", "downloads", "show_table", "submissions_table", "time_in_russia", "with_published_pct",
     "plain",
 ]

@@ -40,5 +40,6 @@ def test_a_quarterly_link_opens_the_chart_and_keeps_the_period(browser, dashboar
     page.wait_for_function("() => location.search.includes('indicator=jobs_created')", timeout=PAGE_TIMEOUT_MS)
     wait_idle(page)
     assert query(page)["period"] == ["quarter"] and query(page)["region"] == ["Khatlon"]
-    assert page.locator(SVG_CHART).first.get_attribute("aria-label").startswith("Jobs created: running total per quarter")
+    title = page.locator(SVG_CHART).first.get_attribute("aria-label")
+    assert title.startswith("Jobs created: running total per quarter")
     finish(visit, dashboard_url, screenshot_dir, "trends")
