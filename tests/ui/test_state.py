@@ -6,12 +6,12 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from ui import state
-from ui.state import DISTRICT, LANGUAGE, MODE, PROFILE, PROGRAMME, REGION, URLS, VIEW, YEARS, UrlParam
+from ui.state import DISTRICT, LANGUAGE, MODE, PERIOD, PROFILE, PROGRAMME, REGION, URLS, VIEW, YEARS, UrlParam
 
 
 def test_every_parameter_is_declared_once_under_its_key():
     assert set(URLS.params) == {"lang", "region", "district", "programme", "years", "profile", "indicator", "mode",
-                                "view", "by"}
+                                "view", "by", "period"}
     assert [p.key for p in URLS.frame] == ["lang", "region", "district", "programme", "years"]
 
 
@@ -26,6 +26,8 @@ def test_a_link_value_in_any_language_or_as_a_code_is_taken_and_others_are_dropp
     assert DISTRICT.from_texts(["Ванҷ", "Vanj", "Nowhere"], DISTRICT.options(), []) == ["Vanj"]
     assert MODE.from_texts(["Процент от цели"], MODE.options(), "value") == "pct"
     assert MODE.from_texts(["🙂"], MODE.options(), MODE.fallback(MODE.options())) == "value"
+    assert PERIOD.from_texts(["квартал"], PERIOD.options(), "year") == "quarter"  # ?period= in Russian
+    assert PERIOD.from_texts(["week"], PERIOD.options(), PERIOD.fallback(PERIOD.options())) == "year"
 
 
 def test_the_default_is_stated_once_and_never_written_into_the_url():
