@@ -122,7 +122,7 @@ with tab:
         st.markdown(tr("{indicator}: every record states its {category}.").format(
             indicator=", ".join(complete), category=category_word))
     if silent:
-        st.markdown(tr("Not stated at all (every record without a {category}): {indicators}.").format(
+        st.markdown(tr("Not stated at all (no record states its {category}): {indicators}.").format(
             category=category_word, indicators=", ".join(tr(indicator(i).label) for i in silent)))
     if stating:
         table = rows.assign(indicator_label=[tr(label) for label in rows["indicator_label"]],

@@ -54,7 +54,7 @@ def test_a_region_filter_draws_one_line_and_the_not_stated_share_is_said(open_pa
     assert len([c for c in charts if "region" in (c.get("aria-label") or "")]) == 0  # one region: no region chart
     shown = page_text(at)
     assert "Reintegration session participants: every record states its sex." in shown
-    assert "Not stated at all (every record without a sex): Grants awarded" in shown
+    assert "Not stated at all (no record states its sex): Grants awarded" in shown
     assert "4.7%" in shown and "Source:" in shown
 
 
