@@ -43,3 +43,18 @@ def test_a_quarterly_link_opens_the_chart_and_keeps_the_period(browser, dashboar
     title = page.locator(SVG_CHART).first.get_attribute("aria-label")
     assert title.startswith("Jobs created: running total per quarter")
     finish(visit, dashboard_url, screenshot_dir, "trends")
+
+
+@pytest.mark.parametrize("lang", ["en", "tg"])
+def test_on_a_phone_the_charts_fit_the_screen(browser, dashboard_url, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{dashboard_url}/trends?period=month&lang={lang}")
+    wait_idle(page)
+    charts = page.locator(SVG_CHART)
+    charts.nth(2).wait_for(timeout=PAGE_TIMEOUT_MS)  # programme, regions, breakdown
+    for n in range(charts.count()):
+        box = charts.nth(n).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (n, box)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    context.close()
