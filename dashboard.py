@@ -28,6 +28,7 @@ document_setup(ui.current_language())  # <html lang>, for screen readers; captio
 tr = ui.tr
 PAGES = [
     st.Page("app_pages/overview_page.py", title=tr("Overview"), default=True),
+    st.Page("app_pages/results_page.py", title=tr("Results framework"), url_path="results"),
     st.Page("app_pages/map_page.py", title=tr("Map"), url_path="map"),
     st.Page("app_pages/trends_page.py", title=tr("Reach and trends"), url_path="trends"),
     st.Page("app_pages/funding_page.py", title=tr("Objectives & funding"),

@@ -207,3 +207,36 @@ def legend(classes, title: str, unit: str = "", outside: bool = False) -> None:
     st.markdown(f'<div aria-label="{html.escape(tr("Map legend"))}" style="font-size:.875rem;line-height:1.25">'
                 f'<div style="font-weight:600;margin-bottom:.3rem">{heading}</div>{"".join(rows)}</div>',
                 unsafe_allow_html=True)
+
+
+def published_cards_html(figures: pd.DataFrame, heading: str) -> str:
+    """An outcome's published figures (``results_framework(...).figures`` rows) as cards: each figure as its
+    document prints it (``94 of 115`` where it is part of another), that it is published and not recomputed
+    from records, the data's counterpart where there is one (funding received, beneficiaries reached, with
+    its mark) and its citation linked to the document. Every text is escaped."""
+    items = []
+    for row in figures.itertuples():
+        number = as_published(row.value, row.qualifier, row.unit if row.unit in ("%", "USD") else "")
+        if pd.notna(row.of_value):
+            number = tr("{value} of {total}").format(value=number, total=format_number(row.of_value))
+        kind = (tr("Published percentage, not recomputed from records") if row.is_percentage
+                else tr("Published figure, not recomputed from records"))
+        parts = [f'<div style="font-weight:600">{html_text(tr(row.label))}</div>',
+                 f'<div data-value style="font-size:2.25rem;line-height:1.2">{html_text(number)}</div>',
+                 f'<div style="{_MUTED}">{html_text(kind)}</div>']
+        if row.figure_id.endswith("_funding_required"):
+            recorded = tr("Received: {value}") if pd.notna(row.recorded) else tr("No funding received recorded")
+        elif row.figure_id.endswith("_target_beneficiaries"):
+            recorded = tr("Reached: {value}") if pd.notna(row.recorded) else tr("No beneficiaries reached recorded")
+        else:
+            recorded = None
+        if recorded:
+            value = marked(format_number(row.recorded, "USD" if row.unit == "USD" else ""), row.recorded_origin)
+            parts.append(f'<div style="font-size:.875rem">{html_text(recorded.format(value=value))}</div>')
+        source = html_text(tr("Source: {source}")).format(source=cited_html(row.citation))
+        parts.append(f'<div style="{_MUTED}">{source}</div>')
+        items.append(f'<div role="group" aria-label="{html_text(tr(row.label))}" style="{_CARD_STYLE}">'
+                     f'{"".join(parts)}</div>')
+    return (f'<div role="region" aria-label="{html_text(heading)}" style="display:grid;'
+            f'grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem;margin-bottom:1rem">'
+            f'{"".join(items)}</div>')

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
 PAGES = {
     "overview": "app_pages/overview_page.py",
+    "results": "app_pages/results_page.py",
     "map": "app_pages/map_page.py",
     "trends": "app_pages/trends_page.py",
     "funding": "app_pages/funding_page.py",

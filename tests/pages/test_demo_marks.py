@@ -43,7 +43,8 @@ from tests.pages.conftest import SVG, as_shown, svg_charts
 from ui.document import PHONE_ROWS
 
 # Every page, and every tab of a page that draws one view at a time (?view=…).
-VIEWS = [("overview", {}), ("map", {}), ("map", {"view": "ranking"}), ("map", {"view": "table"}),
+VIEWS = [("overview", {}), ("results", {}), ("results", {"region": "GBAO"}), ("map", {}), ("map", {"view": "ranking"}),
+         ("map", {"view": "table"}),
          ("trends", {}), ("trends", {"period": "quarter", "indicator": "rps_participants"}),
          ("trends", {"by": "age_group", "period": "month"}), ("trends", {"by": "disability"}),
          ("map", {"mode": "pct", "view": "table"}), ("funding", {}), ("funding", {"view": "components"}),

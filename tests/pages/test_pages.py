@@ -17,8 +17,8 @@ from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
 from tests.pages.conftest import (DASHBOARD, PAGES, as_shown, cards_block, headline_cards, headline_cards_text,
                                   svg_charts, svg_texts, url_params)
 
-TITLES = {"overview": "Overview", "map": "Map", "trends": "Reach and trends", "funding": "Objectives & funding",
-          "district": "District profile",
+TITLES = {"overview": "Overview", "results": "Results framework", "map": "Map", "trends": "Reach and trends",
+          "funding": "Objectives & funding", "district": "District profile",
           "survey": "Survey of reintegration-session participants", "sources": "Data & sources"}
 CODES = {d.name_en: d.code for d in PROGRAMME_DISTRICTS}
 ALL_CODES = set(CODES.values())
