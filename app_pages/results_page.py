@@ -31,6 +31,7 @@ def target_source(row) -> str:
     return tr("No target recorded")
 
 
+outputs_heading = tr("Outputs against their targets")
 objectives = {line.objective for line in FUNDING_OBJECTIVES}
 labels = {"label": tr("Output"), "value": ui.marked(tr("Recorded"), origin),
           "target": ui.marked(tr("Target"), origin), "achievement_pct": ui.marked(tr("% of target"), origin),
@@ -44,9 +45,10 @@ for programme in dict.fromkeys(outputs["programme"]):
         published = figures[figures["outcome"] == outcome]
         if not published.empty:
             st.markdown(ui.published_cards_html(published, heading), unsafe_allow_html=True)
+        st.markdown(f"**{outputs_heading}**")  # on a phone the table becomes a list: it needs its name
         rows = outputs[outputs["outcome"] == outcome]
         rows = ui.translated(rows, "label").assign(target_source=[target_source(r) for r in rows.itertuples()])
         shown.append(ui.show_table(rows, labels, wide=("label",)).assign(outcome=tr(outcome)))
-    st.caption(tr("The outputs of {programme}, every outcome in one table:").format(programme=tr(PROGRAMMES[programme])))
+    st.caption(tr("The outputs of this programme, every outcome in one table:"))
     table = pd.concat(shown, ignore_index=True).assign(source=ctx.data.source_label(tr))
     ui.downloads(table, f"results-{programme}", key=f"results_{programme}")

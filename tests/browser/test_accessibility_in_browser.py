@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("", "map", "trends", "funding", "district", "survey", "sources", "upload", "versions")
+PAGES = ("", "results", "map", "trends", "funding", "district", "survey", "sources", "upload", "versions")
 # Streamlit's own markup that this product cannot change, with the upstream report; empty today.
 STREAMLIT_OWN: dict[str, str] = {}
 

@@ -33,7 +33,7 @@ def test_the_check_finds_a_skipped_level():
 
 
 @pytest.mark.parametrize(("page", "query"), [
-    ("overview", {}), ("map", {}), ("funding", {}), ("district", {}), ("survey", {}),
+    ("overview", {}), ("results", {}), ("map", {}), ("funding", {}), ("district", {}), ("survey", {}),
     ("sources", {"view": "documents"}),
 ])
 def test_headings_never_skip_a_level(open_page, page, query):
