@@ -49,7 +49,8 @@ PAGES = {
 }
 TABLE = {"Download CSV", "Download XLSX"}
 # The download buttons this product draws on each page (Streamlit's toolbar ones are found as well).
-OWN_DOWNLOADS = {"Overview": {"Briefing pack (PDF)"}, "Results framework": TABLE, "Map, table": TABLE, "Objectives & funding": TABLE,
+OWN_DOWNLOADS = {"Overview": {"Briefing pack (PDF)"}, "Results framework": TABLE,
+                 "Map, table": TABLE, "Objectives & funding": TABLE,
                  "District profile": {"District sheet (PDF)"} | TABLE, "Data & sources, reconciliation": TABLE,
                  "Data & sources, indicators": TABLE, "Data & sources, catalogue": TABLE,
                  "Upload data": {"Activities template", "Targets template", "Funding template"}}
