@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.test_pages_in_browser import wait_idle
+
 pytestmark = pytest.mark.browser
 
 PAGES = ("", "results", "map", "trends", "funding", "district", "survey", "sources", "upload", "versions")
@@ -26,9 +28,10 @@ def test_every_page_has_no_serious_violation_and_speaks_its_language(browser, da
     found = []
     for path in PAGES:
         page.goto(f"{dashboard_url}/{path}?lang={lang}")
-        page.get_by_test_id("stSidebar").wait_for(timeout=60_000)
-        page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                               ".getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+        wait_idle(page)
+        # Streamlit draws the elements of a page being rerun faded (data-stale): axe would rightly find their
+        # contrast too low (seen on a loaded machine). Audit the page as a reader sees it once it has settled.
+        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
         page.wait_for_function(f"() => document.documentElement.lang === {lang!r}", timeout=10_000)
         results = axe.run(page).response
         for violation in results["violations"]:

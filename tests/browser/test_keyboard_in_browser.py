@@ -245,6 +245,11 @@ def test_a_table_downloads_from_the_keyboard(browser, dashboard_url):
 
 def test_a_filter_changes_from_the_keyboard(browser, dashboard_url):
     context, page = open_page(browser, f"{dashboard_url}/map")
+    # The map reports to the app once drawn, which reruns the page: a rerun while the Region list is open
+    # would close it (seen on a loaded machine). Start once the map has drawn and the app is idle again.
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
     page.evaluate(CONTROLS)  # for its naming helper
     tab_to(page, "e.getAttribute('role') === 'combobox' && e.closest('[data-testid=\"stSidebar\"]') "
                  "&& window.__kb.name(e) === 'Region'", "the Region filter")
