@@ -10,7 +10,10 @@ tr = ui.translate_now()
 ctx = ui.page_context()
 st.title(tr("Overview"))
 ui.show_filters_summary(ctx.filters)
-ui.briefing_button(ctx.data)
+mappable = [i for i in indicators_for(ctx.filters.programme, headline=True, mappable=True)]
+table = ui.indicator_rows(ctx.data)
+shown = next((i for i in mappable if i.id in set(table["indicator"])), None)
+ui.briefing_button(ctx.data, indicator_id=shown.id if shown is not None else None)  # the PDF maps what the page maps
 
 headline = ui.view_table(ctx.data, "headline", lambda: headline_figures(ctx.data))
 funding = ui.funding_rows(ctx.data)
@@ -18,9 +21,6 @@ ui.headline_cards(ui.overview_cards(ctx, headline, funding), tr("Results against
 
 # One below the other: beside the map, the changes table lost its last columns at 1440 px (four in two fifths).
 st.header(tr("Where the work happened"))
-mappable = [i for i in indicators_for(ctx.filters.programme, headline=True, mappable=True)]
-table = ui.indicator_rows(ctx.data)
-shown = next((i for i in mappable if i.id in set(table["indicator"])), None)
 if shown is None:
     ui.no_data_message(ctx)
 else:

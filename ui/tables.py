@@ -156,9 +156,10 @@ def _chart_text(name: str, inputs: str, _build: Callable[..., Any], _args: tuple
     return charts.describe(_build, *_args, **_kwargs)
 
 
-def briefing_button(data: Dataset, district_code: str | None = None) -> None:
+def briefing_button(data: Dataset, district_code: str | None = None, indicator_id: str | None = None) -> None:
     """Download the briefing pack (PDF) of ``data`` (the filtered data on screen) in the current
-    language or, with ``district_code``, that district's one-page sheet. Built when clicked."""
+    language, mapping ``indicator_id`` (the indicator the page shows), or, with ``district_code``,
+    that district's one-page sheet. Built when clicked."""
     from data_pipeline.presentation.briefing import build_briefing, build_district_sheets
     from geo.boundaries import BoundaryDataError
 
@@ -169,7 +170,7 @@ def briefing_button(data: Dataset, district_code: str | None = None) -> None:
         layers = None  # the PDF says where the map would be and how to get the boundary files
     if district_code is None:
         label, file_name = tr("Briefing pack (PDF)"), "briefing-pack.pdf"
-        build = lambda: build_briefing(data, boundaries=layers, lang=lang)  # noqa: E731
+        build = lambda: build_briefing(data, boundaries=layers, lang=lang, map_indicator=indicator_id)  # noqa: E731
     else:
         label, file_name = tr("District sheet (PDF)"), f"district-sheet-{district_code}.pdf"
         build = lambda: build_district_sheets(data, layers, lang=lang, districts=[district_code])  # noqa: E731

@@ -16,17 +16,19 @@ from data_pipeline.analysis.aggregate import WHOLE
 from data_pipeline.analysis.dataset import Dataset, apply_filters, headline_figures, targets_in_view
 from data_pipeline.analysis.funding import funding_summary
 from data_pipeline.analysis.survey import survey_design, survey_estimates
-from data_pipeline.presentation.briefing.common import (DEMO_BANNER, ORGANISATION, SURVEY_HIGHLIGHTS, TITLE,
+from data_pipeline.analysis.key_facts import key_facts
+from data_pipeline.presentation.briefing.common import (ACKNOWLEDGEMENTS, DEMO_BANNER, ORGANISATION, SURVEY_HIGHLIGHTS, TITLE,
                                                         BriefingError, Words, _check_arguments, _district_title,
                                                         _filters_line, _programme_line, _resolve_programme_district,
                                                         _version_line)
 from data_pipeline.presentation.briefing.layout import (_HIGHLIGHT, MARGIN, PAGE_SIZE, _Bar, _Document, _FitImage,
                                                         _generated_band, _p, _png, _register_fonts, _Sources, _Styles,
                                                         _table)
+from data_pipeline.presentation.briefing.messages import key_messages
 from data_pipeline.presentation.briefing.sheets import _sheets_story
 from data_pipeline.presentation.maps import static_district_map
-from data_pipeline.reference.published import PublishedFigure, published_figure, published_for_indicator
-from data_pipeline.reference.registry import FUNDING_LINES, FUNDING_OBJECTIVES, PROGRAMMES, indicator, indicators_for
+from data_pipeline.reference.published import DOC_CRP, DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
+from data_pipeline.reference.registry import PROGRAMME_CRP2020, FUNDING_LINES, FUNDING_OBJECTIVES, PROGRAMMES, indicator, indicators_for
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS, District
 from geo.gazetteer import district as district_by_code
@@ -233,12 +235,23 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
               _p(tr("{version} · generated {time}").format(version=_version_line(view, words),
                                                            time=f"{generated:%Y-%m-%d %H:%M}"), styles.subtitle)]
 
+    indicator_id = _map_indicator(dataset if selected is not None else view, map_indicator)
+    story.append(_p(tr("Key messages"), styles.heading))
+    sentences = key_messages(key_facts(view, indicator_id), words, sources.cite)
+    story += ([_p(sentence, styles.bullet, bullet="•") for sentence in sentences] if sentences
+              else [_p(tr("No activity records in the current filters."), styles.lead)])
+
     scope = (tr("programme totals, all {count} districts").format(count=len(PROGRAMME_DISTRICTS)) if full_view else
              words.district(selected) if selected is not None else
              tr("{count} districts in view").format(count=len(view.filters.district_codes())))
     story.append(_p(tr("Headline figures against targets ({scope})").format(scope=scope), styles.heading))
     story += _headline_table(view, sources, styles, width, full_view, words)
 
+    story.append(_p(tr("Where the work is"), styles.heading))
+    story += _map_flowables(dataset if selected is not None else view, boundaries, indicator_id, selected, words,
+                            styles, width, reserve=2)
+
+    # Page 2: funding and survey side by side, then what the documents say of the programmes.
     gap = 6 * mm
     left_width, right_width = (width - gap) * 0.5, (width - gap) * 0.5
     left = [_p(tr("Funding by objective (CRP 2020)"), styles.heading)]
@@ -249,14 +262,24 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    _, columns_height = columns.wrap(width, PAGE_SIZE[1])
-
-    story.append(_p(tr("Where the work is"), styles.heading))
-    indicator_id = _map_indicator(dataset if selected is not None else view, map_indicator)
-    story += _map_flowables(dataset if selected is not None else view, boundaries, indicator_id, selected, words,
-                            styles, width, reserve=columns_height + 4)
-    story.append(columns)
+    story += [PageBreak(), columns]
+    # RESULTS STORY (issue 18): outcome results, who was reached programme-wide and one trend chart go here,
+    # between funding/survey and the acknowledgement; they come from other branches (analysis/results.py, trends).
+    story += _acknowledgement(view, styles, words)
     return story
+
+
+def _acknowledgement(view: Dataset, styles: _Styles, words: Words) -> list:
+    """The programmes in view and their donor as the documents print it, by document title."""
+    tr = words.tr
+    programmes = [view.filters.programme] if view.filters.programme else list(PROGRAMMES)
+    parts = [tr("{programme}: “{wording}” ({document}).").format(
+        programme=tr(PROGRAMMES[programme]), wording=wording, document=DOCUMENTS[file].title)
+        for programme, wording, file in ACKNOWLEDGEMENTS if programme in programmes]
+    parts += [tr("{plan}: an appeal by {publisher} ({document}).").format(
+        plan=tr(PROGRAMMES[p]), publisher=DOCUMENTS[DOC_CRP].publisher, document=DOCUMENTS[DOC_CRP].title)
+        for p in programmes if p == PROGRAMME_CRP2020]
+    return [_p(tr("Acknowledgement"), styles.heading), _p(" ".join(parts), styles.body)]
 
 
 def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district: str | None = None,

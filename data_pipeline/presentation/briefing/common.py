@@ -10,7 +10,8 @@ import pandas as pd
 
 from data_pipeline.analysis.dataset import Dataset, Filters
 from data_pipeline.presentation.i18n import LANGUAGES, district_name, format_number, format_percent, marked, translator
-from data_pipeline.reference.registry import PROGRAMMES
+from data_pipeline.reference.published import DOC_TAJIRRB_BROCHURE
+from data_pipeline.reference.registry import PROGRAMME_TAJIRRB, PROGRAMMES
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, District, UnknownDistrictError, resolve_district
 from geo.gazetteer import district as district_by_code
 
@@ -22,6 +23,9 @@ SURVEY_HIGHLIGHTS = ("survey_more_confident", "survey_concrete_plans", "survey_b
                      "survey_took_action", "survey_legal_knowledge", "survey_know_job_agencies")
 """Survey findings the brief shows (published percentages of the phone survey)."""
 TITLE = "Border Districts: briefing"
+ACKNOWLEDGEMENTS = ((PROGRAMME_TAJIRRB, "Financed by the UK Government", DOC_TAJIRRB_BROCHURE),)
+"""(programme, the donor line as the document prints it under the programme's name, that document's file):
+the results brochure and the reintegration factsheet both print "Financed by the UK Government"."""
 ORGANISATION = "IOM Tajikistan"
 
 

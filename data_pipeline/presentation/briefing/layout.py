@@ -74,6 +74,9 @@ class _Styles:
     heading: ParagraphStyle = field(default_factory=lambda: _style("heading", 10.5, bold=True, colour=_ACCENT,
                                                                    space_before=5, space_after=2.5))
     body: ParagraphStyle = field(default_factory=lambda: _style("body", 8))
+    lead: ParagraphStyle = field(default_factory=lambda: _style("lead", 9, leading=12))
+    bullet: ParagraphStyle = field(default_factory=lambda: ParagraphStyle(
+        "bullet", parent=_style("lead", 9, leading=11.6, space_after=1.5), leftIndent=9, bulletIndent=1))
     small: ParagraphStyle = field(default_factory=lambda: _style("small", 7, colour=_MUTED))
     cell: ParagraphStyle = field(default_factory=lambda: _style("cell", 7.6, leading=9.2))
     cell_bold: ParagraphStyle = field(default_factory=lambda: _style("cell_bold", 7.6, bold=True, leading=9.2))
@@ -85,9 +88,9 @@ class _Styles:
     banner: ParagraphStyle = field(default_factory=lambda: _style("banner", 8, bold=True, colour=_DEMO_RED))
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped: names and notes may hold ``&`` or ``<``)."""
-    return Paragraph(escape(text), style)
+def _p(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A paragraph of plain text (escaped: names and notes may hold ``&`` or ``<``), optionally bulleted."""
+    return Paragraph(escape(text), style, bulletText=bullet)
 
 
 def _generated_band(dataset: Dataset, columns: int, first: int, last: int, styles: _Styles,
