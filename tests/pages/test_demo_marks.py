@@ -166,8 +166,9 @@ def test_the_briefing_pack_says_what_is_generated_and_marks_it(demo_store, geo_d
     layers = load_boundaries(str(geo_dir))
     _ = translator(lang)
     mark = f"({demo_mark(lang)})"
-    brief = PdfReader(io.BytesIO(build_briefing(ds, boundaries=layers, lang=lang,
-                                                generated_at=datetime(2026, 3, 2)))).pages[0].extract_text()
+    pages = PdfReader(io.BytesIO(build_briefing(ds, boundaries=layers, lang=lang,
+                                                generated_at=datetime(2026, 3, 2)))).pages
+    brief = " ".join(page.extract_text() for page in pages)
     flat = " ".join(brief.split())
     band = f"{_('generated')} {mark}"
     assert " ".join(_(DEMO_BANNER).split()) in flat

@@ -262,7 +262,10 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    story += [PageBreak(), columns]
+    story.append(PageBreak())
+    if dataset.is_demo:
+        story.append(_p(tr(DEMO_BANNER), styles.banner))
+    story.append(columns)
     # RESULTS STORY (issue 18): outcome results, who was reached programme-wide and one trend chart go here,
     # between funding/survey and the acknowledgement; they come from other branches (analysis/results.py, trends).
     story += _acknowledgement(view, styles, words)

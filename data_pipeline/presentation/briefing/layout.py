@@ -76,7 +76,8 @@ class _Styles:
     body: ParagraphStyle = field(default_factory=lambda: _style("body", 8))
     lead: ParagraphStyle = field(default_factory=lambda: _style("lead", 9, leading=12))
     bullet: ParagraphStyle = field(default_factory=lambda: ParagraphStyle(
-        "bullet", parent=_style("lead", 9, leading=11.6, space_after=1.5), leftIndent=9, bulletIndent=1))
+        "bullet", parent=_style("lead", 9, leading=11.6, space_after=1.5), leftIndent=9, bulletIndent=1,
+        bulletFontName=_FONT))
     small: ParagraphStyle = field(default_factory=lambda: _style("small", 7, colour=_MUTED))
     cell: ParagraphStyle = field(default_factory=lambda: _style("cell", 7.6, leading=9.2))
     cell_bold: ParagraphStyle = field(default_factory=lambda: _style("cell_bold", 7.6, bold=True, leading=9.2))
@@ -187,7 +188,25 @@ class _Document(BaseDocTemplate):
 
 
 
+def _fit_header(cell, width: float):
+    """A header cell whose longest word fits ``width``: the same words in smaller type (down to 5.4 pt)
+    when one would not, so that a heading wraps between words and never inside one (``Опубликованн|ый``)."""
+    if not isinstance(cell, Paragraph):
+        return cell
+    style = cell.style
+    words = cell.text.split()
+    room = width - 5.2  # the table's left and right padding
+    longest = max((pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in words), default=0.0)
+    if longest <= room:
+        return cell
+    size = max(5.4, style.fontSize * room / longest)
+    return Paragraph(cell.text, ParagraphStyle(f"{style.name}-fit", parent=style, fontSize=size, leading=size * 1.2))
+
+
 def _table(rows: list[list], widths: Sequence[float], *, header_rows: int = 1, extra: Sequence = ()) -> Table:
+    heading = header_rows - 1
+    rows = [[_fit_header(cell, width) for cell, width in zip(row, widths)] if number == heading else row
+            for number, row in enumerate(rows)]
     table = Table(rows, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

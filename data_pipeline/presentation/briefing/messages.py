@@ -26,7 +26,8 @@ def _mark(text: str, number: Number, words: Words, cite: Cite) -> str:
     if number.origin == PUBLISHED and number.published_id:
         return f"{text} {cite(published_figure(number.published_id))}"
     if number.origin == COMPUTED:
-        return f"{text} ({words.tr('computed')})"
+        tr = words.tr
+        return tr("{number} (computed)").format(number=text)
     return marked(text, number.origin, words.lang)
 
 
