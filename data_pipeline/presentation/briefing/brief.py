@@ -24,6 +24,7 @@ from data_pipeline.presentation.briefing.common import (ACKNOWLEDGEMENTS, DEMO_B
 from data_pipeline.presentation.briefing.layout import (_HIGHLIGHT, MARGIN, PAGE_SIZE, _Bar, _Document, _FitImage,
                                                         _generated_band, _p, _png, _register_fonts, _Sources, _Styles,
                                                         _table)
+from data_pipeline.presentation.briefing.glance import glance_flowables
 from data_pipeline.presentation.briefing.messages import key_messages
 from data_pipeline.presentation.briefing.sheets import _sheets_story
 from data_pipeline.presentation.maps import static_district_map
@@ -247,11 +248,6 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     story.append(_p(tr("Headline figures against targets ({scope})").format(scope=scope), styles.heading))
     story += _headline_table(view, sources, styles, width, full_view, words)
 
-    story.append(_p(tr("Where the work is"), styles.heading))
-    story += _map_flowables(dataset if selected is not None else view, boundaries, indicator_id, selected, words,
-                            styles, width, reserve=2)
-
-    # Page 2: funding and survey side by side, then what the documents say of the programmes.
     gap = 6 * mm
     left_width, right_width = (width - gap) * 0.5, (width - gap) * 0.5
     left = [_p(tr("Funding by objective (CRP 2020)"), styles.heading)]
@@ -262,14 +258,31 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    story.append(columns)
+
+    # Page 2: the map of the indicator on screen (it takes the room the rest leaves), the districts at a
+    # glance, what the documents say of the programmes.
+    # RESULTS STORY (issue 18) goes on this page between the map and the districts table: outcome results,
+    # who was reached programme-wide and one trend chart (other branches); add their height to `below`
+    # and the map shrinks to make room.
     story.append(PageBreak())
     if dataset.is_demo:
         story.append(_p(tr(DEMO_BANNER), styles.banner))
-    story.append(columns)
-    # RESULTS STORY (issue 18): outcome results, who was reached programme-wide and one trend chart go here,
-    # between funding/survey and the acknowledgement; they come from other branches (analysis/results.py, trends).
-    story += _acknowledgement(view, styles, words)
+    map_view = dataset if selected is not None else view
+    below = ([_p(tr("Districts at a glance"), styles.heading)]
+             + (glance_flowables(map_view, indicator_id, selected.code if selected else None, words, styles, width)
+                if indicator_id else [])
+             + _acknowledgement(view, styles, words))
+    story.append(_p(tr("Where the work is"), styles.heading))
+    story += _map_flowables(map_view, boundaries, indicator_id, selected, words, styles, width,
+                            reserve=_height(below, width) + 6)
+    story += below
     return story
+
+
+def _height(flowables: list, width: float) -> float:
+    """The height ``flowables`` take in a frame ``width`` wide, with their space before and after."""
+    return sum(f.wrap(width, PAGE_SIZE[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def _acknowledgement(view: Dataset, styles: _Styles, words: Words) -> list:

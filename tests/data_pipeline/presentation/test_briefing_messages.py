@@ -14,6 +14,7 @@ from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targ
 from data_pipeline.analysis.key_facts import FundingFact, Number, OutputFact, SurveyFact, TrackFact, key_facts
 from data_pipeline.presentation.briefing import build_briefing, build_district_sheets
 from data_pipeline.presentation.briefing.common import Words
+from data_pipeline.presentation.briefing.glance import district_glance
 from data_pipeline.presentation.briefing.messages import key_messages
 from data_pipeline.presentation.i18n import demo_mark, translator
 from data_pipeline.reference.origin import COMPUTED, GENERATED, PUBLISHED, UPLOADED
@@ -173,3 +174,24 @@ def test_no_district_sheet_header_word_is_split(demo, boundaries, lang):
     for header in SHEET_HEADERS:
         for word in tr(header).split():
             assert _whole(words, word), (header, word)
+
+
+def test_the_districts_at_a_glance_rank_the_districts_by_the_mapped_indicator(demo):
+    gbao = apply_filters(demo, Filters(regions=("GBAO",)))
+    table = district_glance(gbao, "grants_awarded")
+    grants = gbao.activities[gbao.activities["indicator"] == "grants_awarded"].groupby("district_code")["value"].sum()
+    assert list(table["district_code"]) == list(grants.sort_values(ascending=False, kind="stable").index)
+    assert table["rank"].iloc[0] == 1 and table["grants_awarded"].iloc[0] == grants.max()
+    targets = gbao.targets[(gbao.targets["indicator"] == "grants_awarded") & (gbao.targets["period"] == "whole")
+                           & (gbao.targets["district_code"] == table["district_code"].iloc[0])]["target"].sum()
+    assert table["grants_awarded_pct"].iloc[0] == pytest.approx(grants.max() / targets * 100)
+
+
+def test_the_second_page_names_every_district_in_the_glance_table(pdfs):
+    from geo.gazetteer import PROGRAMME_DISTRICTS
+    from data_pipeline.presentation.i18n import district_name
+    for lang in LANGS:
+        second = pdfs[lang][1]
+        assert translator(lang)("Districts at a glance") in second
+        for place in PROGRAMME_DISTRICTS:
+            assert district_name(place, lang) in second
