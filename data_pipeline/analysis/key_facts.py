@@ -10,16 +10,16 @@ layer turns the facts into sentences in the reader's language. No words here bey
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from data_pipeline.analysis.dataset import Dataset, headline_figures
+from data_pipeline.analysis.dataset import Dataset, apply_filters, headline_figures
 from data_pipeline.analysis.funding import funding_summary
 from data_pipeline.analysis.survey import survey_estimates
 from data_pipeline.reference.origin import COMPUTED, PUBLISHED
 from data_pipeline.reference.published import published_figure
-from data_pipeline.reference.registry import FUNDING_LINES
+from data_pipeline.reference.registry import FUNDING_LINES, indicators_for
 from geo.gazetteer import district as district_by_code
 
 ON_TRACK_PCT = 90.0
@@ -155,4 +155,42 @@ def key_facts(view: Dataset, indicator_id: str | None) -> list[KeyFact]:
     the chosen indicator (the one mapped on screen), the headline outputs on track, funding, survey."""
     facts: list[KeyFact | None] = [output_fact(view, indicator_id) if indicator_id else None,
                                    track_fact(view), funding_fact(view), survey_fact(view)]
+    return [fact for fact in facts if fact is not None]
+
+
+@dataclass(frozen=True)
+class RankFact:
+    """Where a district stands among the districts in view for the indicator it ranks best in."""
+
+    district_code: str
+    indicator: str
+    rank: Number
+    districts: int
+    """How many districts in view have records of the indicator."""
+    value: Number
+
+
+def rank_fact(view: Dataset, district_code: str) -> RankFact | None:
+    """The indicator ``district_code`` ranks highest in among the districts of ``view`` (ties: the
+    registry's order, headline indicators first); ``None`` when the district has no records."""
+    sums = view.activities.groupby(["indicator", "district_code"])["value"].sum()
+    ranks = sums.groupby(level=0).rank(method="min", ascending=False)
+    counts = sums.groupby(level=0).size()
+    order = [i.id for i in indicators_for(view.filters.programme, headline=True)]
+    order += [i.id for i in indicators_for(view.filters.programme) if i.id not in order]
+    mine = [(ranks[(i, district_code)], n, i) for n, i in enumerate(order) if (i, district_code) in ranks.index]
+    if not mine:
+        return None
+    rank, _, indicator_id = min(mine)
+    origin = view.origin or ""
+    return RankFact(district_code, indicator_id, Number(float(rank), origin), int(counts[indicator_id]),
+                    Number(float(sums[(indicator_id, district_code)]), origin))
+
+
+def district_story_facts(view: Dataset, district_code: str) -> list[KeyFact | RankFact]:
+    """A district sheet's story: its best rank among the districts in view, that indicator against the
+    district's target, and how many of its headline outputs are on track."""
+    mine = apply_filters(view, replace(view.filters, districts=(district_code,)))
+    rank = rank_fact(view, district_code)
+    facts: list = [rank, output_fact(mine, rank.indicator) if rank else None, track_fact(mine)]
     return [fact for fact in facts if fact is not None]

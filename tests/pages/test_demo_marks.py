@@ -172,8 +172,10 @@ def test_the_briefing_pack_says_what_is_generated_and_marks_it(demo_store, geo_d
     flat = " ".join(brief.split())
     band = f"{_('generated')} {mark}"
     assert " ".join(_(DEMO_BANNER).split()) in flat
-    # Over the headline table's Recorded, Target and % of target, and the funding table's Received and Covered.
-    assert flat.count(band) == 2, flat
+    # Over the headline table's Recorded, Target and % of target, the funding table's Received and Covered,
+    # and the districts-at-a-glance table's records and % of target.
+    assert flat.count(band) == 3, flat
+    assert flat.rindex(band) > flat.index(_("Districts at a glance"))
     assert flat.index(band) < flat.index(_("Recorded")) and flat.rindex(band) < flat.index(_("Received (USD)"))
     sheet = " ".join(PdfReader(io.BytesIO(build_district_sheets(
         ds, layers, lang=lang, districts=[PROGRAMME_DISTRICTS[0].code]))).pages[0].extract_text().split())

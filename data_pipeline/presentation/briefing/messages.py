@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from data_pipeline.analysis.key_facts import (ON_TRACK_PCT, FundingFact, KeyFact, Number, OutputFact, SurveyFact,
-                                              TrackFact)
+from data_pipeline.analysis.key_facts import (ON_TRACK_PCT, FundingFact, KeyFact, Number, OutputFact, RankFact,
+                                              SurveyFact, TrackFact)
 from data_pipeline.analysis.survey import survey_estimates
 from data_pipeline.presentation.briefing.common import Words
 from data_pipeline.presentation.i18n import format_number, marked
@@ -83,7 +83,13 @@ def _survey_sentence(fact: SurveyFact, words: Words, cite: Cite) -> str:
         interval=_mark(interval, fact.ci_low, words, cite))
 
 
-def key_messages(facts: list[KeyFact], words: Words, cite: Cite) -> list[str]:
+def _rank_sentence(fact: RankFact, words: Words, cite: Cite) -> str:
+    return words.tr("{district} ranks {rank} of the {count} districts in view with records of {label}.").format(
+        district=words.district(district_by_code(fact.district_code)), rank=_number(fact.rank, words, cite),
+        count=words.number(fact.districts), label=words.tr(indicator(fact.indicator).label).lower())
+
+
+def key_messages(facts: list[KeyFact | RankFact], words: Words, cite: Cite) -> list[str]:
     """The sentences of the key messages, in the order of ``facts``; ``cite`` gives a published
     figure's reference mark (``_Sources.cite`` on a page: ``[1]``)."""
     sentences: list[str] = []
@@ -96,4 +102,6 @@ def key_messages(facts: list[KeyFact], words: Words, cite: Cite) -> list[str]:
             sentences.append(_funding_sentence(fact, words, cite))
         elif isinstance(fact, SurveyFact):
             sentences.append(_survey_sentence(fact, words, cite))
+        elif isinstance(fact, RankFact):
+            sentences.append(_rank_sentence(fact, words, cite))
     return sentences

@@ -18,17 +18,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Table, TableStyle
 
 from data_pipeline.analysis.aggregate import WHOLE, aggregate
+from data_pipeline.analysis.aggregate import NOT_STATED
 from data_pipeline.analysis.dataset import Dataset, Filters, targets_in_view
+from data_pipeline.analysis.key_facts import district_story_facts
 from data_pipeline.presentation.briefing.common import (DEMO_BANNER, BriefingError, Words, _check_arguments,
                                                         _district_title, _filters_line, _resolve_programme_district,
                                                         _version_line)
 from data_pipeline.presentation.briefing.layout import (MARGIN, PAGE_SIZE, _Document, _generated_band, _image, _p,
                                                         _png, _register_fonts, _Sources, _Styles, _table)
+from data_pipeline.presentation.briefing.messages import key_messages
 from data_pipeline.presentation.charts import VERMILION
 from data_pipeline.presentation.i18n import MISSING
 from data_pipeline.presentation.tables import rank_of
 from data_pipeline.reference.published import published_for_indicator
 from data_pipeline.reference.registry import INDICATORS
+from data_pipeline.reference.schemas import DISAGGREGATIONS
 from geo.boundaries import Boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON, REGION_NAMES, District
 
@@ -102,9 +106,46 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
                                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         story.append(top)
     mine = dataset.activities[dataset.activities["district_code"] == d.code]
+    sentences = key_messages(district_story_facts(dataset, d.code), words, sources.cite)
+    if sentences:
+        story.append(_p(tr("In brief"), styles.heading))
+        story += [_p(sentence, styles.bullet, bullet="•") for sentence in sentences]
     story += _sheet_indicators(d, dataset, mine, totals, ranks, words, sources, styles)
     story += _sheet_years(dataset, mine, words, styles)
+    story += _sheet_breakdowns(dataset, mine, words, styles)
     return story
+
+
+def _sheet_breakdowns(dataset: Dataset, mine: pd.DataFrame, words: Words, styles: _Styles) -> list:
+    """Who took part: each indicator whose records state a sex, age group or disability, the totals per
+    category with their share of the records that state it, and how many state none."""
+    tr = words.tr
+    width = PAGE_SIZE[0] - 2 * MARGIN
+    names = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
+    header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Breakdown"), styles.cell_bold),
+              _p(words.generated(tr("Records (share of those stating it)"), dataset), styles.cell_bold),
+              _p(tr("Not stated"), styles.number_bold)]
+    rows = [header]
+    for entry in INDICATORS:
+        records = mine[mine["indicator"] == entry.id]
+        first = True
+        for by, values in DISAGGREGATIONS.items():
+            if records.empty or records[by].isna().all():
+                continue
+            sums = aggregate(records, WHOLE, by).groupby(by)["value"].sum()
+            stated = sums.drop(NOT_STATED, errors="ignore")
+            parts = [f"{tr(value)} {words.number(stated[value])} ({words.pct(stated[value] / stated.sum() * 100)})"
+                     for value in values if value in stated.index]
+            rows.append([_p(tr(entry.label) if first else "", styles.cell), _p(names[by], styles.cell),
+                         _p(" · ".join(parts), styles.cell), _p(words.number(sums.get(NOT_STATED, 0.0)),
+                                                                 styles.number)])
+            first = False
+    if len(rows) == 1:
+        return [_p(tr("Who took part"), styles.heading),
+                _p(tr("The district's records state no sex, age group or disability."), styles.body)]
+    widths = [58 * mm, 27 * mm, 0, 20 * mm]
+    widths[2] = width - sum(widths)
+    return [_p(tr("Who took part"), styles.heading), _table(rows, widths)]
 
 
 def _sheet_indicators(d: District, dataset: Dataset, mine: pd.DataFrame, totals: pd.Series,

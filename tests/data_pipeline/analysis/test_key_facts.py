@@ -9,8 +9,8 @@ import pytest
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.analysis.funding import funding_summary
 from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
-from data_pipeline.analysis.key_facts import (ON_TRACK_PCT, FundingFact, OutputFact, SurveyFact, TrackFact,
-                                              key_facts)
+from data_pipeline.analysis.key_facts import (ON_TRACK_PCT, FundingFact, OutputFact, RankFact, SurveyFact,
+                                              TrackFact, district_story_facts, key_facts, rank_fact)
 from data_pipeline.analysis.survey import survey_estimates
 from data_pipeline.reference.origin import COMPUTED, GENERATED, PUBLISHED
 from data_pipeline.reference.published import published_figure
@@ -77,3 +77,26 @@ def test_no_records_means_no_output_fact_and_a_programme_filter_drops_what_is_ou
     kinds = {type(f) for f in key_facts(tajirrb, "jobs_created")}
     assert FundingFact not in kinds and SurveyFact in kinds
     assert key_facts(demo, None)[0].__class__ is TrackFact
+
+
+def test_a_district_story_is_its_best_rank_that_indicator_against_its_target_and_its_outputs_on_track(demo):
+    facts = district_story_facts(demo, "KT01")
+    rank, output, track = facts
+    assert isinstance(rank, RankFact) and isinstance(output, OutputFact) and isinstance(track, TrackFact)
+    sums = demo.activities.groupby(["indicator", "district_code"])["value"].sum()
+    ranks = sums.groupby(level=0).rank(method="min", ascending=False)
+    best = min(ranks[ranks.index.get_level_values(1) == "KT01"])
+    assert rank.rank.value == best == ranks[(rank.indicator, "KT01")] and rank.rank.origin == GENERATED
+    assert rank.districts == len(sums.loc[rank.indicator])
+    assert output.indicator == rank.indicator and output.value.value == sums[(rank.indicator, "KT01")]
+    assert output.leader is None  # one district: nobody else to account for it
+
+
+def test_a_district_without_records_has_no_rank():
+    activities = demo_activities()
+    activities = activities[activities["district_code"] != "GB03"]
+    submission = SubmissionInfo(1, "demo-activities", "0" * 64, "activities", True, "tester", CREATED, 1)
+    version = VersionInfo(3, CREATED, "tester", True, "", None, True, (submission,))
+    view = Dataset(version, None, activities, demo_targets(activities), demo_funding())
+    assert rank_fact(view, "GB03") is None
+    assert not any(isinstance(f, (RankFact, OutputFact)) for f in district_story_facts(view, "GB03"))

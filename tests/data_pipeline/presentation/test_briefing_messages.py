@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters
 from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
+from data_pipeline.analysis.key_facts import district_story_facts
 from data_pipeline.analysis.key_facts import FundingFact, Number, OutputFact, SurveyFact, TrackFact, key_facts
 from data_pipeline.presentation.briefing import build_briefing, build_district_sheets
 from data_pipeline.presentation.briefing.common import Words
@@ -195,3 +196,24 @@ def test_the_second_page_names_every_district_in_the_glance_table(pdfs):
         assert translator(lang)("Districts at a glance") in second
         for place in PROGRAMME_DISTRICTS:
             assert district_name(place, lang) in second
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_district_sheet_tells_the_districts_story_and_who_took_part(demo, boundaries, lang):
+    tr = translator(lang)
+    pdf = build_district_sheets(demo, boundaries, lang=lang, districts=["KT01"])
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 1
+    text = pages[0]
+    sentences = key_messages(district_story_facts(demo, "KT01"), Words(lang), _cite)
+    assert len(sentences) == 3
+    for sentence in sentences:
+        assert " ".join(sentence.split()) in text
+    assert text.index(tr("In brief")) < text.index(tr("Indicators against the district's targets"))
+    who = text[text.index(tr("Who took part")):]
+    participants = demo.activities[(demo.activities["district_code"] == "KT01")
+                                   & (demo.activities["indicator"] == "rps_participants")]
+    women = participants.loc[participants["sex"] == "female", "value"].sum()
+    share = women / participants.loc[participants["sex"].notna(), "value"].sum() * 100
+    expected = f"{tr('female')} {Words(lang).number(women)} ({Words(lang).pct(share)})"
+    assert " ".join(expected.split()) in who
