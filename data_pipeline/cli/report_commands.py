@@ -24,7 +24,7 @@ def cmd_briefing(args) -> int:
         print(f"warning: the PDF will have no map: {printable(error)}", file=sys.stderr)
         boundaries = None
     pdf = build_briefing(dataset, boundaries=boundaries, district=args.district, lang=args.lang,
-                         district_sheets=args.sheets)
+                         district_sheets=args.sheets, map_indicator=args.indicator)
     write_output(args.output, pdf, f"the briefing pack ({len(pdf) // 1024} KB)")
     return EXIT_OK
 

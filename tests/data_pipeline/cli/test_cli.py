@@ -148,6 +148,9 @@ def test_briefing_pack_and_hxl_export(store_url, tmp_path, capsys):
     text = PdfReader(pdf).pages[0].extract_text()
     assert "Shughnon" in text and "DEMONSTRATION" in text.upper()
     assert main(["briefing", "--store", store_url, "-o", str(tmp_path / "brief.txt")]) == 2
+    assert main(["briefing", "--store", store_url, "--indicator", "grants_awarded", "-o", str(pdf)]) == 0
+    first = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert first.split("Key messages", 1)[1].lstrip("• ").startswith("Grants awarded:")
     assert main(["briefing", "--store", store_url, "--district", "Atlantis", "-o", str(pdf)]) == 2
     assert "Atlantis" in capsys.readouterr().err
     out = tmp_path / "hxl.csv"
