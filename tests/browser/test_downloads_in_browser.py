@@ -24,6 +24,12 @@ def test_briefing_pack_follows_the_filters_in_the_url(browser, dashboard_url):
     text = pdf.pages[0].extract_text()
     assert "GBAO" in text and "DEMONSTRATION" in text.upper()
     assert "Dusti" not in text  # a Khatlon district: filtered out
+    # The pack maps, and leads its key messages with, the indicator the Overview's map shows.
+    caption = visit.page.get_by_text("per district. Open the Map page").first.inner_text()
+    shown = caption.split(" per district.")[0]
+    flat = " ".join(text.split())
+    assert flat.split("Key messages", 1)[1].lstrip("• ").startswith(f"{shown}:"), (shown, flat)
+    assert f"{shown} per programme district" in " ".join(pdf.pages[1].extract_text().split())
     assert_network_clean(visit, dashboard_url)
     visit.page.context.close()
 
