@@ -1,5 +1,6 @@
-"""The brief: one A4 page for the data as filtered — headline figures against their targets beside the
-published figures, funding by objective, survey highlights, and a map of the districts."""
+"""The brief: two A4 pages for the data as filtered — key messages, headline figures against their targets
+beside the published figures, funding by objective, survey highlights; then the map of the indicator on
+screen, the districts at a glance and the acknowledgement."""
 
 from __future__ import annotations
 
@@ -301,7 +302,7 @@ def _acknowledgement(view: Dataset, styles: _Styles, words: Words) -> list:
 def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district: str | None = None,
                    lang: str = "en", district_sheets: bool = False, map_indicator: str | None = None,
                    generated_at: datetime | None = None) -> bytes:
-    """The briefing pack as PDF bytes: one A4 page for ``dataset`` as filtered (its ``filters``).
+    """The briefing pack as PDF bytes: two A4 pages for ``dataset`` as filtered (its ``filters``).
 
     ``district`` (any spelling the gazetteer knows, or a code) narrows the brief to that
     programme district; the map then shows every district in the filters with it outlined.

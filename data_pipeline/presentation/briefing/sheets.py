@@ -1,6 +1,6 @@
 """District sheets: one A4 page per programme district, for field offices — its name in English,
-Russian and Tajik, its indicators against its own targets with its share of and rank in the
-programme, its records per year and a small map of where it lies."""
+Russian and Tajik, its story in a few sentences, its indicators against its own targets with its share
+of and rank in the programme, its records per year, who took part and a small map of where it lies."""
 
 from __future__ import annotations
 
