@@ -3,8 +3,6 @@ per person only where funding and people cover the same scope, and says when not
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
