@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 from matplotlib.figure import Figure
 from reportlab.lib.units import mm
-from reportlab.platypus import NextPageTemplate, PageBreak, Table, TableStyle
+from reportlab.platypus import KeepInFrame, NextPageTemplate, PageBreak, Table, TableStyle
 
 from data_pipeline.analysis.aggregate import WHOLE
 from data_pipeline.analysis.dataset import Dataset, apply_filters, headline_figures, targets_in_view
@@ -27,6 +27,7 @@ from data_pipeline.presentation.briefing.layout import (_HIGHLIGHT, MARGIN, PAGE
                                                         _table)
 from data_pipeline.presentation.briefing.glance import glance_flowables
 from data_pipeline.presentation.briefing.messages import key_messages
+from data_pipeline.presentation.briefing.results_story import outcome_flowables, reach_flowables, trend_flowables
 from data_pipeline.presentation.briefing.sheets import _sheets_story
 from data_pipeline.presentation.maps import static_district_map
 from data_pipeline.reference.published import DOC_CRP, DOCUMENTS, PublishedFigure, published_figure, published_for_indicator
@@ -255,22 +256,20 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     left += _funding_flowables(view, sources, styles, left_width, words)
     right = [_p(tr("Survey highlights"), styles.heading)]
     right += _survey_flowables(view, sources, styles, right_width, words)
-    columns = Table([[left, "", right]], colWidths=[left_width, gap, right_width], hAlign="LEFT")
-    columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    story.append(columns)
+    story.append(_columns(left, right, left_width, gap, right_width))
+    # The outcome results take the rest of page 1, in smaller type where the languages' longer words need it.
+    story.append(KeepInFrame(0, 0, outcome_flowables(view, sources, styles, width, words), mode="shrink"))
 
-    # Page 2: the map of the indicator on screen (it takes the room the rest leaves), the districts at a
-    # glance, what the documents say of the programmes.
-    # RESULTS STORY (issue 18) goes on this page between the map and the districts table: outcome results,
-    # who was reached programme-wide and one trend chart (other branches); add their height to `below`
-    # and the map shrinks to make room.
+    # Page 2: the map of the indicator on screen (it takes the room the rest leaves), who it reached and
+    # its running total per year, the districts at a glance, what the documents say of the programmes.
     story.append(PageBreak())
     if dataset.is_demo:
         story.append(_p(tr(DEMO_BANNER), styles.banner))
     map_view = dataset if selected is not None else view
-    below = ([_p(tr("Districts at a glance"), styles.heading)]
+    results = _columns(reach_flowables(map_view, indicator_id, sources, styles, left_width, words),
+                       trend_flowables(map_view, indicator_id, styles, right_width, words),
+                       left_width, gap, right_width)
+    below = ([results, _p(tr("Districts at a glance"), styles.heading)]
              + (glance_flowables(map_view, indicator_id, selected.code if selected else None, words, styles, width)
                 if indicator_id else [])
              + _acknowledgement(view, styles, words))
@@ -279,6 +278,15 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
                             reserve=_height(below, width) + 6)
     story += below
     return story
+
+
+def _columns(left: list, right: list, left_width: float, gap: float, right_width: float) -> Table:
+    """Two columns of flowables side by side, top-aligned, without padding."""
+    columns = Table([[left, "", right]], colWidths=[left_width, gap, right_width], hAlign="LEFT")
+    columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return columns
 
 
 def _height(flowables: list, width: float) -> float:
