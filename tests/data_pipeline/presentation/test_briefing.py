@@ -15,12 +15,13 @@ from pypdf import PdfReader
 from data_pipeline.presentation.briefing import (DEMO_WATERMARK, SURVEY_HIGHLIGHTS, BriefingError, build_briefing,
                                                  build_district_sheets)
 from data_pipeline.presentation.briefing.sheets import LOCATOR_HIGHLIGHT, Locator
-from data_pipeline.presentation.i18n import format_number
+from data_pipeline.presentation.i18n import format_number, translator
 from data_pipeline.presentation.i18n import format_percent as format_pct
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
 from data_pipeline.analysis.funding import funding_summary
-from data_pipeline.reference.published import published_for_indicator
+from data_pipeline.analysis.reach import breakdown, cumulative_series
+from data_pipeline.reference.published import published_figure, published_for_indicator
 from data_pipeline.reference.schemas import ACTIVITY_COLUMNS, FUNDING_COLUMNS, TARGET_COLUMNS
 from data_pipeline.store import SubmissionInfo, VersionInfo
 from data_pipeline.analysis.survey import survey_estimates
@@ -266,3 +267,63 @@ def test_the_locator_map_highlights_only_the_sheets_district(locator, code):
     parts = {c for c, colour in zip(locator.part_codes, locator.districts.get_facecolor()) if tuple(colour) == highlight}
     points = {c for c, colour in zip(locator.point_codes, locator.points.get_facecolor()) if tuple(colour) == highlight}
     assert parts | points == {code}  # Khorugh (GB05) has no polygon: its point is the one highlighted
+
+
+OUTCOME_EN = ("90% [3] Afghans crossing the border who experienced improved border service",
+              "94 of 115 persons [3] Border guards trained: women", "75% [3] Grantees who opened successful businesses",
+              "80% [3] Session participants with more hope for the future",
+              "69% [3] Improved relationships with family or community")
+
+
+def test_the_first_page_closes_with_the_published_outcome_results(brief_all):
+    outcomes = brief_all[0].split("Outcome results (published)", 1)[1]
+    for text in OUTCOME_EN:
+        assert text in outcomes, text
+    assert "Outcome 1: Stronger border" in outcomes and "[3] Tajik-Afghan Integration" in brief_all[0]
+
+
+def test_the_second_page_says_who_the_mapped_indicator_reached_and_its_running_total(demo_dataset, brief_all):
+    second = brief_all[1]
+    reached = second.split("Who was reached: Border guards trained (persons)", 1)[1]
+    by_sex = breakdown(demo_dataset, "sex")
+    by_sex = by_sex[by_sex["indicator"] == "border_guards_trained"].set_index("category")
+    assert set(by_sex.index) == {"female", "male"}
+    for category in ("female", "male"):
+        row = by_sex.loc[category]
+        assert f"Sex: {category} {_n(row['value'])} {format_pct(row['share_pct'])}" in reached
+    assert "Sex: not stated 0 0%" in reached  # the demo records state every border guard's sex
+    assert "Disability: not stated 115 100%" in reached
+    assert ("Published: 94 of 115 border guards trained were women [3]; of the session participants, 4.7% were "
+            "women and 1.4% persons with disability [2].") in reached
+    footer = second.split("Sources:", 1)[1]
+    assert published_figure("survey_women").document in footer.split("[2]", 1)[1].split("[3]", 1)[0]
+    assert published_figure("tajirrb_border_guards_trained_women").document in footer.split("[3]", 1)[1]
+    trend = second.split("Running total per year: Border guards trained (persons)", 1)[1]
+    series = cumulative_series(demo_dataset, "border_guards_trained", "year")
+    assert len(series) >= 2 and series["cumulative"].iloc[-1] == series["value"].sum()
+    for row in series.itertuples(index=False):
+        assert (f"{row.period} {_n(row.value)} {_n(row.cumulative)} {_n(row.target)} "
+                f"{format_pct(row.cumulative / row.target * 100)}") in trend
+    assert trend.index("generated (demo)") < trend.index("Districts at a glance")
+
+
+def _flat(text: str) -> str:
+    """``text`` as ``_pages`` extracts it: no-break spaces are spaces."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+@pytest.mark.parametrize("district", [None, "GB04"])
+def test_the_results_story_fits_two_pages_in_every_language(demo_dataset, boundaries, lang, district):
+    tr = translator(lang)
+    pages = _pages(build_briefing(demo_dataset, boundaries=boundaries, lang=lang, district=district,
+                                  generated_at=GENERATED))
+    assert len(pages) == 2
+    first, second = pages
+    outcomes = first.split(tr("Outcome results (published)"), 1)[1]
+    for value in (90, 75, 80, 69):
+        assert _flat(format_number(value, lang, unit="%")) in outcomes
+    assert tr("{value} of {total} {unit}").format(value=94, total=115, unit=tr("persons")) in outcomes
+    assert _flat(format_number(4.7, lang, unit="%")) in second and _flat(format_number(1.4, lang, unit="%")) in second
+    assert second.index(tr("Running total")) < second.index(tr("Districts at a glance")) < second.index(
+        tr("Acknowledgement"))

@@ -146,7 +146,9 @@ def test_a_programme_filter_acknowledges_only_that_programme(demo):
 
 
 HEADERS = ("Indicator", "Recorded", "Target", "% of target", "Published total", "Source of the published total",
-           "Objective", "Required (USD)", "Received (USD)", "Covered", "Share")
+           "Objective", "Required (USD)", "Received (USD)", "Covered", "Share", "Group", "Value", "Year", "In the year",
+           "Running total", "Outcome 1: Stronger border", "Outcome 2: Increased employment and income",
+           "Outcome 3: Reduced grievances and better integration")
 SHEET_HEADERS = ("Indicator", "Recorded", "District target", "% of target", "Share of programme", "Rank",
                  "Published programme total")
 
