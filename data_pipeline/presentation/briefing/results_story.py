@@ -122,6 +122,7 @@ def trend_flowables(view: Dataset, indicator_id: str | None, styles: _Styles, wi
         rows.append([_p(row.period, styles.cell), _p(words.number(row.value), styles.number),
                      _p(words.number(row.cumulative), styles.number_bold), _p(words.number(row.target), styles.number),
                      _p(words.pct(pct), styles.number)])
-    widths = [width - 4 * 17 * mm] + [17 * mm] * 4
+    widths = [13 * mm, 16 * mm, 24 * mm, 16 * mm]  # room for Нарастающий, the longest heading word
+    widths.append(width - sum(widths))
     note = tr("Target: the targets of the years in view, as on the Overview and the Map.")
     return [heading, _table(rows, widths, header_rows=len(band) + 1, extra=band_style), _p(note, styles.small)]
