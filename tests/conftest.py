@@ -59,3 +59,13 @@ def demo_dashboard(workdir: Path, geo: Path) -> Iterator[tuple[str, int]]:
     env = {"DASHBOARD_STORE_URL": store, "DASHBOARD_GEO_DIR": str(geo)}
     with streamlit_server(SERVE, env, workdir / "streamlit.log") as base_url:
         yield base_url, SERVER_PIDS[base_url]
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> str:
+    """A SQLite store with the demo data loaded, made once per run (shared: the tests only read it)."""
+    from data_pipeline.analysis.demo import load_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'store.db'}"
+    load_demo(url)
+    return url

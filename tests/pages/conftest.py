@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_pipeline.analysis.demo import load_demo
 from data_pipeline.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,14 +27,6 @@ PAGES = {
     "survey": "app_pages/survey_page.py",
     "sources": "app_pages/sources_page.py",
 }
-
-
-@pytest.fixture(scope="session")
-def demo_store(tmp_path_factory) -> str:
-    """A SQLite store with the demo data loaded (shared: the tests only read it)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'store.db'}"
-    load_demo(url)
-    return url
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,18 @@ from data_pipeline.presentation.i18n import demo_mark, format_number, marked, tr
 from data_pipeline.reference.origin import GENERATED
 
 
+def ranked_districts(table: pd.DataFrame, indicator_label: str, title: str | None, mode: str,
+                     lang: str) -> tuple[pd.DataFrame, str, str, str]:
+    """What ``district_bars`` and its summary show: the districts with a figure, largest first; the column
+    ranked (``value``, or ``achievement_pct`` for ``mode="pct"``), the unit suffix and the title (unmarked)."""
+    _ = translator(lang)
+    pct = mode == "pct"
+    column = "achievement_pct" if pct else "value"
+    rows = table[table[column].notna()].sort_values([column, "district"], ascending=[False, True])
+    default = _("{indicator}: % of target by district") if pct else _("{indicator} by district")
+    return rows, column, "%" if pct else "", title or default.format(indicator=indicator_label)
+
+
 def district_bars(table: pd.DataFrame, indicator_label: str, unit: str, highlight: tuple[str, ...] = (),
                   title: str | None = None, lang: str = "en", origin: str | None = None,
                   mode: str = "value") -> Svg:
@@ -27,11 +39,8 @@ def district_bars(table: pd.DataFrame, indicator_label: str, unit: str, highligh
     """
     _ = translator(lang)
     pct = mode == "pct"
-    column = "achievement_pct" if pct else "value"
-    rows = table[table[column].notna()].sort_values([column, "district"], ascending=[False, True])
-    suffix = "%" if pct else ""
-    default = _("{indicator}: % of target by district") if pct else _("{indicator} by district")
-    heading = marked(title or default.format(indicator=indicator_label), origin, lang)
+    rows, column, suffix, heading = ranked_districts(table, indicator_label, title, mode, lang)
+    heading = marked(heading, origin, lang)
     demo = f" ({demo_mark(lang)})" if origin == GENERATED else ""
     title_markup, y = title_block(heading)
     median = float(rows[column].median()) if len(rows) else None

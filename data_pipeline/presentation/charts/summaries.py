@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_pipeline.presentation.charts.bars import ranked_districts
 from data_pipeline.presentation.i18n import format_number, format_percent, marked, translator
 
 
@@ -39,12 +40,7 @@ def describe_district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
                            mode: str = "value") -> ChartText:
     """``charts.district_bars`` in words: the highest and lowest district and the median."""
     _ = translator(lang)
-    pct = mode == "pct"
-    column = "achievement_pct" if pct else "value"
-    rows = table[table[column].notna()].sort_values([column, "district"], ascending=[False, True])
-    suffix = "%" if pct else ""
-    default = _("{indicator}: % of target by district") if pct else _("{indicator} by district")
-    heading = title or default.format(indicator=indicator_label)
+    rows, column, suffix, heading = ranked_districts(table, indicator_label, title, mode, lang)
     values = [float(v) for v in rows[column]]
     shown = [marked(format_number(v, lang, unit=suffix), origin, lang) for v in values]
     summary = _extremes(heading, list(rows["district"]), shown, values, lang)
@@ -53,7 +49,7 @@ def describe_district_bars(table: pd.DataFrame, indicator_label: str, unit: str,
         summary += " " + _("Median of the {count} districts shown: {median}.").format(count=len(values), median=median)
     columns = {"district": _("District"), "value": marked(_("Value"), origin, lang),
                "target": marked(_("Target"), origin, lang)}
-    if pct:
+    if mode == "pct":
         columns["achievement_pct"] = marked(_("% of target"), origin, lang)
     return ChartText(summary, rows[list(columns)].reset_index(drop=True), columns)
 

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures
 from data_pipeline.analysis.funding import funding_summary
-from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
+from data_pipeline.analysis.demo import demo_activities
 from data_pipeline.analysis.key_facts import (ON_TRACK_PCT, FundingFact, OutputFact, RankFact, SurveyFact,
                                               TrackFact, district_story_facts, key_facts, rank_fact)
 from data_pipeline.analysis.survey import survey_estimates
 from data_pipeline.reference.origin import COMPUTED, GENERATED, PUBLISHED
 from data_pipeline.reference.published import published_figure
-from data_pipeline.store import SubmissionInfo, VersionInfo
 from geo.gazetteer import district
+from tests.data_pipeline.conftest import demo_dataset
 
-CREATED = datetime(2026, 3, 1, 12, 0)
-
-
-@pytest.fixture(scope="module")
-def demo() -> Dataset:
-    activities = demo_activities()
-    submission = SubmissionInfo(1, "demo-activities", "0" * 64, "activities", True, "tester", CREATED, 1)
-    version = VersionInfo(3, CREATED, "tester", True, "", None, True, (submission,))
-    return Dataset(version, None, activities, demo_targets(activities), demo_funding())
 
 
 def test_the_output_fact_is_the_chosen_indicator_against_its_target_and_the_leading_region(demo):
@@ -95,8 +84,6 @@ def test_a_district_story_is_its_best_rank_that_indicator_against_its_target_and
 def test_a_district_without_records_has_no_rank():
     activities = demo_activities()
     activities = activities[activities["district_code"] != "GB03"]
-    submission = SubmissionInfo(1, "demo-activities", "0" * 64, "activities", True, "tester", CREATED, 1)
-    version = VersionInfo(3, CREATED, "tester", True, "", None, True, (submission,))
-    view = Dataset(version, None, activities, demo_targets(activities), demo_funding())
+    view = demo_dataset(activities)
     assert rank_fact(view, "GB03") is None
     assert not any(isinstance(f, (RankFact, OutputFact)) for f in district_story_facts(view, "GB03"))

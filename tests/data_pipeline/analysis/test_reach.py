@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters, headline_figures, load_dataset
-from data_pipeline.analysis.demo import load_demo
 from data_pipeline.analysis.reach import (NOT_STATED_COLUMNS, PROGRAMME, breakdown, cumulative, cumulative_series,
                                           not_stated, periods_between, regions_in_view)
 from data_pipeline.reference.schemas import ACTIVITY_COLUMNS
@@ -23,15 +22,8 @@ GBAO = {d.code for d in PROGRAMME_DISTRICTS if d.region == REGION_GBAO}
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('reach') / 'store.db'}"
-    load_demo(url)
-    return url
-
-
-@pytest.fixture(scope="module")
-def records(demo_url) -> Dataset:
-    return load_dataset(demo_url)
+def records(demo_store) -> Dataset:
+    return load_dataset(demo_store)
 
 
 def test_the_breakdown_by_sex_matches_the_records_and_the_published_94_of_115(records):
@@ -68,8 +60,8 @@ def test_not_stated_counts_records_and_value_without_a_breakdown(records):
         assert table.loc[indicator_id, "records_not_stated_pct"] == pytest.approx(100 * len(missing) / len(group))
 
 
-def test_monthly_cells_count_the_records_they_sum(demo_url, records):
-    cells = not_stated(apply_filters(load_dataset(demo_url, cells=True), Filters()), "sex")
+def test_monthly_cells_count_the_records_they_sum(demo_store, records):
+    cells = not_stated(apply_filters(load_dataset(demo_store, cells=True), Filters()), "sex")
     plain = not_stated(apply_filters(records, Filters()), "sex")
     pd.testing.assert_frame_equal(cells, plain)
 

@@ -9,8 +9,7 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from data_pipeline.analysis.dataset import Dataset, Filters, apply_filters
-from data_pipeline.analysis.demo import demo_activities, demo_funding, demo_targets
+from data_pipeline.analysis.dataset import Filters, apply_filters
 from data_pipeline.analysis.key_facts import district_story_facts
 from data_pipeline.analysis.key_facts import FundingFact, Number, OutputFact, SurveyFact, TrackFact, key_facts
 from data_pipeline.presentation.briefing import build_briefing, build_district_sheets
@@ -19,10 +18,8 @@ from data_pipeline.presentation.briefing.glance import district_glance
 from data_pipeline.presentation.briefing.messages import key_messages
 from data_pipeline.presentation.i18n import demo_mark, translator
 from data_pipeline.reference.origin import COMPUTED, GENERATED, PUBLISHED, UPLOADED
-from data_pipeline.store import SubmissionInfo, VersionInfo
 from geo.boundaries import load_boundaries
 
-CREATED = datetime(2026, 3, 1, 12, 0)
 GENERATED_AT = datetime(2026, 3, 2, 9, 30)
 LANGS = ("en", "ru", "tg")
 
@@ -30,13 +27,6 @@ LANGS = ("en", "ru", "tg")
 def _cite(figure) -> str:
     return "[7]"
 
-
-@pytest.fixture(scope="module")
-def demo() -> Dataset:
-    activities = demo_activities()
-    submission = SubmissionInfo(1, "demo-activities", "0" * 64, "activities", True, "tester", CREATED, 1)
-    version = VersionInfo(3, CREATED, "tester", True, "", None, True, (submission,))
-    return Dataset(version, None, activities, demo_targets(activities), demo_funding())
 
 
 FACTS = [OutputFact("jobs_created", Number(300, GENERATED), Number(342, GENERATED), Number(87.7, GENERATED),
