@@ -77,4 +77,5 @@ with tab:
             district=name, category=categories.get(by, by).lower()))
     else:
         ui.chart(charts.breakdown_bars, breakdown, by, tr("By {category}").format(
-            category=categories.get(by, by).lower()), lang=lang, origin=peers.origin, key=f"district-breakdown-{by}")
+            category=categories.get(by, by).lower()), lang=lang, origin=peers.origin, shares=True,
+            key=f"district-breakdown-{by}")

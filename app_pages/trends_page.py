@@ -77,7 +77,7 @@ with tab:
         if stating:
             ui.chart(charts.breakdown_bars, rows.rename(columns={"category": by}), by,
                      tr("Who was reached, by {category}").format(category=category_word),
-                     lang=lang, origin=origin, key=f"trends-breakdown-{by}")
+                     lang=lang, origin=origin, shares=True, key=f"trends-breakdown-{by}")
         else:
             st.info(tr("No records in view state their {category}.").format(category=category_word),
                     icon=":material/info:")

@@ -22,7 +22,7 @@ from data_pipeline.presentation.briefing.common import (ACKNOWLEDGEMENTS, DEMO_B
                                                         BriefingError, Words, _check_arguments, _district_title,
                                                         _filters_line, _programme_line, _resolve_programme_district,
                                                         _version_line)
-from data_pipeline.presentation.briefing.layout import (_HIGHLIGHT, MARGIN, PAGE_SIZE, _Bar, _Document, _FitImage,
+from data_pipeline.presentation.briefing.layout import (_HIGHLIGHT, MARGIN, PAGE_SIZE, _Bar, _Document, _image,
                                                         _generated_band, _p, _png, _register_fonts, _Sources, _Styles,
                                                         _table)
 from data_pipeline.presentation.briefing.glance import glance_flowables
@@ -68,7 +68,7 @@ def district_values(view: Dataset, indicator_id: str) -> pd.DataFrame:
 
 
 def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_id: str | None,
-                   selected: District | None, words: Words, styles: _Styles, width: float, reserve: float) -> list:
+                   selected: District | None, words: Words, styles: _Styles, width: float) -> list:
     tr = words.tr
     if boundaries is None:
         return [_p(tr("Map not included: the boundary files were not found. Set DASHBOARD_GEO_DIR (or pass "
@@ -82,7 +82,7 @@ def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_i
     figure = static_district_map(values, boundaries, value_label=label, unit=unit,
                                  title=words.generated(tr("{indicator} by district ({unit})").format(indicator=label,
                                                                                                 unit=unit), map_view),
-                                 lang=words.lang, figsize=(10, 5.3))
+                                 lang=words.lang, figsize=(6.4, 3.7))
     if selected is not None:
         _outline(figure, boundaries, selected)
     caption = tr("{indicator} per programme district, all records in the filters ({source}).").format(
@@ -91,9 +91,7 @@ def _map_flowables(map_view: Dataset, boundaries: Boundaries | None, indicator_i
         caption += " " + tr("Districts outside the filters are drawn as no data.")
     if selected is not None:
         caption += " " + tr("{district} is outlined in red.").format(district=words.district(selected))
-    caption_paragraph = _p(caption, styles.small)
-    _, caption_height = caption_paragraph.wrap(width, PAGE_SIZE[1])
-    return [_FitImage(_png(figure, 150), width, reserve + caption_height + 2), caption_paragraph]
+    return [_image(_png(figure, 200), width), _p(caption, styles.small)]
 
 
 def _outline(figure: Figure, boundaries: Boundaries, selected: District) -> None:
@@ -248,6 +246,9 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
              words.district(selected) if selected is not None else
              tr("{count} districts in view").format(count=len(view.filters.district_codes())))
     story.append(_p(tr("Headline figures against targets ({scope})").format(scope=scope), styles.heading))
+    where = (tr("all {count} districts").format(count=len(PROGRAMME_DISTRICTS)) if full_view else
+             words.district(selected) if selected is not None else
+             tr("{count} districts in view").format(count=len(view.filters.district_codes())))
     story += _headline_table(view, sources, styles, width, full_view, words)
 
     gap = 6 * mm
@@ -260,23 +261,25 @@ def _brief_story(dataset: Dataset, view: Dataset, boundaries: Boundaries | None,
     # The outcome results take the rest of page 1, in smaller type where the languages' longer words need it.
     story.append(KeepInFrame(0, 0, outcome_flowables(view, sources, styles, width, words), mode="shrink"))
 
-    # Page 2: the map of the indicator on screen (it takes the room the rest leaves), who it reached and
-    # its running total per year, the districts at a glance, what the documents say of the programmes.
+    # Page 2: the map of the indicator on screen beside its running total, who it reached beside what the
+    # documents say of the programmes, then the districts at a glance (shrunk if need be: two pages at most).
+    # The map and the glance show every district in the filters (the one chosen outlined); who was reached
+    # and since when are those of the view, the one district when one is chosen.
     story.append(PageBreak())
     if dataset.is_demo:
         story.append(_p(tr(DEMO_BANNER), styles.banner))
     map_view = dataset if selected is not None else view
-    results = _columns(reach_flowables(map_view, indicator_id, sources, styles, left_width, words),
-                       trend_flowables(map_view, indicator_id, styles, right_width, words),
-                       left_width, gap, right_width)
-    below = ([results, _p(tr("Districts at a glance"), styles.heading)]
-             + (glance_flowables(map_view, indicator_id, selected.code if selected else None, words, styles, width)
-                if indicator_id else [])
-             + _acknowledgement(view, styles, words))
-    story.append(_p(tr("Where the work is"), styles.heading))
-    story += _map_flowables(map_view, boundaries, indicator_id, selected, words, styles, width,
-                            reserve=_height(below, width) + 6)
-    story += below
+    map_width = (width - gap) * 0.6
+    chart_width = width - gap - map_width
+    story.append(_columns([_p(tr("Where the work is"), styles.heading)]
+                          + _map_flowables(map_view, boundaries, indicator_id, selected, words, styles, map_width),
+                          trend_flowables(view, indicator_id, where, styles, chart_width, 44 * mm, words),
+                          map_width, gap, chart_width))
+    story.append(_columns(reach_flowables(view, indicator_id, where, sources, styles, left_width, words),
+                          _acknowledgement(view, styles, words), left_width, gap, right_width))
+    glance = (glance_flowables(map_view, indicator_id, selected.code if selected else None, words, styles, width)
+              if indicator_id else [])
+    story.append(KeepInFrame(0, 0, [_p(tr("Districts at a glance"), styles.heading), *glance], mode="shrink"))
     return story
 
 
@@ -287,11 +290,6 @@ def _columns(left: list, right: list, left_width: float, gap: float, right_width
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     return columns
-
-
-def _height(flowables: list, width: float) -> float:
-    """The height ``flowables`` take in a frame ``width`` wide, with their space before and after."""
-    return sum(f.wrap(width, PAGE_SIZE[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def _acknowledgement(view: Dataset, styles: _Styles, words: Words) -> list:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 
 from data_pipeline.analysis.aggregate import WHOLE
 from data_pipeline.analysis.dataset import Dataset, targets_in_view
@@ -66,7 +67,7 @@ def glance_flowables(view: Dataset, ranked_by: str, selected_code: str | None, w
         rows.append(cells)
     name_width = 36 * mm
     rank_width = 9 * mm
-    widths = [rank_width, name_width] + [(width - name_width - rank_width) / len(ids)] * len(ids)
+    widths = [rank_width, name_width] + _shares(header[2:], width - name_width - rank_width)
     extra = list(band_style)
     if selected_code is not None and selected_code in set(table["district_code"]):
         at = len(band) + 1 + int(table.index[table["district_code"] == selected_code][0])
@@ -74,3 +75,19 @@ def glance_flowables(view: Dataset, ranked_by: str, selected_code: str | None, w
     note = tr("Each cell: the district's records · % of the district's target (of the periods in view). Ranked by "
               "{indicator}; 1 = the most records.").format(indicator=tr(indicator(ranked_by).label))
     return [_table(rows, widths, header_rows=len(band) + 1, extra=extra), _p(note, styles.small)]
+
+
+def _shares(headings: list, width: float) -> list[float]:
+    """Column widths summing to ``width``: each at least as wide as its heading's longest word (and its
+    numbers) where the room allows, what is left shared equally, so that no heading word has to break or
+    shrink while a neighbour has room to spare."""
+    needs = []
+    for heading in headings:
+        style = heading.style
+        longest = max((pdfmetrics.stringWidth(word, style.fontName, style.fontSize) for word in heading.text.split()),
+                      default=0.0)
+        needs.append(max(longest + 6, 16 * mm))
+    spare = width - sum(needs)
+    if spare < 0:
+        return [need * width / sum(needs) for need in needs]
+    return [need + spare / len(needs) for need in needs]

@@ -5,6 +5,7 @@ and, for demo data, the watermark."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,11 +22,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph, Table, TableStyle
+from svglib.fonts import register_font as register_svg_font
+from svglib.svglib import svg2rlg
 
 from data_pipeline.analysis.dataset import Dataset
 from data_pipeline.presentation.briefing.common import DEMO_WATERMARK, ORGANISATION, BriefingError, Words
-from data_pipeline.presentation.charts import BLUE
+from data_pipeline.presentation.charts import BLUE, Svg
 from data_pipeline.reference.origin import GENERATED
 from data_pipeline.reference.published import DOCUMENTS, PublishedFigure
 
@@ -58,6 +62,11 @@ def _register_fonts() -> None:
             raise BriefingError(f"Font file {path} is missing; reinstall matplotlib, which ships DejaVu Sans.")
         pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT, boldItalic=_FONT_BOLD)
+    # The charts name this family: map each weight to its font, or svglib would ask fontconfig and
+    # register whatever it finds under these very names (the headings then lost their bold).
+    for weight, name, file_name in (("normal", _FONT, "DejaVuSans.ttf"), ("bold", _FONT_BOLD, "DejaVuSans-Bold.ttf"),
+                                    ("600", _FONT_BOLD, "DejaVuSans-Bold.ttf")):
+        register_svg_font(_FONT, str(font_dir / file_name), weight=weight, rlgFontName=name)
 
 
 def _style(name: str, size: float, *, bold: bool = False, colour=_INK, leading: float | None = None,
@@ -268,6 +277,22 @@ class _FitImage(Flowable):
 
     def draw(self) -> None:
         self.image.drawOn(self.canv, (self.width - self.image.drawWidth) / 2, 0)
+
+
+def _chart(svg: Svg, max_width: float, max_height: float) -> Drawing:
+    """A chart of the dashboard's chart module as vector drawing, as large as fits ``max_width`` × ``max_height``:
+    the pack shows the very chart the page shows, in the pack's own font (which has Cyrillic and Tajik letters)."""
+    root_end = svg.index(">")  # the browser's sizing (width 100%, height auto) means nothing on paper
+    root = re.sub(r' (width|style)="[^"]*"', "", svg[:root_end]).replace("<svg ", f'<svg font-family="{_FONT}" ', 1)
+    markup = root + svg[root_end:]
+    drawing = svg2rlg(io.StringIO(markup))
+    if drawing is None:
+        raise BriefingError("A chart of the brief could not be drawn: its SVG did not parse.")
+    scale = min(max_width / drawing.width, max_height / drawing.height)
+    drawing.scale(scale, scale)
+    drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+    drawing.hAlign = "LEFT"
+    return drawing
 
 
 def _image(png: bytes, width: float) -> Image:

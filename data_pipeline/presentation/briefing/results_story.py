@@ -1,6 +1,6 @@
-"""The brief's results story (issue 18): the outcome results as the documents publish them, who the
-mapped indicator reached (by sex and disability, with the share that states neither) beside the
-published profile, and its running total per year against its target."""
+"""The brief's results story: the outcome results as the documents publish them, who the mapped
+indicator reached (by sex and disability, with the share that states neither) beside the published
+profile, and its running total per quarter against its target, drawn by the dashboard's chart module."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from data_pipeline.analysis.reach import breakdown, cumulative_series, not_state
 from data_pipeline.analysis.results import OUTCOME_FIGURES, results_framework
 from data_pipeline.presentation.briefing.common import Words
 from data_pipeline.presentation.i18n import format_number
-from data_pipeline.presentation.briefing.layout import _generated_band, _p, _Sources, _Styles, _table
+from data_pipeline.presentation import charts
+from data_pipeline.presentation.briefing.layout import _chart, _generated_band, _p, _Sources, _Styles, _table
 from data_pipeline.reference.published import published_figure
 from data_pipeline.reference.registry import PROGRAMMES, indicator
 
@@ -61,16 +62,16 @@ def printed(row, words: Words) -> str:
     return f"{tr(row.qualifier)} {text}" if row.qualifier else text
 
 
-def reach_flowables(view: Dataset, indicator_id: str | None, sources: _Sources, styles: _Styles, width: float,
-                    words: Words) -> list:
+def reach_flowables(view: Dataset, indicator_id: str | None, scope: str, sources: _Sources, styles: _Styles,
+                    width: float, words: Words) -> list:
     """Heading, the mapped indicator's value by sex and disability (with "not stated") in the filters,
     and the published profile cited below it."""
     tr = words.tr
     if indicator_id is None:
         return [_p(tr("Who was reached"), styles.heading),
                 _p(tr("No activity records in the current filters."), styles.body)]
-    heading = _p(tr("Who was reached: {indicator}").format(indicator=words.label(indicator(indicator_id))),
-                 styles.heading)
+    heading = _p(tr("Who was reached: {indicator} — {scope}").format(indicator=words.label(indicator(indicator_id)),
+                                                                      scope=scope), styles.heading)
     header = [_p(tr("Group"), styles.cell_bold), _p(tr("Value"), styles.number_bold),
               _p(tr("Share"), styles.number_bold)]
     band, band_style = _generated_band(view, len(header), 1, 2, styles, words)
@@ -104,25 +105,21 @@ def _reach_row(by: str, category: str, value: float, share: float, styles: _Styl
             _p(words.pct(share) if pd.notna(share) else "–", styles.number)]
 
 
-def trend_flowables(view: Dataset, indicator_id: str | None, styles: _Styles, width: float, words: Words) -> list:
-    """Heading and table: the mapped indicator's value per year, running total and its share of the target."""
+def trend_flowables(view: Dataset, indicator_id: str | None, scope: str, styles: _Styles, width: float,
+                    height: float, words: Words) -> list:
+    """Heading, the mapped indicator's running total per quarter against its target as the Reach and trends
+    page draws it (at most ``height`` tall), and that chart in words."""
     tr = words.tr
     if indicator_id is None:
         return []
-    heading = _p(tr("Running total per year: {indicator}").format(indicator=words.label(indicator(indicator_id))),
+    entry = indicator(indicator_id)
+    heading = _p(tr("Since when: {indicator} — {scope}").format(indicator=words.label(entry), scope=scope),
                  styles.heading)
-    series = cumulative_series(view, indicator_id, "year")
-    header = [_p(tr("Year"), styles.cell_bold), _p(tr("In the year"), styles.number_bold),
-              _p(tr("Running total"), styles.number_bold), _p(tr("Target"), styles.number_bold),
-              _p(tr("% of target"), styles.number_bold)]
-    band, band_style = _generated_band(view, len(header), 1, 4, styles, words)
-    rows = band + [header]
-    for row in series.itertuples(index=False):
-        pct = row.cumulative / row.target * 100 if row.target == row.target and row.target > 0 else None
-        rows.append([_p(row.period, styles.cell), _p(words.number(row.value), styles.number),
-                     _p(words.number(row.cumulative), styles.number_bold), _p(words.number(row.target), styles.number),
-                     _p(words.pct(pct), styles.number)])
-    widths = [13 * mm, 16 * mm, 24 * mm, 16 * mm]  # room for Нарастающий, the longest heading word
-    widths.append(width - sum(widths))
+    series = cumulative_series(view, indicator_id, "quarter").assign(series=scope[:1].upper() + scope[1:])
+    title = tr("Running total per quarter against the target")
+    arguments = (series, title, tr(entry.unit))
+    options = {"lang": words.lang, "origin": view.origin}
+    summary = charts.describe(charts.cumulative_lines, *arguments, **options).summary
     note = tr("Target: the targets of the years in view, as on the Overview and the Map.")
-    return [heading, _table(rows, widths, header_rows=len(band) + 1, extra=band_style), _p(note, styles.small)]
+    return [heading, _chart(charts.cumulative_lines(*arguments, **options), width, height),
+            _p(f"{summary} {note}", styles.small)]

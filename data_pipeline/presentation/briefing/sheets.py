@@ -15,7 +15,7 @@ import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Table, TableStyle
+from reportlab.platypus import KeepInFrame, PageBreak, Table, TableStyle
 
 from data_pipeline.analysis.aggregate import WHOLE, aggregate
 from data_pipeline.analysis.aggregate import NOT_STATED
@@ -107,12 +107,16 @@ def _sheet(d: District, dataset: Dataset, totals: pd.Series, ranks: dict[tuple[s
         story.append(top)
     mine = dataset.activities[dataset.activities["district_code"] == d.code]
     sentences = key_messages(district_story_facts(dataset, d.code), words, sources.cite)
+    body: list = []
     if sentences:
-        story.append(_p(tr("In brief"), styles.heading))
-        story += [_p(sentence, styles.bullet, bullet="•") for sentence in sentences]
-    story += _sheet_indicators(d, dataset, mine, totals, ranks, words, sources, styles)
-    story += _sheet_years(dataset, mine, words, styles)
-    story += _sheet_breakdowns(dataset, mine, words, styles)
+        body.append(_p(tr("In brief"), styles.heading))
+        body += [_p(sentence, styles.bullet, bullet="•") for sentence in sentences]
+    body += _sheet_indicators(d, dataset, mine, totals, ranks, words, sources, styles)
+    body += _sheet_years(dataset, mine, words, styles)
+    body += _sheet_breakdowns(dataset, mine, words, styles)
+    # One page per district whatever its records: a district with every breakdown in a long language
+    # gets slightly smaller type rather than a second page.
+    story.append(KeepInFrame(0, 0, body, mode="shrink"))
     return story
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 
 from data_pipeline.presentation.charts.drawing import (BAR, GRID, LINE, MUTED, ROW, TICK, WIDTH, Svg, document,
                                                        legend_block, nice_ticks, text, title_block, tooltip, wrap, x_axis)
-from data_pipeline.presentation.charts.palette import BLUE, DARK, GREY, ORANGE, PALETTE, VERMILION
-from data_pipeline.presentation.i18n import demo_mark, format_number, marked, translator
+from data_pipeline.presentation.charts.palette import BLUE, DARK, GREY, ORANGE, PALETTE, VERMILION, ink_on
+from data_pipeline.presentation.i18n import demo_mark, format_number, format_percent, marked, translator
 from data_pipeline.reference.origin import GENERATED
 
 
@@ -135,11 +135,14 @@ def timeline(table: pd.DataFrame, title: str, unit: str = "", series: str | None
     return document(heading, title_markup + legend + "".join(parts), bottom + 22)
 
 
-def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en", origin: str | None = None) -> Svg:
+def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en", origin: str | None = None,
+                   shares: bool = False) -> Svg:
     """Stacked horizontal bars: each indicator split by the categories of ``by`` (sex, age…), its total at the end.
 
     ``table``: ``indicator_label, <by>, value``; labels and categories are translated into
     ``lang`` (catalog msgids). Generated values (``origin``) carry the demo mark in the title and tooltips.
+    With ``shares``, every bar is its indicator's 100 % and each group its share, written on it where it
+    fits: indicators of very different sizes compare, and so do the documents' published shares.
     """
     _ = translator(lang)
     heading = marked(title, origin, lang)
@@ -151,7 +154,7 @@ def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en", o
     row_y = y + legend_height
     totals = table.groupby("indicator_label", sort=False)["value"].sum()
     left, right = 132.0, WIDTH - 44.0
-    ticks = nice_ticks(float(totals.max()) if len(totals) else 0.0)
+    ticks = [0.0, 25.0, 50.0, 75.0, 100.0] if shares else nice_ticks(float(totals.max()) if len(totals) else 0.0)
     scale = (right - left) / ticks[-1]
     top_y, parts = row_y, []
     for indicator_label, total in totals.items():
@@ -162,12 +165,19 @@ def breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en", o
         parts += [text(left - 6, first + i * LINE, line, "end") for i, line in enumerate(lines)]
         x = left
         for category, value in zip(*(table.loc[table["indicator_label"] == indicator_label, [by, "value"]].T.values)):
-            width = max(float(value), 0) * scale
+            share = float(value) / float(total) * 100 if total else 0.0
+            width = max(share if shares else float(value), 0) * scale
             tip = f"{_(indicator_label)}: {_(str(category))} {format_number(value, lang)}{demo}"
+            if shares:
+                tip += f" ({format_percent(share, lang, 1)}{demo})"
             parts.append(f'<g>{tooltip(tip)}<rect x="{x:.1f}" y="{bar_y:.1f}" width="{width:.1f}" '
                          f'height="{BAR}" fill="{colours[category]}"/></g>')
+            if shares and width >= 34:
+                parts.append(text(x + width / 2, bar_y + 11, format_percent(share, lang), "middle",
+                                  fill=ink_on(colours[category]),
+                                  font_size=10))
             x += width
         parts.append(text(x + 4, bar_y + 11, format_number(total, lang)))
         row_y += height
-    axis = x_axis(ticks, left, scale, top_y, row_y, lang, "")
+    axis = x_axis(ticks, left, scale, top_y, row_y, lang, "", "%" if shares else "")
     return document(heading, title_markup + legend + axis + "".join(parts), row_y + 22)

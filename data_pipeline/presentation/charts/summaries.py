@@ -73,22 +73,27 @@ def describe_timeline(table: pd.DataFrame, title: str, unit: str = "", series: s
 
 
 def describe_breakdown_bars(table: pd.DataFrame, by: str, title: str, lang: str = "en",
-                            origin: str | None = None) -> ChartText:
-    """``charts.breakdown_bars`` in words: each indicator's largest group and its share of the total."""
+                            origin: str | None = None, shares: bool = False) -> ChartText:
+    """``charts.breakdown_bars`` in words: each indicator's largest group and its share of the total (with
+    ``shares``, as a percentage, and each group's share in the table)."""
     _ = translator(lang)
     if table.empty:
         return ChartText(_("{title}: nothing to show.").format(title=title), table, {})
     groups = []
+    share_pct = table["value"] / table.groupby("indicator_label", sort=False)["value"].transform("sum") * 100
     for indicator_label, rows in table.groupby("indicator_label", sort=False):
         largest = rows.loc[rows["value"].idxmax()]
+        value = (format_percent(share_pct[largest.name], lang, 1) if shares
+                 else format_number(largest["value"], lang))
         groups.append(_("{indicator}: {category}, {value} of {total}").format(
-            indicator=_(indicator_label), category=_(str(largest[by])),
-            value=marked(format_number(largest["value"], lang), origin, lang),
+            indicator=_(indicator_label), category=_(str(largest[by])), value=marked(value, origin, lang),
             total=marked(format_number(rows["value"].sum(), lang), origin, lang)))
     summary = _("{title}. Largest group: {groups}.").format(title=title, groups="; ".join(groups))
     shown = table.assign(indicator_label=[_(label) for label in table["indicator_label"]],
-                         **{by: [_(str(c)) for c in table[by]]})
+                         **{by: [_(str(c)) for c in table[by]]}, share_pct=share_pct.round(1))
     columns = {"indicator_label": _("Indicator"), by: _("Group"), "value": marked(_("Value"), origin, lang)}
+    if shares:
+        columns["share_pct"] = marked(_("Share of the value"), origin, lang)
     return ChartText(summary, shown[list(columns)].reset_index(drop=True), columns)
 
 

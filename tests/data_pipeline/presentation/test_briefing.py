@@ -284,7 +284,7 @@ def test_the_first_page_closes_with_the_published_outcome_results(brief_all):
 
 def test_the_second_page_says_who_the_mapped_indicator_reached_and_its_running_total(demo_dataset, brief_all):
     second = brief_all[1]
-    reached = second.split("Who was reached: Border guards trained (persons)", 1)[1]
+    reached = second.split("Who was reached: Border guards trained (persons) — all 16 districts", 1)[1]
     by_sex = breakdown(demo_dataset, "sex")
     by_sex = by_sex[by_sex["indicator"] == "border_guards_trained"].set_index("category")
     assert set(by_sex.index) == {"female", "male"}
@@ -298,13 +298,14 @@ def test_the_second_page_says_who_the_mapped_indicator_reached_and_its_running_t
     footer = second.split("Sources:", 1)[1]
     assert published_figure("survey_women").document in footer.split("[2]", 1)[1].split("[3]", 1)[0]
     assert published_figure("tajirrb_border_guards_trained_women").document in footer.split("[3]", 1)[1]
-    trend = second.split("Running total per year: Border guards trained (persons)", 1)[1]
-    series = cumulative_series(demo_dataset, "border_guards_trained", "year")
-    assert len(series) >= 2 and series["cumulative"].iloc[-1] == series["value"].sum()
-    for row in series.itertuples(index=False):
-        assert (f"{row.period} {_n(row.value)} {_n(row.cumulative)} {_n(row.target)} "
-                f"{format_pct(row.cumulative / row.target * 100)}") in trend
-    assert trend.index("generated (demo)") < trend.index("Districts at a glance")
+    trend = second.split("Since when: Border guards trained (persons) — all 16 districts", 1)[1]
+    series = cumulative_series(demo_dataset, "border_guards_trained", "quarter")
+    last = series.iloc[-1]
+    assert len(series) >= 2 and last["cumulative"] == series["value"].sum()
+    assert trend.index("Running total per quarter against the target (demo)") < trend.index("Who was reached")
+    assert (f"All 16 districts: {_n(last['cumulative'])} persons (demo) by {last['period']}, "
+            f"{format_pct(last['cumulative'] / last['target'] * 100)} (demo) of its target of {_n(last['target'])} "
+            "(demo).") in trend
 
 
 def _flat(text: str) -> str:
@@ -325,5 +326,6 @@ def test_the_results_story_fits_two_pages_in_every_language(demo_dataset, bounda
         assert _flat(format_number(value, lang, unit="%")) in outcomes
     assert tr("{value} of {total} {unit}").format(value=94, total=115, unit=tr("persons")) in outcomes
     assert _flat(format_number(4.7, lang, unit="%")) in second and _flat(format_number(1.4, lang, unit="%")) in second
-    assert second.index(tr("Running total")) < second.index(tr("Districts at a glance")) < second.index(
-        tr("Acknowledgement"))
+    # the map beside its running total, who was reached beside the acknowledgement, then the glance
+    assert (second.index(tr("Where the work is")) < second.index(tr("Running total per quarter against the target"))
+            < second.index(tr("Acknowledgement")) < second.index(tr("Districts at a glance")))

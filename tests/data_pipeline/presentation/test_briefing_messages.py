@@ -19,6 +19,8 @@ from data_pipeline.presentation.briefing.messages import key_messages
 from data_pipeline.presentation.i18n import demo_mark, translator
 from data_pipeline.reference.origin import COMPUTED, GENERATED, PUBLISHED, UPLOADED
 from geo.boundaries import load_boundaries
+from geo.gazetteer import district
+from data_pipeline.reference.registry import indicator
 
 GENERATED_AT = datetime(2026, 3, 2, 9, 30)
 LANGS = ("en", "ru", "tg")
@@ -136,9 +138,12 @@ def test_a_programme_filter_acknowledges_only_that_programme(demo):
 
 
 HEADERS = ("Indicator", "Recorded", "Target", "% of target", "Published total", "Source of the published total",
-           "Objective", "Required (USD)", "Received (USD)", "Covered", "Share", "Group", "Value", "Year", "In the year",
-           "Running total", "Outcome 1: Stronger border", "Outcome 2: Increased employment and income",
-           "Outcome 3: Reduced grievances and better integration")
+           "Objective", "Required (USD)", "Received (USD)", "Covered", "Share", "Group", "Value",
+           "Outcome 1: Stronger border", "Outcome 2: Increased employment and income",
+           "Outcome 3: Reduced grievances and better integration",
+           # the districts at a glance: one column per headline indicator
+           "Border guards trained", "Grants awarded", "Jobs created", "Vocational trainees",
+           "Reintegration planning sessions", "Reintegration session participants")
 SHEET_HEADERS = ("Indicator", "Recorded", "District target", "% of target", "Share of programme", "Rank",
                  "Published programme total")
 
@@ -209,3 +214,45 @@ def test_a_district_sheet_tells_the_districts_story_and_who_took_part(demo, boun
     share = women / participants.loc[participants["sex"].notna(), "value"].sum() * 100
     expected = f"{tr('female')} {Words(lang).number(women)} ({Words(lang).pct(share)})"
     assert " ".join(expected.split()) in who
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+def test_every_district_sheet_is_one_page(demo, lang):
+    """The longest languages' sheets, with every breakdown the demo records, each fit one page."""
+    pdf = build_district_sheets(demo, None, lang=lang)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(demo.filters.district_codes()) == 16
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_brief_draws_the_running_total_as_the_trends_page_does(pdfs, demo, lang):
+    """Page 2 holds the chart of the Reach and trends page (its title, its last running total as text)
+    and says it in words."""
+    tr = translator(lang)
+    second = pdfs[lang][1]
+    assert tr("Since when: {indicator} — {scope}").format(
+        indicator=Words(lang).label(indicator("jobs_created")), scope=tr("all {count} districts").format(count=16)) in second
+    assert tr("Running total per quarter against the target") in second
+    jobs = demo.activities.loc[demo.activities["indicator"] == "jobs_created", "value"].sum()
+    assert " ".join(Words(lang).number(jobs).split()) in second
+    assert f"({demo_mark(lang)})" in second
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_one_district_brief_says_who_was_reached_in_that_district(demo, lang):
+    """Who was reached and since when are the district's, and their headings say so; the glance still
+    ranks every district."""
+    tr = translator(lang)
+    words = Words(lang)
+    pdf = build_briefing(demo, boundaries=None, district="Vanj", lang=lang, map_indicator="rps_participants",
+                         generated_at=GENERATED_AT)
+    second = " ".join(PdfReader(io.BytesIO(pdf)).pages[1].extract_text().split())
+    vanj = words.district(district("GB02"))
+    label = words.label(indicator("rps_participants"))
+    assert tr("Who was reached: {indicator} — {scope}").format(indicator=label, scope=vanj) in second
+    assert tr("Since when: {indicator} — {scope}").format(indicator=label, scope=vanj) in second
+    rows = demo.activities[(demo.activities["indicator"] == "rps_participants")]
+    in_vanj = rows[rows["district_code"] == "GB02"]
+    women = in_vanj.loc[in_vanj["sex"] == "female", "value"].sum()
+    everywhere = rows.loc[rows["sex"] == "female", "value"].sum()
+    assert f"{tr('Sex')}: {tr('female')} {' '.join(words.number(women).split())}" in second
+    assert f"{tr('Sex')}: {tr('female')} {' '.join(words.number(everywhere).split())} " not in second

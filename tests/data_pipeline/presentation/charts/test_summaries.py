@@ -56,6 +56,13 @@ def test_each_chart_is_described_in_words_and_as_its_table(build, args, words, c
     assert len(text.table) == len(args[0])
 
 
+def test_breakdown_bars_as_shares_are_described_by_shares():
+    text = charts.describe(charts.breakdown_bars, BREAKDOWN, "sex", "By sex", shares=True)
+    assert "Largest group: Jobs created: male, 62.5% of 80; Grants awarded: female, 77.8% of 9" in text.summary
+    assert list(text.table.columns) == ["indicator_label", "sex", "value", "share_pct"]
+    assert text.table["share_pct"].tolist() == [37.5, 62.5, 77.8, 22.2]
+
+
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_generated_figures_in_a_summary_carry_the_demo_mark(lang):
     mark = f"({translator(lang)('demo')})"

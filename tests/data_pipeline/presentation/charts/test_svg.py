@@ -110,6 +110,21 @@ def test_breakdown_bars_stack_the_categories_not_stated_in_grey_with_the_total()
     assert x[1] == pytest.approx(x[0] + w[0]) and x[2] == pytest.approx(x[1] + w[1]), "stacked end to end"
 
 
+def test_breakdown_bars_as_shares_give_every_indicator_the_same_length_and_write_each_wide_share_on_it():
+    table = pd.DataFrame({"indicator_label": ["Reintegration session participants"] * 2 + ["Border guards trained"] * 2,
+                          "disability": ["yes", "no"] * 2, "value": [84.0, 5921.0, 30.0, 90.0]})
+    drawing = parsed(charts.breakdown_bars(table, "disability", "By disability", origin=GENERATED, shares=True))
+    w = [float(b.get("width")) for b in bars(drawing)]
+    assert w[0] + w[1] == pytest.approx(w[2] + w[3]), "each bar is its indicator's 100 %"
+    assert w[2] / (w[2] + w[3]) == pytest.approx(0.25)
+    shown = texts(drawing)
+    assert {"75%", "99%", "6,005", "120", "100%"} <= set(shown), "wide shares on their bars, totals at the ends"
+    assert "1%" not in shown, "a sliver's share is in its tooltip, not squeezed onto it"
+    assert "Reintegration session participants: yes 84 (demo) (1.4% (demo))" in tooltips(drawing)
+    labels = [t for t in drawing.iter(f"{SVG}text") if t.text in ("75%", "25%") and t.get("class") != "tick"]
+    assert {t.get("fill") for t in labels} == {"#ffffff", charts.DARK}, "ink that contrasts with its bar"
+
+
 @given(st.floats(min_value=0.001, max_value=1e12, allow_nan=False))
 def test_nice_ticks_cover_the_largest_value_in_a_few_round_steps(top):
     ticks = charts.nice_ticks(top)
