@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
+from data_pipeline.presentation.i18n import translator
+
 from tests.browser.test_pages_in_browser import (
     PAGE_TIMEOUT_MS,
     _open,
@@ -33,6 +35,24 @@ def test_briefing_pack_follows_the_filters_in_the_url(browser, dashboard_url):
     assert_network_clean(visit, dashboard_url)
     visit.page.context.close()
 
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+def test_briefing_pack_tells_the_results_story_in_the_language_on_screen(browser, dashboard_url, lang):
+    """The pack built from a Russian or Tajik screen: outcome results, who was reached and since when for
+    the districts in the filters (said in their headings), the donor acknowledged as the documents print it."""
+    tr = translator(lang)
+    visit = _open(browser, f"{dashboard_url}/?region=GBAO&lang={lang}")
+    with visit.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        visit.page.get_by_role("button", name=tr("Briefing pack (PDF)")).click()
+    first, second = (" ".join(page.extract_text().split()) for page in PdfReader(download.value.path()).pages)
+    scope = tr("{count} districts in view").format(count=7)
+    assert tr("Outcome results (published)") in first and tr("Key messages") in first
+    assert f"— {scope}" in second and tr("Running total per quarter against the target") in second
+    assert second.index(tr("Since when: {indicator} — {scope}").split(":")[0]) < second.index(tr("Acknowledgement"))
+    assert "Financed by the UK Government" in second
+    assert "Who was reached" not in second and "Running total" not in second  # no English left
+    visit.page.context.close()
 
 def test_table_download_with_an_hxl_row(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/map?region=GBAO&view=table")

@@ -258,27 +258,6 @@ def _png(figure: Figure, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-class _FitImage(Flowable):
-    """A picture as wide as ``max_width`` allows, shrunk (aspect kept) so that ``reserve`` points
-    stay free below it on the page: the brief's map takes the room the tables leave."""
-
-    def __init__(self, png: bytes, max_width: float, reserve: float, min_height: float = 45 * mm):
-        super().__init__()
-        self.image = Image(io.BytesIO(png))
-        self.ratio = self.image.imageHeight / self.image.imageWidth
-        self.max_width, self.reserve, self.min_height = max_width, reserve, min_height
-
-    def wrap(self, available_width, available_height):
-        width = min(self.max_width, available_width)
-        height = max(self.min_height, min(width * self.ratio, available_height - self.reserve))
-        self.image.drawWidth, self.image.drawHeight = height / self.ratio, height
-        self.width, self.height = available_width, height
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.image.drawOn(self.canv, (self.width - self.image.drawWidth) / 2, 0)
-
-
 def _chart(svg: Svg, max_width: float, max_height: float) -> Drawing:
     """A chart of the dashboard's chart module as vector drawing, as large as fits ``max_width`` × ``max_height``:
     the pack shows the very chart the page shows, in the pack's own font (which has Cyrillic and Tajik letters)."""
