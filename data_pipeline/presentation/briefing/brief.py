@@ -114,8 +114,7 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
                    styles.body)]
     header = [_p(tr("Indicator"), styles.cell_bold), _p(tr("Recorded"), styles.number_bold),
               _p(tr("Target"), styles.number_bold), _p(tr("% of target"), styles.number_bold), _p("", styles.cell),
-              _p(tr("Published total"), styles.number_bold),
-              _p(tr("Source of the published total"), styles.cell_bold)]
+              _p(tr("Published total"), styles.number_bold)]
     band, band_style = _generated_band(view, len(header), 1, 4, styles, words)
     rows = band + [header]
     differs = False
@@ -137,13 +136,12 @@ def _headline_table(view: Dataset, sources: _Sources, styles: _Styles, width: fl
             _p(words.number(row.target), styles.number),
             _p(words.pct(row.achievement_pct), styles.number),
             _Bar(share, 13 * mm),
-            _p(published, styles.number),
-            _p(f"{mark} {figure.section}" if figure else tr("not published"), styles.source),
+            # the mark's number leads to the document and its section in the footer
+            _p(f"{published} {mark}" if figure else tr("not published"), styles.number),
         ])
-    widths = [57 * mm, 18 * mm, 15 * mm, 15 * mm, 15 * mm, 25 * mm]
-    widths.append(width - sum(widths))
-    flowables = [_table(rows, widths, header_rows=len(band) + 1,
-                        extra=[("LEFTPADDING", (-1, 0), (-1, -1), 6), *band_style])]
+    widths = [18 * mm, 15 * mm, 15 * mm, 15 * mm, 34 * mm]
+    widths.insert(0, width - sum(widths))
+    flowables = [_table(rows, widths, header_rows=len(band) + 1, extra=band_style)]
     notes = []
     if differs:
         notes.append(tr("† The recorded total differs from the published figure: see the reconciliation page."))

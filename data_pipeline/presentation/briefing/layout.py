@@ -93,7 +93,6 @@ class _Styles:
     number: ParagraphStyle = field(default_factory=lambda: _style("number", 7.6, align=TA_RIGHT, leading=9.2))
     number_bold: ParagraphStyle = field(default_factory=lambda: _style("number_bold", 7.6, bold=True,
                                                                        align=TA_RIGHT, leading=9.2))
-    source: ParagraphStyle = field(default_factory=lambda: _style("source", 6.6, colour=_MUTED, leading=8))
     footer: ParagraphStyle = field(default_factory=lambda: _style("footer", 6.1, colour=_MUTED, leading=7.4))
     banner: ParagraphStyle = field(default_factory=lambda: _style("banner", 8, bold=True, colour=_DEMO_RED))
 

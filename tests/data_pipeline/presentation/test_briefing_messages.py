@@ -137,7 +137,7 @@ def test_a_programme_filter_acknowledges_only_that_programme(demo):
     assert "Financed by the UK Government”" not in text.split("Acknowledgement")[-1].split("Sources:")[0]
 
 
-HEADERS = ("Indicator", "Recorded", "Target", "% of target", "Published total", "Source of the published total",
+HEADERS = ("Indicator", "Recorded", "Target", "% of target", "Published total",
            "Objective", "Required (USD)", "Received (USD)", "Covered", "Share", "Group", "Value",
            "Outcome 1: Stronger border", "Outcome 2: Increased employment and income",
            "Outcome 3: Reduced grievances and better integration",
