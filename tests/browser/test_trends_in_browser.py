@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from data_pipeline.presentation.i18n import format_number, format_percent, translator
 from tests.browser.test_pages_in_browser import (PAGE_TIMEOUT_MS, SVG_CHART, finish, heading, open_deep_link,
                                                  wait_idle)
 
@@ -57,4 +58,23 @@ def test_on_a_phone_the_charts_fit_the_screen(browser, dashboard_url, lang):
         box = charts.nth(n).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (n, box)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "tg"])
+def test_who_was_reached_is_drawn_as_shares_beside_the_published_share(browser, dashboard_url, lang):
+    """By disability: each indicator's bar is its 100 %, the shares written on it in the reader's language,
+    and the documents' published share (1.4 % of session participants) beside it with its source."""
+    tr = translator(lang)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(f"{dashboard_url}/trends?by=disability&lang={lang}")
+    wait_idle(page)
+    title = tr("Who was reached, by {category}").format(category=tr("Disability").lower())
+    chart = page.locator(f"{SVG_CHART}[aria-label^='{title}']")
+    chart.wait_for(timeout=PAGE_TIMEOUT_MS)
+    words = [t.strip() for t in chart.locator("text").all_text_contents()]
+    assert format_percent(100, lang) in words, "the axis runs to 100 %"
+    assert any(re.fullmatch(r"9\d\s?%", w.replace("\xa0", " ")) for w in words), words  # "no": 98.6 %
+    assert page.locator("strong", has_text=format_number(1.4, lang, unit="%")).first.is_visible()  # published
     context.close()
