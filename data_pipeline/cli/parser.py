@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("briefing", parents=[common], help="the briefing pack (PDF) of the active version")
     p.add_argument("--district", help="one district (any spelling) instead of all 16")
-    p.add_argument("--sheets", action="store_true", help="append a one-page sheet for each district")
+    p.add_argument("--sheets", action="store_true", help="append a one-page sheet for each district (for --district, its sheet)")
     p.add_argument("--indicator", help="the indicator id to map and lead the key messages with (default: the first "
                                        "headline indicator with records, as the Overview shows)")
     p.add_argument("--lang", choices=tuple(LANGUAGES), default=DEFAULT_LANGUAGE)

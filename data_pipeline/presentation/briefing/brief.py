@@ -314,7 +314,7 @@ def build_briefing(dataset: Dataset, *, boundaries: Boundaries | None, district:
     ``lang`` (``en``, ``ru``, ``tg``) sets the language of the whole pack: headings, labels and
     notes (catalog), district names (gazetteer), map words and number separators; document
     titles and sections in citations stay as published. ``district_sheets`` appends one page per
-    programme district in the filters (see :func:`build_district_sheets`). ``map_indicator`` chooses
+    programme district in the filters, or the one page of ``district`` (see :func:`build_district_sheets`). ``map_indicator`` chooses
     the mapped indicator (default: the first headline indicator with records). Raises ``BriefingError`` for an unknown
     district or a store without data.
     """
@@ -347,7 +347,8 @@ def _build_briefing(dataset: Dataset, boundaries: Boundaries | None, district: s
                          subject=subject, demo=dataset.is_demo, words=words)
     document.add_template("brief", sources.footer_text(words, dataset.source_label(words.tr), extra), styles)
     if district_sheets:
-        sheet_story, sheet_footer = _sheets_story(dataset, boundaries, words, None, generated, styles)
+        sheet_story, sheet_footer = _sheets_story(dataset, boundaries, words, [selected.code] if selected else None,
+                                                  generated, styles)
         document.add_template("sheet", sheet_footer, styles)
         story += [NextPageTemplate("sheet"), PageBreak()] + sheet_story
     document.build(story)

@@ -196,6 +196,12 @@ def test_district_sheets_follow_the_brief_for_the_districts_in_the_filters(demo_
     assert "Location maps not included" in pages[2]
 
 
+def test_a_one_district_brief_appends_that_districts_sheet_only(demo_dataset):
+    pages = _pages(build_briefing(demo_dataset, boundaries=None, district="Vanj", district_sheets=True,
+                                  generated_at=GENERATED))
+    assert len(pages) == 3 and "district code GB02" in pages[2]
+
+
 def test_demo_data_is_watermarked_on_every_page_and_real_data_is_not(brief_all, sheets, real_dataset, boundaries):
     for text in brief_all + sheets:
         assert text.count(DEMO_WATERMARK) == 2  # the banner line and the diagonal watermark
