@@ -173,17 +173,19 @@ def test_the_briefing_pack_says_what_is_generated_and_marks_it(demo_store, geo_d
     band = f"{_('generated')} {mark}"
     assert " ".join(_(DEMO_BANNER).split()) in flat
     # Over the headline table's Recorded, Target and % of target, the funding table's Received and Covered,
-    # who was reached (value and share), the running total per year (in the year, running total, target,
-    # % of target) and the districts-at-a-glance table's records and % of target.
-    assert flat.count(band) == 5, flat
+    # who was reached (value and share) and the districts-at-a-glance table's records and % of target.
+    assert flat.count(band) == 4, flat
     bands = [flat.index(band)]
-    while len(bands) < 5:
+    while len(bands) < 4:
         bands.append(flat.index(band, bands[-1] + 1))
     assert bands[0] < flat.index(_("Recorded")) and bands[1] < flat.index(_("Received (USD)"))
-    reached = flat.index(_("Who was reached: {indicator}").split(":")[0])
-    running = flat.index(_("Running total per year: {indicator}").split(":")[0])
-    assert reached < bands[2] < flat.index(_("Group")) and running < bands[3] < flat.index(_("In the year"))
-    assert bands[4] > flat.index(_("Districts at a glance"))
+    reached = flat.index(_("Who was reached: {indicator} — {scope}").split(":")[0])
+    assert reached < bands[2] < flat.index(_("Group"))
+    assert bands[3] > flat.index(_("Districts at a glance"))
+    # The running total is the Reach and trends page's chart: its title and every number said of it marked.
+    assert f"{_('Running total per quarter against the target')} {mark}" in flat
+    said = flat.split(_("Running total per quarter against the target"))[2].split(_("Who was reached"))[0]
+    assert said.count(mark) >= 3, said
     sheet = " ".join(PdfReader(io.BytesIO(build_district_sheets(
         ds, layers, lang=lang, districts=[PROGRAMME_DISTRICTS[0].code]))).pages[0].extract_text().split())
     assert " ".join(_(DEMO_BANNER).split()) in sheet
