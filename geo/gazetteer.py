@@ -6,6 +6,13 @@ project has met in the field (Latin, Russian and Tajik Cyrillic, former names); 
 districts of Tajikistan carry their English name and the name used in the boundary file, for
 the grey context layer of the map.
 
+Each programme district and each region also carries its OCHA COD P-code (``District.pcode``,
+``REGION_PCODES``; Tajikistan's are 7-digit numbers, e.g. Dusti ``3507209``), from the HDX global
+P-code list valid from 2017-01-01 (``PCODE_SOURCE``; a copy of Tajikistan's rows is in
+``geo/reference/ocha-pcodes-tjk.csv`` and ``tests/geo/test_pcodes.py`` checks every code and COD
+name against it). A P-code and the COD's own spelling ("Chaikhun" for Jayhun) resolve like any
+other name; joins still use the project code.
+
 Resolution follows hdx-python-country's discipline: normalise, look up an exact alias, and
 never accept a near miss silently: a near miss raises ``UnknownDistrictError`` naming the
 closest districts.
@@ -22,6 +29,14 @@ from rapidfuzz import fuzz, process
 
 REGION_KHATLON = "Khatlon"
 REGION_GBAO = "GBAO"
+REGION_PCODES = {REGION_KHATLON: "3507000", REGION_GBAO: "3590000", "Sughd": "3505000", "RRS": "3509000"}
+"""OCHA COD P-code of each region (admin level 1), from the same list as the districts' P-codes."""
+PCODE_SOURCE = ("OCHA COD P-codes (admin levels 1 and 2) of Tajikistan, valid from 2017-01-01: the HDX global "
+                "P-code list as kept in the test fixtures of OCHA-DAP/hdx-python-country "
+                "(tests/fixtures/fixtures-download-global-pcodes-adm-1-2.csv, commit b40de354a657, 2026-02-11; MIT)")
+"""Where the P-codes come from (also in ``geo/reference/README.md``)."""
+PCODE_VALID_FROM = "2017-01-01"
+"""The date the COD list says its P-codes are valid from."""
 REGION_NAMES = {
     REGION_KHATLON: "Khatlon Region",
     REGION_GBAO: "Gorno-Badakhshan Autonomous Region",
@@ -47,6 +62,15 @@ class District:
     former_names: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default=(), repr=False)
     """Other spellings in use (Latin transliterations, Russian adjective forms, …)."""
+    pcode: str | None = None
+    """OCHA COD P-code (admin level 2), e.g. ``3507209``; set for the 16 programme districts."""
+    cod_name: str | None = None
+    """The district's name as the COD list spells it (``Chaikhun`` for Jayhun); a known spelling."""
+
+    @property
+    def region_pcode(self) -> str | None:
+        """OCHA COD P-code of the district's region (admin level 1)."""
+        return REGION_PCODES.get(self.region)
 
     @property
     def names(self) -> dict[str, str]:
@@ -57,11 +81,13 @@ class District:
     def all_names(self) -> tuple[str, ...]:
         """Every name and spelling that resolves to this district, the code included."""
         names = (self.code, self.name_en, self.name_ru, self.name_tg, *self.former_names, *self.aliases)
-        return names + ((self.boundary_name,) if self.boundary_name else ())
+        extra = (self.boundary_name, self.pcode, self.cod_name)
+        return names + tuple(name for name in extra if name)
 
 
-def _d(code, region, en, ru, tg, lat, lon, boundary, former=(), aliases=(), programme=True):
-    return District(code, region, en, ru, tg, lat, lon, programme, boundary, tuple(former), tuple(aliases))
+def _d(code, region, en, ru, tg, lat, lon, boundary, former=(), aliases=(), programme=True, pcode=None, cod=None):
+    return District(code, region, en, ru, tg, lat, lon, programme, boundary, tuple(former), tuple(aliases),
+                    pcode, cod)
 
 
 # The 16 programme districts, in the order the programme documents list them.
@@ -70,54 +96,70 @@ PROGRAMME_DISTRICTS: tuple[District, ...] = (
     _d("KT01", REGION_KHATLON, "Dusti", "Дусти", "Дӯстӣ", 37.508, 68.532, "Jilikul District",
        former=("Jilikul", "Джиликуль", "Ҷиликӯл"),
        aliases=("Dusti District", "Dŭstí", "Dusty", "Dustiy", "Dzhilikul", "Jilikŭl",
-                "Дустийский район", "Джиликульский район", "Дӯстӣ")),
+                "Дустийский район", "Джиликульский район", "Дӯстӣ"),
+       pcode="3507209", cod="Dusti"),
     _d("KT02", REGION_KHATLON, "Qubodiyon", "Кабодиён", "Қубодиён", 37.418, 68.271, "Qabodiyon District",
        aliases=("Qabodiyon", "Kabodiyon", "Kubodiyon", "Kabodiyan", "Kabadian", "Qubodiyon District",
-                "Кабодиёнский район", "Кубодиёнский район", "Кубодиён", "Кабадиан")),
+                "Кабодиёнский район", "Кубодиёнский район", "Кубодиён", "Кабадиан"),
+       pcode="3507213", cod="Kabodiyon"),
     _d("KT03", REGION_KHATLON, "Shahrituz", "Шаартуз", "Шаҳритус", 37.432, 67.890, "Shahrtuz District",
        aliases=("Shahrtuz", "Shaartuz", "Shahritus", "Shahrtus", "Shakhrituz", "Shahrituz District",
-                "Шаартузский район", "Шахритусский район", "Шахритус", "Шахритуз")),
+                "Шаартузский район", "Шахритусский район", "Шахритус", "Шахритуз"),
+       pcode="3507245", cod="Shaartuz"),
     _d("KT04", REGION_KHATLON, "Nosiri Khusrav", "Носири Хусрав", "Носири Хусрав", 37.232, 67.950,
        "Nosiri Khusrav District",
        former=("Beshkent", "Бешкент"),
        aliases=("Nosir Khusrav", "N. Khusrav", "N Khusrav", "Nosiri Khusraw", "Nosiri-Khusrav",
                 "Nasir Khusraw", "Носири-Хусравский район", "Носирихусравский район",
-                "район Носири Хусрав", "Н. Хусрав", "Бешкентский район")),
+                "район Носири Хусрав", "Н. Хусрав", "Бешкентский район"),
+       pcode="3507254", cod="N. Khusraw"),
     _d("KT05", REGION_KHATLON, "Panj", "Пяндж", "Панҷ", 37.312, 69.134, "Panj District",
        former=("Kirovabad", "Кировабад"),
-       aliases=("Pyanj", "Pyandzh", "Pyandj", "Piandj", "Panji", "Пянджский район", "Панджский район", "Панч")),
+       aliases=("Pyanj", "Pyandzh", "Pyandj", "Piandj", "Panji", "Пянджский район", "Панджский район", "Панч"),
+       pcode="3507234", cod="Panj"),
     _d("KT06", REGION_KHATLON, "Jayhun", "Джайхун", "Ҷайҳун", 37.314, 68.679, "Qumsangir District",
        former=("Qumsangir", "Kumsangir", "Кумсангир", "Қумсангир"),
        aliases=("Jaihun", "Jayhoon", "Dzhaykhun", "Djayhun", "Кумсангирский район",
-                "Джайхунский район", "район Джайхун")),
+                "Джайхунский район", "район Джайхун"),
+       pcode="3507223", cod="Chaikhun"),
     _d("KT07", REGION_KHATLON, "Farkhor", "Фархор", "Фархор", 37.485, 69.331, "Farkhor District",
        former=("Parkhar", "Пархар"),
-       aliases=("Farxor", "Farhor", "Фархорский район", "Пархарский район")),
+       aliases=("Farxor", "Farhor", "Фархорский район", "Пархарский район"),
+       pcode="3507232", cod="Farkhor"),
     _d("KT08", REGION_KHATLON, "Khamadoni", "Хамадони", "Ҳамадонӣ", 37.701, 69.724, "Hamadoni District",
        former=("Moskovsky", "Moskovskiy", "Московский", "Московский район"),
-       aliases=("Hamadoni", "Hamadony", "Khamadony", "Hamadonī", "Хамадонийский район")),
+       aliases=("Hamadoni", "Hamadony", "Khamadony", "Hamadonī", "Хамадонийский район"),
+       pcode="3507229", cod="Hamadoni"),
     _d("KT09", REGION_KHATLON, "Shamsiddin Shohin", "Шамсиддин Шохин", "Шамсиддин Шоҳин", 37.843, 70.033,
        "Shuro-obod District",
        former=("Shurobod", "Shuro-obod", "Shuroobod", "Shurabad", "Шуроабад", "Шурообод",
                "Шӯрообод", "Шурабадский район"),
        aliases=("Sh. Shohin", "Sh Shohin", "Shamsiddin Shokhin", "Shamsiddini Shohin",
-                "Шамсиддин Шохинский район", "район Шамсиддина Шохина", "Ш. Шохин")),
+                "Шамсиддин Шохинский район", "район Шамсиддина Шохина", "Ш. Шохин"),
+       pcode="3507246", cod="Shohin"),
     _d("GB01", REGION_GBAO, "Darvoz", "Дарваз", "Дарвоз", 38.397, 70.507, "Darvoz District",
-       aliases=("Darvaz", "Darwaz", "Дарвазский район", "Qalai Khumb", "Калаи-Хумб")),
+       aliases=("Darvaz", "Darwaz", "Дарвазский район", "Qalai Khumb", "Калаи-Хумб"),
+       pcode="3590213", cod="Darvoz"),
     _d("GB02", REGION_GBAO, "Vanj", "Ванч", "Ванҷ", 38.408, 71.739, "Vanj District",
-       aliases=("Vanch", "Vanch'", "Wanj", "Ванчский район", "Ванж")),
+       aliases=("Vanch", "Vanch'", "Wanj", "Ванчский район", "Ванж"),
+       pcode="3590204", cod="Vanj"),
     _d("GB03", REGION_GBAO, "Rushon", "Рушан", "Рушон", 38.133, 72.210, "Rushon District",
-       aliases=("Rushan", "Rŭshon", "Roshan", "Рушанский район")),
+       aliases=("Rushan", "Rŭshon", "Roshan", "Рушанский район"),
+       pcode="3590220", cod="Rushan"),
     _d("GB04", REGION_GBAO, "Shughnon", "Шугнан", "Шуғнон", 37.600, 72.184, "Shughnon District",
-       aliases=("Shugnan", "Shugnon", "Shughnan", "Shighnan", "Шугнанский район", "Шугнон")),
+       aliases=("Shugnan", "Shugnon", "Shughnan", "Shighnan", "Шугнанский район", "Шугнон"),
+       pcode="3590226", cod="Shugnan"),
     _d("GB05", REGION_GBAO, "Khorugh", "Хорог", "Хоруғ", 37.49, 71.55, None,
        aliases=("Khorog", "Khorugh city", "Khorog city", "Horog", "Khorogh", "город Хорог",
-                "г. Хорог", "Хорогский", "шаҳри Хоруғ", "Хоруг")),
+                "г. Хорог", "Хорогский", "шаҳри Хоруғ", "Хоруг"),
+       pcode="3590401", cod="Khorugh"),
     _d("GB06", REGION_GBAO, "Roshtqala", "Рошткала", "Роштқалъа", 37.197, 72.134, "Roshtqal'a District",
        aliases=("Roshtkala", "Roshtqal'a", "Roshtqal’a", "Roshtqalʼa", "Roshtkalа", "Roshtqalâ",
-                "Рошткалинский район", "Рошт-Калинский район", "Рошткалъа", "Роштқала")),
+                "Рошткалинский район", "Рошт-Калинский район", "Рошткалъа", "Роштқала"),
+       pcode="3590219", cod="Roshtqala"),
     _d("GB07", REGION_GBAO, "Ishkoshim", "Ишкашим", "Ишкошим", 37.029, 72.407, "Ishkoshim District",
-       aliases=("Ishkashim", "Eshkashem", "Ishkashym", "Ишкашимский район", "Ишкошим")),
+       aliases=("Ishkashim", "Eshkashem", "Ishkashym", "Ишкашимский район", "Ишкошим"),
+       pcode="3590208", cod="Ishkashim"),
 )
 
 # The other districts of Tajikistan, for the grey context layer and context records.
@@ -202,7 +244,7 @@ class UnknownDistrictError(ValueError):
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(
             f"Unknown district {value!r}.{hint} Use a district's English, Russian or Tajik name, "
-            f"or its project code (e.g. KT01 for Dusti)."
+            f"its project code (e.g. KT01 for Dusti) or its OCHA P-code (e.g. 3507209)."
         )
 
 
