@@ -24,8 +24,10 @@ from data_pipeline.reference.registry import INDICATORS, PROGRAMME_PERIODS, indi
 from data_pipeline.store import Store, VersionInfo
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, district
 
-TABLE_COLUMNS = ["district_code", "district", "region", "indicator", "indicator_label", "unit", "period",
-                 "value", "target", "achievement_pct", "source"]
+TABLE_COLUMNS = ["district_pcode", "district_code", "district", "region_pcode", "region", "indicator",
+                 "indicator_label", "unit", "period", "value", "target", "achievement_pct", "source"]
+"""The indicator table's columns; the OCHA P-codes (``#adm2+code``, ``#adm1+code``) come before the project
+code so that HXL tools picking the first ``#adm2+code`` column join on the P-code."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,8 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
 def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None) -> pd.DataFrame:
     """One row per district × indicator × period (× ``by``) with target, % of target and source.
 
-    Columns: ``district_code, district, region, indicator, indicator_label, unit, period,
-    value, target, achievement_pct, source`` (+ ``by``). ``target`` is empty where none is known.
+    Columns: ``district_pcode, district_code, district, region_pcode, region, indicator, indicator_label,
+    unit, period, value, target, achievement_pct, source`` (+ ``by``), the P-codes from the gazetteer. ``target`` is empty where none is known.
     ``district`` is the gazetteer's English name and ``indicator_label`` the registry's (catalog msgid):
     ``data_pipeline.presentation.tables.with_district_names`` and the catalog word them in another language.
     """
@@ -150,10 +152,13 @@ def indicator_table(ds: Dataset, period: str = WHOLE, by: str | None = None) -> 
     districts = {code: district(code) for code in table["district_code"].unique()}
     table["district"] = table["district_code"].map(lambda c: districts[c].name_en)
     table["region"] = table["district_code"].map(lambda c: districts[c].region)
+    table["district_pcode"] = table["district_code"].map(lambda c: districts[c].pcode)
+    table["region_pcode"] = table["district_code"].map(lambda c: districts[c].region_pcode)
     table["indicator_label"] = table["indicator"].map(lambda i: indicator(i).label)
     table["unit"] = table["indicator"].map(lambda i: indicator(i).unit)
     table["source"] = ds.source_label()
-    columns = TABLE_COLUMNS[:7] + ([by] if by else []) + TABLE_COLUMNS[7:]
+    after_period = TABLE_COLUMNS.index("period") + 1
+    columns = TABLE_COLUMNS[:after_period] + ([by] if by else []) + TABLE_COLUMNS[after_period:]
     indicator_order = {i.id: n for n, i in enumerate(INDICATORS)}
     district_order = {d.code: n for n, d in enumerate(ALL_DISTRICTS)}
     table = (table.assign(_i=table["indicator"].map(indicator_order), _d=table["district_code"].map(district_order))

@@ -90,7 +90,7 @@ def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -
         fields.positions["period"] = fields.positions.pop("date")
         present = set(fields.positions)
     if kind == KIND_ACTIVITIES or kind == KIND_TARGETS:
-        if "district_code" in present:
+        if present & set(DISTRICT_CODE_FIELDS):
             present.add("district")
     needed = REQUIRED_FIELDS[kind] if kind else ()
     if kind == KIND_ACTIVITIES and fields.wide:
@@ -149,24 +149,36 @@ def _check_text_cells(log: ProblemLog, columns: Iterable[Column], rows: np.ndarr
             report_checks(log, column, checks, rows)
 
 
+DISTRICT_CODE_FIELDS = ("district_code", "district_pcode")
+"""Columns that name a district by code: the project code (KT01) and the OCHA P-code (3507209). Each
+resolves any spelling the gazetteer knows, so a file whose ``#adm2+code`` column holds project codes (as
+the exports wrote before P-codes) reads as before."""
+
+
 def district_codes(columns: dict[str, Column], rows: np.ndarray, log: ProblemLog, *,
                     required: bool) -> tuple[Column, list] | None:
-    """Resolve district names (or codes); with both columns, the code column wins and must agree."""
-    name_col, code_col = columns.get("district"), columns.get("district_code")
-    primary = code_col or name_col
+    """Resolve district names or codes; with several district columns, a code column wins (the project
+    code's before the P-code's) and the others must name the same district."""
+    present = [columns[name] for name in (*DISTRICT_CODE_FIELDS, "district") if name in columns]
+    primary, others = present[0], present[1:]
     checks = check_districts(primary.uniques, required=required)
     ok = report_checks(log, primary, checks, rows)
     results = [c.result for c in checks]
-    if name_col is not None and code_col is not None:
-        name_checks = check_districts(name_col.uniques, required=False)
-        ok &= report_checks(log, name_col, name_checks, rows)
-        by_code = np.array([r or "" for r in results], dtype=object)[code_col.codes]
-        by_name = np.array([c.result or "" for c in name_checks], dtype=object)[name_col.codes]
-        disagree = np.flatnonzero((by_code != by_name) & (by_code != "") & (by_name != ""))
+    by_primary = np.array([r or "" for r in results], dtype=object)[primary.codes]
+    for other in others:
+        other_checks = check_districts(other.uniques, required=False)
+        ok &= report_checks(log, other, other_checks, rows)
+        by_other = np.array([c.result or "" for c in other_checks], dtype=object)[other.codes]
+        disagree = np.flatnonzero((by_primary != by_other) & (by_primary != "") & (by_other != ""))
         for i in disagree[:log.per_column].tolist():
-            log.add(int(rows[i]), name_col.label, name_col.uniques[name_col.codes[i]],
-                    _("District name resolves to {by_name} but the district code column says {by_code}.",
-                      by_name=by_name[i], by_code=by_code[i]),
+            if other is columns.get("district"):
+                message = _("District name resolves to {by_name} but the district code column says {by_code}.",
+                            by_name=by_other[i], by_code=by_primary[i])
+            else:
+                message = _("Column {column} names district {by_other} but column {primary} names {by_primary}.",
+                            column=other.label, by_other=by_other[i], primary=primary.label,
+                            by_primary=by_primary[i])
+            log.add(int(rows[i]), other.label, other.uniques[other.codes[i]], message,
                     _("a name and a code of the same district"))
         ok &= not len(disagree)
     return (primary, results) if ok else None
@@ -289,7 +301,8 @@ def _build_targets(columns: dict[str, Column], wide: dict[str, Column], rows: np
     indicator_col = columns["indicator"]
     ids, indicator_results = _indicator_rows(indicator_col, log, rows)
     district = None
-    if "district" in columns or "district_code" in columns:
+    has_district = any(name in columns for name in ("district", *DISTRICT_CODE_FIELDS))
+    if has_district:
         district = district_codes(columns, rows, log, required=False)
     period_col = columns.get("period")
     period_checks = check_periods(period_col.uniques) if period_col else []
@@ -300,7 +313,7 @@ def _build_targets(columns: dict[str, Column], wide: dict[str, Column], rows: np
     report_checks(log, target_col, checks, rows)
     numbers = [c.result for c in checks]
     _count_checks(log, target_col, numbers, ids, rows, "target")
-    if log.problems or (("district" in columns or "district_code" in columns) and district is None):
+    if log.problems or (has_district and district is None):
         return None
     frame = pd.DataFrame({
         "indicator": string_series(indicator_col, indicator_results),

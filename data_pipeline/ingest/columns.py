@@ -13,7 +13,9 @@ HXL hashtags (attributes in any order and case; unknown attributes are ignored):
 field             hashtags
 ================  =====================================================================
 date              ``#date`` (``#date+period`` is a target period)
-district          ``#adm2+name`` or ``#adm2``; ``#adm2+code`` for a project code (KT01)
+district          ``#adm2+name`` or ``#adm2``
+district_pcode    ``#adm2+code``: an OCHA P-code (3507209); a project code there reads too (older exports)
+district_code     ``#adm2+code+project``: a project code (KT01)
 indicator         ``#indicator+code`` (also ``+id``, or ``#indicator`` alone)
 value             ``#value``, ``#indicator+value``, ``#indicator+num``, ``#reached``
 sex               ``#sex``, ``#gender``
@@ -56,6 +58,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "district": ("district", "district name", "rayon", "raion", "nohiya", "район", "название района",
                  "ноҳия", "нохия"),
     "district_code": ("district code", "district_code", "code", "adm2 code", "код района", "код"),
+    "district_pcode": ("district pcode", "district p-code", "pcode", "p-code", "adm2 pcode", "admin2pcode",
+                       "admin2 pcode", "adm2_pcode"),
     "indicator": ("indicator", "indicator id", "indicator code", "показатель", "индикатор",
                   "код показателя", "нишондиҳанда"),
     "value": ("value", "count", "number", "значение", "количество", "кол-во", "число", "миқдор"),
@@ -92,7 +96,8 @@ HXL_TAGS: tuple[tuple[str, frozenset[str], str | None], ...] = tuple(
         ("indicator", ("name",), None),  # an exported label column, not the indicator id
         ("indicator", (), "indicator"),
         ("reached", (), "value"),
-        ("adm2", ("code",), "district_code"),
+        ("adm2", ("code", "project"), "district_code"),
+        ("adm2", ("code",), "district_pcode"),
         ("adm2", (), "district"),
         ("date", ("period",), "period"),
         ("date", (), "date"),
@@ -129,8 +134,8 @@ REQUIRED_FIELDS = {
     KIND_FUNDING: ("plan", "objective", "received"),
 }
 OPTIONAL_FIELDS = {
-    KIND_ACTIVITIES: ("district_code", "sex", "age_group", "disability", "notes"),
-    KIND_TARGETS: ("district", "district_code", "period"),
+    KIND_ACTIVITIES: ("district_code", "district_pcode", "sex", "age_group", "disability", "notes"),
+    KIND_TARGETS: ("district", "district_code", "district_pcode", "period"),
     KIND_FUNDING: ("component", "donor", "required", "currency"),
 }
 

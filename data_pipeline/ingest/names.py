@@ -28,12 +28,14 @@ def check_districts(uniques: Sequence[object], *, required: bool = True) -> list
             out.append(Check(None, _("Empty district: every record needs the district it happened in.")
                              if required else None))
             continue
-        text = clean_text(value)
+        # A P-code typed into a spreadsheet comes back as a number (3507209.0).
+        text = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)
         try:
             code = resolve_district(text)
         except UnknownDistrictError as err:
             out.append(Check(None, _("Unknown district {value!r}.", value=text),
-                             _("a district name (English, Russian or Tajik) or project code such as KT01"),
+                             _("a district name (English, Russian or Tajik), a project code such as KT01 or an OCHA P-code "
+                               "such as 3507209"),
                              tuple(err.suggestions)))
             continue
         if code not in PROGRAMME_CODES:

@@ -6,8 +6,10 @@ other humanitarian data tools read a table without a mapping step. Our columns m
 =======================  ===============================  =====================================
 column                   hashtag                          why
 =======================  ===============================  =====================================
-district_code            ``#adm2+code``                   project district code (KT01…)
+district_pcode           ``#adm2+code``                   OCHA COD P-code (3507209…), HDX's join key
+district_code            ``#adm2+code+project``           project district code (KT01…)
 district                 ``#adm2+name``
+region_pcode             ``#adm1+code``                   OCHA COD P-code of the region (3507000…)
 region                   ``#adm1+name``
 indicator                ``#indicator+code``              registry id
 indicator_label          ``#indicator+name``
@@ -32,6 +34,12 @@ received                 ``#value+funding+received``
 currency                 ``#currency``
 =======================  ===============================  =====================================
 
+``#adm2+code`` is the OCHA P-code, as HDX and the HXL Proxy use it; the project code carries
+``+project`` and comes after the P-code column in every export, so a tool that picks the first
+column matching ``#adm2+code`` gets the P-code (``#adm2+code-project`` names it exactly). Before
+P-codes the project code was tagged ``#adm2+code``: ingest still reads such files (either code column
+resolves any spelling the gazetteer knows).
+
 Any other column gets an empty hashtag cell, which HXL tools ignore. The tags are the ones
 ``data_pipeline.ingest`` recognises, so an activities, targets or funding table that
 ``data_pipeline.presentation.exports`` writes reads back into the same records, with or without
@@ -44,8 +52,10 @@ Reference data (layer 1): imports nothing from the project.
 from __future__ import annotations
 
 HXL_TAGS: dict[str, str] = {
-    "district_code": "#adm2+code",
+    "district_pcode": "#adm2+code",
+    "district_code": "#adm2+code+project",
     "district": "#adm2+name",
+    "region_pcode": "#adm1+code",
     "region": "#adm1+name",
     "indicator": "#indicator+code",
     "indicator_label": "#indicator+name",

@@ -52,8 +52,12 @@ def test_region_programme_and_date_filters(demo_url):
 
 def test_indicator_table_columns_and_sources(demo_url):
     table = indicator_table(load_dataset(demo_url), "year", "sex")
-    assert list(table.columns) == ["district_code", "district", "region", "indicator", "indicator_label", "unit",
-                                   "period", "sex", "value", "target", "achievement_pct", "source"]
+    # The OCHA P-codes (issue 19) come first, so HXL tools picking the first #adm2+code join on them.
+    assert list(table.columns) == ["district_pcode", "district_code", "district", "region_pcode", "region",
+                                   "indicator", "indicator_label", "unit", "period", "sex", "value", "target",
+                                   "achievement_pct", "source"]
+    assert table.loc[table["district_code"] == "KT06", "district_pcode"].unique().tolist() == ["3507223"]
+    assert table.loc[table["region"] == "GBAO", "region_pcode"].unique().tolist() == ["3590000"]
     assert table["source"].str.startswith("demo").all()
 
 

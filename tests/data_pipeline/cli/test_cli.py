@@ -155,7 +155,9 @@ def test_briefing_pack_and_hxl_export(store_url, tmp_path, capsys):
     assert "Atlantis" in capsys.readouterr().err
     out = tmp_path / "hxl.csv"
     assert main(["export", "--store", store_url, "--hxl", "-o", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("#adm2+code,#adm2+name")
+    # The P-code first (#adm2+code, issue 19), then the project code, the name, the region's P-code and name.
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith(
+        "#adm2+code,#adm2+code+project,#adm2+name,#adm1+code,#adm1+name")
 
 
 def test_ingest_refuses_records_repeating_published_ones_unless_allowed(store_url, tmp_path, capsys):

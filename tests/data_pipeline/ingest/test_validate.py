@@ -149,7 +149,9 @@ def test_funding_lines_canonical_spelling_and_suggestions():
 
 
 @pytest.mark.parametrize("tag, field", [
-    ("#date", "date"), ("#adm2+name", "district"), ("#ADM2 +Name", "district"), ("#adm2+code", "district_code"),
+    ("#date", "date"), ("#adm2+name", "district"), ("#ADM2 +Name", "district"),
+    # #adm2+code is the OCHA P-code, as HDX uses it (issue 19); the project code is #adm2+code+project.
+    ("#adm2+code", "district_pcode"), ("#adm2+code+project", "district_code"), ("#adm2+project+code", "district_code"),
     ("#indicator+code", "indicator"), ("#value", "value"), ("#indicator+num", "value"), ("#sex", "sex"),
     ("#age+group", "age_group"), ("#disabled", "disability"), ("#meta+notes", "notes"),
     ("#date+period", "period"), ("#targeted", "target"), ("#value+funding+required", "required"),

@@ -53,7 +53,7 @@ def test_exported_tables_read_back_into_the_same_records(demo_tables, tmp_path: 
 
 
 def test_every_hxl_tag_names_the_same_field_in_the_ingest():
-    ingest_fields = {"district_code", "district", "indicator", "value", "period", "date", "target", "sex",
+    ingest_fields = {"district_pcode", "district_code", "district", "indicator", "value", "period", "date", "target", "sex",
                      "age_group", "disability", "notes", "plan", "objective", "component", "donor",
                      "required", "received", "currency"}
     for column in ingest_fields:
@@ -66,9 +66,10 @@ def test_hxl_row_sits_under_the_header_and_unknown_columns_get_an_empty_tag():
     rows = list(csv.reader(io.StringIO(to_csv_bytes(frame, hxl=True).decode("utf-8"), newline="")))
 
     assert rows[0] == ["district_code", "value", "something_else"]
-    assert rows[1] == ["#adm2+code", "#indicator+value+num", ""]
+    assert rows[1] == ["#adm2+code+project", "#indicator+value+num", ""]  # #adm2+code is the P-code (issue 19)
     assert rows[2] == ["KT01", "3", "x"]
     assert hxl_row(["region", "target", "source"]) == ["#adm1+name", "#targeted+num", "#meta+source"]
+    assert hxl_row(["district_pcode", "region_pcode"]) == ["#adm2+code", "#adm1+code"]
 
 
 def test_csv_is_plain_utf8_unless_a_bom_is_asked_for():
