@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from data_pipeline.presentation import charts
+from data_pipeline.presentation.exports import with_place_codes
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.analysis.compare import district_comparison
 from data_pipeline.presentation.tables import comparison_table
@@ -43,7 +44,8 @@ shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
                                 "unit": tr("Unit")},
                       formats={"median": "%,.1f"})
 ui.citation("; ".join(summary["source"].drop_duplicates()))
-ui.downloads(shown.assign(source=peers.source_label(tr)), f"district-{code}", key="profile_table")
+ui.downloads(with_place_codes(shown.assign(source=peers.source_label(tr)), district_code=code), f"district-{code}",
+             key="profile_table")
 
 st.subheader(tr("Over time and beside the other districts"))
 left, right = st.columns([3, 1])

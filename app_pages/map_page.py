@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from data_pipeline.presentation import charts
+from data_pipeline.presentation.exports import with_place_codes
 from data_pipeline.reference.registry import indicator, indicators_for
 
 tr = ui.translate_now()
@@ -48,4 +49,4 @@ with tab:
                                **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),
                                                     "achievement_pct": tr("% of target")}, ctx.data.origin),
                                "region": tr("Region"), "source": tr("Source")})
-        ui.downloads(shown, f"{indicator_id}-by-district", key="map_table")
+        ui.downloads(with_place_codes(shown, rows), f"{indicator_id}-by-district", key="map_table")

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.analysis.dataset import Filters
+from data_pipeline.presentation.exports import with_place_codes
 from data_pipeline.presentation.versions import note_text
 from data_pipeline.reference.published import DOCUMENTS, published_table
 from data_pipeline.analysis.quality import quality_findings
@@ -91,7 +92,7 @@ with tab:
                                       "period": tr("Period"), "unit": tr("Unit"), "region": tr("Region"),
                                       "source": tr("Source")},
                               height=360)
-        ui.downloads(shown, f"indicators-{period}", key="indicator_table")
+        ui.downloads(with_place_codes(shown, table), f"indicators-{period}", key="indicator_table")
     else:
         include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"),
                                     value=False, key="sources_context")

@@ -51,6 +51,30 @@ def hxl_row(columns: Iterable[object]) -> list[str]:
     return [HXL_TAGS.get(str(column), "") for column in columns]
 
 
+PLACE_CODE_COLUMNS = ("district_pcode", "district_code", "region_pcode")
+"""The codes a per-district download carries in front of what the page shows: the OCHA P-code
+(``#adm2+code``), the project code (``#adm2+code+project``) and the region's P-code (``#adm1+code``)."""
+
+
+def with_place_codes(shown: pd.DataFrame, source: pd.DataFrame | None = None, *,
+                     district_code: str | None = None) -> pd.DataFrame:
+    """``shown`` (a table as a page shows it, one row per row of ``source``) with the place-code columns
+    of ``source`` in front, or, for a table of one district, those of ``district_code`` on every row.
+    Codes do not depend on the language, so a download in Russian joins as one in English does."""
+    from geo.gazetteer import district
+
+    if district_code is not None:
+        place = district(district_code)
+        codes = pd.DataFrame({"district_pcode": place.pcode, "district_code": place.code,
+                              "region_pcode": place.region_pcode}, index=range(len(shown)))
+    elif source is not None:
+        codes = source[[c for c in PLACE_CODE_COLUMNS if c in source]].reset_index(drop=True)
+    else:
+        raise ValueError("with_place_codes needs the source table or a district_code.")
+    codes = codes[[c for c in codes.columns if c not in shown.columns]]
+    return pd.concat([codes, shown.reset_index(drop=True)], axis=1)
+
+
 def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells are neutralised; numeric and date columns are left as they are."""
     out = df.copy()

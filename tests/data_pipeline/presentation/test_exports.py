@@ -163,3 +163,18 @@ def test_exports_refuse_what_is_not_a_table():
     duplicated = pd.DataFrame(np.zeros((1, 2)), columns=["value", "value"])
     with pytest.raises(ValueError, match="duplicate column"):
         to_xlsx_bytes(duplicated)
+
+
+def test_downloads_per_district_carry_the_place_codes_in_front():
+    from data_pipeline.presentation.exports import with_place_codes
+
+    source = pd.DataFrame({"district_pcode": ["3590204"], "district_code": ["GB02"], "region_pcode": ["3590000"],
+                           "district": ["Ванч"], "value": [3]})
+    shown = source[["district", "value"]]
+    assert list(with_place_codes(shown, source).columns) == ["district_pcode", "district_code", "region_pcode",
+                                                             "district", "value"]
+    one = with_place_codes(pd.DataFrame({"indicator_label": ["a", "b"]}), district_code="KT06")
+    assert one[["district_pcode", "district_code", "region_pcode"]].drop_duplicates().values.tolist() == [
+        ["3507223", "KT06", "3507000"]]
+    rows = list(csv.reader(io.StringIO(to_csv_bytes(with_place_codes(shown, source), hxl=True).decode("utf-8"))))
+    assert rows[1][:3] == ["#adm2+code", "#adm2+code+project", "#adm1+code"]
