@@ -14,6 +14,7 @@ Importing this module, which uvicorn does in the main thread before the server a
 - copies Leaflet into ``./static/leaflet`` (served by ``server.enableStaticServing``);
 - makes compressed copies of Streamlit's frontend files once (``web_static``; reused by later starts) and
   answers the browser from them: a first visit downloads about a quarter of the bytes;
+- adds the data feed's routes (``web_feed``: ``/feed/indicators.csv`` and the like, no sign-in);
 - wraps Streamlit in ``web_security``'s middleware: security headers on every response, and uploads
   refused (403) to sessions that are not a signed-in editor's.
 """
@@ -31,6 +32,7 @@ if str(ROOT) not in sys.path:  # `uvicorn app:app` run from elsewhere with --app
 import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
+from web_feed import ROUTES as FEED_ROUTES  # noqa: E402
 from web_security import SecurityHeaders, UploadGuard  # noqa: E402
 from web_static import PrecompressedStatic, default_cache_dir, precompress, streamlit_static_dir  # noqa: E402
 
@@ -54,7 +56,7 @@ def install_static_files() -> Path:
 preload()
 install_static_files()
 STATIC_FILES = precompress(streamlit_static_dir(), default_cache_dir())
-app = st.App(ROOT / "dashboard.py", middleware=[
+app = st.App(ROOT / "dashboard.py", routes=FEED_ROUTES, middleware=[
     Middleware(SecurityHeaders),  # outermost: compressed answers get the headers too
     Middleware(PrecompressedStatic, files=STATIC_FILES, base_path=st.get_option("server.baseUrlPath")),
     Middleware(UploadGuard),

@@ -99,6 +99,7 @@ HXL_TAGS: tuple[tuple[str, frozenset[str], str | None], ...] = tuple(
         ("adm2", ("code", "project"), "district_code"),
         ("adm2", ("code",), "district_pcode"),
         ("adm2", (), "district"),
+        ("date", ("as_of",), None),  # a feed file's as-of date, not a record's date
         ("date", ("period",), "period"),
         ("date", (), "date"),
         ("period", (), "period"),

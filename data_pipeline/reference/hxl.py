@@ -32,6 +32,8 @@ donor                    ``#org+donor``
 required                 ``#value+funding+required``
 received                 ``#value+funding+received``
 currency                 ``#currency``
+data_version             ``#meta+version``                the data version a feed file was made from
+as_of                    ``#date+as_of``                  that version's as-of date (latest record)
 =======================  ===============================  =====================================
 
 ``#adm2+code`` is the OCHA P-code, as HDX and the HXL Proxy use it; the project code carries
@@ -78,5 +80,7 @@ HXL_TAGS: dict[str, str] = {
     "required": "#value+funding+required",
     "received": "#value+funding+received",
     "currency": "#currency",
+    "data_version": "#meta+version",
+    "as_of": "#date+as_of",
 }
 """Column name → HXL hashtag (the table above says why)."""
