@@ -35,6 +35,9 @@ SETTINGS = (
     Setting("store_timeout", "DASHBOARD_STORE_TIMEOUT", "5",
             "Seconds to wait for a database server to accept a connection before saying the store is "
             "unreachable (whole seconds, at least 2)."),
+    Setting("iati_config", "DASHBOARD_IATI_CONFIG", str(PROJECT_ROOT / "iati.toml"),
+            "TOML file with what only the organisation knows for the IATI export (activity identifiers, status, "
+            "dates, funder); missing: the documented defaults, named as such in the file (see iati.example.toml)."),
     Setting("static_cache", "DASHBOARD_STATIC_CACHE", str(Path.home() / ".cache" / "border-districts" / "static"),
             "Directory of the compressed copies of Streamlit's frontend files, made once at the first start "
             "(web_static) and shared by every later start and replica."),

@@ -8,7 +8,7 @@ import os
 from data_pipeline import settings
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.cli.data_commands import cmd_demo, cmd_ingest, cmd_rollback, cmd_validate, cmd_versions, cmd_withdraw
-from data_pipeline.cli.report_commands import cmd_briefing, cmd_export, cmd_published
+from data_pipeline.cli.report_commands import cmd_briefing, cmd_export, cmd_iati, cmd_published
 from data_pipeline.cli.setup_commands import cmd_geo_check, cmd_geo_download, cmd_hash_password
 from data_pipeline.reference.messages import DEFAULT_LANGUAGE, LANGUAGES
 from data_pipeline.reference.schemas import DISAGGREGATIONS
@@ -92,4 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="the file to write, or - for standard output (the default)")
     p.add_argument("--hxl", action="store_true", help="add a row of HXL hashtags under the header")
     p.set_defaults(func=cmd_export)
+
+    iati_config = settings.setting("iati_config")
+    p = sub.add_parser("iati", parents=[common], help="the active version's results as an IATI 2.03 activities file")
+    p.add_argument("-o", "--output", metavar="FILE.xml", required=True, help="the XML file, or - for standard output")
+    p.add_argument("--config", metavar="FILE", help=f"{iati_config.help} Env {iati_config.env}.")
+    p.set_defaults(func=cmd_iati)
     return parser

@@ -1,4 +1,5 @@
-"""Commands that write a report of the data: ``briefing`` (PDF), ``published`` and ``export`` (CSV/XLSX)."""
+"""Commands that write a report of the data: ``briefing`` (PDF), ``published`` and ``export`` (CSV/XLSX),
+``iati`` (IATI 2.03 XML)."""
 
 from __future__ import annotations
 
@@ -45,4 +46,31 @@ def cmd_export(args) -> int:
         raise CliError("The store has no active version: load the demo (`python -m data_pipeline demo`) "
                        "or ingest a file first.")
     write_table(indicator_table(dataset, args.period, args.by), args.output, args.format, args.hxl)
+    return EXIT_OK
+
+
+def cmd_iati(args) -> int:
+    from data_pipeline.analysis.dataset import load_dataset
+    from data_pipeline.presentation.iati import build_iati
+    from data_pipeline.presentation.iati_config import load_iati_config
+
+    if args.output != "-" and not args.output.lower().endswith(".xml"):
+        raise CliError(f"The IATI file is XML: give -o FILE.xml, or -o - for standard output (got {args.output!r}).")
+    check_output(args.output)
+    config = load_iati_config(settings.get_setting("iati_config", args.config))
+    if args.config and config.source == "defaults":
+        raise CliError(f"--config {args.config!r}: no such file. Copy iati.example.toml and set its values.")
+    dataset = load_dataset(args.store_url, cells=True)
+    if dataset.version is None:
+        raise CliError("The store has no active version: load the demo (`python -m data_pipeline demo`) "
+                       "or ingest a file first.")
+    xml = build_iati(dataset, config)
+    if dataset.is_demo:
+        print("warning: the active version is demo data: the file is marked DEMO in every activity's identifier, "
+              "title and description; do not publish it.", file=sys.stderr)
+    if config.defaults:
+        where = "iati.toml" if config.source == "defaults" else config.source
+        print(f"warning: values from the defaults, not set by the organisation (set them in {where}, see "
+              f"iati.example.toml): {', '.join(config.defaults)}.", file=sys.stderr)
+    write_output(args.output, xml, f"the IATI activities file ({len(xml) // 1024} KB, version {dataset.version.id})")
     return EXIT_OK
