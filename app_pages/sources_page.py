@@ -93,6 +93,7 @@ with tab:
                                       "source": tr("Source")},
                               height=360)
         ui.downloads(with_place_codes(shown, table), f"indicators-{period}", key="indicator_table")
+        ui.iati_button(ctx.full)
     else:
         include_context = st.toggle(tr("Include context documents (other IOM work, not programme totals)"),
                                     value=False, key="sources_context")

@@ -37,8 +37,8 @@ from ui.language import (as_published, current_language, demo_mark, district_cap
 from ui.map import STATIC_DIR, district_map, install_static_assets, open_profile, profile_district_choice
 from ui.state import (BY, INDICATOR, MODE, PERIOD, PROFILE_PAGE, URLS, VIEW, UrlParam, mode_labels, read_url,
                       url_widget, view_tabs)
-from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, changes_labels, chart, downloads, show_table,
-                       submissions_table, time_in_russia, with_published_pct)
+from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, changes_labels, chart, downloads, iati_button,
+                       show_table, submissions_table, time_in_russia, with_published_pct)
 from ui.text import plain
 
 __all__ = [
@@ -54,6 +54,6 @@ __all__ = [
     "without_prefix", "STATIC_DIR", "district_map", "install_static_assets", "open_profile",
     "profile_district_choice", "BY", "INDICATOR", "MODE", "PERIOD", "PROFILE_PAGE", "URLS", "VIEW", "UrlParam",
     "mode_labels", "read_url", "url_widget", "view_tabs", "COUNT_FORMAT", "PCT_FORMAT", "briefing_button", "changes_labels",
-    "chart", "downloads", "show_table", "submissions_table", "time_in_russia", "with_published_pct",
+    "chart", "iati_button", "downloads", "show_table", "submissions_table", "time_in_russia", "with_published_pct",
     "plain",
 ]

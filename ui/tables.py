@@ -179,6 +179,40 @@ def briefing_button(data: Dataset, district_code: str | None = None, indicator_i
                        help=tr("A printable summary of the figures on screen, with their sources."))
 
 
+def iati_button(full: Dataset) -> None:
+    """Download the whole active version (``full``, unfiltered) as an IATI 2.03 activities file, built when
+    clicked; says which settings are the defaults and that demo data is marked, and links the data feed."""
+    from data_pipeline.presentation.iati import build_iati
+    from data_pipeline.presentation.iati_config import IatiConfigError, load_iati_config
+    from data_pipeline.settings import get_setting
+
+    st.subheader(tr("Standards: IATI and the data feed"))
+    try:
+        config = load_iati_config(get_setting("iati_config"))
+    except IatiConfigError as error:
+        st.error(tr("The IATI settings file cannot be used: {problem}").format(problem=plain(error)),
+                 icon=":material/error:")
+        return
+    if full.version is not None:
+        st.download_button(tr("IATI 2.03 results (XML)"), lambda: build_iati(full, config),
+                           f"iati-activities-v{full.version.id}{'-demo' if full.is_demo else ''}.xml",
+                           "application/xml", key="iati_xml", icon=":material/download:", on_click="ignore",
+                           help=tr("One IATI activity per programme, for the whole active version whatever the "
+                                   "filters: each district's targets and results per year, located by OCHA P-code."))
+    notes = []
+    if full.is_demo:
+        notes.append(tr("Demo data: the file is marked DEMO in every activity's identifier, title and description; "
+                        "do not publish it."))
+    if config.defaults:
+        notes.append(tr("Values from the dashboard's defaults, not yet set by the organisation (iati.toml): "
+                        "{names}.").format(names=", ".join(config.defaults)))
+    notes.append(tr("Machine-readable feed, no sign-in: {links} (CSV with HXL, JSON).").format(
+        links=", ".join(f"`/feed/{name}`" for name in ("indicators.csv", "indicators.json", "catalogue.csv",
+                                                         "catalogue.json"))))
+    for note in notes:
+        st.caption(note)
+
+
 def submissions_table(version) -> pd.DataFrame:
     """The files (or demo submissions) behind a store version, one row each."""
     return pd.DataFrame([

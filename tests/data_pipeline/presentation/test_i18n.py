@@ -196,7 +196,8 @@ def test_a_chart_speaks_the_language():
 def test_a_problem_stays_english_and_translates_when_shown():
     message = problem_message("Unknown district {value!r}.", value="Kulob")
     problem = Problem("field.csv", 3, "district", "Kulob", message,
-                      problem_message("a district name (English, Russian or Tajik) or project code such as KT01"))
+                      problem_message("a district name (English, Russian or Tajik), a project code such as KT01 or an "
+                                      "OCHA P-code such as 3507209"))  # the ingest's wording since issue 19
     assert problem.message == "Unknown district 'Kulob'."
     assert (problem.template, problem.params) == ("Unknown district {value!r}.", {"value": "Kulob"})
     table = problems_table([problem], lang="ru")
