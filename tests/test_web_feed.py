@@ -206,3 +206,12 @@ def test_app_py_serves_the_feed_routes():
     assert len(calls) == 1
     assert {kw.arg: ast.unparse(kw.value) for kw in calls[0].keywords}["routes"] == "FEED_ROUTES"
     assert "from web_feed import ROUTES as FEED_ROUTES" in (ROOT / "app.py").read_text(encoding="utf-8")
+
+
+def test_a_feed_file_uploaded_as_data_is_refused_saying_what_it_is(client, tmp_path):
+    from data_pipeline.ingest import read_table
+
+    path = tmp_path / "indicators-v1.csv"
+    path.write_bytes(client.get("/feed/indicators.csv").content)
+    result = read_table(path)
+    assert not result.ok and "indicator table" in str(result.problems[0].message)
