@@ -38,6 +38,10 @@ SETTINGS = (
     Setting("iati_config", "DASHBOARD_IATI_CONFIG", str(PROJECT_ROOT / "iati.toml"),
             "TOML file with what only the organisation knows for the IATI export (activity identifiers, status, "
             "dates, funder); missing: the documented defaults, named as such in the file (see iati.example.toml)."),
+    Setting("migrate_on_start", "DASHBOARD_MIGRATE_ON_START", "no",
+            "yes: a store whose layout is behind the code is upgraded (Alembic) when the dashboard or a command opens "
+            "it; no: it is refused with the command that upgrades it (python -m data_pipeline migrate). A new store "
+            "is made, and one made before Alembic is stamped, either way."),
     Setting("static_cache", "DASHBOARD_STATIC_CACHE", str(Path.home() / ".cache" / "border-districts" / "static"),
             "Directory of the compressed copies of Streamlit's frontend files, made once at the first start "
             "(web_static) and shared by every later start and replica."),
@@ -110,3 +114,19 @@ def store_timeout(override: str | None = None) -> int:
         raise ValueError(f"The store timeout {value!r} ({declared.env} or --store-timeout) is not a whole number "
                          f"of seconds of at least {MIN_STORE_TIMEOUT}; give e.g. {declared.default}.")
     return seconds
+
+
+_YES, _NO = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
+
+
+def migrate_on_start() -> bool:
+    """Whether opening a store may upgrade its layout (``DASHBOARD_MIGRATE_ON_START``: yes or no);
+    ``ValueError`` saying what was given and what is allowed otherwise."""
+    declared = setting("migrate_on_start")
+    value = get_setting("migrate_on_start").strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(f"{declared.env}={value!r} is neither yes nor no; set yes to upgrade a store's layout when it "
+                     f"is opened, or no (the default) to upgrade it with python -m data_pipeline migrate.")

@@ -9,12 +9,12 @@ from data_pipeline import settings
 from data_pipeline.analysis.aggregate import PERIODS
 from data_pipeline.cli.data_commands import cmd_demo, cmd_ingest, cmd_rollback, cmd_validate, cmd_versions, cmd_withdraw
 from data_pipeline.cli.report_commands import cmd_briefing, cmd_export, cmd_iati, cmd_published
-from data_pipeline.cli.setup_commands import cmd_geo_check, cmd_geo_download, cmd_hash_password
+from data_pipeline.cli.setup_commands import cmd_geo_check, cmd_geo_download, cmd_hash_password, cmd_migrate
 from data_pipeline.reference.messages import DEFAULT_LANGUAGE, LANGUAGES
 from data_pipeline.reference.schemas import DISAGGREGATIONS
 
 
-# One flat declaration of every subcommand and its flags (76 lines): read top to bottom like --help.
+# One flat declaration of every subcommand and its flags (80 lines): read top to bottom like --help.
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data_pipeline",
                                      description="Border Districts Dashboard data pipeline.")
@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "(reads the password from the terminal, or from standard input when piped)")
     p.add_argument("--editor", metavar="USERNAME", help="print the whole [editors.USERNAME] secrets section")
     p.set_defaults(func=cmd_hash_password)
+
+    p = sub.add_parser("migrate", parents=[common],
+                       help="upgrade the store's layout to this code's (Alembic revisions; back the store up first)")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("published", parents=[common], help="the published-figures catalogue as CSV")
     p.add_argument("-o", "--output", metavar="FILE", help="the file to write, or - for standard output (the default)")

@@ -1,4 +1,5 @@
-"""Commands that set the machine up: ``geo-check``, ``geo-download`` (boundary files), ``hash-password`` (editors)."""
+"""Commands that set the machine up: ``geo-check``, ``geo-download`` (boundary files), ``hash-password`` (editors),
+``migrate`` (the store's layout)."""
 
 from __future__ import annotations
 
@@ -47,4 +48,20 @@ def cmd_hash_password(args) -> int:
         print(f'[editors.{printable(args.editor)}]\npassword_hash = "{hashed}"')
     else:
         print(hashed)
+    return EXIT_OK
+
+
+def cmd_migrate(args) -> int:
+    """Bring the store's layout to this code's revision (Alembic); a current store is left as it is."""
+    from data_pipeline.store import HEAD_REVISION, Store, without_password
+
+    with Store(args.store_url, migrate=True) as store:
+        found = store.schema_found
+    where = printable(without_password(args.store_url))
+    if found is not None and found.action == "current":
+        print(f"{where}: already at revision {HEAD_REVISION}; nothing to do.")
+    elif found is not None and found.action == "create":
+        print(f"{where}: new store made at revision {HEAD_REVISION}.")
+    else:
+        print(f"{where}: upgraded from {found.describe() if found else 'nothing'} to revision {HEAD_REVISION}.")
     return EXIT_OK

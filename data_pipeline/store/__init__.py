@@ -23,7 +23,8 @@ schemas coerce to: ``date`` datetime64[ns] (kept to the day), numbers float64/in
 ``str`` dtype where a missing value is NaN (stored as NULL).
 
 Modules: ``versions`` (the ``Store`` class: the versions API), ``model`` (what it takes and gives),
-``database`` (engine, transactions, batched row I/O), ``tables`` (the SQL schema), ``encoding`` (frames
+``database`` (engine, transactions, batched row I/O), ``tables`` (the SQL schema), ``schema`` and
+``migrations/`` (the layout's Alembic revisions), ``encoding`` (frames
 to database values and Arrow blobs), ``cells`` (monthly cells), ``lockout`` (sign-in failure counts),
 ``notes`` (a version's note as facts), ``errors``, ``checkpoints`` (named points of a write, a test seam),
 and ``editors`` (editor accounts and sign-in rules).
@@ -36,11 +37,12 @@ from data_pipeline.store.errors import StoreError, StoreUnavailable, store_locat
 from data_pipeline.store.model import (PublishResult, SubmissionInfo, SubmissionInput, VersionInfo, publish_base,
                                        same_content)
 from data_pipeline.store.encoding import empty_frame
-from data_pipeline.store.tables import CELL_COLUMNS, CELL_KEYS, SCHEMA_VERSION
+from data_pipeline.store.schema import HEAD_REVISION, LEGACY_SCHEMA_VERSION
+from data_pipeline.store.tables import CELL_COLUMNS, CELL_KEYS
 from data_pipeline.store.notes import NOTE_DEMO, NOTE_KINDS, NOTE_ROLLBACK, NOTE_TEXT, NOTE_WITHDRAW, VersionNote
 from data_pipeline.store.versions import Store
 
-__all__ = ["CELL_COLUMNS", "CELL_KEYS", "NOTE_DEMO", "NOTE_KINDS", "NOTE_ROLLBACK", "NOTE_TEXT", "NOTE_WITHDRAW",
-           "SCHEMA_VERSION", "PublishResult", "Store", "StoreError", "StoreUnavailable", "SubmissionInfo",
+__all__ = ["CELL_COLUMNS", "CELL_KEYS", "HEAD_REVISION", "LEGACY_SCHEMA_VERSION", "NOTE_DEMO", "NOTE_KINDS", "NOTE_ROLLBACK", "NOTE_TEXT", "NOTE_WITHDRAW",
+           "PublishResult", "Store", "StoreError", "StoreUnavailable", "SubmissionInfo",
            "SubmissionInput", "VersionInfo", "VersionNote", "empty_frame", "publish_base", "same_content",
            "store_location", "without_password"]

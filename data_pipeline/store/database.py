@@ -16,22 +16,25 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from data_pipeline import settings
-from data_pipeline.store import checkpoints
+from data_pipeline.store import checkpoints, schema
 from data_pipeline.store.encoding import ROWS_PER_STATEMENT, column_chunk, column_values, sqlite_batches
 from data_pipeline.store.errors import StoreError, StoreUnavailable, first_line, store_location, without_password
-from data_pipeline.store.tables import SCHEMA_VERSION, Field, active_version_table, metadata, schema_version_table
+from data_pipeline.store.tables import Field
 
 CHUNK_ROWS = 50_000
 """Rows per executemany/COPY batch on write and per fetch on read: bounds memory, keeps batches fast."""
 
 
 class Database:
-    """An open store's database at a SQLAlchemy URL; creates the tables when they are missing."""
+    """An open store's database at a SQLAlchemy URL; creates the tables when they are missing and brings a
+    store made by earlier code to this code's layout (``data_pipeline.store.schema``)."""
 
 
-    def __init__(self, url: str, timeout: int | None = None) -> None:
+    def __init__(self, url: str, timeout: int | None = None, *, migrate: bool | None = None) -> None:
         """Open the store at ``url``; a database server gets ``timeout`` seconds to accept the
-        connection (default: the ``store_timeout`` setting)."""
+        connection (default: the ``store_timeout`` setting). ``migrate``: upgrade a store whose layout is
+        behind this code's (default: the ``migrate_on_start`` setting); otherwise such a store is refused
+        with the command that upgrades it."""
         try:
             parsed = sa.make_url(url)
         except sa.exc.ArgumentError:
@@ -59,6 +62,12 @@ class Database:
         if self._is_sqlite:
             self._configure_sqlite(self._engine)
         self._uses_copy = self._engine.dialect.name == "postgresql" and self._engine.driver == "psycopg"
+        try:
+            self._migrate = settings.migrate_on_start() if migrate is None else migrate
+        except ValueError as error:
+            raise StoreError(str(error)) from None
+        self.schema_found: schema.SchemaState | None = None
+        """The layout the store had when opened (``migrate`` reports it)."""
         with self._errors("open the store"):
             self._create_schema()
 
@@ -99,34 +108,33 @@ class Database:
             connection.exec_driver_sql(f"BEGIN {mode}")
 
     def _create_schema(self) -> None:
-        # Opening an existing store only reads, so the dashboard can open one while a publish holds the lock.
+        # Opening a current store only reads, so the dashboard can open one while a publish holds the lock.
         with self._read() as conn:
-            if self._schema_is_current(conn):
-                return
+            self.schema_found = schema.read_state(conn)
+        if self.schema_found.action == schema.CURRENT:
+            return
         with self._write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(7305120419)"))  # one creator at a time
-            metadata.create_all(conn, checkfirst=True)
-            found = conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar()
-            if found is None:
-                conn.execute(schema_version_table.insert().values(version=SCHEMA_VERSION))
-            elif found in (1, 2):
-                # create_all above added the blob tables; older activities stay SQL rows and are read
-                # as such, and their versions' cells are computed from them when first read.
-                conn.execute(schema_version_table.update().values(version=SCHEMA_VERSION))
-            elif found != SCHEMA_VERSION:
+            self.schema_found = found = schema.read_state(conn)  # another process may have done it meanwhile
+            action = found.action
+            if action == schema.CURRENT:
+                return
+            if action == schema.AHEAD:
                 raise StoreError(
-                    f"The store at {without_password(self.url)} has schema version {found}, this code expects "
-                    f"{SCHEMA_VERSION}; update the code (or the store) so that both agree.")
-            if conn.execute(sa.select(active_version_table.c.id)).first() is None:
-                conn.execute(active_version_table.insert().values(id=1, version_id=None))
-
-    def _schema_is_current(self, conn: Connection) -> bool:
-        inspector = sa.inspect(conn)
-        if not all(inspector.has_table(table.name) for table in metadata.sorted_tables):
-            return False
-        found = conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar()
-        return found == SCHEMA_VERSION and conn.execute(sa.select(active_version_table.c.id)).first() is not None
+                    f"The store at {without_password(self.url)} has {found.describe()}, newer than this code reads "
+                    f"(revision {schema.HEAD_REVISION}, schema version {schema.LEGACY_SCHEMA_VERSION}); update the "
+                    "code to the version that wrote the store.")
+            # A new store, and a store of the previous code only stamped, change no layout anyone reads.
+            harmless = action == schema.CREATE or (action == schema.STAMP
+                                                   and schema.HEAD_REVISION == schema.FIRST_REVISION)
+            if not (harmless or self._migrate):
+                raise StoreError(
+                    f"The store at {without_password(self.url)} has {found.describe()}; this code reads revision "
+                    f"{schema.HEAD_REVISION}. Back the store up, then upgrade it with `{schema.MIGRATE_COMMAND}` "
+                    f"(--store or DASHBOARD_STORE_URL naming it), or set "
+                    f"{settings.setting('migrate_on_start').env}=yes to upgrade it when the dashboard starts.")
+            schema.upgrade(conn)
 
     @contextlib.contextmanager
     def _errors(self, action: str) -> Iterator[None]:

@@ -133,6 +133,7 @@ def keep_activities_as_rows(store_url: str, schema_version: int) -> None:
             for table in ("activity_blobs", "activity_version_cell_blobs", "activity_submission_cell_blobs"):
                 conn.exec_driver_sql(f"DROP TABLE {table}")
             conn.exec_driver_sql(f"UPDATE schema_version SET version = {schema_version}")
+            conn.exec_driver_sql("DROP TABLE alembic_version")  # made before Alembic
     finally:
         engine.dispose()
 
@@ -142,13 +143,17 @@ def test_a_store_made_before_the_cells_is_migrated_and_gets_cells_when_read(stor
     with Store(store_url) as store:
         version_id = publish(store, frame, "old.csv")
     keep_activities_as_rows(store_url, 1)
+    with pytest.raises(store_module.StoreError, match="has schema version 1.*python -m data_pipeline migrate"):
+        Store(store_url)  # not upgraded unless asked (DASHBOARD_MIGRATE_ON_START or the migrate command)
+    Store(store_url, migrate=True).dispose()
     with Store(store_url) as store:
         assert_same_aggregates(frame, store.activity_cells(version_id))
         assert_same_aggregates(frame, store.activity_cells(version_id))  # the second read finds them kept
         pd.testing.assert_frame_equal(store.activities(version_id).drop(columns="submission_id"), frame)
     engine = sa.create_engine(store_url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version FROM schema_version").scalar() == store_module.SCHEMA_VERSION
+        assert conn.exec_driver_sql("SELECT version FROM schema_version").scalar() == store_module.LEGACY_SCHEMA_VERSION
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == store_module.HEAD_REVISION
         assert conn.exec_driver_sql("SELECT count(*) FROM activity_version_cell_blobs").scalar() == 1
     engine.dispose()
 
@@ -158,7 +163,7 @@ def test_activities_stored_as_rows_before_the_blobs_read_back_beside_new_blobs(s
     with Store(store_url) as store:
         first = publish(store, old, "old.csv")
     keep_activities_as_rows(store_url, 2)
-    with Store(store_url) as store:
+    with Store(store_url, migrate=True) as store:
         pd.testing.assert_frame_equal(store.activities(first).drop(columns="submission_id"), old)
         second = publish(store, new, "new.csv")
         both = store.activities(second)

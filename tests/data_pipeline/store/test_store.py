@@ -23,7 +23,6 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_pipeline import store as store_module
 from data_pipeline.store import checkpoints, database as store_database, versions as store_versions
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, INDICATOR_IDS, PROGRAMME_CRP2020
 from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDING_COLUMNS, TARGET_COLUMNS, ActivitySchema,
@@ -597,8 +596,9 @@ def test_a_store_with_a_newer_schema_is_refused(tmp_path):
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE schema_version SET version = 99")
+        conn.exec_driver_sql("DROP TABLE alembic_version")  # as code from before Alembic would have left it
     engine.dispose()
-    with pytest.raises(StoreError, match=f"schema version 99, this code expects {store_module.SCHEMA_VERSION}"):
+    with pytest.raises(StoreError, match="has schema version 99, newer than this code reads"):
         Store(url)
 
 
