@@ -16,7 +16,10 @@ Importing this module, which uvicorn does in the main thread before the server a
   answers the browser from them: a first visit downloads about a quarter of the bytes;
 - adds the data feed's routes (``web_feed``: ``/feed/indicators.csv`` and the like, no sign-in);
 - wraps Streamlit in ``web_security``'s middleware: security headers on every response, and uploads
-  refused (403) to sessions that are not a signed-in editor's.
+  refused (403) to sessions that are not a signed-in editor's;
+- adds ``/healthz`` (``web_health``): 200 with the active version when the store answers, else 503.
+
+In production, ``serve.py`` runs it under uvicorn with the deployment's secrets (README, "Deploy").
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
 from web_feed import ROUTES as FEED_ROUTES  # noqa: E402
+from web_health import HEALTH_ROUTES  # noqa: E402
 from web_security import SecurityHeaders, UploadGuard  # noqa: E402
 from web_static import PrecompressedStatic, default_cache_dir, precompress, streamlit_static_dir  # noqa: E402
 
@@ -56,7 +60,7 @@ def install_static_files() -> Path:
 preload()
 install_static_files()
 STATIC_FILES = precompress(streamlit_static_dir(), default_cache_dir())
-app = st.App(ROOT / "dashboard.py", routes=FEED_ROUTES, middleware=[
+app = st.App(ROOT / "dashboard.py", routes=[*HEALTH_ROUTES, *FEED_ROUTES], middleware=[
     Middleware(SecurityHeaders),  # outermost: compressed answers get the headers too
     Middleware(PrecompressedStatic, files=STATIC_FILES, base_path=st.get_option("server.baseUrlPath")),
     Middleware(UploadGuard),

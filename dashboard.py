@@ -11,6 +11,7 @@ import streamlit as st
 
 import ui
 from ui.document import document_setup
+from ui.reconnect import rerun_on_reconnect
 from data_pipeline.settings import store_url
 from data_pipeline.store import StoreError
 
@@ -20,6 +21,7 @@ ui.language_from_url()  # before the first translated text
 # fetched from fonts.gstatic.com (no internet here); emoji need a font servers often lack.
 st.set_page_config(page_title=ui.tr("Border Districts Dashboard"), layout="wide")
 document_setup(ui.current_language())  # <html lang>, for screen readers; caption contrast
+rerun_on_reconnect()  # a reader moved to another replica (or a restarted server) sees the page run again
 
 # The page files live in app_pages/, not pages/: with a pages/ folder beside this file, the
 # first session of a freshly started server runs Streamlit's legacy pages/ discovery, and a

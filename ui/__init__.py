@@ -12,7 +12,8 @@ Modules, by job:
 - ``tables``: tables with downloads, charts, the briefing PDF button;
 - ``text``: text from data made safe to show (Markdown, HTML);
 - ``document``: the HTML document's language and the style rules the theme cannot set;
-- ``editing``: what the editor pages (Upload data, Data versions) do with the store.
+- ``editing``: what the editor pages (Upload data, Data versions) do with the store;
+- ``reconnect``: a page whose websocket reconnects to another server process runs again.
 
 Layer: the top. ``ui`` may import Streamlit, streamlit-folium and every layer below
 (``data_pipeline.presentation``, ``analysis``, ``store``, ``reference``, ``settings``, ``geo``), never
