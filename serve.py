@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -99,6 +100,26 @@ def configure_streamlit(setup: dict, host: str, port: int) -> None:
     config.set_option("server.port", port, where)
 
 
+class ReplicaName:
+    """ASGI middleware: every HTTP answer says which replica gave it (``X-Dashboard-Replica: r1``), which nginx
+    turns into the browser's affinity cookie and hides from the browser (deploy/nginx.conf.template)."""
+
+    def __init__(self, app, name: str) -> None:
+        self.app, self.header = app, (b"x-dashboard-replica", name.encode("ascii"))
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def named(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, named)
+
+
 def uvicorn_options() -> dict:
     """The websocket settings Streamlit's own server gives uvicorn (ping, message size, protocol)."""
     try:
@@ -112,11 +133,19 @@ def uvicorn_options() -> dict:
     return options
 
 
+def replica_name(text: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9]{0,15}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a replica name: a lower-case letter, then up to 15 "
+                                         "letters or digits (r1, r2, …)")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python serve.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True, help="the port this replica listens on")
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
-    parser.add_argument("--name", default="", help="this replica's name, shown by /healthz (e.g. r1)")
+    parser.add_argument("--name", default="r1", type=replica_name,
+                        help="this replica's name: nginx's affinity cookie and /healthz show it (default r1)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     try:
@@ -131,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_streamlit(setup, args.host, args.port)
     import uvicorn
 
-    uvicorn.run("app:app", host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5,
-                **uvicorn_options())
+    from app import app  # the pages' libraries are imported here, before the server accepts a connection
+
+    uvicorn.run(ReplicaName(app, args.name), host=args.host, port=args.port, log_level="info",
+                timeout_graceful_shutdown=5, **uvicorn_options())
     return 0
 
 

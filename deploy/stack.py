@@ -30,8 +30,8 @@ TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 @dataclass(frozen=True)
 class Replica:
-    name: str  # r1: the affinity cookie's value
-    address: str  # 127.0.0.1:8081, as nginx writes it in $upstream_addr
+    name: str  # r1: the affinity cookie's value, and the replica's X-Dashboard-Replica (serve.py --name)
+    address: str  # 127.0.0.1:8081, or replica1:8501 behind a host name
 
 
 def parse_replica(text: str) -> Replica:
@@ -66,11 +66,6 @@ def render_nginx(run_dir: Path, listen: str, replicas: list[Replica], *, https: 
         others = [r for r in replicas if r != replica]
         upstreams += [f"    upstream dashboard_{replica.name} {{", _server(replica),
                       *(_server(r, backup=True) for r in others), "    }"]
-    secure = "; Secure" if https else ""
-    served = {r.name: rf"(.*, )?{re.escape(r.address)}$" for r in replicas}
-    pin = [f'        "~^{name}\\|{pattern}" "";' for name, pattern in served.items()]  # already pinned there
-    pin += [f'        "~\\|{pattern}" "{COOKIE}={name}; Path=/; HttpOnly; SameSite=Lax{secure}";'
-            for name, pattern in served.items()]
     values = {
         "USER_LINE": ("# Started as root (a local stack whose run folder may be private): workers keep the account.\n"
                       "user root root;") if as_root else "# Workers run as the account that started nginx.",
@@ -79,7 +74,7 @@ def render_nginx(run_dir: Path, listen: str, replicas: list[Replica], *, https: 
         "CLIENT_MAX_BODY": f"{max_upload_mb() + 1}m",
         "UPSTREAMS": "\n".join(upstreams) + "\n",
         "COOKIE_TO_UPSTREAM": "\n".join(f"        {r.name} dashboard_{r.name};" for r in replicas),
-        "PIN_COOKIE": "\n".join(pin),
+        "COOKIE_SECURE": "; Secure" if https else "",
         "LISTEN": listen,
         "HSTS_LINE": ('        add_header Strict-Transport-Security "max-age=31536000" always;' if https else
                       "        # Strict-Transport-Security: added by --https, where TLS ends at this proxy."),

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SCANNED = ("geo", "data_pipeline", "ui", "app_pages", "*.py")  # "*.py": dashboard, app, web_security, ... (top)
+SCANNED = ("geo", "data_pipeline", "ui", "app_pages", "deploy", "*.py")  # "*.py": dashboard, app, web_security, ... (top)
 MAX_LINES = 400
 TOP = 5
 LAYER_NAMES = {
