@@ -54,8 +54,9 @@ def _server(replica: Replica, backup: bool = False) -> str:
 
 
 def render_nginx(run_dir: Path, listen: str, replicas: list[Replica], *, https: bool = False,
-                 as_root: bool | None = None) -> str:
-    """The nginx.conf of the stack: ``listen`` in front of ``replicas``, files under ``run_dir``."""
+                 as_root: bool | None = None, user: str | None = None) -> str:
+    """The nginx.conf of the stack: ``listen`` in front of ``replicas``, files under ``run_dir``; nginx's workers
+    run as ``user`` when given, else as root when nginx is started by root, else as the account starting it."""
     if not replicas:
         raise ValueError("at least one replica is needed")
     if len({r.name for r in replicas}) != len(replicas):
@@ -67,8 +68,9 @@ def render_nginx(run_dir: Path, listen: str, replicas: list[Replica], *, https: 
         upstreams += [f"    upstream dashboard_{replica.name} {{", _server(replica),
                       *(_server(r, backup=True) for r in others), "    }"]
     values = {
-        "USER_LINE": ("# Started as root (a local stack whose run folder may be private): workers keep the account.\n"
-                      "user root root;") if as_root else "# Workers run as the account that started nginx.",
+        "USER_LINE": (f"user {user};" if user else
+                      "# Started as root (a local stack whose run folder may be private): workers keep the account.\n"
+                      "user root root;" if as_root else "# Workers run as the account that started nginx."),
         "RUN_DIR": str(run_dir),
         "MAX_UPLOAD_MB": str(max_upload_mb()),
         "CLIENT_MAX_BODY": f"{max_upload_mb() + 1}m",
@@ -93,7 +95,7 @@ def write_nginx(args: argparse.Namespace) -> int:
     for name in TEMP_DIRS:
         (run_dir / "tmp" / name).mkdir(parents=True, exist_ok=True)
     (run_dir / "cache").mkdir(exist_ok=True)
-    text = render_nginx(run_dir, args.listen, args.replica, https=args.https)
+    text = render_nginx(run_dir, args.listen, args.replica, https=args.https, user=args.user)
     Path(args.output).write_text(text, encoding="utf-8")
     return 0
 
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--listen", required=True, help="what nginx listens on, e.g. 127.0.0.1:8080")
     p.add_argument("--replica", type=parse_replica, action="append", required=True, help="NAME=HOST:PORT, repeated")
     p.add_argument("--https", action="store_true", help="TLS ends at this proxy: Secure cookie and HSTS")
+    p.add_argument("--user", help="the account nginx's workers run as (e.g. www-data); default: see render_nginx")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=write_nginx)
     p = sub.add_parser("create-database", help="create the PostgreSQL database named in URL when missing")
