@@ -80,9 +80,13 @@ up() {
   if [ "${#REPLICA_PORTS[@]}" -ne "$DEPLOY_REPLICAS" ]; then
     say "DEPLOY_REPLICA_PORTS names ${#REPLICA_PORTS[@]} port(s) for DEPLOY_REPLICAS=$DEPLOY_REPLICAS replicas"; exit 2
   fi
-  if alive "$DEPLOY_DIR/nginx.pid" || compgen -G "$DEPLOY_DIR/replica-*.pid" >/dev/null; then
-    say "a stack is already up in $DEPLOY_DIR: run '$0 down' first"; exit 2
-  fi
+  local pidfile
+  for pidfile in "$DEPLOY_DIR/nginx.pid" "$DEPLOY_DIR"/replica-*.pid; do
+    if alive "$pidfile"; then
+      say "a stack is already up in $DEPLOY_DIR ($(basename "$pidfile" .pid) runs): run '$0 down' first"; exit 2
+    fi
+    rm -f "$pidfile"  # left by a stack that did not stop cleanly
+  done
   install
   mkdir -p "$DEPLOY_DIR"
   chmod 700 "$DEPLOY_DIR"
