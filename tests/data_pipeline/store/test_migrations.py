@@ -1,6 +1,7 @@
 """The store's layout as Alembic revisions: the revisions make exactly ``tables.metadata``; a store written by the
 code before Alembic (``schema_version`` = 3) is stamped, not rebuilt, and reads the same figures back, on SQLite
-and on PostgreSQL; a store behind the code is upgraded only when asked; a store ahead of it is refused.
+and on PostgreSQL (a store made by that very code, taken from git, read by both codes: the same versions and
+exports); a store behind the code is upgraded only when asked; a store ahead of it is refused.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -154,3 +156,39 @@ def test_a_bad_migrate_on_start_value_says_what_is_allowed(monkeypatch, tmp_path
     monkeypatch.setenv("DASHBOARD_MIGRATE_ON_START", "sometimes")
     with pytest.raises(StoreError, match="DASHBOARD_MIGRATE_ON_START='sometimes' is neither yes nor no"):
         Store(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+BEFORE_ALEMBIC = "0e8067f"
+"""The last commit whose code kept the hand-kept ``schema_version`` (3) and knew nothing of Alembic."""
+
+
+@pytest.fixture(scope="module")
+def previous_code(tmp_path_factory):
+    """The packages of the code before Alembic, from git, to write a store as that code did."""
+    folder = tmp_path_factory.mktemp("before_alembic")
+    archive = subprocess.run(["git", "-C", str(REPO_ROOT), "archive", BEFORE_ALEMBIC, "data_pipeline", "geo"],
+                             capture_output=True, timeout=60)
+    if archive.returncode != 0:
+        pytest.skip(f"commit {BEFORE_ALEMBIC} (the code before Alembic) is not in this clone's history: "
+                    f"{archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True, timeout=60)
+    return folder
+
+
+def cli(code: Path, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "data_pipeline", *args], cwd=code, capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "DASHBOARD_MIGRATE_ON_START": "no"})
+    assert done.returncode == 0, f"{code}: {args}: {done.stderr}"
+    return done.stdout
+
+
+def test_a_store_written_by_the_code_before_alembic_reads_the_same_figures(url, previous_code):
+    cli(previous_code, "demo", "--store", url)
+    cli(previous_code, "demo", "--seed", "7", "--store", url)  # a second version, made by that code too
+    reads = ("versions",), ("export", "--period", "year", "-o", "-"), ("export", "--by", "sex", "-o", "-")
+    before = [cli(previous_code, *read, "--store", url) for read in reads]
+    after = [cli(REPO_ROOT, *read, "--store", url) for read in reads]  # the first opening stamps it
+    assert after == before
+    with _own(url) as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
+    assert [cli(previous_code, *read, "--store", url) for read in reads] == before  # and that code still reads it
