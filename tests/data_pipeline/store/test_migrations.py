@@ -6,6 +6,7 @@ exports); a store behind the code is upgraded only when asked; a store ahead of 
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -188,7 +189,11 @@ def test_a_store_written_by_the_code_before_alembic_reads_the_same_figures(url, 
     reads = ("versions",), ("export", "--period", "year", "-o", "-"), ("export", "--by", "sex", "-o", "-")
     before = [cli(previous_code, *read, "--store", url) for read in reads]
     after = [cli(REPO_ROOT, *read, "--store", url) for read in reads]  # the first opening stamps it
-    assert after == before
+    assert after[0] == before[0]
+    for new, old in zip(after[1:], before[1:]):  # today's exports add columns (P-codes): the old ones agree
+        new_table, old_table = pd.read_csv(io.StringIO(new)), pd.read_csv(io.StringIO(old))
+        assert len(new_table) == len(old_table) > 0
+        pd.testing.assert_frame_equal(new_table[list(old_table.columns)], old_table)
     with _own(url) as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
     assert [cli(previous_code, *read, "--store", url) for read in reads] == before  # and that code still reads it
