@@ -48,6 +48,35 @@ SECRET = "Kx7-never-shown-Qz"
 """The password in ``secret_store_url``; tests search every output for it."""
 
 
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+"""The local PostgreSQL server the suite uses (trust authentication); scripts/test.sh starts it."""
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str, purpose: str) -> Iterator[str]:
+    """The URL of a uniquely named database on ``POSTGRES_SERVER``, dropped afterwards; the test is skipped,
+    saying why, when the server cannot be reached (``purpose`` says what it was needed for)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    maintenance = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with maintenance.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        maintenance.dispose()
+        pytest.skip(f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({str(error.orig).splitlines()[0]}); "
+                    f"start it to {purpose}.")
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with maintenance.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        maintenance.dispose()
+
+
 @contextmanager
 def demo_dashboard(workdir: Path, geo: Path) -> Iterator[tuple[str, int]]:
     """The dashboard served as the README serves it, on a demo store in ``workdir``: its base URL and pid."""

@@ -18,21 +18,19 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-import sqlalchemy as sa
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import fresh_postgres_database
 
 pytestmark = pytest.mark.deploy
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PAGES = ("/", "/results", "/map", "/trends", "/funding", "/district", "/survey", "/sources", "/upload", "/versions")
 TIMEOUT_MS = 90_000
 DRAWN = """() => {
@@ -87,32 +85,20 @@ def deploy_local(command: str, env: dict[str, str], timeout: int = 420) -> subpr
 def stack(tmp_path_factory) -> Stack:
     if shutil.which("nginx") is None:
         pytest.fail("nginx not found: install Debian's nginx (`apt-get install nginx`); scripts/test.sh does this.")
-    name = f"deploy_test_{uuid.uuid4().hex[:12]}"
-    server = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as error:
-        server.dispose()
-        pytest.skip(f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({str(error.orig).splitlines()[0]}); "
-                    "start it to test the deployed stack.")
     proxy, *replica_ports = free_ports(3)
     folder = tmp_path_factory.mktemp("deploy")
-    store = f"{POSTGRES_SERVER}/{name}"
-    env = {**os.environ, "DEPLOY_PORT": str(proxy), "DEPLOY_REPLICA_PORTS": " ".join(map(str, replica_ports)),
-           "DEPLOY_DIR": str(folder), "DEPLOY_DATABASE_URL": store}
-    env.pop("DASHBOARD_COOKIE_SECRET", None)
-    try:
-        started = deploy_local("up", env)
-        assert started.returncode == 0, f"deploy-local.sh up failed:\n{started.stdout}\n{started.stderr}"
-        assert started.stdout.strip().splitlines()[-1] == f"http://127.0.0.1:{proxy}/"
-        yield Stack(f"http://127.0.0.1:{proxy}", folder, store,
-                    {f"r{i + 1}": f"127.0.0.1:{port}" for i, port in enumerate(replica_ports)})
-    finally:
-        stopped = deploy_local("down", env, timeout=120)
-        with server.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.dispose()
+    with fresh_postgres_database("deploy_test", "test the deployed stack") as store:
+        env = {**os.environ, "DEPLOY_PORT": str(proxy), "DEPLOY_REPLICA_PORTS": " ".join(map(str, replica_ports)),
+               "DEPLOY_DIR": str(folder), "DEPLOY_DATABASE_URL": store}
+        env.pop("DASHBOARD_COOKIE_SECRET", None)
+        try:
+            started = deploy_local("up", env)
+            assert started.returncode == 0, f"deploy-local.sh up failed:\n{started.stdout}\n{started.stderr}"
+            assert started.stdout.strip().splitlines()[-1] == f"http://127.0.0.1:{proxy}/"
+            yield Stack(f"http://127.0.0.1:{proxy}", folder, store,
+                        {f"r{i + 1}": f"127.0.0.1:{port}" for i, port in enumerate(replica_ports)})
+        finally:
+            stopped = deploy_local("down", env, timeout=120)  # before the database is dropped
     assert stopped.returncode == 0, stopped.stderr
     assert not list(folder.glob("replica-*.pid")) and not (folder / "nginx.pid").exists()
 

@@ -29,10 +29,10 @@ from data_pipeline.reference.schemas import (ACTIVITY_COLUMNS, AGE_GROUPS, FUNDI
                                    FundingSchema, TargetSchema)
 from data_pipeline.store import PublishResult, Store, StoreError, SubmissionInput, VersionNote, empty_frame
 from tests.data_pipeline.frames import random_activities
+from tests.conftest import fresh_postgres_database
 from geo.gazetteer import PROGRAMME_CODES
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
 # --- Seeded fixtures made by code ------------------------------------------------------------------
@@ -93,19 +93,8 @@ def rows_of(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def postgres_database():
     """A uniquely named database, created for this test session and dropped after it."""
-    name = f"store_test_{uuid.uuid4().hex[:12]}"
-    maintenance = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with maintenance.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as error:
-        maintenance.dispose()
-        pytest.skip(f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({str(error.orig).splitlines()[0]}); "
-                    "start it to run the postgres store tests.")
-    yield f"{POSTGRES_SERVER}/{name}"
-    with maintenance.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    maintenance.dispose()
+    with fresh_postgres_database("store_test", "run the postgres store tests") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
