@@ -46,9 +46,12 @@ def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Debian's Chromium driven by Playwright (Playwright's own browser download does not work here)."""
+    """Debian's Chromium driven by Playwright (Playwright's own browser download does not work here).
+
+    Closed when the browser tests end: Playwright's sync API keeps an event loop running in the main thread
+    while it is open, and later tests that run one of their own (tests/deploy) would find it there."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`); "
                     "scripts/test.sh does this.")
