@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from data_pipeline.ingest.columns import (
-    REQUIRED_FIELDS, detect_kind, downloaded_table_problem, header_label, map_columns, missing_columns_problem,
+    REQUIRED_FIELDS, Fields, detect_kind, downloaded_table_problem, header_label, map_columns, missing_columns_problem,
 )
 from data_pipeline.ingest.grid import Column, Grid
 from data_pipeline.ingest.problems import ProblemLog
@@ -77,7 +78,38 @@ def categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a file's header says, decided once per file: its kind and which column gives which field."""
+
+    kind: str
+    fields: Fields
+    used: tuple[int, ...]
+    """Positions of the columns read (fields and indicator columns)."""
+
+
 def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tuple[str, pd.DataFrame | None]:
+    kind, layout = read_layout(grid, log, notes)
+    if layout is None:
+        return kind, None
+    frame = build_rows(layout, grid, log, today)
+    if grid.filled_rows == 0:
+        log.add(None, None, None, NO_DATA_ROWS)
+        return kind, None
+    if frame is not None and not len(frame):
+        log.add(None, None, None, NO_RECORDS)
+        return kind, None
+    return kind, frame
+
+
+NO_DATA_ROWS = _("The file has a header but no data rows.")
+NO_RECORDS = _("The table has no records: every indicator cell is empty.")
+
+
+def read_layout(grid: Grid, log: ProblemLog, notes: list[str]) -> tuple[str, Layout | None]:
+    """The file's kind and ``Layout`` from its header (and HXL row); ``None`` with the problems logged
+    when the columns do not make a table of a known kind. ``grid``'s rows are only looked at to tell
+    whether an unnamed column holds data (a note)."""
     if not grid.header or all(is_blank(w) for w in grid.header) and not grid.hxl:
         log.add(1, None, None, _("The first row is empty: the header must be the first row of the table."))
         return "", None
@@ -103,10 +135,27 @@ def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -
         return kind or "", None
     if grid.hxl:
         notes.append("Columns recognised by the HXL hashtag row (row 2).")
+    return kind, Layout(kind, fields, tuple(sorted(set(fields.positions.values()) | set(fields.wide.values()))))
 
+
+SLASH_ORDER_FROM_VALUES = "values"
+
+
+def build_rows(layout: Layout, grid: Grid, log: ProblemLog, today: dt.date,
+               slash_order: str = SLASH_ORDER_FROM_VALUES) -> pd.DataFrame | None:
+    """The canonical frame of ``grid``'s rows (every value checked), ``None`` when there are problems (logged).
+
+    A file read in batches calls it once per batch, with the batch's rows (their row numbers are the
+    file's) and the same ``layout`` and ``log``: problems are logged as one read of the whole file logs
+    them, and frames are made only while there are none. ``grid.filled_rows`` is set to the rows that are
+    not entirely blank (``None`` is returned when every row is blank, and an empty frame when a wide
+    table's batch holds no records); ``slash_order`` is how slash dates read: ``"dmy"``, ``"mdy"``, ``""``
+    (neither: ambiguous) or, by default, as the batch's own values show.
+    """
+    fields, kind = layout.fields, layout.kind
     # Factorise every column once; drop rows where every cell is blank (Excel leaves such rows).
-    used = sorted(set(fields.positions.values()) | set(fields.wide.values()))
-    factorised = {i: Column(header_label(grid, i), grid.columns[i].codes, grid.columns[i].uniques) for i in used}
+    factorised = {i: Column(header_label(grid, i), grid.columns[i].codes, grid.columns[i].uniques)
+                  for i in layout.used}
     grid.columns = []  # the codes and unique values replace the text from here on
     blank_rows = np.ones(grid.row_count, dtype=bool)
     for column in factorised.values():
@@ -117,8 +166,7 @@ def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -
         blank_rows &= blank_unique[column.codes]
     grid.filled_rows = int((~blank_rows).sum())
     if blank_rows.all():
-        log.add(None, None, None, _("The file has a header but no data rows."))
-        return kind, None
+        return None
     if blank_rows.any():
         keep = ~blank_rows
         for column in factorised.values():
@@ -128,9 +176,11 @@ def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -
         rows = grid.rows
     columns = {name: factorised[i] for name, i in fields.positions.items()}
     _check_text_cells(log, factorised.values(), rows)
-    builder = {KIND_ACTIVITIES: _build_activities, KIND_TARGETS: _build_targets, KIND_FUNDING: _build_funding}[kind]
-    frame = builder(columns, {i: factorised[p] for i, p in fields.wide.items()}, rows, grid, log, today)
-    return kind, frame
+    wide = {i: factorised[p] for i, p in fields.wide.items()}
+    if kind == KIND_ACTIVITIES:
+        return _build_activities(columns, wide, rows, grid, log, today, slash_order)
+    builder = {KIND_TARGETS: _build_targets, KIND_FUNDING: _build_funding}[kind]
+    return builder(columns, wide, rows, grid, log, today)
 
 
 def _check_text_cells(log: ProblemLog, columns: Iterable[Column], rows: np.ndarray) -> None:
@@ -243,9 +293,11 @@ def _activity_values(columns: dict[str, Column], wide: dict[str, Column], rows: 
 
 
 def _build_activities(columns: dict[str, Column], wide: dict[str, Column], rows: np.ndarray, grid: Grid,
-                      log: ProblemLog, today: dt.date) -> pd.DataFrame | None:
+                      log: ProblemLog, today: dt.date, slash_order: str = SLASH_ORDER_FROM_VALUES
+                      ) -> pd.DataFrame | None:
     date_col = columns["date"]
-    date_checks = check_dates(date_col.uniques, today)
+    date_checks = (check_dates(date_col.uniques, today) if slash_order == SLASH_ORDER_FROM_VALUES
+                   else check_dates(date_col.uniques, today, slash_order or None))
     dates_ok = report_checks(log, date_col, date_checks, rows)
     district = district_codes(columns, rows, log, required=True)
     optional = {}  # each optional text field present: its column and checked values
@@ -287,9 +339,10 @@ def _build_activities(columns: dict[str, Column], wide: dict[str, Column], rows:
                            else categorical(np.full(len(frame), -1, dtype=np.int32), []))
         frame["source_row"] = rows[mask]
         frames.append(frame)
-    if not frames:
-        log.add(None, None, None, _("The table has no records: every indicator cell is empty."))
-        return None
+    if not frames:  # no records (``build_frame`` says so when the whole file has none)
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in
+                             (("date", "datetime64[ns]"), ("value", np.float64), ("source_row", np.int64))}
+                            ).reindex(columns=COLUMNS[KIND_ACTIVITIES])
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if len(frames) > 1:
         out = out.sort_values(["source_row"], kind="stable", ignore_index=True)

@@ -176,9 +176,32 @@ _SHORT_YEAR = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2}$")
 DATE_FORMATS = _("YYYY-MM-DD (2019-03-01), DD.MM.YYYY (01.03.2019) or an Excel date cell")
 
 
-def slash_date_order(uniques: Sequence[object]) -> str | None:
-    """``"dmy"`` or ``"mdy"`` when a column's slash dates show their order (a part > 12), else None."""
-    day_first = month_first = False
+@dataclass(frozen=True)
+class SlashEvidence:
+    """What a column's slash dates (``a/b/yyyy``) show of their order: a first part > 12 (day first), a
+    second part > 12 (month first), and whether any has two different parts (its reading depends on the order)."""
+
+    day_first: bool = False
+    month_first: bool = False
+    order_matters: bool = False
+
+    def __or__(self, other: SlashEvidence) -> SlashEvidence:
+        return SlashEvidence(self.day_first or other.day_first, self.month_first or other.month_first,
+                             self.order_matters or other.order_matters)
+
+    @property
+    def order(self) -> str | None:
+        """``"dmy"`` or ``"mdy"`` when the evidence shows one order, else None."""
+        if self.day_first and not self.month_first:
+            return "dmy"
+        if self.month_first and not self.day_first:
+            return "mdy"
+        return None
+
+
+def slash_evidence(uniques: Sequence[object]) -> SlashEvidence:
+    """The ``SlashEvidence`` of a column's distinct values (a file read in batches adds up its batches')."""
+    day_first = month_first = matters = False
     for value in uniques:
         if isinstance(value, str):
             m = _SLASH_DATE.match(value.strip())
@@ -186,16 +209,23 @@ def slash_date_order(uniques: Sequence[object]) -> str | None:
                 a, b = int(m.group(1)), int(m.group(2))
                 day_first |= a > 12
                 month_first |= b > 12
-    if day_first and not month_first:
-        return "dmy"
-    if month_first and not day_first:
-        return "mdy"
-    return None
+                matters |= a != b
+    return SlashEvidence(day_first, month_first, matters)
 
 
-def check_dates(uniques: Sequence[object], today: dt.date) -> list[Check]:
-    """Calendar dates, one Check per unique cell (result: ``datetime.date``)."""
-    order = slash_date_order(uniques)
+def slash_date_order(uniques: Sequence[object]) -> str | None:
+    """``"dmy"`` or ``"mdy"`` when a column's slash dates show their order (a part > 12), else None."""
+    return slash_evidence(uniques).order
+
+
+_FROM_VALUES = "from the values"
+
+
+def check_dates(uniques: Sequence[object], today: dt.date, order: str | None = _FROM_VALUES) -> list[Check]:
+    """Calendar dates, one Check per unique cell (result: ``datetime.date``). Slash dates are read in the
+    ``order`` the column shows (``slash_date_order``), or in the ``order`` given (a file read in batches
+    reads every batch in the order its whole column shows)."""
+    order = slash_date_order(uniques) if order == _FROM_VALUES else order
     out = []
     for value in uniques:
         out.append(_check_date(value, order, today))
