@@ -27,14 +27,17 @@ def _progress(enabled: bool) -> Callable[[str, float], None] | None:
     return update
 
 
-def _read(paths: Sequence[str], show_progress: bool):
-    from data_pipeline.ingest import read_table
+def _read(paths: Sequence[str], show_progress: bool, sink=None):
+    """Each file read and checked in batches (``ingest.stream_table``): an activities file's records go to
+    ``sink(file_name)``'s sink a batch at a time (by default, nowhere: ``validate``)."""
+    from data_pipeline.ingest.stream import DiscardBatches, stream_table
 
     results = []
     for path in paths:
         if not Path(path).is_file():
             raise CliError(f"No such file: {path}. Give the path of a CSV or XLSX file.")
-        results.append(read_table(path, progress=_progress(show_progress)))
+        batches = sink(Path(path).name) if sink else DiscardBatches()
+        results.append((stream_table(path, batches, progress=_progress(show_progress)), batches))
     return results
 
 
@@ -50,7 +53,7 @@ def _print_problems(results) -> bool:
 
 
 def cmd_validate(args) -> int:
-    results = _read(args.files, sys.stderr.isatty())
+    results = [result for result, _batches in _read(args.files, sys.stderr.isatty())]
     if not _print_problems(results):
         return EXIT_BAD_INPUT
     for result in results:
@@ -59,15 +62,27 @@ def cmd_validate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from data_pipeline.analysis.publish_plan import plan_publish
     from data_pipeline.store import Store, SubmissionInput
+    from data_pipeline.store.parts import RecordParts
 
-    results = _read(args.files, sys.stderr.isatty())
+    read = _read(args.files, sys.stderr.isatty(), sink=RecordParts)
+    try:
+        return _ingest(args, read, Store, SubmissionInput)
+    finally:
+        for _result, parts in read:
+            parts.close()
+
+
+def _ingest(args, read, Store, SubmissionInput) -> int:
+    from data_pipeline.analysis.publish_plan import plan_publish
+
+    results = [result for result, _parts in read]
     if not _print_problems(results):
         return EXIT_BAD_INPUT
     with Store(args.store_url) as store:
-        submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user)
-                       for r in results]
+        submissions = [SubmissionInput(r.file_name, r.sha256, r.kind, r.frame, is_demo=False, uploaded_by=args.user,
+                                       parts=parts if r.streamed else None)
+                       for r, parts in read]
         plan = plan_publish(store, submissions)
         if plan.repeated_count and not args.allow_repeated:
             print(f"Repeated records, the first of {plan.repeated_count}:\n{printable(_repeated(plan), lines=True)}",

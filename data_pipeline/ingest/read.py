@@ -49,6 +49,9 @@ class ReadResult:
     """The sheet read, for a workbook."""
     notes: list[str] = field(default_factory=list)
     """Things worth telling that are not problems (which sheet was read, columns ignored, layout)."""
+    streamed: bool = False
+    """True when an activities table's records were handed on in batches (``stream.stream_table``) instead
+    of being in ``frame``."""
 
     @property
     def ok(self) -> bool:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from data_pipeline.store.notes import VersionNote
+
+if TYPE_CHECKING:
+    from data_pipeline.store.parts import RecordParts
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,13 @@ class SubmissionInput:
     frame: pd.DataFrame
     is_demo: bool
     uploaded_by: str = "cli"
+    parts: RecordParts | None = None
+    """An activities file's records made ready batch by batch (``parts.RecordParts``), stored instead of
+    ``frame`` (then empty)."""
+
+    @property
+    def row_count(self) -> int:
+        return self.parts.row_count if self.parts is not None else len(self.frame)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from data_pipeline.store.lockout import SignInLockout
 from data_pipeline.store.model import (PublishResult, SubmissionInfo, SubmissionInput, VersionInfo, publish_base,
                                        same_content)
 from data_pipeline.store.notes import VersionNote
+from data_pipeline.store.parts import RecordParts
 from data_pipeline.store.tables import (FIELDS, activity_blobs_table, active_version_table, record_tables,
                                         submission_cells_table, submissions_table, version_cells_table,
                                         version_submissions_table, versions_table)
@@ -241,9 +242,12 @@ class Store(SignInLockout):
     def _insert_submission(self, conn: Connection, item: SubmissionInput, frame: pd.DataFrame) -> SubmissionInfo:
         uploaded_at = datetime.now(UTC)
         values = dict(file_name=item.file_name, sha256=item.sha256, kind=item.kind, is_demo=bool(item.is_demo),
-                      uploaded_by=item.uploaded_by, uploaded_at=uploaded_at, row_count=len(frame))
+                      uploaded_by=item.uploaded_by, uploaded_at=uploaded_at, row_count=item.row_count)
         submission_id = conn.execute(submissions_table.insert().values(**values)).inserted_primary_key[0]
-        self._insert_rows(conn, item.kind, frame, submission_id)
+        if item.parts is not None:
+            self._insert_parts(conn, item.parts, submission_id)
+        else:
+            self._insert_rows(conn, item.kind, frame, submission_id)
         return SubmissionInfo(id=submission_id, **values)
 
     def _insert_rows(self, conn: Connection, kind: str, frame: pd.DataFrame, submission_id: int) -> None:
@@ -262,6 +266,15 @@ class Store(SignInLockout):
                     submission_id=submission_id, part=part, row_count=chunk.num_rows, data=data))
                 checkpoints.reached("rows written")
         self._insert_cells(conn, submission_cells_table, submission_id, cells)
+
+    def _insert_parts(self, conn: Connection, parts: RecordParts, submission_id: int) -> None:
+        """An activities file's records and cells as ``RecordParts`` made them, a part at a time."""
+        for part, (rows, data) in enumerate(parts.parts()):
+            conn.execute(activity_blobs_table.insert().values(
+                submission_id=submission_id, part=part, row_count=rows, data=data))
+            checkpoints.reached("rows written")
+        self._insert_cells(conn, submission_cells_table, submission_id, parts.cells())
+
     def rollback(self, version_id: int, *, created_by: str) -> VersionInfo:
         """Make a new active version with the submissions of version ``version_id`` (history stays)."""
         with self._errors(f"roll back to version {version_id}"), self._write() as conn:
