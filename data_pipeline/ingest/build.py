@@ -9,15 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from data_pipeline.ingest.columns import (
-    REQUIRED_FIELDS, Fields, detect_kind, downloaded_table_problem, header_label, map_columns, missing_columns_problem,
-)
+from data_pipeline.ingest.columns import DISTRICT_CODE_FIELDS, Layout, header_label, read_layout
 from data_pipeline.ingest.grid import Column, Grid
 from data_pipeline.ingest.problems import ProblemLog
 from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
@@ -78,16 +75,6 @@ def categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
 
 
-@dataclass(frozen=True)
-class Layout:
-    """What a file's header says, decided once per file: its kind and which column gives which field."""
-
-    kind: str
-    fields: Fields
-    used: tuple[int, ...]
-    """Positions of the columns read (fields and indicator columns)."""
-
-
 def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -> tuple[str, pd.DataFrame | None]:
     kind, layout = read_layout(grid, log, notes)
     if layout is None:
@@ -104,38 +91,6 @@ def build_frame(grid: Grid, log: ProblemLog, notes: list[str], today: dt.date) -
 
 NO_DATA_ROWS = _("The file has a header but no data rows.")
 NO_RECORDS = _("The table has no records: every indicator cell is empty.")
-
-
-def read_layout(grid: Grid, log: ProblemLog, notes: list[str]) -> tuple[str, Layout | None]:
-    """The file's kind and ``Layout`` from its header (and HXL row); ``None`` with the problems logged
-    when the columns do not make a table of a known kind. ``grid``'s rows are only looked at to tell
-    whether an unnamed column holds data (a note)."""
-    if not grid.header or all(is_blank(w) for w in grid.header) and not grid.hxl:
-        log.add(1, None, None, _("The first row is empty: the header must be the first row of the table."))
-        return "", None
-    if downloaded_table_problem(grid, log):
-        return "", None
-    fields = map_columns(grid, log, notes)
-    kind = detect_kind(fields)
-    present = set(fields.positions)
-    if kind == KIND_TARGETS and "period" not in present and "date" in present:
-        fields.positions["period"] = fields.positions.pop("date")
-        present = set(fields.positions)
-    if kind == KIND_ACTIVITIES or kind == KIND_TARGETS:
-        if present & set(DISTRICT_CODE_FIELDS):
-            present.add("district")
-    needed = REQUIRED_FIELDS[kind] if kind else ()
-    if kind == KIND_ACTIVITIES and fields.wide:
-        needed = ("date", "district")
-        notes.append(f"Wide layout: one column per indicator ({', '.join(fields.wide)}); an empty cell means "
-                     f"no record.")
-    missing = [f for f in needed if f not in present]
-    if kind is None or missing:
-        missing_columns_problem(grid, log, kind, missing)
-        return kind or "", None
-    if grid.hxl:
-        notes.append("Columns recognised by the HXL hashtag row (row 2).")
-    return kind, Layout(kind, fields, tuple(sorted(set(fields.positions.values()) | set(fields.wide.values()))))
 
 
 SLASH_ORDER_FROM_VALUES = "values"
@@ -199,10 +154,6 @@ def _check_text_cells(log: ProblemLog, columns: Iterable[Column], rows: np.ndarr
             report_checks(log, column, checks, rows)
 
 
-DISTRICT_CODE_FIELDS = ("district_code", "district_pcode")
-"""Columns that name a district by code: the project code (KT01) and the OCHA P-code (3507209). Each
-resolves any spelling the gazetteer knows, so a file whose ``#adm2+code`` column holds project codes (as
-the exports wrote before P-codes) reads as before."""
 
 
 def district_codes(columns: dict[str, Column], rows: np.ndarray, log: ProblemLog, *,

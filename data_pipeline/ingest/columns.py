@@ -330,3 +330,50 @@ def missing_columns_problem(grid: Grid, log: ProblemLog, kind: str | None, missi
               "the row under the header", required=", ".join(REQUIRED_FIELDS[kind]),
               optional=", ".join(OPTIONAL_FIELDS[kind])))
 
+
+@dataclass(frozen=True)
+class Layout:
+    """What a file's header says, decided once per file: its kind and which column gives which field."""
+
+    kind: str
+    fields: Fields
+    used: tuple[int, ...]
+    """Positions of the columns read (fields and indicator columns)."""
+
+
+DISTRICT_CODE_FIELDS = ("district_code", "district_pcode")
+"""Columns that name a district by code: the project code (KT01) and the OCHA P-code (3507209). Each
+resolves any spelling the gazetteer knows, so a file whose ``#adm2+code`` column holds project codes (as
+the exports wrote before P-codes) reads as before."""
+
+
+def read_layout(grid: Grid, log: ProblemLog, notes: list[str]) -> tuple[str, Layout | None]:
+    """The file's kind and ``Layout`` from its header (and HXL row); ``None`` with the problems logged
+    when the columns do not make a table of a known kind. ``grid``'s rows are only looked at to tell
+    whether an unnamed column holds data (a note)."""
+    if not grid.header or all(is_blank(w) for w in grid.header) and not grid.hxl:
+        log.add(1, None, None, _("The first row is empty: the header must be the first row of the table."))
+        return "", None
+    if downloaded_table_problem(grid, log):
+        return "", None
+    fields = map_columns(grid, log, notes)
+    kind = detect_kind(fields)
+    present = set(fields.positions)
+    if kind == KIND_TARGETS and "period" not in present and "date" in present:
+        fields.positions["period"] = fields.positions.pop("date")
+        present = set(fields.positions)
+    if kind == KIND_ACTIVITIES or kind == KIND_TARGETS:
+        if present & set(DISTRICT_CODE_FIELDS):
+            present.add("district")
+    needed = REQUIRED_FIELDS[kind] if kind else ()
+    if kind == KIND_ACTIVITIES and fields.wide:
+        needed = ("date", "district")
+        notes.append(f"Wide layout: one column per indicator ({', '.join(fields.wide)}); an empty cell means "
+                     f"no record.")
+    missing = [f for f in needed if f not in present]
+    if kind is None or missing:
+        missing_columns_problem(grid, log, kind, missing)
+        return kind or "", None
+    if grid.hxl:
+        notes.append("Columns recognised by the HXL hashtag row (row 2).")
+    return kind, Layout(kind, fields, tuple(sorted(set(fields.positions.values()) | set(fields.wide.values()))))

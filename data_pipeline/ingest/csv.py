@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -291,3 +292,35 @@ def _count_csv_rows(data: bytes, skip: int, read_options: pacsv.ReadOptions, par
         pass
     return rows
 
+
+def file_encoding(path: Path) -> str | None:
+    """``utf-8`` or ``cp1251`` for the whole file (read in chunks), as ``csv._detect_encoding(whole=True)``."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    high = plausible = 0
+    cp1251_bytes = np.array(sorted(_CP1251_TEXT_BYTES), dtype=np.uint8)
+    valid, odd = True, False
+    with path.open("rb") as handle:
+        first = True
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            if first and block.startswith(codecs.BOM_UTF8):
+                block = block[3:]
+            first = False
+            if valid:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    valid = False
+            octets = np.frombuffer(block, dtype=np.uint8)
+            top = octets[octets >= 0x80]
+            high += len(top)
+            plausible += int(((top >= 0xC0) | np.isin(top, cp1251_bytes)).sum())
+            odd |= bool((top == 0x98).any())
+    if valid:
+        try:
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if high and plausible / high >= 0.95 and not odd:
+        return "cp1251"
+    return None

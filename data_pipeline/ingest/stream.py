@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -29,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from data_pipeline.ingest.build import NO_DATA_ROWS, NO_RECORDS, Layout, build_rows, read_layout
-from data_pipeline.ingest.csv import CSV_BLOCK_BYTES, _CsvFile, _encoding_problem, _open_csv
+from data_pipeline.ingest.csv import CSV_BLOCK_BYTES, _CsvFile, _encoding_problem, _open_csv, file_encoding
 from data_pipeline.ingest.grid import Grid, Progress, dictionary_column, split_header
 from data_pipeline.ingest.limits import ReadLimits
 from data_pipeline.ingest.problems import ProblemLog
@@ -75,20 +76,40 @@ class _Restart(Exception):
 
 
 class _HashingFile:
-    """The file as the parser reads it, hashed as it is read: the digest is of the bytes parsed."""
+    """The file as the parser reads it, hashed as it is read (the digest is of the bytes parsed), and read
+    no further ahead of the batches taken than ``READAHEAD_BLOCKS`` blocks.
+
+    pyarrow's streaming CSV reader reads and parses its whole input ahead of the batches asked for (a
+    5M-row file was held whole before the first batch was taken); the parser's reads wait here until the
+    batches are taken (``taken``), or at most ``_WAIT_SECONDS``, so that a read on which a batch depends
+    is never held up for long.
+    """
 
     def __init__(self, path: Path):
         self._file = path.open("rb")
         self._digest = hashlib.sha256()
         self.position = 0
+        self._reads = 0
+        self._allowed = READAHEAD_BLOCKS
+        self._turn = threading.Condition()
 
     closed = property(lambda self: self._file.closed)
 
     def read(self, size: int = -1) -> bytes:
+        with self._turn:
+            if self._reads >= self._allowed:
+                self._turn.wait_for(lambda: self._reads < self._allowed, timeout=_WAIT_SECONDS)
+            self._reads += 1
         data = self._file.read(size)
         self._digest.update(data)
         self.position += len(data)
         return data
+
+    def taken(self) -> None:
+        """A batch was taken from the parser: one more block may be read."""
+        with self._turn:
+            self._allowed += 1
+            self._turn.notify_all()
 
     def readable(self) -> bool:
         return True
@@ -100,14 +121,27 @@ class _HashingFile:
         return self.position
 
     def close(self) -> None:
+        with self._turn:
+            self._allowed = 1 << 62
+            self._turn.notify_all()
         self._file.close()
 
     def hexdigest(self) -> str:
         """The digest of the whole file (what the parser left unread is read and hashed now)."""
-        while self.read(1 << 22):
-            pass
-        self.close()
+        with self._turn:
+            self._allowed = 1 << 62
+        while True:
+            data = self._file.read(1 << 22)
+            if not data:
+                break
+            self._digest.update(data)
+        self._file.close()
         return self._digest.hexdigest()
+
+
+READAHEAD_BLOCKS = 4
+"""Blocks (``csv.CSV_BLOCK_BYTES`` each) the parser may read ahead of the batches taken."""
+_WAIT_SECONDS = 1.0
 
 
 def stream_table(path: str | Path, sink: BatchSink, *, file_name: str | None = None,
@@ -210,7 +244,7 @@ def _stream_csv(path: Path, name: str, head: bytes, size: int, sink: BatchSink, 
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError) as err:
         if file.encoding == "utf-8" and "utf8" in str(err).lower() and encoding is None:
             hashing.close()
-            found = _file_encoding(path)
+            found = file_encoding(path)
             if found != "cp1251":  # invalid UTF-8 after the first MB, and not Cyrillic either
                 log = ProblemLog(name)
                 _encoding_problem(log)
@@ -276,6 +310,7 @@ class _Batches:
         pending: list[pa.RecordBatch] = []
         pending_rows = 0
         for batch in reader:
+            source.taken()
             pending.append(batch)
             pending_rows += batch.num_rows
             while pending_rows >= self.batch_rows + (self.header is None):
@@ -351,42 +386,3 @@ class _Batches:
                                                  "Delete the unused columns, or split the file into smaller ones.",
                                                  columns=width, limit=limits.cells))
             raise _Refused
-
-
-def _file_encoding(path: Path) -> str | None:
-    """``utf-8`` or ``cp1251`` for the whole file (read in chunks), as ``csv._detect_encoding(whole=True)``."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    high = plausible = 0
-    cp1251_bytes = np.array(sorted(_cp1251_text_bytes()), dtype=np.uint8)
-    valid, odd = True, False
-    with path.open("rb") as handle:
-        first = True
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            if first and block.startswith(codecs.BOM_UTF8):
-                block = block[3:]
-            first = False
-            if valid:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    valid = False
-            octets = np.frombuffer(block, dtype=np.uint8)
-            top = octets[octets >= 0x80]
-            high += len(top)
-            plausible += int(((top >= 0xC0) | np.isin(top, cp1251_bytes)).sum())
-            odd |= bool((top == 0x98).any())
-    if valid:
-        try:
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    if high and plausible / high >= 0.95 and not odd:
-        return "cp1251"
-    return None
-
-
-def _cp1251_text_bytes() -> frozenset[int]:
-    from data_pipeline.ingest.csv import _CP1251_TEXT_BYTES
-
-    return _CP1251_TEXT_BYTES

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from data_pipeline.store.notes import VersionNote
-
-if TYPE_CHECKING:
-    from data_pipeline.store.parts import RecordParts
 
 
 @dataclass(frozen=True)
@@ -25,7 +21,7 @@ class SubmissionInput:
     frame: pd.DataFrame
     is_demo: bool
     uploaded_by: str = "cli"
-    parts: RecordParts | None = None
+    parts: "parts.RecordParts | None" = None  # noqa: F821 (not imported: parts imports this module)
     """An activities file's records made ready batch by batch (``parts.RecordParts``), stored instead of
     ``frame`` (then empty)."""
 
