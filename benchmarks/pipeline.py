@@ -1,4 +1,5 @@
-"""Pipeline benchmarks: each stage and the whole ``ingest`` command, beside a bare pyarrow parse.
+"""Pipeline benchmarks: each stage and the whole ``ingest`` command, beside a bare pyarrow parse and DuckDB's
+read-and-aggregate of the same file into the same monthly cells (``benchmarks.duckdb_cells``).
 
 Every figure comes from a fresh process (``benchmarks.worker`` or the CLI itself), so peak memory
 is the process's resident peak and no stage profits from another's warm caches or imports.
@@ -15,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks import duckdb_cells
 from benchmarks.generate import write_activity_csv
 from benchmarks.worker import STAGES
 
@@ -29,11 +31,14 @@ SMALL_REPEATS = 3
 class Measurement:
     rows: int
     stage: str
-    """A worker stage, ``ingest`` (the whole CLI command) or ``parse_process`` (bare parse, start-up included)."""
+    """A worker stage, ``ingest`` (the whole CLI command), ``parse_process`` (bare parse, start-up included) or
+    ``duckdb_process`` (DuckDB's monthly cells of the file, start-up included)."""
     seconds: float
     peak_rss_mb: float
     rss_before_mb: float | None = None
     repeats: int = 1
+    checked: bool | None = None
+    """``duckdb_process``: whether DuckDB's cells equal the ingested store's, cell by cell."""
 
 
 def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -82,20 +87,38 @@ def measure_size(rows: int, workdir: Path, log=print, small_repeats: int = SMALL
             runs.append(Measurement(rows, stage, figures["seconds"], peak, figures["rss_before_mb"]))
         out.append(_median(runs))
         log(f"  {rows:>9,} rows  {stage:<14} {out[-1].seconds:8.3f} s  peak {out[-1].peak_rss_mb:7.0f} MB")
-    # The budget's two figures, at every size the median of ``small_repeats`` runs, taken in turn so
-    # that both see the same machine load: the bare parse's marginal cost is small and noisy.
-    parses, ingests = [], []
-    for _ in range(small_repeats):
+    # The budgets' figures, at every size the median of ``small_repeats`` runs, taken in turn so that all
+    # three see the same machine load (the machine is shared and its speed moves by a factor of two).
+    mappings = workdir / "duckdb-mappings.json"
+    if not mappings.exists():
+        duckdb_cells.write_mappings(mappings)
+    parses, ingests, duckdbs = [], [], []
+    checked = None
+    for repeat in range(small_repeats):
         seconds, peak, _ = _run([sys.executable, "-c", f"import pyarrow.csv; pyarrow.csv.read_csv({str(csv_path)!r})"])
         parses.append(Measurement(rows, "parse_process", seconds, peak))
         store = _fresh_store(workdir, "ingest.db")
         seconds, peak, _ = _run([sys.executable, "-m", "data_pipeline", "ingest", str(csv_path), "--store", store,
                                  "--user", "benchmark"])
         ingests.append(Measurement(rows, "ingest", seconds, peak))
-    for runs in (parses, ingests):
+        seconds, peak, _ = _run([sys.executable, "-m", "benchmarks.duckdb_cells", str(csv_path), str(mappings)])
+        duckdbs.append(Measurement(rows, "duckdb_process", seconds, peak))
+        if repeat == 0:  # the same cells, checked once per size against the store just made (not timed)
+            checked = _cells_agree(csv_path, mappings, store)
+    for runs in (parses, ingests, duckdbs):
         out.append(_median(runs))
         log(f"  {rows:>9,} rows  {out[-1].stage:<14} {out[-1].seconds:8.3f} s  peak {out[-1].peak_rss_mb:7.0f} MB")
+    out[-1].checked = checked
+    log(f"  {rows:>9,} rows  DuckDB's cells {'equal' if checked else 'DIFFER from'} the store's, cell by cell")
     return out
+
+
+def _cells_agree(csv_path: Path, mappings: Path, store: str) -> bool:
+    """Whether DuckDB's monthly cells of ``csv_path`` equal the cells ``ingest`` stored, cell by cell."""
+    process = subprocess.run([sys.executable, "-m", "benchmarks.duckdb_cells", str(csv_path), str(mappings),
+                              "--check", store], cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return process.returncode == 0
 
 
 def measure(sizes: list[int], workdir: Path, log=print, small_repeats: int = SMALL_REPEATS) -> list[dict]:

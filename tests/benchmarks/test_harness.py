@@ -43,7 +43,8 @@ def test_quick_run_writes_every_figure(tmp_path):
     measured = {(m["rows"], m["stage"]) for m in figures["pipeline"]}
     assert measured == {(rows, stage) for rows in (10, 1_000) for stage in STAGE_LABELS}
     assert all(m["seconds"] > 0 and m["peak_rss_mb"] > 0 for m in figures["pipeline"])
-    assert [b["verdict"] in ("PASS", "FAIL") for b in figures["budgets"]] == [True] * 3
+    assert [b["verdict"] in ("PASS", "FAIL") for b in figures["budgets"]] == [True] * 3  # start-up, DuckDB, memory
+    assert "checked cell by cell" in figures["budgets"][1]["measured"]
     table = (out / "latest.md").read_text()
     assert table in run.stdout and "| budget | measured | verdict |" in table
     assert len(list(out.glob("*.json"))) == 2  # latest and the timestamped copy
