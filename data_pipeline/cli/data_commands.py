@@ -42,9 +42,9 @@ def _read(paths: Sequence[str], show_progress: bool, sink=None):
 
 
 def _print_problems(results) -> bool:
-    from data_pipeline.presentation.problems import format_problems
-
     bad = [r for r in results if not r.ok]
+    if bad:  # the words (and babel) only for a file with problems
+        from data_pipeline.presentation.problems import format_problems
     for result in bad:
         print(f"{printable(result.file_name)}: {len(result.problems)} problem(s); nothing was stored.",
               file=sys.stderr)

@@ -10,7 +10,9 @@ puts them in words.
 
 The package, module by module:
 
-- ``read``: ``read_table`` (the one entry point) and ``ReadResult``; dispatches on the format;
+- ``read``: ``read_table`` (one file read whole) and ``ReadResult``; dispatches on the format;
+- ``stream``: ``stream_table`` (one file read in batches, its records handed to a sink batch by batch:
+  the CLI's ``validate`` and ``ingest``), ``source``: the file it parses, hashed and read a few blocks ahead;
 - ``csv``, ``xlsx``: a reader per format, each making a ``grid.Grid`` (factorised columns);
 - ``limits``: the bounds a read stays within (rows, columns, cells, workbook parts);
 - ``columns``: header words, HXL hashtags, table kind (``HEADER_SYNONYMS``, ``HXL_TAGS``);

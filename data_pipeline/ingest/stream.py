@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import hashlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -33,6 +31,7 @@ from data_pipeline.ingest.build import NO_DATA_ROWS, NO_RECORDS, Layout, build_r
 from data_pipeline.ingest.csv import CSV_BLOCK_BYTES, _CsvFile, _encoding_problem, _open_csv, file_encoding
 from data_pipeline.ingest.grid import Grid, Progress, dictionary_column, split_header
 from data_pipeline.ingest.limits import ReadLimits
+from data_pipeline.ingest.source import GatedFile
 from data_pipeline.ingest.problems import ProblemLog
 from data_pipeline.ingest.problems import message as _  # problem texts: msgids and values, worded when shown
 from data_pipeline.ingest.read import (CSV_EXTENSIONS, MAX_FILE_BYTES, MAX_ROWS, ReadResult, _empty_frame,
@@ -40,8 +39,9 @@ from data_pipeline.ingest.read import (CSV_EXTENSIONS, MAX_FILE_BYTES, MAX_ROWS,
 from data_pipeline.ingest.validate import SlashEvidence, slash_evidence
 from data_pipeline.reference.schemas import KIND_ACTIVITIES
 
-BATCH_ROWS = 1_000_000
-"""Rows checked and handed on at once (the store keeps activity records in parts of as many rows)."""
+BATCH_ROWS = 500_000
+"""Rows checked and handed on at once (the store keeps each batch's records as one part). A batch of 1M rows
+held ≈ 200 MB at its peak; 500k rows keep a 5M-row ingest under 600 MB (benchmarks/PROFILE.md, round 7)."""
 _HEAD_BYTES = 1 << 20
 """What is read of a CSV to tell its encoding, separator and header before it is parsed."""
 
@@ -73,75 +73,6 @@ class _Restart(Exception):
         super().__init__(encoding or slash_order)
         self.encoding = encoding
         self.slash_order = slash_order
-
-
-class _HashingFile:
-    """The file as the parser reads it, hashed as it is read (the digest is of the bytes parsed), and read
-    no further ahead of the batches taken than ``READAHEAD_BLOCKS`` blocks.
-
-    pyarrow's streaming CSV reader reads and parses its whole input ahead of the batches asked for (a
-    5M-row file was held whole before the first batch was taken); the parser's reads wait here until the
-    batches are taken (``taken``), or at most ``_WAIT_SECONDS``, so that a read on which a batch depends
-    is never held up for long.
-    """
-
-    def __init__(self, path: Path):
-        self._file = path.open("rb")
-        self._digest = hashlib.sha256()
-        self.position = 0
-        self._reads = 0
-        self._allowed = READAHEAD_BLOCKS
-        self._turn = threading.Condition()
-
-    closed = property(lambda self: self._file.closed)
-
-    def read(self, size: int = -1) -> bytes:
-        with self._turn:
-            if self._reads >= self._allowed:
-                self._turn.wait_for(lambda: self._reads < self._allowed, timeout=_WAIT_SECONDS)
-            self._reads += 1
-        data = self._file.read(size)
-        self._digest.update(data)
-        self.position += len(data)
-        return data
-
-    def taken(self) -> None:
-        """A batch was taken from the parser: one more block may be read."""
-        with self._turn:
-            self._allowed += 1
-            self._turn.notify_all()
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def tell(self) -> int:
-        return self.position
-
-    def close(self) -> None:
-        with self._turn:
-            self._allowed = 1 << 62
-            self._turn.notify_all()
-        self._file.close()
-
-    def hexdigest(self) -> str:
-        """The digest of the whole file (what the parser left unread is read and hashed now)."""
-        with self._turn:
-            self._allowed = 1 << 62
-        while True:
-            data = self._file.read(1 << 22)
-            if not data:
-                break
-            self._digest.update(data)
-        self._file.close()
-        return self._digest.hexdigest()
-
-
-READAHEAD_BLOCKS = 4
-"""Blocks (``csv.CSV_BLOCK_BYTES`` each) the parser may read ahead of the batches taken."""
-_WAIT_SECONDS = 1.0
 
 
 def stream_table(path: str | Path, sink: BatchSink, *, file_name: str | None = None,
@@ -206,7 +137,7 @@ def _stream_csv(path: Path, name: str, head: bytes, size: int, sink: BatchSink, 
     if encoding is not None and encoding != file.encoding:
         file.encoding = encoding
         notes.append(f"Read as {encoding} text (Windows Cyrillic).")
-    hashing = _HashingFile(path)
+    hashing = GatedFile(path)
     state = _Batches(file, limits, batch_rows, log)
     layout: Layout | None = None
     kind = ""
@@ -215,16 +146,16 @@ def _stream_csv(path: Path, name: str, head: bytes, size: int, sink: BatchSink, 
     report("parsing", 0.0)
     try:
         hashing.read(file.skip)
-        for grid in state.grids(hashing):
-            if layout is None:  # the first batch: the header (and HXL row) say what the file is
+        for number, grid in enumerate(state.grids(hashing)):
+            if number == 0:  # the first batch: the header (and HXL row) say what the file is
                 if file.delimiter == ";":
                     notes.append("Semicolon-separated: a comma in numbers is read as the decimal mark.")
                 kind, layout = read_layout(grid, log, notes)
-                if layout is None:
-                    break
-                if kind != KIND_ACTIVITIES:  # a targets or funding table: small, read whole as before
+                if layout is not None and kind != KIND_ACTIVITIES:  # targets, funding: small, read whole as before
                     hashing.close()
                     return read_table(path, **whole)
+            if layout is None:
+                continue  # rows (and skipped rows) still counted, as a whole read counts them
             date_position = layout.fields.positions["date"]
             batch_evidence = slash_evidence(grid.columns[date_position].uniques)
             evidence |= batch_evidence
@@ -260,14 +191,14 @@ def _stream_csv(path: Path, name: str, head: bytes, size: int, sink: BatchSink, 
         log.add(None, None, None, _("The file is empty: it holds no header and no rows."))
         return ReadResult(name, digest, "", _empty_frame(""), log.finish(), 0, None, notes)
     if layout is None:
-        return ReadResult(name, digest, kind, _empty_frame(kind), log.finish(), 0, None, notes)
+        return ReadResult(name, digest, kind, _empty_frame(kind), log.finish(), state.data_rows, None, notes)
     if slash_order is None and used_orders - {evidence.order or ""}:
         raise _Restart(slash_order=evidence.order or "")  # a batch read slash dates before the file showed their order
     if state.data_rows > max_rows:
         log = ProblemLog(name)
         log.add(None, None, None, _("The file has {rows:,} data rows; at most {limit:,} are read at once. "
                                     "Split it into smaller files.", rows=state.data_rows, limit=max_rows))
-        return ReadResult(name, digest, kind, _empty_frame(kind), log.finish(), state.data_rows, None, notes)
+        return ReadResult(name, digest, "", _empty_frame(""), log.finish(), state.data_rows, None, notes)
     if not log.problems and filled == 0:
         log.add(None, None, None, NO_DATA_ROWS)
     elif not log.problems and records == 0:
@@ -309,7 +240,12 @@ class _Batches:
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
         pending: list[pa.RecordBatch] = []
         pending_rows = 0
-        for batch in reader:
+        while True:
+            source.asking()
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
             source.taken()
             pending.append(batch)
             pending_rows += batch.num_rows

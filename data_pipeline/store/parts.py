@@ -1,7 +1,7 @@
 """Activity records made ready for the store batch by batch, so that a file of any size is published with
 the memory of one batch: each batch is encoded as the blob part the store keeps (``encoding.arrow_table``,
 ``encoding.ipc_blob``: Arrow IPC, zstd), which waits in a temporary file, and summed into monthly cells
-(``cells.table_cells``), which are summed again as they pile up (``cells.summed_cells``).
+(``cells.table_cells``), which are summed again as they pile up.
 
 ``RecordParts`` is what ``ingest.stream.stream_table`` hands its batches to (``add``, ``reset``) and what
 ``SubmissionInput.parts`` gives ``Store.publish`` instead of a frame. The cells are the ones the whole file's
@@ -15,18 +15,19 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from data_pipeline.reference.schemas import KIND_ACTIVITIES, TEXT
-from data_pipeline.store.cells import no_cells, summed_cells, table_cells
+from data_pipeline.store.cells import no_cells, table_cells
 from data_pipeline.store.encoding import _STR_DTYPE, arrow_table, blob_table, coerce_frame, ipc_blob, table_chunks
 from data_pipeline.store.model import SubmissionInput
 from data_pipeline.store.tables import FIELDS
 
-FOLD_CELLS = 1_000_000
-"""When the batches' cells add up to more rows than this, they are summed into one table (memory stays
-bounded by the distinct cells, not the batches)."""
+FOLD_CELLS = 250_000
+"""The batches' cells are summed into one table when they add up to more rows than this and than twice the
+table last summed: memory stays bounded by the distinct cells, not by the batches."""
 
 
 class RecordParts:
@@ -38,7 +39,7 @@ class RecordParts:
         self._spill = tempfile.TemporaryFile(prefix="records-")
         self._parts: list[tuple[int, int, int]] = []  # (offset, bytes, rows) in the spill file
         self._cells: list[pa.Table] = []
-        self._cell_rows = 0
+        self._cell_rows = self._folded_rows = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-parts")
         self._writing: Future | None = None
 
@@ -53,9 +54,9 @@ class RecordParts:
         cells = table_cells(table)
         self._cells.append(cells)
         self._cell_rows += cells.num_rows
-        if self._cell_rows > FOLD_CELLS and len(self._cells) > 1:
-            self._cells = [summed_cells(self._cells)]
-            self._cell_rows = self._cells[0].num_rows
+        if self._cell_rows - self._folded_rows > FOLD_CELLS and len(self._cells) > 1:
+            self._cells = [_summed(self._cells)]
+            self._cell_rows = self._folded_rows = self._cells[0].num_rows
         self.row_count += table.num_rows
 
     def reset(self) -> None:
@@ -64,7 +65,7 @@ class RecordParts:
         self._spill.seek(0)
         self._spill.truncate()
         self._parts.clear()
-        self._cells, self._cell_rows, self.row_count = [], 0, 0
+        self._cells, self._cell_rows, self._folded_rows, self.row_count = [], 0, 0, 0
 
     def parts(self) -> Iterator[tuple[int, bytes]]:
         """Each part's rows and blob, in order, one at a time."""
@@ -78,7 +79,7 @@ class RecordParts:
         if not self._cells:
             return no_cells()
         if len(self._cells) > 1:
-            self._cells = [summed_cells(self._cells)]
+            self._cells = [_summed(self._cells)]
         return self._cells[0]
 
     def frames(self) -> Iterator[pd.DataFrame]:
@@ -110,3 +111,22 @@ class RecordParts:
         offset = self._spill.seek(0, 2)
         self._spill.write(data)
         self._parts.append((offset, len(data), table.num_rows))
+
+
+def _summed(parts: list[pa.Table]) -> pa.Table:
+    """``cells.summed_cells`` of cells tables made by ``table_cells`` (text dictionary-encoded, missing as a
+    dictionary entry), with their dictionaries merged by numbers instead of decoding every cell's text."""
+    columns = []
+    for index, name in enumerate(parts[0].column_names):
+        chunks = [part.column(index).combine_chunks() for part in parts]
+        if not pa.types.is_dictionary(chunks[0].type):
+            columns.append(pa.concat_arrays(chunks))
+            continue
+        dictionaries = [chunk.dictionary.to_pylist() for chunk in chunks]
+        values = sorted({v for d in dictionaries for v in d}, key=lambda v: (v is None, v or ""))
+        position = {v: i for i, v in enumerate(values)}
+        indices = [np.array([position[v] for v in d], dtype=np.int32)[chunk.indices.to_numpy(zero_copy_only=False)]
+                   for d, chunk in zip(dictionaries, chunks)]
+        columns.append(pa.DictionaryArray.from_arrays(pa.array(np.concatenate(indices)),
+                                                      pa.array(values, type=pa.string())))
+    return table_cells(pa.table(columns, names=parts[0].column_names))

@@ -1,0 +1,92 @@
+"""The file a batched read parses: hashed from the bytes the parser reads, and read only a few blocks ahead of
+the batches taken (``GatedFile``), so that a read's memory does not grow with the file."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+
+class GatedFile:
+    """The file as the parser reads it, hashed as it is read (the digest is of the bytes parsed), and read
+    no further ahead of the batches taken than ``READAHEAD_BLOCKS`` blocks.
+
+    pyarrow's streaming CSV reader reads and parses its whole input ahead of the batches asked for (a
+    5M-row file was held whole before the first batch was taken); the parser's reads wait here while the
+    reader of the batches is busy with one (``asking``/``taken``), and go on while it waits for the next
+    (the parser may need a few blocks more to make it), up to ``READAHEAD_BLOCKS`` more; a read never waits
+    longer than ``_WAIT_SECONDS``.
+    """
+
+    def __init__(self, path: Path):
+        self._file = path.open("rb")
+        self._digest = hashlib.sha256()
+        self.position = 0
+        self._reads = 0
+        self._allowed = READAHEAD_BLOCKS
+        self._asking = True
+        self._turn = threading.Condition()
+
+    closed = property(lambda self: self._file.closed)
+
+    def read(self, size: int = -1) -> bytes:
+        with self._turn:
+            self._turn.wait_for(lambda: self._reads < self._allowed + (READAHEAD_BLOCKS if self._asking else 0),
+                                timeout=_WAIT_SECONDS)
+            self._reads += 1
+        data = self._file.read(size)
+        self._digest.update(data)
+        self.position += len(data)
+        return data
+
+    def asking(self) -> None:
+        """The next batch is asked for: the parser may read what it needs to make it."""
+        with self._turn:
+            self._asking = True
+            self._turn.notify_all()
+
+    def taken(self) -> None:
+        """A batch was taken from the parser: one more block may be read ahead."""
+        with self._turn:
+            self._asking = False
+            self._allowed += 1
+            self._turn.notify_all()
+
+    @property
+    def ahead(self) -> int:
+        """Blocks read beyond the batches taken."""
+        return self._reads - (self._allowed - READAHEAD_BLOCKS)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        return self.position
+
+    def close(self) -> None:
+        with self._turn:
+            self._allowed = 1 << 62
+            self._turn.notify_all()
+        self._file.close()
+
+    def hexdigest(self) -> str:
+        """The digest of the whole file (what the parser left unread is read and hashed now)."""
+        with self._turn:
+            self._allowed = 1 << 62
+        while True:
+            data = self._file.read(1 << 22)
+            if not data:
+                break
+            self._digest.update(data)
+        self._file.close()
+        return self._digest.hexdigest()
+
+
+READAHEAD_BLOCKS = 3
+"""Blocks (``csv.CSV_BLOCK_BYTES`` each) the parser may read ahead of the batches taken (and as many more
+while a batch is asked for)."""
+_WAIT_SECONDS = 1.0
