@@ -64,11 +64,15 @@ def budgets(results: dict) -> list[dict]:
         largest = sizes[-1]
         base = _figure(results, 1_000_000, "ingest")
         if base is not None and largest > 1_000_000:
-            growth = _figure(results, largest, "ingest")["peak_rss_mb"] / base["peak_rss_mb"]
+            top = _figure(results, largest, "ingest")["peak_rss_mb"]
+            growth = top / base["peak_rss_mb"]
+            # From the budget's size on as well: what fills by then (the parser's read-ahead, the distinct cells)
+            # is bounded, so growth past it is what "flat" is about.
+            beyond = (f" ({rows:,} → {largest:,} rows: {ingest['peak_rss_mb']:,.0f} → {top:,.0f} MB = "
+                      f"{top / ingest['peak_rss_mb']:.2f}×)" if rows not in (largest, 1_000_000) else "")
             out.append({"budget": f"ingest's peak memory flat as rows grow: {largest:,} rows ≤ "
                                   f"{FLAT_MEMORY_RATIO:g}× 1,000,000 rows",
-                        "measured": f"{_figure(results, largest, 'ingest')['peak_rss_mb']:,.0f} MB vs "
-                                    f"{base['peak_rss_mb']:,.0f} MB = {growth:.2f}×",
+                        "measured": f"{top:,.0f} MB vs {base['peak_rss_mb']:,.0f} MB = {growth:.2f}×{beyond}",
                         "verdict": _verdict(growth <= FLAT_MEMORY_RATIO)})
     dashboard = results.get("dashboard")
     if dashboard:
@@ -170,7 +174,10 @@ def markdown(results: dict) -> str:
         lines += ["", "Pipeline: seconds (peak resident memory of the process, MB). Each figure is a fresh process"
                   + ("." if meta.get("quick") else "; sizes up to 100,000 rows are the median of 3 runs, and "
                                                    "so are the `ingest` command, the bare parse process and "
-                                                   "DuckDB's process at every size (taken in turn)."), ""]
+                                                   "DuckDB's process at every size (taken in turn). The stages are "
+                                                   "the whole-file path (`read_table`, then `Store.publish` of its "
+                                                   "frame: the Upload page's, at most 200,000 rows there); the "
+                                                   "`ingest` command reads in batches (`stream_table`)."), ""]
         lines.append("| stage | " + " | ".join(f"{s:,} rows" for s in sizes) + " |")
         lines.append("| --- |" + " ---: |" * len(sizes))
         for stage, label in STAGE_LABELS.items():
