@@ -299,11 +299,12 @@ def file_encoding(path: Path) -> str | None:
     high = plausible = 0
     cp1251_bytes = np.array(sorted(_CP1251_TEXT_BYTES), dtype=np.uint8)
     valid, odd = True, False
+    bom = False
     with path.open("rb") as handle:
         first = True
         for block in iter(lambda: handle.read(1 << 24), b""):
             if first and block.startswith(codecs.BOM_UTF8):
-                block = block[3:]
+                block, bom = block[3:], True
             first = False
             if valid:
                 try:
@@ -321,6 +322,6 @@ def file_encoding(path: Path) -> str | None:
             return "utf-8"
         except UnicodeDecodeError:
             pass
-    if high and plausible / high >= 0.95 and not odd:
+    if high and plausible / high >= 0.95 and not odd and not bom:  # a UTF-8 BOM says UTF-8, or nothing
         return "cp1251"
     return None

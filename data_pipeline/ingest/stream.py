@@ -99,7 +99,8 @@ def stream_table(path: str | Path, sink: BatchSink, *, file_name: str | None = N
         return read_table(path, **whole)  # says what is wrong with the path
     suffix = Path(name).suffix.lower()
     if (size > max_bytes or not head or suffix not in CSV_EXTENSIONS or head[:4] == b"PK\x03\x04"
-            or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+            or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            or (b"\n" not in head and size > len(head))):  # a header longer than the head: read whole
         return _in_batches(read_table(path, **whole), sink, batch_rows)
     encoding, slash_order = None, None
     for _attempt in range(3):

@@ -161,6 +161,12 @@ def test_cyrillic_in_windows_1251_after_the_first_megabyte_is_read_again_as_cp12
     path.write_bytes(head + b"\n" + lines[-1].encode("cp1251") + b"\n")
     streamed, kept = same_as_whole(path, 5_000)
     assert streamed.ok and kept.resets == 1 and any("cp1251" in note for note in streamed.notes)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # after a UTF-8 BOM: not read as cp1251
+    streamed, _kept = same_as_whole(path, 5_000)
+    assert not streamed.ok and "encoding" in streamed.problems[0].message
+    long_header = tmp_path / "long-header.csv"  # a header longer than what is looked at first: read whole
+    long_header.write_text(HEADER + ",x" * 600_000 + "\n" + "\n".join(rows_text(5)) + "\n")
+    same_as_whole(long_header, 2)
 
 
 def test_targets_are_read_whole_and_workbooks_handed_on_in_batches(tmp_path):
