@@ -53,3 +53,22 @@ def test_a_record_published_under_another_name_is_repeated(store_url):
         store.publish([submission(5)], created_by="test")
         plan = plan_publish(store, [submission(6, name="copy.csv")])
         assert plan.repeated_count == 1 and plan.repeated["repeats"].tolist() == ["kulob.csv"]
+
+
+def test_a_record_in_two_of_the_files_is_repeated_whether_a_file_comes_as_a_frame_or_as_parts(store_url, tmp_path):
+    """Two new files in one publish, the second repeating the first (the code before the int64 keys failed on
+    this: it merged datetime keys with the empty frame's object column)."""
+    from data_pipeline.ingest.stream import stream_table
+    from data_pipeline.store.parts import RecordParts
+
+    first = tmp_path / "first.csv"
+    first.write_text("date,district,indicator,value\n2019-05-01,Dusti,grants_awarded,4\n2019-05-02,Panj,jobs_created,1\n")
+    with Store(store_url) as store, RecordParts("first.csv") as parts:
+        result = stream_table(first, parts)
+        streamed = SubmissionInput("first.csv", result.sha256, "activities", result.frame, is_demo=False, parts=parts)
+        again = SubmissionInput("again.csv", "sha-again", "activities", activities(4).assign(district_code="KT01"),
+                                is_demo=False)
+        plan = plan_publish(store, [streamed, again])
+        assert plan.repeated_count == 1 and plan.repeated[["file", "row", "repeats"]].values.tolist() == [
+            ["again.csv", 3, "first.csv"]]
+        assert plan_publish(store, [again, streamed]).repeated["repeats"].tolist() == ["again.csv"]
