@@ -27,6 +27,8 @@ class GatedFile:
         self._allowed = READAHEAD_BLOCKS
         self._asking = True
         self._turn = threading.Condition()
+        self._reading = threading.Lock()
+        self._finished = False
 
     closed = property(lambda self: self._file.closed)
 
@@ -35,9 +37,12 @@ class GatedFile:
             self._turn.wait_for(lambda: self._reads < self._allowed + (READAHEAD_BLOCKS if self._asking else 0),
                                 timeout=_WAIT_SECONDS)
             self._reads += 1
-        data = self._file.read(size)
-        self._digest.update(data)
-        self.position += len(data)
+        with self._reading:  # one read at a time, hashed in the order read; none once the hash is taken
+            if self._finished:
+                return b""
+            data = self._file.read(size)
+            self._digest.update(data)
+            self.position += len(data)
         return data
 
     def asking(self) -> None:
@@ -68,22 +73,27 @@ class GatedFile:
         return self.position
 
     def close(self) -> None:
+        """Stop reading: the parser gets the end of the file from now on."""
+        with self._reading:
+            self._finished = True
+            self._file.close()
+        self._open_gate()
+
+    def hexdigest(self) -> str:
+        """The digest of the whole file: what the parser left unread is read and hashed now, and the parser
+        gets the end of the file from now on."""
+        with self._reading:
+            self._finished = True
+            while data := self._file.read(1 << 22):
+                self._digest.update(data)
+            self._file.close()
+        self._open_gate()
+        return self._digest.hexdigest()
+
+    def _open_gate(self) -> None:
         with self._turn:
             self._allowed = 1 << 62
             self._turn.notify_all()
-        self._file.close()
-
-    def hexdigest(self) -> str:
-        """The digest of the whole file (what the parser left unread is read and hashed now)."""
-        with self._turn:
-            self._allowed = 1 << 62
-        while True:
-            data = self._file.read(1 << 22)
-            if not data:
-                break
-            self._digest.update(data)
-        self._file.close()
-        return self._digest.hexdigest()
 
 
 READAHEAD_BLOCKS = 3

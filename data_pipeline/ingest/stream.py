@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -241,13 +243,7 @@ class _Batches:
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
         pending: list[pa.RecordBatch] = []
         pending_rows = 0
-        while True:
-            source.asking()
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            source.taken()
+        for batch in _parsed_ahead(reader, source):
             pending.append(batch)
             pending_rows += batch.num_rows
             while pending_rows >= self.batch_rows + (self.header is None):
@@ -323,3 +319,42 @@ class _Batches:
                                                  "Delete the unused columns, or split the file into smaller ones.",
                                                  columns=width, limit=limits.cells))
             raise _Refused
+
+
+def _parsed_ahead(reader: pacsv.CSVStreamingReader, source: GatedFile) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, each parsed in a second thread while this one works on the one before (pyarrow
+    lets go of the GIL while it parses): one batch waits at most."""
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(item) -> None:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def parse() -> None:
+        try:
+            while not stop.is_set():
+                source.asking()
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    hand(None)
+                    return
+                source.taken()
+                hand(batch)
+        except Exception as error:  # handed over and raised where the batches are read
+            hand(error)
+
+    thread = threading.Thread(target=parse, name="csv-parser", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
