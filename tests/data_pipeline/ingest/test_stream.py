@@ -187,7 +187,7 @@ def test_validate_and_ingest_read_in_batches(tmp_path):
 
 
 _MEMORY_CHILD = """
-import os, resource, sys
+import os, sys
 os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")  # as python -m data_pipeline sets it
 from data_pipeline.ingest.stream import stream_table
 from data_pipeline.store.parts import RecordParts
@@ -195,7 +195,9 @@ with RecordParts("a.csv") as parts:
     result = stream_table(sys.argv[1], parts)
     assert result.ok and parts.row_count == int(sys.argv[2]), result.problems[:3]
     parts.cells()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM is this process image's own peak; ru_maxrss would also count the parent's size at fork (kept
+# across exec), which in a whole test run is the pytest process's, several hundred MB.
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024)
 """
 
 
