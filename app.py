@@ -12,8 +12,11 @@ Importing this module, which uvicorn does in the main thread before the server a
   not in a thread beside it: a thread racing the first page's own imports sometimes left pandas
   half-initialised (``partially initialized module 'pandas' has no attribute 'Series'``);
 - copies Leaflet into ``./static/leaflet`` (served by ``server.enableStaticServing``);
-- makes compressed copies of Streamlit's frontend files once (``web_static``; reused by later starts) and
-  answers the browser from them: a first visit downloads about a quarter of the bytes;
+- makes compressed copies of Streamlit's frontend files, Leaflet and the map component's files once
+  (``web_static``; reused by later starts) and answers the browser from them, with ETags made from their
+  content: a first visit downloads about a quarter of the bytes, a return visit revalidates the map's files;
+- names the app's root in Streamlit's page (``web_static.AppRootHint``), so a deep link (``/map``) does not
+  first ask ``/map/_stcore/health`` (404);
 - adds the data feed's routes (``web_feed``: ``/feed/indicators.csv`` and the like, no sign-in);
 - wraps Streamlit in ``web_security``'s middleware: security headers on every response, and uploads
   refused (403) to sessions that are not a signed-in editor's;
@@ -38,7 +41,7 @@ from starlette.middleware import Middleware  # noqa: E402
 from web_feed import ROUTES as FEED_ROUTES  # noqa: E402
 from web_health import HEALTH_ROUTES  # noqa: E402
 from web_security import SecurityHeaders, UploadGuard  # noqa: E402
-from web_static import PrecompressedStatic, default_cache_dir, precompress, streamlit_static_dir  # noqa: E402
+from web_static import AppRootHint, PrecompressedStatic, default_cache_dir, served_files  # noqa: E402
 
 PRELOADED = ("ui", "data_pipeline.presentation.maps", "data_pipeline.presentation.briefing")
 
@@ -58,10 +61,10 @@ def install_static_files() -> Path:
 
 
 preload()
-install_static_files()
-STATIC_FILES = precompress(streamlit_static_dir(), default_cache_dir())
+STATIC_FILES = served_files(default_cache_dir(), leaflet_dir=install_static_files())
 app = st.App(ROOT / "dashboard.py", routes=[*HEALTH_ROUTES, *FEED_ROUTES], middleware=[
     Middleware(SecurityHeaders),  # outermost: compressed answers get the headers too
+    Middleware(AppRootHint, base_path=st.get_option("server.baseUrlPath")),
     Middleware(PrecompressedStatic, files=STATIC_FILES, base_path=st.get_option("server.baseUrlPath")),
     Middleware(UploadGuard),
 ])
