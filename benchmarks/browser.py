@@ -61,8 +61,26 @@ _WATCH_STATE = """() => {
 }"""
 # Times (performance.now()) of the WebSocket messages the page receives from the server, and the
 # end of the last long task (≥ 50 ms of the browser's main thread: drawing charts, running scripts)
-# or HTTP response (a chart library fetched when the first chart appears).
+# or HTTP response (a chart library fetched when the first chart appears). It runs in every frame
+# (Playwright adds it to iframes too): the map's frame (streamlit-folium, same origin) reports its DOM
+# changes and long tasks to the top frame. ``__lastChange`` and ``__lastLongTask`` are epoch
+# milliseconds (``performance.timeOrigin + performance.now()``: the same clock in every frame) of the
+# last DOM mutation in any frame and of the end of the last long task (benchmarks.reader: drawn, settled).
 _RECORD_MESSAGES = """(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  let top = window;
+  try { if (window.top !== window && window.top.document) top = window.top; } catch (e) { top = window; }
+  if (top === window) { window.__lastChange = 0; window.__lastLongTask = 0; window.__changes = 0; }
+  const changed = () => { top.__lastChange = Math.max(top.__lastChange || 0, now()); top.__changes = (top.__changes || 0) + 1; };
+  const watch = () => new MutationObserver(changed).observe(document, {subtree: true, childList: true,
+                                                                       attributes: true, characterData: true});
+  if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
+  new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) {
+      top.__lastLongTask = Math.max(top.__lastLongTask || 0, performance.timeOrigin + task.startTime + task.duration);
+    }
+  }).observe({type: 'longtask', buffered: true});
+  if (top !== window) return;
   window.__messages = [];
   window.__busyUntil = 0;
   new PerformanceObserver((list) => {
