@@ -5,6 +5,9 @@ is git-ignored) and prints the table. ``--quick`` measures 10 and 1,000 rows onl
 test; ``--skip-browser`` leaves out the dashboard. ``--first-visits-only`` measures the first-visit table
 alone, with Lighthouse's accessibility score of each page (``benchmarks.accessibility``; Lighthouse is
 installed by ``npm ci`` into ``benchmarks/lighthouse/`` on first use); ``--lighthouse-only`` the scores alone.
+``--reader-only`` measures what a reader waits for alone (``benchmarks.reader``: drawn, settled, elements per
+rerun, cold and warm, beside the bare and the one-SVG-chart pages; about 10 minutes), unthrottled and, for the
+bare, reference and District profile pages, on 1.6 Mbps / 150 ms; ``--full-matrix`` every page on every link.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only Lighthouse's accessibility score of each page in en/ru/tg (about 5 minutes)")
     parser.add_argument("--skip-lighthouse", action="store_true",
                         help="leave out Lighthouse's accessibility scores (which need Node, npm and, once, the npm registry)")
+    parser.add_argument("--reader-only", action="store_true",
+                        help="only what a reader waits for: drawn, settled, elements per rerun (about 10 minutes)")
+    parser.add_argument("--full-matrix", action="store_true",
+                        help="the reader's figures for every page on every link, changes included (about an hour)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for latest.md/.json (default %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of files and stores")
     return parser
@@ -72,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return _lighthouse_only(workdir, args.out)
         if args.first_visits_only:
             return _first_visits_only(workdir, args.out, not args.skip_lighthouse)
+        if args.reader_only:
+            return _reader_only(workdir, args.out, results, repeats, args.full_matrix, started)
         print(f"Pipeline ({', '.join(f'{s:,}' for s in sizes)} rows), files in {workdir}", file=sys.stderr)
         clock = time.perf_counter()
         results["pipeline"] = pipeline.measure(sizes, workdir, log=lambda line: print(line, file=sys.stderr),
@@ -97,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             results["meta"]["dashboard_wall_s"] = round(time.perf_counter() - clock, 1)
             results["first_visits"] = first_visit.measure(demo_url, geo_dir(), workdir,
                                                           log=lambda line: print(line, file=sys.stderr))
+            from benchmarks import reader
+
+            results["reader"] = reader.measure(demo_url, geo_dir(), workdir, repeats, full=args.full_matrix,
+                                               log=lambda line: print(line, file=sys.stderr))
             if not args.skip_lighthouse:
                 from benchmarks import accessibility
 
@@ -140,6 +153,30 @@ def _first_visits_only(workdir: Path, out: Path, lighthouse: bool) -> int:
              for b in first_visit_budgets(visits) + accessibility_budgets(scores)]
     print("\n".join(["| budget | measured | verdict |", "| --- | --- | --- |", *lines, "",
                      *first_visit.first_visit_table(visits, accessibility=scores), *accessibility_notes(scores)]))
+    return 0
+
+
+def _reader_only(workdir: Path, out: Path, results: dict, repeats: int, full: bool, started: datetime) -> int:
+    """What a reader waits for alone (demo store): printed, and written as ``reader-latest.md``/``.json``."""
+    from benchmarks import reader
+    from data_pipeline.analysis.demo import load_demo
+    from data_pipeline.settings import geo_dir
+
+    demo_url = f"sqlite:///{workdir / 'demo.db'}"
+    load_demo(demo_url)
+    results["reader"] = reader.measure(demo_url, geo_dir(), workdir, repeats, full=full,
+                                       log=lambda line: print(line, file=sys.stderr))
+    results["budgets"] = reader.reader_budgets(results["reader"])
+    lines = [f"Run {results['meta']['started']} · Python {results['meta']['python']} · {results['meta']['machine']}", "",
+             "| budget | measured | verdict |", "| --- | --- | --- |",
+             *[f"| {b['budget']} | {b['measured']} | **{b['verdict']}** |" for b in results["budgets"]], "",
+             *reader.reader_table(results["reader"])]
+    table = "\n".join(lines) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("reader-latest", f"reader-{started.strftime('%Y%m%d-%H%M%S')}"):
+        (out / f"{name}.md").write_text(table, encoding="utf-8")
+        (out / f"{name}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(table)
     return 0
 
 

@@ -135,13 +135,15 @@ class ReaderVisit:
         self.page = self.context.new_page()
         emulate(self.context, self.page, link)
         self.frames: list[bytes | str] = []
+        self.finished: list = []
         self.page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: self.frames.append(frame)))
+        self.page.on("requestfinished", lambda request: self.finished.append(request))
 
     def visit(self, timeout_ms: int) -> dict:
         """Navigate (again); seconds to idle and to drawn, and the first run's elements."""
         from benchmarks.browser import _IDLE_AFTER_A_RUN
 
-        mark = len(self.frames)
+        mark, requests = len(self.frames), len(self.finished)
         started = time.perf_counter()
         self.page.goto(self.url, wait_until="commit", timeout=timeout_ms)
         self.page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
@@ -152,8 +154,13 @@ class ReaderVisit:
         idle_s = time.perf_counter() - started
         drawn = self.page.wait_for_function(_DRAWN_AT, arg=QUIET_MS, timeout=timeout_ms,
                                             polling=100).json_value()
-        return {"idle_s": idle_s, "drawn_s": (drawn["last"] - drawn["origin"]) / 1000,
-                **_counts(deltas(self.frames[mark:]))}
+        http = 0
+        for request in self.finished[requests:]:
+            sizes = request.sizes()
+            http += max(sizes["responseBodySize"], 0) + max(sizes["responseHeadersSize"], 0)
+        websocket = sum(len(f.encode() if isinstance(f, str) else f) for f in self.frames[mark:])
+        return {"idle_s": idle_s, "drawn_s": (drawn["last"] - drawn["origin"]) / 1000, "bytes": http + websocket,
+                "requests": len(self.finished) - requests, **_counts(deltas(self.frames[mark:]))}
 
     def change(self, action, timeout_ms: int) -> dict:
         """``action(page)`` (a click that changes a widget); seconds until idle and until settled, and
@@ -289,3 +296,105 @@ def _one_page(browser, name: str, url: str, link, changes: bool) -> dict:
 def _medians(visits: dict[str, list[dict]]) -> dict[str, dict]:
     """Per kind (cold, warm, filter, widget: …) the median of each figure over the visits."""
     return {kind: {key: median([v[key] for v in values]) for key in values[0]} for kind, values in visits.items()}
+
+
+BUDGETS = {"district_cold_mb": 2.0, "slow_drawn": 0.8, "warm_drawn": 1.5, "filter_settled": 2.0, "widget_settled": 1.5}
+SLOW_LINK = "1.6 Mbps / 150 ms"
+
+
+def _ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}×" if base and base == base and value == value else "–"
+
+
+def reader_budgets(reader: dict) -> list[dict]:
+    """The budgets of issue 21 on ``measure``'s figures: each name, measured, verdict."""
+    from benchmarks.report import _verdict
+
+    runs = reader["runs"]
+    out = []
+    bare, district = runs.get("bare", {}), runs.get("district", {})
+    if "unthrottled" in district:
+        mb = district["unthrottled"]["cold"]["bytes"] / 1e6
+        out.append({"budget": f"District profile cold first visit ≤ {BUDGETS['district_cold_mb']:g} MB on the wire",
+                    "measured": f"{mb:.2f} MB (bare page {bare['unthrottled']['cold']['bytes'] / 1e6:.2f} MB)",
+                    "verdict": _verdict(mb <= BUDGETS["district_cold_mb"])})
+    if SLOW_LINK in district and SLOW_LINK in bare:
+        mine, base = district[SLOW_LINK]["cold"]["drawn_s"], bare[SLOW_LINK]["cold"]["drawn_s"]
+        out.append({"budget": f"District profile drawn on {SLOW_LINK} ≤ {BUDGETS['slow_drawn']:g}× the bare page's (cold)",
+                    "measured": f"{mine:.1f} s vs {base:.1f} s = {_ratio(mine, base)}",
+                    "verdict": _verdict(mine <= BUDGETS["slow_drawn"] * base)})
+    pages = {name: by_link["unthrottled"] for name, by_link in runs.items()
+             if name not in ("bare", "chart_page") and "unthrottled" in by_link}
+    if pages and "unthrottled" in bare:
+        base = bare["unthrottled"]
+        chart = runs.get("chart_page", {}).get("unthrottled")
+        worst = max(pages, key=lambda p: pages[p]["warm"]["drawn_s"])
+        mine = pages[worst]["warm"]["drawn_s"]
+        out.append({"budget": f"warm visit drawn ≤ {BUDGETS['warm_drawn']:g}× the bare page's (every page, unthrottled)",
+                    "measured": f"slowest {worst} {mine:.2f} s vs {base['warm']['drawn_s']:.2f} s = "
+                                f"{_ratio(mine, base['warm']['drawn_s'])}"
+                                + (f" (reference {chart['warm']['drawn_s']:.2f} s)" if chart else ""),
+                    "verdict": _verdict(mine <= BUDGETS["warm_drawn"] * base["warm"]["drawn_s"])})
+        if "filter" in base:
+            changed = {p: f for p, f in pages.items() if "filter" in f}
+            worst = max(changed, key=lambda p: changed[p]["filter"]["settled_s"])
+            mine, limit = changed[worst]["filter"]["settled_s"], base["filter"]["settled_s"]
+            out.append({"budget": f"filter change settled ≤ {BUDGETS['filter_settled']:g}× the bare page's (every page)",
+                        "measured": f"slowest {worst} {mine:.2f} s vs {limit:.2f} s = {_ratio(mine, limit)}"
+                                    + (f" (reference {chart['filter']['settled_s']:.2f} s = "
+                                       f"{_ratio(chart['filter']['settled_s'], limit)})" if chart and "filter" in chart else ""),
+                        "verdict": _verdict(mine <= BUDGETS["filter_settled"] * limit)})
+            widgets = [(p, kind, f[kind]["settled_s"]) for p, f in pages.items() for kind in f if kind.startswith("widget")]
+            if widgets:
+                page, kind, mine = max(widgets, key=lambda w: w[2])
+                out.append({"budget": f"in-page widget change settled ≤ {BUDGETS['widget_settled']:g}× the bare page's "
+                                      f"filter change",
+                            "measured": f"slowest {page} {kind.removeprefix('widget: ')} {mine:.2f} s vs {limit:.2f} s = "
+                                        f"{_ratio(mine, limit)}",
+                            "verdict": _verdict(mine <= BUDGETS["widget_settled"] * limit)})
+    return out
+
+
+def reader_table(reader: dict) -> list[str]:
+    """Markdown: per page and link, cold and warm idle / drawn (× the bare page's drawn), MB; then the
+    changes (unthrottled): idle / settled (× the bare page's filter settled) and elements per run."""
+    runs, links = reader["runs"], reader["meta"]["links"]
+    names = ["bare", "chart_page", *[n for n in runs if n not in ("bare", "chart_page")]]
+    label = {"bare": "bare one-line page", "chart_page": "reference: bare + one SVG chart"}
+    lines = ["| page | link | cold: MB | cold: idle / drawn s (× bare drawn) | warm: idle / drawn s (× bare drawn) |",
+             "| --- | --- | ---: | ---: | ---: |"]
+    for link in links:
+        base = runs.get("bare", {}).get(link)
+        for name in names:
+            figures = runs.get(name, {}).get(link)
+            if not figures:
+                continue
+            cells = []
+            for kind in ("cold", "warm"):
+                f = figures[kind]
+                ratio = f" ({_ratio(f['drawn_s'], base[kind]['drawn_s'])})" if base and name != "bare" else ""
+                cells.append(f"{f['idle_s']:.2f} / {f['drawn_s']:.2f}{ratio}")
+            lines.append(f"| {label.get(name, name)} | {link} | {figures['cold']['bytes'] / 1e6:.2f} | "
+                         + " | ".join(cells) + " |")
+    lines += ["", "Changes (unthrottled): seconds from the click to idle / settled (× the bare page's filter change "
+                  "settled), and elements (delta messages) in the rerun; the first run's elements for comparison.", "",
+              "| page | first run: elements | filter: idle / settled s | filter: elements | in-page widget: idle / settled s | widget: elements |",
+              "| --- | ---: | ---: | ---: | --- | --- |"]
+    base = runs.get("bare", {}).get("unthrottled", {}).get("filter", {}).get("settled_s", float("nan"))
+    for name in names:
+        figures = runs.get(name, {}).get("unthrottled")
+        if not figures or "filter" not in figures:
+            continue
+        change = figures["filter"]
+        widgets = [(k.removeprefix("widget: "), v) for k, v in figures.items() if k.startswith("widget")]
+        widget_times = "<br>".join(f"{w}: {v['idle_s']:.2f} / {v['settled_s']:.2f} ({_ratio(v['settled_s'], base)})"
+                                   for w, v in widgets) or "–"
+        widget_elements = "<br>".join(f"{w}: {v['elements']:.0f}" for w, v in widgets) or "–"
+        ratio = f" ({_ratio(change['settled_s'], base)})" if name != "bare" else ""
+        lines.append(f"| {label.get(name, name)} | {figures['cold']['elements']:.0f} | {change['idle_s']:.2f} / "
+                     f"{change['settled_s']:.2f}{ratio} | {change['elements']:.0f} | {widget_times} | {widget_elements} |")
+    meta = reader["meta"]
+    lines += ["", f"Medians of {meta['repeats']} visits per page and link, taken in turn; load average (1 min) "
+                  f"min / median / max {' / '.join(str(x) for x in meta['load_1min'])} on this machine during the "
+                  f"{meta['wall_s'] / 60:.0f} minutes of the run."]
+    return lines

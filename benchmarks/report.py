@@ -105,6 +105,10 @@ def budgets(results: dict) -> list[dict]:
                                     f"{store['map_payload']['library_bytes'] / 1024:.0f} KB)",
                         "verdict": _verdict(0 < payload_kb <= MAP_PAYLOAD_KB)})
     out += first_visit_budgets(results.get("first_visits") or {})
+    if results.get("reader"):
+        from benchmarks.reader import reader_budgets
+
+        out += reader_budgets(results["reader"])
     out += accessibility_budgets(results.get("accessibility"))
     return out
 
@@ -224,4 +228,12 @@ def markdown(results: dict) -> str:
                       "served as Streamlit serves it by default.", ""]
         lines += first_visit_table(results["first_visits"], accessibility=results.get("accessibility"))
         lines += accessibility_notes(results.get("accessibility"))
+    if results.get("reader"):
+        from benchmarks.reader import reader_table
+
+        lines += ["", "What a reader waits for (issue 21, `benchmarks/reader.py`), demo store: idle = the script's "
+                      "run ended; drawn = every chart and map of the first view rendered and no DOM change or long "
+                      "task for 0.5 s; settled = the last DOM change or long task a change caused. Cold = fresh "
+                      "browser context; warm = the same context visiting again.", ""]
+        lines += reader_table(results["reader"])
     return "\n".join(lines) + "\n"
