@@ -48,26 +48,35 @@ ui.downloads(with_place_codes(shown.assign(source=peers.source_label(tr)), distr
              key="profile_table")
 
 st.subheader(tr("Over time and beside the other districts"))
-left, right = st.columns([3, 1])
-chosen_id = left.selectbox(tr("Indicator"), list(summary["indicator"]),
-                           format_func=lambda i: tr(indicator(i).label), key="profile_indicator")
-per_period = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
-period = right.selectbox(tr("Period"), [p for p in PERIODS if p != "whole"], format_func=lambda p: tr(p),
-                         key="profile_period")
-chosen = indicator(chosen_id)
-label, unit = tr(chosen.label), tr(chosen.unit)
 district_only = ui.cached_filtered(ctx.store_url, ui.version_id(ctx),
                                    replace(ctx.filters, regions=(), districts=(code,)))
-over_time = ui.indicator_rows(district_only, period)
-history = over_time[over_time["indicator"] == chosen_id]
-time_column, compare_column = st.columns(2)
-with time_column:
-    title = tr("{indicator} in {district} {per_period}").format(indicator=label, district=name,
-                                                                 per_period=per_period[period])
-    ui.chart(charts.timeline, history, title, unit, lang=lang, origin=peers.origin, key="district-over-time")
-with compare_column:
-    ui.chart(charts.district_bars, table[table["indicator"] == chosen_id], label, unit,
-             highlight=(code,), lang=lang, origin=peers.origin, key="district-beside-others")
+
+
+# A fragment: choosing the indicator or the period reruns this part alone, not the frame, the table
+# above or the breakdown below (benchmarks/PROFILE.md, round 7: 60 elements per change before, fewer now).
+@st.fragment
+def over_time_and_beside_others() -> None:
+    left, right = st.columns([3, 1])
+    chosen_id = left.selectbox(tr("Indicator"), list(summary["indicator"]),
+                               format_func=lambda i: tr(indicator(i).label), key="profile_indicator")
+    per_period = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
+    period = right.selectbox(tr("Period"), [p for p in PERIODS if p != "whole"], format_func=lambda p: tr(p),
+                             key="profile_period")
+    chosen = indicator(chosen_id)
+    label, unit = tr(chosen.label), tr(chosen.unit)
+    over_time = ui.indicator_rows(district_only, period)
+    history = over_time[over_time["indicator"] == chosen_id]
+    time_column, compare_column = st.columns(2)
+    with time_column:
+        title = tr("{indicator} in {district} {per_period}").format(indicator=label, district=name,
+                                                                     per_period=per_period[period])
+        ui.chart(charts.timeline, history, title, unit, lang=lang, origin=peers.origin, key="district-over-time")
+    with compare_column:
+        ui.chart(charts.district_bars, table[table["indicator"] == chosen_id], label, unit,
+                 highlight=(code,), lang=lang, origin=peers.origin, key="district-beside-others")
+
+
+over_time_and_beside_others()
 
 st.subheader(tr("Who took part"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}

@@ -20,45 +20,53 @@ ui.show_filters_summary(ctx.filters)
 if ui.no_data_message(ctx):
     st.stop()
 
-left, right = st.columns([3, 2])
-indicator_id = ui.url_widget(ui.INDICATOR, left.selectbox, tr("Indicator"),
-                             options=[i.id for i in indicators_for(ctx.filters.programme, mappable=True)],
-                             format_func=lambda i: tr(indicator(i).label))
-period_words = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
-period = ui.url_widget(ui.PERIOD, right.radio, tr("Period"), format_func=lambda p: tr(p), horizontal=True)
-chosen = indicator(indicator_id)
-label, unit = tr(chosen.label), tr(chosen.unit)
+# A fragment: choosing the indicator or the period reruns this part alone, not the frame or the "Who was
+# reached" part below (benchmarks/PROFILE.md, round 7). The URL still follows both widgets (ui.url_widget
+# writes ?indicator= and ?period= in the fragment's run too).
+@st.fragment
+def running_totals() -> None:
+    left, right = st.columns([3, 2])
+    indicator_id = ui.url_widget(ui.INDICATOR, left.selectbox, tr("Indicator"),
+                                 options=[i.id for i in indicators_for(ctx.filters.programme, mappable=True)],
+                                 format_func=lambda i: tr(indicator(i).label))
+    period_words = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
+    period = ui.url_widget(ui.PERIOD, right.radio, tr("Period"), format_func=lambda p: tr(p), horizontal=True)
+    chosen = indicator(indicator_id)
+    label, unit = tr(chosen.label), tr(chosen.unit)
 
-st.header(tr("Since when: the running total against the target"))
+    st.header(tr("Since when: the running total against the target"))
+
+    def series_rows(by_region: bool):
+        """The series in view with its series named in the current language (cached per view)."""
+        rows = ui.view_table(ctx.data, f"reach series {indicator_id} {period} {by_region}",
+                             lambda: cumulative_series(ctx.data, indicator_id, period, by_region))
+        return rows.assign(series=[tr("All districts in view") if s == PROGRAMME else tr(s)
+                                   for s in rows["series"]])
+
+    programme = series_rows(False)
+    if programme.empty:
+        st.info(tr("No records of {indicator} match the filters.").format(indicator=label),
+                icon=":material/filter_alt_off:")
+    else:
+        regions = regions_in_view(ctx.data)
+        columns = st.columns(2) if len(regions) > 1 else [st.container()]
+        with columns[0]:
+            ui.chart(charts.cumulative_lines, programme,
+                     tr("{indicator}: running total {per_period}").format(indicator=label,
+                                                                          per_period=period_words[period]),
+                     unit, lang=lang, origin=origin, key="trends-programme")
+        if len(regions) > 1:
+            with columns[1]:
+                ui.chart(charts.cumulative_lines, series_rows(True),
+                         tr("{indicator} by region: running total {per_period}").format(
+                             indicator=label, per_period=period_words[period]),
+                         unit, lang=lang, origin=origin, key="trends-regions")
+        st.caption(tr("Dashed: the target of the years in view, as the Overview and the Map compare with (the "
+                      "programme's target, or the sum of the targets of those years). Where no target is recorded "
+                      "for the view, no dashed line is drawn."))
 
 
-def series_rows(by_region: bool):
-    """The series in view with its series named in the current language (cached per view)."""
-    rows = ui.view_table(ctx.data, f"reach series {indicator_id} {period} {by_region}",
-                         lambda: cumulative_series(ctx.data, indicator_id, period, by_region))
-    return rows.assign(series=[tr("All districts in view") if s == PROGRAMME else tr(s) for s in rows["series"]])
-
-
-programme = series_rows(False)
-if programme.empty:
-    st.info(tr("No records of {indicator} match the filters.").format(indicator=label),
-            icon=":material/filter_alt_off:")
-else:
-    regions = regions_in_view(ctx.data)
-    columns = st.columns(2) if len(regions) > 1 else [st.container()]
-    with columns[0]:
-        ui.chart(charts.cumulative_lines, programme,
-                 tr("{indicator}: running total {per_period}").format(indicator=label, per_period=period_words[period]),
-                 unit, lang=lang, origin=origin, key="trends-programme")
-    if len(regions) > 1:
-        with columns[1]:
-            ui.chart(charts.cumulative_lines, series_rows(True),
-                     tr("{indicator} by region: running total {per_period}").format(
-                         indicator=label, per_period=period_words[period]),
-                     unit, lang=lang, origin=origin, key="trends-regions")
-    st.caption(tr("Dashed: the target of the years in view, as the Overview and the Map compare with (the "
-                  "programme's target, or the sum of the targets of those years). Where no target is recorded "
-                  "for the view, no dashed line is drawn."))
+running_totals()
 
 st.header(tr("Who was reached"))
 categories = {"sex": tr("Sex"), "age_group": tr("Age group"), "disability": tr("Disability")}
