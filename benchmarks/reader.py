@@ -96,8 +96,9 @@ _SETTLED = """([since, quiet]) => {
   if (!window.__messages.some((t) => performance.timeOrigin + t >= since)) return null;
   if (!MAPS_DRAWN) return null;
   const last = Math.max(window.__lastChange || 0, window.__lastLongTask || 0);
+  if (last < since) return null;  // the click changes the page at once (its list closes): not yet seen
   const now = performance.timeOrigin + performance.now();
-  return now - last >= quiet ? Math.max(last, since) : null;
+  return now - last >= quiet ? last : null;
 }"""
 _DRAWN_AT = _DRAWN_AT.replace("MAPS_DRAWN", _MAPS_DRAWN)
 _SETTLED = _SETTLED.replace("MAPS_DRAWN", _MAPS_DRAWN)
