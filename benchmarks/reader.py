@@ -37,6 +37,7 @@ QUIET_MS = 500
 DEFAULT_LINKS = ("unthrottled", "1.6 Mbps / 150 ms")
 """The links of the default run; ``--full-matrix`` adds 400 kbps / 400 ms."""
 DEFAULT_SLOW_PAGES = ("bare", "chart_page", "district")
+REFERENCES = ("bare", "chart_page", "elements_page")
 """The pages visited on the emulated links in the default run (the budget's); every page with ``--full-matrix``."""
 
 
@@ -69,6 +70,12 @@ bars = "".join(f'<g><title>District {i + 1}: {v}</title><rect x="120" y="{8 + 22
                for i, v in enumerate(values))
 st.markdown(f'<div><svg xmlns="http://www.w3.org/2000/svg" role="img" width="700" height="370" '
             f'aria-label="Value by district">{bars}</svg></div>', unsafe_allow_html=True)
+'''
+
+# The element reference: the one-chart page plus 58 one-line captions, so its run sends as many elements
+# (60) as the District profile's, with no data behind them: what the element count alone costs.
+ELEMENTS_PAGE = SVG_CHART_PAGE + '''for i in range(58):
+    st.caption(f"Line {i + 1} of text under the chart, region count {len(regions)}.")
 '''
 
 _MAPS_DRAWN = """(() => {
@@ -246,6 +253,7 @@ def measure(store_url: str, geo_dir, workdir, repeats: int = 3, full: bool = Fal
     links = {label: LINKS[label] for label in (LINKS if full else DEFAULT_LINKS)}
     (workdir / "bare_page.py").write_text(BARE_PAGE)
     (workdir / "svg_chart_page.py").write_text(SVG_CHART_PAGE)
+    (workdir / "elements_page.py").write_text(ELEMENTS_PAGE)
     runs: dict[str, dict[str, dict[str, list]]] = {}
     started = time.time()
     loads = [os.getloadavg()[0]]
@@ -253,9 +261,11 @@ def measure(store_url: str, geo_dir, workdir, repeats: int = 3, full: bool = Fal
     with sync_playwright() as playwright, \
             streamlit_server(workdir / "bare_page.py", {}, workdir / "reader-bare.log") as bare, \
             streamlit_server(workdir / "svg_chart_page.py", {}, workdir / "reader-chart.log") as chart, \
+            streamlit_server(workdir / "elements_page.py", {}, workdir / "reader-elements.log") as elements, \
             streamlit_server(SERVE, env, workdir / "reader-dashboard.log") as dashboard:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        urls = {"bare": bare + "/", "chart_page": chart + "/", **{name: dashboard + path for name, path in pages.items()}}
+        urls = {"bare": bare + "/", "chart_page": chart + "/", "elements_page": elements + "/",
+                **{name: dashboard + path for name, path in pages.items()}}
         try:
             for url in urls.values():  # warm each server: imports, caches, boundaries
                 warm = ReaderVisit(browser, url, None)
@@ -331,7 +341,7 @@ def reader_budgets(reader: dict) -> list[dict]:
                     "measured": f"{mine:.1f} s vs {base:.1f} s = {_ratio(mine, base)}",
                     "verdict": _verdict(mine <= BUDGETS["slow_drawn"] * base)})
     pages = {name: by_link["unthrottled"] for name, by_link in runs.items()
-             if name not in ("bare", "chart_page") and "unthrottled" in by_link}
+             if name not in REFERENCES and "unthrottled" in by_link}
     if pages and "unthrottled" in bare:
         base = bare["unthrottled"]
         chart = runs.get("chart_page", {}).get("unthrottled")
@@ -366,8 +376,9 @@ def reader_table(reader: dict) -> list[str]:
     """Markdown: per page and link, cold and warm idle / drawn (× the bare page's drawn), MB; then the
     changes (unthrottled): idle / settled (× the bare page's filter settled) and elements per run."""
     runs, links = reader["runs"], reader["meta"]["links"]
-    names = ["bare", "chart_page", *[n for n in runs if n not in ("bare", "chart_page")]]
-    label = {"bare": "bare one-line page", "chart_page": "reference: bare + one SVG chart"}
+    names = [*[n for n in REFERENCES if n in runs], *[n for n in runs if n not in REFERENCES]]
+    label = {"bare": "bare one-line page", "chart_page": "reference: bare + one SVG chart",
+             "elements_page": "reference: one SVG chart + 58 captions (60 elements)"}
     lines = ["| page | link | cold: MB | cold: idle / drawn s (× bare drawn) | warm: idle / drawn s (× bare drawn) |",
              "| --- | --- | ---: | ---: | ---: |"]
     for link in links:

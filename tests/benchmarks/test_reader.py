@@ -111,7 +111,7 @@ def test_drawn_and_settled_are_the_last_dom_change_or_long_task(browser, tmp_pat
     page.goto(page_file.as_uri())
     drawn = page.wait_for_function(_DRAWN_AT, arg=300, polling=50).json_value()
     drawn_ms = drawn["last"] - drawn["origin"]
-    assert 690 <= drawn_ms < 900, drawn_ms  # the last change at 700 ms, after the long task (400–520 ms)
+    assert 690 <= drawn_ms < 1500, drawn_ms  # the last change at 700 ms (later on a busy machine), after the long task
     assert page.evaluate("() => window.__lastLongTask - performance.timeOrigin") >= 515
 
     # A change: the click changes the page at once, a "message" arrives (the rerun answered), the DOM
@@ -124,5 +124,5 @@ def test_drawn_and_settled_are_the_last_dom_change_or_long_task(browser, tmp_pat
       setTimeout(() => document.getElementById('out').append('b'), 250);
     }""")
     settled = page.wait_for_function(_SETTLED, arg=[since, 300], polling=50).json_value()
-    assert 240 <= settled - since < 400, settled - since
+    assert 240 <= settled - since < 1000, settled - since  # the last change at +250 ms
     context.close()
