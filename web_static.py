@@ -345,5 +345,5 @@ def streamlit_static_dir() -> Path:
 
 
 if __name__ == "__main__":  # `python -m web_static`: make the copies ahead (an install step)
-    made = precompress(streamlit_static_dir(), default_cache_dir())
+    made = served_files(default_cache_dir())  # Leaflet's few files are copied and compressed at start-up
     print(f"{len(made)} static files have compressed copies in {default_cache_dir()}.")
