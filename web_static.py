@@ -24,7 +24,7 @@ reach the dashboard over slow mobile links, often with no proxy in between, so t
   one wasted round trip and 100 ms) before ``/_stcore/…``. Answering those two paths instead would
   be wrong: the frontend then takes ``/map`` for the app's root, opens its WebSocket there, loads
   the map component from ``/map/component/…`` (Streamlit's own page, not the component) and links
-  the District profile as ``/map/district`` (checked in Chromium, benchmarks/PROFILE.md round 7).
+  the District profile as ``/map/district`` (checked in Chromium, benchmarks/PROFILE.md round 8).
 """
 
 from __future__ import annotations

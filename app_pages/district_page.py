@@ -53,7 +53,7 @@ district_only = ui.cached_filtered(ctx.store_url, ui.version_id(ctx),
 
 
 # A fragment: choosing the indicator or the period reruns this part alone, not the frame, the table
-# above or the breakdown below (benchmarks/PROFILE.md, round 7: 60 elements per change before, fewer now).
+# above or the breakdown below (benchmarks/PROFILE.md, round 8: 60 elements per change before, fewer now).
 @st.fragment
 def over_time_and_beside_others() -> None:
     left, right = st.columns([3, 1])

@@ -14,7 +14,7 @@ st.title(tr("Map"))
 ui.show_filters_summary(ctx.filters)
 
 # A fragment: choosing the indicator, what to show or the tab reruns this part alone, not the frame
-# (sidebar filters, banner) above it (benchmarks/PROFILE.md, round 7). The URL still follows each widget
+# (sidebar filters, banner) above it (benchmarks/PROFILE.md, round 8). The URL still follows each widget
 # (ui.url_widget writes ?indicator= and ?mode= in the fragment's run too).
 @st.fragment
 def indicator_view() -> None:

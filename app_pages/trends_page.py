@@ -21,7 +21,7 @@ if ui.no_data_message(ctx):
     st.stop()
 
 # A fragment: choosing the indicator or the period reruns this part alone, not the frame or the "Who was
-# reached" part below (benchmarks/PROFILE.md, round 7). The URL still follows both widgets (ui.url_widget
+# reached" part below (benchmarks/PROFILE.md, round 8). The URL still follows both widgets (ui.url_widget
 # writes ?indicator= and ?period= in the fragment's run too).
 @st.fragment
 def running_totals() -> None:
