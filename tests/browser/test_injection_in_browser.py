@@ -10,7 +10,8 @@ import pytest
 from data_pipeline.store.editors import hash_password
 from data_pipeline.analysis.demo import load_demo
 from tests.browser.conftest import running_dashboard
-from tests.browser.test_pages_in_browser import Visit, assert_network_clean, screenshot, wait_for_path, wait_idle
+from tests.browser.test_pages_in_browser import (Visit, assert_network_clean, screenshot, wait_for_path, wait_idle,
+                                                 watch_failures)
 from tests.hostile_text import (CSV, EVIL, HOSTILE, HOSTILE_CSV_NAME, HOSTILE_SHEET, HOSTILE_XLSX_NAME,
                                 hostile_xlsx, publish_hostile_version)
 
@@ -49,7 +50,7 @@ def test_hostile_names_and_notes_are_shown_as_text_and_fetch_nothing(browser, ho
     page = context.new_page()
     visit = Visit(page, [], [])
     page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("requestfailed", lambda request: visit.failures.append(f"{request.url} ({request.failure})"))
+    watch_failures(page, visit.failures)
 
     page.goto(hostile_server)
     assert_shown_as_text(page, "Results against targets")

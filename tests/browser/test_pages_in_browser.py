@@ -55,14 +55,22 @@ SVG_CHART = '[data-testid="stMarkdownContainer"] svg[role="img"]'
 """A chart drawn on the server as SVG (``charts.svg``)."""
 
 
+def watch_failures(page, failures: list[str]) -> None:
+    """Record in ``failures`` every request of ``page`` that fails or answers an HTTP error. Not
+    net::ERR_ABORTED, a request the page itself dropped: the map's frame drawn again, or the next page
+    opened, while its stylesheet was on its way (seen for leaflet.css)."""
+    page.on("requestfailed", lambda request: request.failure == "net::ERR_ABORTED"
+            or failures.append(f"{request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400 and failures.append(
+        f"{response.url} (HTTP {response.status})"))
+
+
 def _open(browser, url: str) -> Visit:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     visit = Visit(page, [], [])
     page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("requestfailed", lambda request: visit.failures.append(f"{request.url} ({request.failure})"))
-    page.on("response", lambda response: response.status >= 400 and visit.failures.append(
-        f"{response.url} (HTTP {response.status})"))
+    watch_failures(page, visit.failures)
     page.goto(url)
     wait_idle(page)
     return visit
