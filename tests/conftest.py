@@ -78,6 +78,26 @@ def fresh_postgres_database(prefix: str, purpose: str) -> Iterator[str]:
 
 
 @contextmanager
+def launched_chromium() -> Iterator:
+    """Debian's Chromium driven by Playwright's sync API (Playwright's own browser download does not work
+    here), closed afterwards. While it is open an event loop runs in the main thread: a fixture holding it
+    should end with the tests that use it."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`); "
+                    "scripts/test.sh does this.")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
 def demo_dashboard(workdir: Path, geo: Path) -> Iterator[tuple[str, int]]:
     """The dashboard served as the README serves it, on a demo store in ``workdir``: its base URL and pid."""
     from benchmarks.browser import SERVE, SERVER_PIDS, streamlit_server

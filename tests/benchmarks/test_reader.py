@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from tests.conftest import launched_chromium
 from benchmarks.reader import _DRAWN_AT, _SETTLED, BUDGETS, deltas, reader_budgets, reader_table
 
 
@@ -87,16 +88,8 @@ setTimeout(() => { document.getElementById('out').append(document.createElement(
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, SERVE, streamlit_server
+from benchmarks.browser import SERVE, streamlit_server
 from data_pipeline.analysis.demo import load_demo
+from tests.conftest import launched_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,19 +49,10 @@ def dashboard_url(tmp_path_factory, geo_dir, dashboard_store) -> Iterator[str]:
 
 @pytest.fixture(scope="package")
 def browser():
-    """Debian's Chromium driven by Playwright (Playwright's own browser download does not work here).
-
-    Closed when the browser tests end: Playwright's sync API keeps an event loop running in the main thread
-    while it is open, and later tests that run one of their own (tests/deploy) would find it there."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`); "
-                    "scripts/test.sh does this.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    """Debian's Chromium, closed when the browser tests end (``launched_chromium``: later tests that run an
+    event loop of their own, tests/deploy, would find Playwright's still running)."""
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -25,8 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import fresh_postgres_database
+from tests.conftest import fresh_postgres_database, launched_chromium
 
 pytestmark = pytest.mark.deploy
 
@@ -105,14 +104,8 @@ def stack(tmp_path_factory) -> Stack:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium; scripts/test.sh does this.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def new_context(browser, stack: Stack, marker: str, pinned: str | None = None):
