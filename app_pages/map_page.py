@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from data_pipeline.presentation import charts
 from data_pipeline.presentation.exports import with_place_codes
-from data_pipeline.reference.registry import indicator, indicators_for
+from data_pipeline.reference.registry import indicator
 
 tr = ui.translate_now()
 lang = ui.current_language()
@@ -20,9 +20,7 @@ ui.show_filters_summary(ctx.filters)
 def indicator_view() -> None:
     left, right = st.columns([3, 2])
     # ?indicator=jobs_created&mode=pct (ui.state declares both): ids, the same in every language.
-    indicator_id = ui.url_widget(ui.INDICATOR, left.selectbox, tr("Indicator"),
-                                 options=[i.id for i in indicators_for(ctx.filters.programme, mappable=True)],
-                                 format_func=lambda i: tr(indicator(i).label))
+    indicator_id = ui.mappable_indicator_choice(left.selectbox, ctx.filters.programme)
     mode = ui.url_widget(ui.MODE, right.radio, tr("Show"), format_func=ui.mode_labels(tr).get, horizontal=True)
     chosen = indicator(indicator_id)
     label, unit = tr(chosen.label), tr(chosen.unit)

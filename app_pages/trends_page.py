@@ -8,7 +8,7 @@ import ui
 from data_pipeline.analysis.reach import PROGRAMME, breakdown, cumulative_series, not_stated, regions_in_view
 from data_pipeline.presentation import charts
 from data_pipeline.reference.published import published_figure
-from data_pipeline.reference.registry import indicator, indicators_for
+from data_pipeline.reference.registry import indicator
 from data_pipeline.reference.schemas import DISAGGREGATIONS
 
 tr = ui.translate_now()
@@ -26,9 +26,7 @@ if ui.no_data_message(ctx):
 @st.fragment
 def running_totals() -> None:
     left, right = st.columns([3, 2])
-    indicator_id = ui.url_widget(ui.INDICATOR, left.selectbox, tr("Indicator"),
-                                 options=[i.id for i in indicators_for(ctx.filters.programme, mappable=True)],
-                                 format_func=lambda i: tr(indicator(i).label))
+    indicator_id = ui.mappable_indicator_choice(left.selectbox, ctx.filters.programme)
     period_words = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
     period = ui.url_widget(ui.PERIOD, right.radio, tr("Period"), format_func=lambda p: tr(p), horizontal=True)
     chosen = indicator(indicator_id)

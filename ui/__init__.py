@@ -30,8 +30,8 @@ from ui.cards import (SOURCES_VIEW, Card, cards_html, citation, cited, cited_htm
 from ui.data import (active_version_id, active_version_or_demo, boundaries, breakdown_rows, cached_dataset,
                      cached_filtered, content_key, ensure_data, funding_rows, indicator_rows, store_error, version_id,
                      view_table)
-from ui.frame import (PageContext, data_banner, districts_in_view, language_choice, language_from_url, no_data_message,
-                      page_context, set_page_context, show_filters_summary, sidebar_filters)
+from ui.frame import (PageContext, data_banner, districts_in_view, language_choice, language_from_url,
+                      mappable_indicator_choice, no_data_message, page_context, set_page_context, show_filters_summary, sidebar_filters)
 from ui.language import (as_published, current_language, demo_mark, district_caption, district_name, format_date,
                          format_number, format_pct, marked, marked_columns, region_label, tr, translate_now, translated,
                          without_prefix)
@@ -48,7 +48,7 @@ __all__ = [
     "published_cards_html", "with_citation",
     "active_version_id", "active_version_or_demo", "boundaries", "breakdown_rows", "cached_dataset",
     "cached_filtered", "content_key", "ensure_data", "funding_rows", "indicator_rows", "store_error", "version_id",
-    "view_table", "PageContext", "data_banner", "districts_in_view", "language_choice", "language_from_url",
+    "view_table", "PageContext", "data_banner", "districts_in_view", "language_choice", "language_from_url", "mappable_indicator_choice",
     "no_data_message", "page_context", "set_page_context", "show_filters_summary", "sidebar_filters",
     "as_published", "current_language", "demo_mark", "district_caption", "district_name", "format_date",
     "format_number", "format_pct", "marked", "marked_columns", "region_label", "tr", "translate_now", "translated",

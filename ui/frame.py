@@ -11,11 +11,11 @@ import streamlit as st
 
 from data_pipeline.analysis.dataset import Dataset, Filters
 from data_pipeline.presentation.i18n import LANGUAGES
-from data_pipeline.reference.registry import PROGRAMMES, indicators_for
+from data_pipeline.reference.registry import PROGRAMMES, indicator, indicators_for
 from geo.gazetteer import PROGRAMME_DISTRICTS
 from ui.language import (NAME_TO_CODE, REGION_SHORT, current_language, demo_mark, district_label, district_name,
                          format_date, tr, translate_now)
-from ui.state import (ALL_PROGRAMMES, DISTRICT, LANGUAGE, PROGRAMME, PROGRAMME_LABELS, REGION, YEARS, read_url,
+from ui.state import (ALL_PROGRAMMES, DISTRICT, INDICATOR, LANGUAGE, PROGRAMME, PROGRAMME_LABELS, REGION, YEARS, read_url,
                       url_widget)
 
 
@@ -146,3 +146,12 @@ def no_data_message(ctx: PageContext) -> bool:
         st.info(tr("No activity records match the filters. Widen the region, district, programme or "
                    "year filters in the sidebar."), icon=":material/filter_alt_off:")
     return True
+
+
+def mappable_indicator_choice(draw, programme: str | None) -> str:
+    """The ``?indicator=`` select (``draw``: a column's ``selectbox``) of the indicators that can be mapped in
+    ``programme``: ids in the URL, labels in the current language. Returns the chosen id."""
+    translate = translate_now()  # the labels are formatted later, where the current language cannot be read
+    return url_widget(INDICATOR, draw, translate("Indicator"),
+                      options=[i.id for i in indicators_for(programme, mappable=True)],
+                      format_func=lambda i: translate(indicator(i).label))
