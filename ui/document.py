@@ -4,8 +4,9 @@ their voice by it) and the few style rules Streamlit's theme options cannot set.
 Streamlit's page is always ``<html lang="en">``; ``document_setup`` sets the interface language
 on every run, so a Russian or Tajik page is read with a Russian or Tajik voice. Captions are drawn
 in the text colour at 60 % opacity (#828180 on white: contrast 3.9, under WCAG's 4.5); they get an
-opaque grey instead (#63615e: contrast 6.2 on white, 5.5 on the sidebar's grey). On a phone a short
-table is shown as a list (``PHONE_ROWS``) instead of Streamlit's grid, of which a phone shows two columns.
+opaque grey instead (#63615e: contrast 6.2 on white, 5.5 on the sidebar's grey). A short table is an HTML
+table (``TABLE``), shown on a phone as a list (``PHONE_ROWS``) instead, since a phone shows two or three
+of its columns.
 
 Keyboard focus (WCAG 2.4.7): Streamlit marks a focused page link in the sidebar only by a light grey
 background and a focused select by its 1 px border turning blue; the data-frame toolbar (whose
@@ -28,7 +29,20 @@ CAPTION_COLOR = "#63615e"  # the theme's text colour (#2f2d2b) lightened; opaque
 PHONE_ROWS = "bd-phone-rows"
 """The class of a table's list for phones (``ui.tables.phone_rows``): shown instead of the grid before it
 below 640 px, where Streamlit also stacks columns."""
+TABLE = "bd-table"
+"""The class of a short table (``ui.tables.html_table``): its frame (which scrolls sideways), its number
+cells and headings (``-num``) and its wide text columns (``-wide``)."""
 PHONE_WIDTH_PX = 640
+TABLE_RULES = (f".{TABLE} {{overflow-x: auto; margin: 0 0 1rem;}}"
+               f".{TABLE} table {{border-collapse: collapse; width: 100%; margin: 0; font-size: .875rem; border: none;}}"
+               f".{TABLE} th, .{TABLE} td {{border: none; border-bottom: 1px solid #e6e6e6; padding: .3rem .6rem;"
+               " text-align: left; vertical-align: top; line-height: 1.4;}}"
+               f".{TABLE} thead th {{font-weight: 600; border-bottom: 1px solid #c9c7c5; vertical-align: bottom;}}"
+               f".{TABLE} tbody th {{font-weight: 400; position: sticky; left: 0; background: #fff;}}"
+               f".{TABLE} tbody tr:hover td, .{TABLE} tbody tr:hover th {{background: #f5f5f4;}}"
+               f".{TABLE} .{TABLE}-num {{text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;}}"
+               f".{TABLE} thead .{TABLE}-num {{white-space: normal;}}"
+               f".{TABLE} .{TABLE}-wide {{min-width: 14rem;}}")
 FOCUS_COLOR = "#0072B2"  # the theme's primary colour
 FOCUSED = ("a[data-testid='stSidebarNavLink']:focus-visible",
            "[data-testid='stMultiSelect'] div:has(> [data-testid='stMultiSelectTagsContainer'] input:focus-visible)",
@@ -46,12 +60,11 @@ def document_setup(lang: str) -> None:
     # The last rule hides this element's own container, which would otherwise push the page down a gap.
     st.html(f"<script data-document-setup>document.documentElement.lang = {json.dumps(lang)};</script>"
             f"<style>[data-testid='stCaptionContainer'] {{opacity: 1; color: {CAPTION_COLOR};}}"
-            f"{FOCUS_RULES}.stElementContainer:has(script[data-document-setup]) {{display: none;}}"
+            f"{FOCUS_RULES}{TABLE_RULES}.stElementContainer:has(script[data-document-setup]) {{display: none;}}"
             f".{PHONE_ROWS} {{display: none;}}"
             f"@media (max-width: {PHONE_WIDTH_PX - 0.02}px) {{"
             f".{PHONE_ROWS} {{display: block;}}"
-            f".stElementContainer:has([data-testid='stDataFrame']):has(+ .stElementContainer .{PHONE_ROWS}) "
-            "{display: none;}"
+            f".{TABLE} {{display: none;}}"
             f".{PHONE_ROWS}-row {{padding: .45rem 0; border-bottom: 1px solid #e6e6e6; line-height: 1.35;}}"
             f".{PHONE_ROWS}-name {{font-weight: 600;}}}}</style>",
             unsafe_allow_javascript=True)

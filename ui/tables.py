@@ -18,7 +18,7 @@ from data_pipeline.reference.origin import COMPUTED, GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
 from ui.data import boundaries, content_key
 from ui.language import current_language, format_number, marked, tr, without_prefix
-from ui.document import PHONE_ROWS
+from ui.document import PHONE_ROWS, TABLE
 from ui.text import html_text, plain
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
@@ -32,47 +32,87 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
                height: int | None = None, wide: tuple[str, ...] = ()) -> pd.DataFrame:
     """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
 
-    Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats``
-    overrides per column. The first column (the row's name) is pinned; ``wide`` columns get more room.
-    Tables of up to 20 rows are shown whole, and on a phone as a list instead: one entry per row, its
-    name first, then each column's heading and value, since a phone's screen holds two columns of a
-    grid (put the value and its target right after the name). Returns the columns shown, under their
-    data names (for the downloads).
+    Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats`` overrides per
+    column. Tables of up to 20 rows (every table of districts, objectives or indicators) are one HTML
+    table (``html_table``): the first column names the row and stays in view when the table scrolls
+    sideways, numbers are formatted for the language and right-aligned, and on a phone the table is a
+    list instead (one entry per row: its name, then each column's heading and value), since a phone's
+    screen holds two or three columns. A longer table is Streamlit's data grid (scrolling, sorting,
+    search), its first column pinned and ``wide`` columns given more room. Returns the columns shown,
+    under their data names (for the downloads).
     """
     formats = formats or {}
     shown = frame[list(labels)].reset_index(drop=True)
     lang = current_language()
+    if len(shown) <= _FULL_HEIGHT_ROWS:
+        # One element, and no data grid: a grid costs its ~0.3 MB of script and a canvas redrawn per change.
+        st.markdown(html_table(shown, labels, formats, lang, wide), unsafe_allow_html=True)
+        return shown
     # Streamlit's number formats always use English separators: in another language the
     # numbers are shown as text formatted for that locale (the returned table stays numeric).
     display = shown.copy() if lang != DEFAULT_LANGUAGE else shown
-    as_text = shown.astype(object).where(shown.notna(), MISSING)
     config = {}
     for position, (column, label) in enumerate(labels.items()):
         numeric = pd.api.types.is_numeric_dtype(shown[column])
         # The first column names the row: pinned, so it stays in view when the grid scrolls sideways.
         pinned = position == 0 and not numeric
         width = "large" if column in wide else None
-        fmt = formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
-        if column in formats or numeric:
-            as_text[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
+        fmt = _format_of(column, formats)
         if (column in formats or numeric) and lang != DEFAULT_LANGUAGE:
-            display[column] = as_text[column]
+            display[column] = [_format_cell(v, fmt, lang) for v in shown[column]]
             config[column] = st.column_config.TextColumn(label, width=width, alignment="right", pinned=pinned)
         elif column in formats or numeric:
             config[column] = st.column_config.NumberColumn(label, format=fmt, width=width, pinned=pinned)
         else:
             config[column] = st.column_config.TextColumn(label, width=width, pinned=pinned)
-    if height is None:
-        height = _ROW_PX * (min(len(shown), _FULL_HEIGHT_ROWS) + 1) + 3
+    height = height or _ROW_PX * (_FULL_HEIGHT_ROWS + 1) + 3
     st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height,
                  placeholder=MISSING)  # Streamlit would show "None"
-    if 0 < len(shown) <= _FULL_HEIGHT_ROWS:
-        st.markdown(phone_rows(as_text, labels), unsafe_allow_html=True)
     return shown
 
 
+def html_table(table: pd.DataFrame, labels: dict[str, str], formats: dict[str, str], lang: str,
+               wide: tuple[str, ...] = ()) -> str:
+    """``table``'s ``labels`` columns as one line of HTML: a table (headings ``th scope="col"``, each
+    row's first cell ``th scope="row"``, numbers formatted for ``lang`` with their value in
+    ``data-value``, every column's data name in ``data-column``) and the same rows as a list for
+    phones (``phone_rows``; ``ui.document`` shows one or the other by the screen's width). Every
+    text is escaped; the HTML is one line, so Markdown reads it as one block and formats nothing in it."""
+    as_text = table.astype(object).where(table.notna(), MISSING)
+    numeric = {}
+    for column in labels:
+        numeric[column] = column in formats or pd.api.types.is_numeric_dtype(table[column])
+        if numeric[column]:
+            as_text[column] = [_format_cell(v, _format_of(column, formats), lang) for v in table[column]]
+    first, *_others = labels
+
+    def cell(row: int, column: str) -> str:
+        text = html_text(as_text[column].iat[row])
+        value = table[column].iat[row]
+        number = numeric[column] and pd.api.types.is_number(value) and not pd.isna(value)
+        attributes = f' class="{TABLE}-num" data-value="{float(value)!r}"' if number else ""
+        if column == first:
+            return f'<th scope="row"{attributes}>{text}</th>'
+        return f"<td{attributes}>{text}</td>"
+
+    def heading(column: str, label: str) -> str:
+        kind = "num" if numeric[column] else "wide" if column in wide else ""
+        attributes = f' class="{TABLE}-{kind}"' if kind else ""
+        return f'<th scope="col" data-column="{html_text(column)}"{attributes}>{html_text(label)}</th>'
+
+    head = "".join(heading(column, label) for column, label in labels.items())
+    body = "".join("<tr>" + "".join(cell(row, column) for column in labels) + "</tr>" for row in range(len(table)))
+    return (f'<div class="{TABLE}"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+            + phone_rows(as_text, labels))
+
+
+def _format_of(column: str, formats: dict[str, str]) -> str:
+    """The sprintf format of ``column``: its own, a percentage's or a count's."""
+    return formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
+
+
 def phone_rows(table: pd.DataFrame, labels: dict[str, str]) -> str:
-    """``table`` (cells as text) as the HTML list a phone shows instead of the grid (``ui.document``
+    """``table`` (cells as text) as the HTML list a phone shows instead of the table (``ui.document``
     swaps them below 640 px): per row its first cell, then "heading: value" for the others. Every text
     is escaped; the list is one line, so Markdown reads it as one HTML block and formats nothing in it."""
     first, *others = labels

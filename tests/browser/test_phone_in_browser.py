@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.document import PHONE_ROWS
+from ui.document import PHONE_ROWS, TABLE
 
 pytestmark = pytest.mark.browser
 
@@ -30,10 +30,7 @@ def test_on_a_phone_each_indicator_shows_its_value_and_target(browser, dashboard
     page = _open(browser, f"{dashboard_url}/district?profile=Vanj&lang={lang}", 390, 844)
     rows = page.locator(f".{PHONE_ROWS}").first
     assert rows.is_visible()
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
-    hidden = grid.evaluate("grid => getComputedStyle(grid.closest('.stElementContainer')).display")
-    assert hidden == "none", "the grid gives way to the list"
+    assert page.locator(f".{TABLE}").first.is_hidden(), "the table gives way to the list"
     first = rows.locator('[role="listitem"]').first
     box = first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -47,8 +44,14 @@ def test_on_a_phone_each_indicator_shows_its_value_and_target(browser, dashboard
     page.context.close()
 
 
-def test_a_wide_screen_keeps_the_grid(browser, dashboard_url):
+def test_a_wide_screen_keeps_the_table(browser, dashboard_url):
     page = _open(browser, f"{dashboard_url}/district?profile=Vanj", 1440, 900)
-    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+    table = page.locator(f".{TABLE} table").first
+    table.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
     assert page.locator(f".{PHONE_ROWS}").first.is_hidden()
+    headings = table.locator('thead th[scope="col"]')
+    assert headings.first.inner_text() == "Indicator" and table.locator('tbody th[scope="row"]').count() >= 5
+    # Numbers right-aligned; the row's name stays in view when the table scrolls sideways.
+    assert table.locator("tbody td.bd-table-num").first.evaluate("c => getComputedStyle(c).textAlign") == "right"
+    assert table.locator('tbody th[scope="row"]').first.evaluate("c => getComputedStyle(c).position") == "sticky"
     page.context.close()

@@ -10,6 +10,7 @@ from data_pipeline.presentation.i18n import format_percent, translator
 from data_pipeline.reference.published import DOCUMENTS, published_figure
 from data_pipeline.reference.registry import OUTCOME_1
 from tests.browser.test_pages_in_browser import PAGE_TIMEOUT_MS, _open, assert_network_clean, heading, screenshot
+from ui.document import TABLE
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +32,9 @@ def test_results_page_shows_an_outcome_figure_with_its_citation(browser, dashboa
     assert link.get_attribute("href").endswith(f"#{DOCUMENTS[figure.document].anchor}")
     region = page.get_by_role("region", name=_(OUTCOME_1))
     assert region.is_visible()
-    # the outputs: the grid on a wide screen, with its downloads
-    assert page.locator('[data-testid="stDataFrame"]').count() == 3  # one per TAJIRRB outcome
+    # the outputs: a table on a wide screen, with its downloads
+    assert page.locator(f".{TABLE} table").count() == 3  # one per TAJIRRB outcome
+    assert page.locator(f".{TABLE} table").first.is_visible()
     page.get_by_role("button", name=_("Download CSV")).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     screenshot(page, screenshot_dir, f"results-{lang}")
     assert_network_clean(visit, dashboard_url)

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_pipeline.store import Store
+from ui.document import TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
@@ -116,3 +117,62 @@ def svg_charts(at: AppTest) -> list[ET.Element]:
 def svg_texts(chart: ET.Element) -> list[str]:
     """What an SVG chart says in text (titles of bars aside), in drawing order."""
     return [t.text or "" for t in chart.iter(f"{SVG}text")]
+
+
+def shown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table the page shows, in page order, under its data column names: a short table
+    (``ui.tables.html_table``) read back from its HTML (numbers from ``data-value``, a missing number NaN,
+    text as shown), a data grid's frame as it is. Each frame's ``attrs`` hold its ``labels`` (column →
+    heading), ``text`` (every cell as shown, column by column), ``numeric`` (the columns shown as numbers, right-aligned)
+    and ``pinned`` (the column that names the rows and stays in view)."""
+    from streamlit.testing.v1.element_tree import Dataframe
+
+    found: list[pd.DataFrame] = []
+
+    def walk(node) -> None:
+        if isinstance(node, Dataframe):
+            found.append(_grid_frame(node))
+        elif getattr(node, "type", None) == "markdown" and str(node.value).startswith(f'<div class="{TABLE}">'):
+            found.append(html_table_frame(str(node.value)))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def html_table_frame(markup: str) -> pd.DataFrame:
+    """The frame an HTML table of ``ui.tables.html_table`` shows (see ``shown_tables``)."""
+    import lxml.html
+
+    table = lxml.html.fromstring(markup).find(".//table")
+    headings = table.findall("./thead/tr/th")
+    columns = [th.get("data-column") for th in headings]
+    numeric = [f"{TABLE}-num" in (th.get("class") or "") for th in headings]
+    rows, texts = [], []
+    for tr in table.findall("./tbody/tr"):
+        cells = tr.getchildren()
+        texts.append([c.text_content() for c in cells])
+        rows.append([float(c.get("data-value")) if c.get("data-value") is not None
+                     else float("nan") if number else c.text_content() for c, number in zip(cells, numeric)])
+    frame = pd.DataFrame(rows, columns=columns)
+    first = table.find("./tbody/tr/th")
+    frame.attrs = {"labels": {c: th.text_content() for c, th in zip(columns, headings)},
+                   "text": {c: [row[i] for row in texts] for i, c in enumerate(columns)},
+                   "numeric": [c for c, number in zip(columns, numeric) if number],
+                   "pinned": columns[0] if first is not None and first.get("scope") == "row" else None}
+    return frame
+
+
+def _grid_frame(grid) -> pd.DataFrame:
+    """A data grid's frame with the ``attrs`` of ``shown_tables`` read from its column settings."""
+    import json
+
+    config = json.loads(grid.proto.columns or "{}")
+    frame = grid.value.copy()
+    frame.attrs = {"labels": {name: c.get("label", name) for name, c in config.items()},
+                   "text": frame.astype(object).where(frame.notna(), grid.proto.placeholder).astype(str).to_dict("list"),
+                   "numeric": [name for name, c in config.items()
+                               if c.get("type_config", {}).get("type") == "number" or c.get("alignment") == "right"],
+                   "pinned": next((name for name, c in config.items() if c.get("pinned")), None)}
+    return frame

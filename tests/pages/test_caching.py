@@ -16,7 +16,7 @@ import ui
 from data_pipeline.cli import main as cli
 from data_pipeline.analysis.dataset import Filters, load_dataset
 from geo.gazetteer import district
-from tests.pages.conftest import DASHBOARD, PAGES, svg_charts
+from tests.pages.conftest import shown_tables, DASHBOARD, PAGES, svg_charts
 
 
 def chart_spec(at: AppTest) -> str:
@@ -96,13 +96,13 @@ def test_no_page_modifies_the_shared_data_set(open_page, demo_store):
 
 def test_the_reconciliation_follows_the_filters_and_the_language(open_page):
     at, table = open_page("sources", view="reconciliation"), 0
-    everywhere = at.dataframe[table].value
+    everywhere = shown_tables(at)[table]
     at.sidebar.multiselect[0].set_value(["GBAO"]).run()
-    gbao = at.dataframe[table].value
+    gbao = shown_tables(at)[table]
     at.sidebar.radio(key="lang").set_value("ru").run()
     assert not at.exception, [e.value for e in at.exception]
-    russian = at.dataframe[table].value
+    russian = shown_tables(at)[table]
     at.sidebar.radio(key="lang").set_value("en").run()
     at.sidebar.multiselect[0].set_value([]).run()
     assert not gbao.equals(everywhere) and not russian.equals(gbao)
-    pd.testing.assert_frame_equal(at.dataframe[table].value, everywhere)
+    pd.testing.assert_frame_equal(shown_tables(at)[table], everywhere)

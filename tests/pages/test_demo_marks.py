@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 from datetime import datetime
 
@@ -39,7 +38,7 @@ from data_pipeline.reference.schemas import DISAGGREGATIONS
 from data_pipeline.analysis.survey import survey_counts, survey_design, survey_estimates, survey_parts
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import SVG, as_shown, svg_charts
+from tests.pages.conftest import shown_tables, SVG, as_shown, svg_charts
 from ui.document import PHONE_ROWS
 
 # Every page, and every tab of a page that draws one view at a time (?view=…).
@@ -113,10 +112,6 @@ def _texts(at) -> list[str]:
     return texts
 
 
-def _column_labels(frame) -> dict[str, str]:
-    return {name: config.get("label", name) for name, config in json.loads(frame.proto.columns or "{}").items()}
-
-
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 @pytest.mark.parametrize("page, query", VIEWS, ids=[f"{p}-{'-'.join(q.values()) or 'first'}" for p, q in VIEWS])
 def test_every_generated_number_on_a_page_carries_the_demo_mark(open_page, generated, page, query, lang):
@@ -128,8 +123,8 @@ def test_every_generated_number_on_a_page_carries_the_demo_mark(open_page, gener
         if _generated_in(text, generated) and mark not in text:
             unmarked.append(("text", text))
 
-    for frame in at.dataframe:
-        table, labels = frame.value, _column_labels(frame)
+    for frame in shown_tables(at):
+        table, labels = pd.DataFrame(frame.attrs["text"]), frame.attrs["labels"]
         sources = table["source"].astype(str) if "source" in table else pd.Series("", index=table.index)
         for column in table.columns:
             if mark in labels.get(column, column):

@@ -3,7 +3,6 @@ translated: titles, labels, captions, district names in the language's own scrip
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from babel.messages.pofile import read_po
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
 from data_pipeline.reference.published import DOC_CRP, DOCUMENTS
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import PAGES, as_shown, headline_cards_text, svg_charts, url_params
+from tests.pages.conftest import shown_tables, PAGES, as_shown, headline_cards_text, svg_charts, url_params
 from tests.pages.test_pages import TITLES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -87,10 +86,9 @@ def test_numbers_follow_the_language(open_page):
 
     required = next(m for m in at.metric if m.label == translator("ru")("Funding required"))
     assert required.value == "1\u00a0075\u00a0000\u00a0USD"
-    table = open_page("funding", lang="ru", view="beneficiaries").dataframe[0]
-    config = json.loads(table.proto.columns)
-    assert config["target_beneficiaries"]["alignment"] == "right", "numbers shown as text stay right-aligned"
-    assert table.value["target_beneficiaries"].tolist()[0] == "10\u00a0350"
+    table = shown_tables(open_page("funding", lang="ru", view="beneficiaries"))[0]
+    assert "target_beneficiaries" in table.attrs["numeric"], "numbers are right-aligned"
+    assert table.attrs["text"]["target_beneficiaries"][0] == "10\u00a0350"
 
 
 @pytest.mark.parametrize("lang, section", [("ru", "раздел «"), ("tg", "фасли «")])
@@ -168,6 +166,6 @@ def test_a_map_link_with_the_labels_a_page_once_wrote_still_opens_its_view(open_
 def test_a_map_view_link_opens_that_tab_alone_in_every_language(open_page, lang, view):
     at = open_page("map", lang=lang, view=view)
     drawn = {"map": bool(at.get("component_instance")), "ranking": bool(svg_charts(at)),
-             "table": bool(at.dataframe) and not svg_charts(at)}  # the ranking's data is a table too
+             "table": bool(shown_tables(at)) and not svg_charts(at)}  # the ranking's data is a table too
     assert drawn == {name: name == view for name in drawn}
     assert url_params(at).get("view", ["map"]) == [view]  # the default view leaves the URL

@@ -4,7 +4,6 @@ cards, then the outputs against their targets with the target's source, in every
 from __future__ import annotations
 
 import html
-import json
 import re
 
 import pandas as pd
@@ -16,6 +15,7 @@ from data_pipeline.reference.published import DOCUMENTS, published_figure
 from data_pipeline.reference.registry import (CRP_OBJECTIVE_1, OUTCOME_1, OUTCOME_2, OUTCOME_3, PROGRAMMES,
                                               indicators_for)
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO
+from tests.pages.conftest import shown_tables
 
 OUTCOME_CARDS = {OUTCOME_1: ["tajirrb_border_service_improved", "tajirrb_border_guards_trained_women"],
                  OUTCOME_2: ["tajirrb_grantees_successful"],
@@ -40,7 +40,7 @@ def card_values(block: str) -> dict[str, str]:
 
 
 def outputs_tables(at) -> list[pd.DataFrame]:
-    return [frame.value for frame in at.dataframe if "target_source" in frame.value]
+    return [frame for frame in shown_tables(at) if "target_source" in frame]
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
@@ -78,14 +78,16 @@ def test_each_outcome_shows_its_published_figures_cited_then_its_outputs(open_pa
     for entry in indicators_for():
         row = by_label.loc[_(entry.label)]
         if entry.id in sums.index:
-            # English keeps numbers for Streamlit to format; other languages show them formatted as text
-            assert row["value"] == (sums[entry.id] if lang == "en" else format_number(sums[entry.id], lang))
+            assert row["value"] == sums[entry.id]
             assert row["target_source"] == _("demo (generated, version {version})").format(version=1)
         else:
             assert pd.isna(row["value"]) or row["value"] == "–"
             assert row["target_source"] == _("No target recorded")
-    frame = next(f for f in at.dataframe if "target_source" in f.value)
-    labels = {name: config["label"] for name, config in json.loads(frame.proto.columns).items() if "label" in config}
+    frame = next(f for f in shown_tables(at) if "target_source" in f)
+    labels = frame.attrs["labels"]
+    shown_values = dict(zip(frame["label"], frame.attrs["text"]["value"]))
+    counted = next(entry for entry in indicators_for() if entry.id in sums.index)
+    assert shown_values[_(counted.label)] == format_number(sums[counted.id], lang), "numbers shown in the language's format"
     mark = f"({demo_mark(lang)})"
     assert [name for name, label in labels.items() if mark in label] == ["value", "target", "achievement_pct"]
     assert labels["target_source"] == _("Target source")

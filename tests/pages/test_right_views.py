@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from data_pipeline.cli import main
 from data_pipeline.reference.registry import CRP_COMMUNITY, CRP_OBJECTIVE_1, CRP_OBJECTIVE_2, CRP_PREPAREDNESS
 from data_pipeline.store import Store
-from tests.pages.conftest import DASHBOARD, PAGES, headline_cards_text, svg_charts, svg_texts
+from tests.pages.conftest import shown_tables, DASHBOARD, PAGES, headline_cards_text, svg_charts, svg_texts
 
 
 def year_targets(demo_tables, year: str, codes=None) -> pd.Series:
@@ -35,13 +35,13 @@ def test_overview_compares_2019_with_2019s_targets(open_page, demo_tables):
 
 def test_map_table_and_ranking_use_the_years_targets_and_rank_by_percent(open_page, demo_tables):
     at = open_page("map", years=["2019", "2019"], indicator="jobs_created", view="table", district=["Dusti"])
-    table = at.dataframe[0].value.set_index("district")
+    table = shown_tables(at)[0].set_index("district")
     target = year_targets(demo_tables, "2019", {"KT01"})["jobs_created"]
     assert table.loc["Dusti", "target"] == target
     at = open_page("map", years=["2019", "2019"], indicator="jobs_created", mode="pct", view="ranking")
     chart = svg_charts(at)[0]
-    rows = open_page("map", years=["2019", "2019"], indicator="jobs_created", mode="pct",
-                     view="table").dataframe[0].value.dropna(subset=["achievement_pct"])
+    rows = shown_tables(open_page("map", years=["2019", "2019"], indicator="jobs_created", mode="pct",
+                     view="table"))[0].dropna(subset=["achievement_pct"])
     pct = rows.set_index("district")["achievement_pct"]
     ranked = [text for text in svg_texts(chart) if text in set(rows["district"])]
     assert "% of target" in svg_texts(chart) and set(ranked) == set(pct.index)
@@ -51,7 +51,7 @@ def test_map_table_and_ranking_use_the_years_targets_and_rank_by_percent(open_pa
 
 def test_district_profile_compares_with_the_years_targets(open_page, demo_tables):
     at = open_page("district", profile="Dusti", years=["2019", "2019"])
-    table = at.dataframe[0].value.set_index("indicator_label")
+    table = shown_tables(at)[0].set_index("indicator_label")
     assert table.loc["Jobs created", "target"] == year_targets(demo_tables, "2019", {"KT01"})["jobs_created"]
 
 
@@ -85,10 +85,10 @@ def open_funding(**query) -> AppTest:
 
 
 def test_cost_per_person_needs_funding_and_people_of_the_same_scope(crp_store):
-    whole = open_funding(view="beneficiaries").dataframe[0].value.set_index("objective")
+    whole = shown_tables(open_funding(view="beneficiaries"))[0].set_index("objective")
     assert whole.loc[CRP_OBJECTIVE_1, "cost_per_beneficiary"] == pytest.approx(10_000 / 100)
     at = open_funding(view="beneficiaries", district=["Vanj"])
-    vanj = at.dataframe[0].value.set_index("objective")
+    vanj = shown_tables(at)[0].set_index("objective")
     assert vanj.loc[CRP_OBJECTIVE_1, "beneficiaries_reached"] == 40
     assert vanj["cost_per_beneficiary"].isna().all(), "a whole objective's funding over one district's people"
     assert any("not shown under a district or region filter" in c.value for c in at.caption)
@@ -111,7 +111,7 @@ def test_no_funding_recorded_is_not_zero_percent(store):
 
 def test_catalogue_prints_a_one_in_n_figure_as_the_document_words_it(open_page):
     at = open_page("sources", view="catalogue")
-    catalogue = at.dataframe[0].value.set_index("label")
+    catalogue = shown_tables(at)[0].set_index("label")
     assert catalogue.loc["Migrants experiencing intense stress: every N-th migrant", "printed"] == \
         "every third (1 in 3)"
     assert catalogue.loc["Funding required, whole plan", "printed"] == "1,075,000 USD"

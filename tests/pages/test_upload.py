@@ -5,7 +5,6 @@ Each test gets its own copy of the demo store, since most of them change it.
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -16,7 +15,7 @@ from data_pipeline.store import editors
 from data_pipeline.store.editors import Editor, hash_password, verify_password
 from data_pipeline.presentation.i18n import format_number
 from data_pipeline.store import Store
-from tests.pages.conftest import DASHBOARD, PAGES, as_shown, headline_cards
+from tests.pages.conftest import shown_tables, DASHBOARD, PAGES, as_shown, headline_cards
 from web_security import EDITOR_UPLOADS
 
 UPLOAD = "app_pages/upload_page.py"
@@ -74,7 +73,7 @@ def test_valid_file_is_published_as_a_new_version_and_the_figures_change(store):
     assert "Signed in as editor **aziz**" in texts(at.success)
     at = upload(at, "kulob.csv", VALID_CSV)
     assert "**kulob.csv**: a valid activities table, 2 records." in texts(at.success)
-    preview = at.dataframe[0].value
+    preview = shown_tables(at)[0]
     assert preview["district"].tolist() == ["Panj", "Vanj"], "district codes are shown with their names"
     assert preview["district_code"].tolist() == ["KT05", "GB02"]
     assert "demo figures will no longer be shown" in texts(at.warning)
@@ -95,10 +94,10 @@ def test_invalid_file_is_refused_with_its_report_and_the_store_is_unchanged(stor
     at = upload(sign_in(app(UPLOAD)), "bad.csv", INVALID_CSV)
     assert "**bad.csv**: 3 problem(s) found" in texts(at.error)
     assert "Nothing can be published" in texts(at.error)
-    report = at.dataframe[-1].value
+    report = shown_tables(at)[-1]
     # The problem first: on a phone only the first columns are in view (issue 17).
     assert list(report.columns) == ["problem", "row", "column", "value", "suggestions", "allowed", "file"]
-    assert json.loads(at.dataframe[-1].proto.columns)["problem"]["pinned"] is True
+    assert report.attrs["pinned"] == "problem"
     panjj = report[report["value"] == "Panjj"].iloc[0]
     assert (panjj["row"], panjj["column"]) == (2, "district") and "Panj" in panjj["suggestions"]
     assert set(report["value"]) == {"Panjj", "jobs", "x"}
@@ -118,7 +117,7 @@ def test_invalid_file_is_refused_with_its_report_and_the_store_is_unchanged(stor
 def test_files_that_cannot_be_read_get_a_clear_message_not_a_traceback(store, name, content, message):
     at = upload(sign_in(app(UPLOAD)), name, content)
     assert "problem(s) found" in texts(at.error)
-    problems = at.dataframe[-1].value["problem"].tolist()
+    problems = shown_tables(at)[-1]["problem"].tolist()
     assert any(message in problem for problem in problems), problems
     assert at.button(key="publish_disabled").disabled
 
@@ -143,7 +142,7 @@ def test_same_name_with_other_content_offers_replacing_the_earlier_file(store):
     assert "with other content is already published" in texts(at.warning)
     assert at.button(key="publish").disabled, "a choice is required first"
     at.radio[0].set_value("replace").run()
-    change = at.dataframe[-1].value
+    change = shown_tables(at)[-1]
     assert change.set_index("label").loc["Grants awarded", "current"] == 9
     at.button(key="publish").click().run()
     active = versions(store)[0]
@@ -253,7 +252,7 @@ def test_oidc_sign_in_older_than_the_session_limit_is_expired(store):
 
 def test_versions_page_shows_history_to_everyone_but_changes_only_to_editors(store):
     at = app(VERSIONS)
-    history = at.dataframe[0].value
+    history = shown_tables(at)[0]
     assert history["version"].tolist() == [1] and "demo-activities" in history["files"].iloc[0]
     assert not [b for b in at.button if b.key in ("rollback", "withdraw")]
     assert "Only signed-in editors can roll back or withdraw data" in texts(at.info)
@@ -263,7 +262,7 @@ def test_editor_rolls_back_and_withdraws(store):
     at = upload(sign_in(app(UPLOAD)), "kulob.csv", VALID_CSV)
     at.button(key="publish").click().run()
     at.switch_page(VERSIONS).run()
-    history = at.dataframe[0].value
+    history = shown_tables(at)[0]
     assert history["version"].tolist() == [2, 1]
     assert history.iloc[0]["created_by"] == "aziz" and history.iloc[0]["rows"] == 2
     assert "Grants awarded" in history.iloc[0]["changes"] and history.iloc[0]["sha256"]
@@ -288,7 +287,7 @@ def test_records_repeating_published_ones_under_another_name_need_an_explicit_co
     again = VALID_CSV.replace(b"2020-06-01", b"2020-06-03") + b"2020-07-01,Panj,jobs_created,2\n"
     at = upload(at, "kulob-june.csv", again)
     assert "1 record(s) repeat records already published" in texts(at.warning)
-    repeated = at.dataframe[-1].value
+    repeated = shown_tables(at)[-1]
     assert repeated[["row", "district", "indicator", "value", "repeats"]].values.tolist() == [
         [3, "Vanj", "jobs_created", 5, "kulob.csv"]]
     assert at.button(key="publish").disabled, "repeated records need a decision"
@@ -303,7 +302,7 @@ def test_records_repeating_published_ones_under_another_name_need_an_explicit_co
 def test_a_record_outside_the_programme_districts_is_refused_not_counted_in_the_preview(store):
     at = upload(sign_in(app(UPLOAD)), "khatlon.csv", VALID_CSV + "2020-06-04,Кулоб,jobs_created,16\n".encode())
     assert "**khatlon.csv**: 1 problem(s) found" in texts(at.error)
-    report = at.dataframe[-1].value
+    report = shown_tables(at)[-1]
     assert report["problem"].tolist() == ["'Кулоб' is Kulob (Khatlon), not one of the 16 programme districts: the "
                                           "dashboard cannot show its records. Remove these rows, or correct the "
                                           "district if it was mistyped."]

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.document import PHONE_ROWS
-from ui.tables import phone_rows
+from tests.pages.conftest import html_table_frame, shown_tables
+from ui.document import PHONE_ROWS, TABLE
+from ui.tables import html_table, phone_rows
 
 
 def _table_script():
@@ -24,20 +25,53 @@ def _table_script():
     ui.downloads(shown, "table", key="t")
 
 
-@pytest.mark.parametrize("lang, cells", [("en", None), ("ru", ["1 234", "–", "87,3 %", "5,0 %"])])
+@pytest.mark.parametrize("lang, cells", [("en", ["1,234", "–", "87.3%", "5.0%"]),
+                                         ("ru", ["1 234", "–", "87,3 %", "5,0 %"])])
 def test_show_table_formats_numbers_for_the_language_and_returns_the_data(lang, cells):
     at = AppTest.from_function(_table_script, default_timeout=60)
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.text[0].value == "district,value,achievement_pct float64"  # the data, not the text shown
-    shown = at.dataframe[0].value
-    if cells is None:  # English: numbers stay numbers, Streamlit formats them
-        assert shown["value"].tolist()[0] == 1234.0
-    else:
-        assert [str(v).replace("\u00a0", " ").replace("\u202f", " ") for v in
-                [*shown["value"], *shown["achievement_pct"]]] == cells
+    assert not at.dataframe, "a short table is HTML, not a data grid"
+    shown = shown_tables(at)[0]
+    assert shown["value"].tolist()[0] == 1234.0 and shown["achievement_pct"].tolist() == [87.25, 5.0]
+    text = shown.attrs["text"]
+    assert [v.replace("\u00a0", " ").replace("\u202f", " ") for v in [*text["value"], *text["achievement_pct"]]] == cells
+    assert shown.attrs["numeric"] == ["value", "achievement_pct"] and shown.attrs["pinned"] == "district"
+    assert shown.attrs["labels"] == {"district": "District", "value": "Value", "achievement_pct": "%"}
     assert len(at.get("download_button")) == 2  # CSV and XLSX of exactly the table shown
+
+
+def _long_table_script():
+    import pandas as pd
+    import streamlit as st
+
+    import ui
+
+    st.session_state["lang"] = st.query_params.get("lang", "en")
+    ui.show_table(pd.DataFrame({"row": [f"r{i}" for i in range(21)], "value": range(21)}), {"row": "Row", "value": "V"})
+
+
+def test_a_long_table_is_a_data_grid_with_its_first_column_pinned():
+    at = AppTest.from_function(_long_table_script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    grid = shown_tables(at)[0]
+    assert len(at.dataframe) == 1 and len(grid) == 21 and grid.attrs["pinned"] == "row"
+    assert not [m for m in at.markdown if TABLE in m.value], "no HTML table beside the grid"
+
+
+def test_an_html_table_shows_text_from_data_as_text():
+    hostile = '<img src=x onerror=alert(1)> **b** http://evil.example\n\n# heading'
+    frame = pd.DataFrame({"name": [hostile, "Vanj"], "value": [1.5, None], "note": ["`code`", "<script>x</script>"]})
+    markup = html_table(frame, {"name": "Name <i>", "value": "V", "note": "Note"}, {}, "en")
+    assert "<img" not in markup and "<i>" not in markup and "<script>" not in markup and "\n" not in markup
+    assert "&lt;img src=x onerror=alert(1)&gt; **b** http:\u2060//evil.example # heading" in markup
+    shown = html_table_frame(markup)
+    assert shown["name"].tolist()[1] == "Vanj" and shown["note"].tolist() == ["`code`", "<script>x</script>"]
+    assert shown["value"].tolist()[0] == 1.5 and pd.isna(shown["value"].tolist()[1])
+    assert shown.attrs["text"]["value"] == ["2", "–"] and shown.attrs["labels"]["name"] == "Name <i>"
 
 
 @pytest.mark.parametrize("lang, line", [("en", "Value: <b>1,234</b> · %: <b>87.3%</b>"),
