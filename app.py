@@ -11,7 +11,8 @@ Importing this module, which uvicorn does in the main thread before the server a
   2-core machine, benchmarks/PROFILE.md round 6). They are imported here, before the server starts, and
   not in a thread beside it: a thread racing the first page's own imports sometimes left pandas
   half-initialised (``partially initialized module 'pandas' has no attribute 'Series'``);
-- copies Leaflet into ``./static/leaflet`` (served by ``server.enableStaticServing``);
+- copies Leaflet into ``./static/leaflet`` (served by ``server.enableStaticServing``) and writes the map's
+  shapes file (its outlines, named by its content) into ``./static/maps``;
 - makes compressed copies of Streamlit's frontend files, Leaflet and the map component's files once
   (``web_static``; reused by later starts) and answers the browser from them, with ETags made from their
   content: a first visit downloads about a quarter of the bytes, a return visit revalidates the map's files;
@@ -60,8 +61,22 @@ def install_static_files() -> Path:
     return install_leaflet_assets(ui.STATIC_DIR)
 
 
+def install_map_shapes() -> Path | None:
+    """Write the map's shapes file into ``./static/maps`` (``None`` when the boundary files are missing:
+    the map pages say so)."""
+    import ui
+    from data_pipeline.presentation.maps import install_map_shapes as write_shapes
+    from data_pipeline.settings import geo_dir
+    from geo.boundaries import BoundaryDataError, load_boundaries
+
+    try:
+        return write_shapes(ui.STATIC_DIR, load_boundaries(geo_dir())).parent
+    except BoundaryDataError:
+        return None
+
+
 preload()
-STATIC_FILES = served_files(default_cache_dir(), leaflet_dir=install_static_files())
+STATIC_FILES = served_files(default_cache_dir(), leaflet_dir=install_static_files(), maps_dir=install_map_shapes())
 app = st.App(ROOT / "dashboard.py", routes=[*HEALTH_ROUTES, *FEED_ROUTES], middleware=[
     Middleware(SecurityHeaders),  # outermost: compressed answers get the headers too
     Middleware(AppRootHint, base_path=st.get_option("server.baseUrlPath")),

@@ -116,15 +116,20 @@ def precompress(directory: Path, cache_dir: Path, *, prefix: str = "", cache_con
     return index
 
 
-def served_files(cache_dir: Path, leaflet_dir: Path | None = None) -> dict[str, Compressed]:
+def served_files(cache_dir: Path, leaflet_dir: Path | None = None,
+                 maps_dir: Path | None = None) -> dict[str, Compressed]:
     """What :class:`PrecompressedStatic` answers in the dashboard: Streamlit's frontend bundles
     (``static/…``), Leaflet from ``leaflet_dir`` (``app/static/leaflet/…``, the folder
-    ``ui.install_static_assets`` fills) and streamlit-folium's component files
+    ``ui.install_static_assets`` fills), the map's shapes file from ``maps_dir`` (``app/static/maps/…``,
+    named by its content: immutable) and streamlit-folium's component files
     (``component/streamlit_folium.st_folium/…``)."""
     files = {key: value for key, value in precompress(streamlit_static_dir(), cache_dir).items()
              if key.startswith("static/")}
     if leaflet_dir is not None and leaflet_dir.is_dir():
         files.update(precompress(leaflet_dir, cache_dir, prefix="app/static/leaflet/", cache_control=REVALIDATED,
+                                 identity=True))
+    if maps_dir is not None and maps_dir.is_dir():
+        files.update(precompress(maps_dir, cache_dir, prefix="app/static/maps/", cache_control=IMMUTABLE,
                                  identity=True))
     component = folium_component_dir()
     if component is not None:

@@ -27,6 +27,8 @@ STATIC_DIR = APP_ROOT / "static"
 # Absolute path: st_folium draws the map inside a component iframe served from another
 # path, where a relative URL would not reach Streamlit's static route.
 LEAFLET_URL = "/app/static/leaflet/"
+MAP_SHAPES_URL = "/app/static/maps/"
+"""Where the map's shapes file (``install_map_shapes``: outlines and districts, cached by the browser) is served."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,6 +66,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     values = values[["district_code", "value", "target", "source"]].assign(origin=origin or "")
     options = dict(value_label=value_label, unit=unit, mode=mode, selected=tuple(selected), lang=lang, key=key,
                    height=height, zoom=zoom)
+    options["shapes_url"] = _shapes_url(directory, layers)
     arguments, classes = _map_component(content_key(directory, values, options), layers, values, options)
     map_column, legend_column = st.columns([4, 1])
     with map_column:
@@ -77,6 +80,15 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     st.caption(tr("Boundaries: geoBoundaries (Runfola et al. 2020); map data © OpenStreetMap contributors, "
                   "ODbL 1.0."))
     open_profile_on_click(clicked, key)
+
+
+@st.cache_resource(show_spinner=False)
+def _shapes_url(directory: str, _layers) -> str:
+    """The URL of the shapes file of the boundaries in ``directory``, written once per server process
+    (``app.py`` writes it at start, so its compressed copies are made then)."""
+    from data_pipeline.presentation.maps import install_map_shapes
+
+    return MAP_SHAPES_URL + install_map_shapes(STATIC_DIR, _layers).name
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,15 +111,17 @@ def _map_component(inputs: str, _layers, _values: pd.DataFrame, _options: dict) 
     for the same inputs: it is done once, by ``st_folium`` itself with its component call captured,
     and later runs call the component with the same arguments. Same arguments also mean the map's
     frontend keeps its layer instead of redrawing it (folium's element ids are random per build).
+    The outlines come from the shapes file (``shapes_url``, cached by the browser), not the arguments:
+    every run sends its arguments whole, and the component reads the base map's script only once.
     """
     import streamlit_folium
 
     from data_pipeline.presentation.maps import build_base_map, build_value_layer
 
     options = dict(_options)
-    key, height, zoom = options.pop("key"), options.pop("height"), options.pop("zoom")
-    base = build_base_map(_layers, asset_base_url=LEAFLET_URL, zoom_start=zoom)
-    layer, classes = build_value_layer(_values, _layers, **options)
+    key, height, zoom, shapes_url = (options.pop(name) for name in ("key", "height", "zoom", "shapes_url"))
+    base = build_base_map(_layers, asset_base_url=LEAFLET_URL, shapes_url=shapes_url, zoom_start=zoom)
+    layer, classes = build_value_layer(_values, _layers, shared_shapes=True, **options)
     component = _folium_component()
     captured: dict = {}
     # Other sessions call the component through _folium_component(), never through the module global.

@@ -17,7 +17,7 @@ from tests.browser.test_pages_in_browser import assert_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
-LIBRARY = ("/app/static/leaflet/", "/component/streamlit_folium.st_folium/")
+LIBRARY = ("/app/static/leaflet/", "/app/static/maps/", "/component/streamlit_folium.st_folium/")
 
 
 class Network:
@@ -80,6 +80,7 @@ def test_the_maps_library_is_cached_with_validators_and_not_downloaded_again(bro
     first = network.library()
     paths = {urlsplit(r["url"]).path for r in first}
     assert {"/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"} <= paths, paths
+    assert any(p.startswith("/app/static/maps/shapes-") for p in paths), "the outlines come as a file, cached"
     assert any(p.startswith("/component/streamlit_folium.st_folium/static/js/main.") for p in paths), paths
     for request in first:
         headers, path = request["headers"], urlsplit(request["url"]).path

@@ -7,21 +7,21 @@ is served by the app (:func:`install_leaflet_assets`), there is no tile layer, a
 returned as data for the page to draw.
 
 Modules: ``choropleth`` (classes, palette, the districts' value table), ``interactive`` (folium),
-``static`` (matplotlib) and ``assets`` (Leaflet's files). Imports ``presentation.i18n`` and geo.
+``static`` (matplotlib) and ``assets`` (Leaflet's files and the map's shapes file). Imports ``presentation.i18n`` and geo.
 
 All text that reaches the map's HTML (names, sources, labels) is escaped (``interactive``), and
 reaches the browser inside JSON, never inside a JavaScript template string.
 """
 
-from data_pipeline.presentation.maps.assets import install_leaflet_assets, leaflet_source_dir
+from data_pipeline.presentation.maps.assets import install_leaflet_assets, install_map_shapes, leaflet_source_dir
 from data_pipeline.presentation.maps.choropleth import (DEFAULT_ASSET_BASE_URL, DEFAULT_CENTER, DEFAULT_ZOOM,
                                                         MAX_CLASSES, MODES, NO_DATA_COLOUR, NO_DATA_DASH,
                                                         NO_DATA_HATCH, NO_DATA_LABEL, OUTSIDE_COLOUR, SCHEMES,
                                                         LegendClass, class_for, classify)
-from data_pipeline.presentation.maps.interactive import build_base_map, build_value_layer
+from data_pipeline.presentation.maps.interactive import build_base_map, build_value_layer, shapes_script
 from data_pipeline.presentation.maps.static import static_district_map
 
 __all__ = ["DEFAULT_ASSET_BASE_URL", "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAX_CLASSES", "MODES", "NO_DATA_COLOUR",
            "NO_DATA_DASH", "NO_DATA_HATCH", "NO_DATA_LABEL", "OUTSIDE_COLOUR", "SCHEMES", "LegendClass", "build_base_map",
-           "build_value_layer", "class_for", "classify", "install_leaflet_assets", "leaflet_source_dir",
-           "static_district_map"]
+           "build_value_layer", "class_for", "classify", "install_leaflet_assets", "install_map_shapes",
+           "leaflet_source_dir", "shapes_script", "static_district_map"]

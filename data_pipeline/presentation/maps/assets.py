@@ -25,3 +25,28 @@ def install_leaflet_assets(static_dir: Path | str) -> Path:
         if not destination.exists() or destination.stat().st_size != origin.stat().st_size:
             shutil.copyfile(origin, destination)
     return target
+
+
+def install_map_shapes(static_dir: Path | str, boundaries) -> Path:
+    """Write the interactive map's shapes file (``interactive.shapes_script``) into ``static_dir/maps``
+    under a name made from its content, and remove the earlier ones; returns the file.
+
+    ``boundaries``: ``geo.boundaries.Boundaries``. Idempotent: an existing file of the same content is kept.
+    """
+    import os
+    import tempfile
+
+    from data_pipeline.presentation.maps.interactive import shapes_file_name, shapes_script
+
+    script = shapes_script(boundaries)
+    target = Path(static_dir) / "maps"
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / shapes_file_name(script)
+    if not path.exists():
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target, prefix=".part-", delete=False) as handle:
+            handle.write(script)
+        os.replace(handle.name, path)
+    for old in target.glob("shapes-*.js"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path

@@ -6,7 +6,9 @@ template string."""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from collections.abc import Sequence
 
 import folium
@@ -15,6 +17,7 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from data_pipeline.presentation.i18n import format_number, format_percent, marked, translator
 from data_pipeline.presentation.maps.choropleth import (_AFGHANISTAN_FILL, _CONTEXT_FILL, _CONTEXT_LINE, _DISTRICT_LINE,
@@ -31,10 +34,11 @@ _ATTRIBUTION_HTML = ('<a href="https://www.geoboundaries.org">geoBoundaries</a> 
                      '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>')
 
 
-def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lang: str = "en") -> str:
-    """A district's tooltip in ``lang`` (``value_label``, ``unit`` and ``source`` come translated).
-    A generated value, target and % of target carry the demo mark (``row["origin"]``)."""
-    esc, _ = html.escape, translator(lang)
+def _tooltip_lines(row: pd.Series, *, value_label: str, unit: str, mode: str, lang: str = "en") -> list[str]:
+    """A district's tooltip after its name, in ``lang``, as plain lines (``value_label``, ``unit`` and ``source``
+    come translated): value, target, % of target, source. A generated value, target and % of target carry the
+    demo mark (``row["origin"]``)."""
+    _ = translator(lang)
 
     def shown(text: str) -> str:
         return marked(text, row["origin"], lang)
@@ -42,18 +46,23 @@ def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lan
     value = row["value"]
     value_text = (_("No data") if not np.isfinite(value)
                   else shown(f"{format_number(value, lang)} {unit}".strip()))
-    lines = [f"<b>{esc(row['name'])}</b> <span style=\"color:#666\">({esc(_(row['region']))})</span>",
-             f"{esc(value_label)}: {esc(value_text)}"]
+    lines = [f"{value_label}: {value_text}"]
     if np.isfinite(row["target"]):
-        lines.append(esc(_("Target: {value}").format(
-            value=shown(f"{format_number(row['target'], lang)} {unit}".strip()))))
+        lines.append(_("Target: {value}").format(value=shown(f"{format_number(row['target'], lang)} {unit}".strip())))
     if np.isfinite(row["pct"]):
-        lines.append(esc(_("% of target: {value}").format(
-            value=shown(format_percent(row["pct"], lang)))))
+        lines.append(_("% of target: {value}").format(value=shown(format_percent(row["pct"], lang))))
     elif mode == "pct":
-        lines.append(esc(_("% of target: {value}").format(value=_("No data (no target)"))))
+        lines.append(_("% of target: {value}").format(value=_("No data (no target)")))
     if row["source"]:
-        lines.append(esc(_("Source: {source}").format(source=row["source"])))
+        lines.append(_("Source: {source}").format(source=row["source"]))
+    return lines
+
+
+def _tooltip_html(row: pd.Series, *, value_label: str, unit: str, mode: str, lang: str = "en") -> str:
+    """A district's tooltip in ``lang``: its name and region, then :func:`_tooltip_lines`, escaped."""
+    esc, _ = html.escape, translator(lang)
+    lines = [f"<b>{esc(row['name'])}</b> <span style=\"color:#666\">({esc(_(row['region']))})</span>",
+             *map(esc, _tooltip_lines(row, value_label=value_label, unit=unit, mode=mode, lang=lang))]
     return "<br>".join(lines)
 
 
@@ -61,10 +70,11 @@ class _FitToDistricts(MacroElement):
     """Fits the map to the districts in view whenever its layer is drawn: the whole programme, or the
     districts the filters keep (GBAO alone fills the frame on a phone). Leaflet fits to the frame's
     real size, which the server does not know. Added to the value layer, whose parent is the map
-    (``st_folium`` renames the map's variable in the layer's script, so this works there too)."""
+    (``st_folium`` renames the map's variable in the layer's script, so this works there too). Without
+    animation: the zoom's animation took 250 ms and ended in one more redraw of every outline."""
 
     _template = Template("""{% macro script(this, kwargs) %}
-{{ this._parent._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {"padding": [6, 6], "maxZoom": 9});
+{{ this._parent._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {"padding": [6, 6], "maxZoom": 9, "animate": false});
 {% endmacro %}""")
 
     def __init__(self, bounds: list[list[float]]) -> None:
@@ -122,6 +132,86 @@ def _outside_tooltip(row: pd.Series, lang: str) -> str:
             f"<br>{html.escape(_('Outside the filters'))}")
 
 
+# --- shared shapes ----------------------------------------------------------------------------
+
+SHAPES_GLOBAL = "borderDistrictShapes"
+"""The frame's global the shapes file (:func:`shapes_script`) defines."""
+
+
+def shapes_script(boundaries: Boundaries) -> str:
+    """The fixed geometry of every interactive map as one JavaScript file, for the browser to cache.
+
+    It defines ``window.borderDistrictShapes``: ``layers`` (``afghanistan``, ``context``: the grey
+    districts, ``regions``: the Khatlon and GBAO outlines; FeatureCollections without properties) and
+    ``districts`` (each programme district's geometry, Khorugh's point included, by code), and
+    ``attach(collection)``, which gives each feature of ``collection`` the geometry of its ``id``.
+    Maps built with ``shapes_url`` / ``shared_shapes`` then send only values, styles and tooltips on each
+    run (about 10 KB instead of 110 KB): the outlines never change between runs.
+    """
+    regions = boundaries.regions[boundaries.regions["region"].isin([REGION_KHATLON, REGION_GBAO])]
+    shapes = {
+        "layers": {
+            "afghanistan": None if boundaries.afghanistan is None else _geometry_only(boundaries.afghanistan),
+            "context": _geometry_only(boundaries.districts[~boundaries.districts["programme"]]),
+            "regions": _geometry_only(regions),
+        },
+        "districts": {code: shape.__geo_interface__ for code, shape in
+                      [*zip(boundaries.districts["code"], boundaries.districts.geometry),
+                       *zip(boundaries.points["code"], boundaries.points.geometry)]
+                      if code in PROGRAMME_CODES},
+    }
+    data = htmlsafe_json_dumps(shapes, sort_keys=True, separators=(",", ":"))
+    return (f"window.{SHAPES_GLOBAL} = (function (shapes) {{\n"
+            "  shapes.attach = function (collection) {\n"
+            "    collection.features.forEach(function (feature) { feature.geometry = shapes.districts[feature.id]; });\n"
+            "    return collection;\n"
+            "  };\n"
+            "  return shapes;\n"
+            f"}})({data});\n")
+
+
+def shapes_file_name(script: str) -> str:
+    """``shapes-<digest>.js``: the name changes with the content, so the file can be cached for good."""
+    return f"shapes-{hashlib.sha256(script.encode()).hexdigest()[:16]}.js"
+
+
+class _SharedGeoJson(folium.GeoJson):
+    """A ``folium.GeoJson`` whose geometry the frame already has (:func:`shapes_script`): its script hands
+    Leaflet ``borderDistrictShapes.layers[shared]``, or, for ``shared="districts"``, its own features
+    (properties, styles and tooltips as folium renders them) without geometry, joined to the shapes by
+    ``id`` in the browser. Styles, highlight, tooltips and bounds are computed from the full data as for
+    any GeoJson."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.shared_script(kwargs) }}{% endmacro %}")
+    _STAND_IN = {"shared": "@@shapes@@"}
+
+    def __init__(self, data: dict, *, shared: str, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.shared = shared
+
+    def shared_script(self, kwargs) -> str:
+        if self.shared == "districts":
+            features = [{k: v for k, v in feature.items() if k != "geometry"} for feature in self.data["features"]]
+            data = htmlsafe_json_dumps({"type": "FeatureCollection", "features": features}, sort_keys=True)
+            expression = f"window.{SHAPES_GLOBAL}.attach({data})"
+        else:
+            expression = f"window.{SHAPES_GLOBAL}.layers[{json.dumps(self.shared)}]"
+        full, self.data = self.data, self._STAND_IN
+        try:
+            script = str(folium.GeoJson._template.module.script(self, kwargs))
+        finally:
+            self.data = full
+        stand_in = str(htmlsafe_json_dumps(self._STAND_IN, sort_keys=True))
+        if script.count(stand_in) != 1:  # folium's template changed: fail loudly, never draw an empty map
+            raise RuntimeError("folium.GeoJson's script no longer embeds its data once; update _SharedGeoJson.")
+        return script.replace(stand_in, expression)
+
+
+def _geojson(data: dict, shared: str | None, **kwargs) -> folium.GeoJson:
+    """A GeoJson layer with its data inline, or (``shared``) taken from the frame's shapes file."""
+    return folium.GeoJson(data, **kwargs) if shared is None else _SharedGeoJson(data, shared=shared, **kwargs)
+
+
 # --- interactive map -------------------------------------------------------------------------
 
 def _asset_base(asset_base_url: str | None) -> str:
@@ -129,31 +219,37 @@ def _asset_base(asset_base_url: str | None) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def build_base_map(boundaries: Boundaries, *, asset_base_url: str | None = None,
+def build_base_map(boundaries: Boundaries, *, asset_base_url: str | None = None, shapes_url: str | None = None,
                    center: tuple[float, float] = DEFAULT_CENTER, zoom_start: int = DEFAULT_ZOOM,
                    height: str | int = "100%") -> folium.Map:
     """The fixed part of every map: Afghanistan, the grey districts, Khatlon and GBAO outlines, attribution.
 
     Leaflet comes from ``asset_base_url`` (default ``/app/static/leaflet/``; see
     :func:`install_leaflet_assets`); nothing comes from a CDN and there is no tile layer.
+    ``shapes_url``: where the browser finds :func:`shapes_script`'s file (``install_map_shapes``); the map
+    then loads it after Leaflet and takes its outlines from it instead of carrying them inline (use
+    ``build_value_layer(..., shared_shapes=True)`` with it).
     Build a fresh one per run: ``st_folium`` mutates the map it is given.
     """
     base = _asset_base(asset_base_url)
+    shared = shapes_url is not None
     m = folium.Map(location=list(center), zoom_start=zoom_start, tiles=None, height=height,
                    min_zoom=5, max_zoom=11, control_scale=False, prefer_canvas=False)
     # Instance lists: folium's add_js_link would otherwise mutate the class-wide defaults.
-    m.default_js = [("leaflet", f"{base}leaflet.js")]
+    m.default_js = [("leaflet", f"{base}leaflet.js")] + ([("map_shapes", shapes_url)] if shared else [])
     m.default_css = [("leaflet_css", f"{base}leaflet.css")]
 
     if boundaries.afghanistan is not None:
-        folium.GeoJson(
-            _geometry_only(boundaries.afghanistan), name="Afghanistan", control=False, interactive=False,
+        _geojson(
+            _geometry_only(boundaries.afghanistan), "afghanistan" if shared else None,
+            name="Afghanistan", control=False, interactive=False,
             style_function=lambda _f: {"fillColor": _AFGHANISTAN_FILL, "fillOpacity": 1, "color": "#9a9485",
                                        "weight": 1},
         ).add_to(m)
     context = boundaries.districts[~boundaries.districts["programme"]]
-    folium.GeoJson(
-        _geometry_only(context), name="Other districts", control=False, interactive=False,
+    _geojson(
+        _geometry_only(context), "context" if shared else None, name="Other districts", control=False,
+        interactive=False,
         attribution=_ATTRIBUTION_HTML,
         style_function=lambda _f: {"fillColor": _CONTEXT_FILL, "fillOpacity": 1, "color": _CONTEXT_LINE,
                                    "weight": 0.8},
@@ -200,10 +296,10 @@ if (!window.clickWithoutScrolling) {
 {% endmacro %}""")
 
 
-def _region_outlines(boundaries: Boundaries) -> folium.GeoJson:
+def _region_outlines(boundaries: Boundaries, shared: bool = False) -> folium.GeoJson:
     regions = boundaries.regions[boundaries.regions["region"].isin([REGION_KHATLON, REGION_GBAO])]
-    return folium.GeoJson(
-        _geometry_only(regions), name="Khatlon and GBAO", control=False, interactive=False,
+    return _geojson(
+        _geometry_only(regions), "regions" if shared else None, name="Khatlon and GBAO", control=False, interactive=False,
         style_function=lambda _f: {"fill": False, "color": _REGION_LINE, "weight": 2.2},
     )
 
@@ -281,9 +377,10 @@ def _facility_layer(boundaries: Boundaries, lang: str = "en") -> folium.GeoJson 
     )
 
 
-def _programme_geojson(features: list[dict], name: str) -> folium.GeoJson:
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name=name, control=False,
+def _programme_geojson(features: list[dict], name: str, shared: bool = False) -> folium.GeoJson:
+    return _geojson(
+        {"type": "FeatureCollection", "features": features}, "districts" if shared else None, name=name,
+        control=False,
         style_function=_programme_style,
         highlight_function=lambda _f: {"weight": 3.5, "color": _SELECTED_LINE},
         marker=folium.CircleMarker(radius=8, fill=True),
@@ -293,7 +390,7 @@ def _programme_geojson(features: list[dict], name: str) -> folium.GeoJson:
 
 def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_label: str, unit: str,
                       mode: str = "value", selected: Sequence[str] = (), lang: str = "en", k: int = 5,
-                      scheme: str = "auto", show_health_facilities: bool = False,
+                      scheme: str = "auto", show_health_facilities: bool = False, shared_shapes: bool = False,
                       ) -> tuple[folium.FeatureGroup, list[LegendClass]]:
     """The part of the map that changes with the data: choropleth, Khorugh point, outlines, facilities.
 
@@ -301,7 +398,9 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
     Each programme feature's properties carry ``code`` (what a click returns). When ``selected`` names
     districts (those the filters keep), the others are drawn faded as outside the filters, not as "No data". ``lang`` sets
     district names (gazetteer), tooltip words (catalog) and number separators;
-    ``value_label`` and ``unit`` are shown as given (translate them first).
+    ``value_label`` and ``unit`` are shown as given (translate them first). ``shared_shapes``: the
+    districts' and outlines' geometry is taken from the frame's shapes file (a base map built with
+    ``shapes_url``), so the layer carries only what changes with the data.
     """
     table = _district_table(values, mode=mode, lang=lang)
     classes = classify(table["shown"], k=k, scheme=scheme, percent=mode == "pct", lang=lang)
@@ -316,14 +415,14 @@ def build_value_layer(values: pd.DataFrame, boundaries: Boundaries, *, value_lab
     polygons = [f for f in features["features"] if f["geometry"]["type"] != "Point"]
     points = [f for f in features["features"] if f["geometry"]["type"] == "Point"]
     # Drawing order is stacking order: polygons, region outlines, facilities, then Khorugh on top.
-    _programme_geojson(polygons, "Programme districts").add_to(layer)
-    _region_outlines(boundaries).add_to(layer)
+    _programme_geojson(polygons, "Programme districts", shared_shapes).add_to(layer)
+    _region_outlines(boundaries, shared_shapes).add_to(layer)
     if show_health_facilities:
         facility_layer = _facility_layer(boundaries, lang)
         if facility_layer is not None:
             facility_layer.add_to(layer)
     if points:
-        _programme_geojson(points, "Programme towns").add_to(layer)
+        _programme_geojson(points, "Programme towns", shared_shapes).add_to(layer)
     _FitToDistricts(_bounds(boundaries, chosen or set(PROGRAMME_CODES))).add_to(layer)
     _KeyboardDistricts().add_to(layer)
     return layer, classes

@@ -392,3 +392,43 @@ def test_the_map_fits_the_districts_in_view(boundaries):
     whole = district_map(make_values(), boundaries, value_label="v", unit="")[0].get_root().render()
     (_, whole_west), _ = json.loads(re.search(r"\.fitBounds\((\[\[.*?\]\])", whole).group(1))
     assert whole_west < 69 < west, "without filters, all 16 (Khatlon lies west of GBAO)"
+
+
+# --- shared shapes (the dashboard's map: outlines in a cached file, values in the component's arguments) ----
+
+def _shapes(script: str) -> dict:
+    return json.loads(re.search(r"\}\)\((\{.*\})\);\s*$", script, re.S).group(1))
+
+
+def test_the_shapes_file_holds_every_outline_once(boundaries):
+    from data_pipeline.presentation.maps import shapes_script
+    from data_pipeline.presentation.maps.interactive import shapes_file_name
+
+    script = shapes_script(boundaries)
+    shapes = _shapes(script)
+    assert sorted(shapes["districts"]) == sorted(PROGRAMME_CODES)
+    assert shapes["districts"]["GB05"]["type"] == "Point", "Khorugh: a point, never an invented polygon"
+    assert len(shapes["layers"]["context"]["features"]) == 43 and len(shapes["layers"]["regions"]["features"]) == 2
+    assert shapes_file_name(script) == shapes_file_name(shapes_script(boundaries)), "named by its content"
+    assert re.fullmatch(r"shapes-[0-9a-f]{16}\.js", shapes_file_name(script))
+
+
+def test_a_shared_layer_sends_values_and_tooltips_without_coordinates(boundaries):
+    values = make_values().assign(source=HOSTILE)
+    inline, _ = district_map(values, boundaries, value_label="Jobs created", unit="jobs")
+    shared = build_base_map(boundaries, shapes_url="/app/static/maps/shapes-0123456789abcdef.js")
+    layer, _ = build_value_layer(values, boundaries, value_label="Jobs created", unit="jobs", shared_shapes=True)
+    layer.add_to(shared)
+    rendered = shared.get_root().render()
+    assert len(rendered) < rendered_bytes(inline) / 3
+    assert '"coordinates"' not in rendered, "no outline travels with the values"
+    assert rendered.index("leaflet.js") < rendered.index("/app/static/maps/shapes-0123456789abcdef.js")
+    for name in ("afghanistan", "context", "regions"):
+        assert f'window.borderDistrictShapes.layers["{name}"]' in rendered
+    attached = re.findall(r"window\.borderDistrictShapes\.attach\((\{.*?\})\)\);", rendered)
+    features = {f["id"]: f for collection in attached for f in json.loads(collection)["features"]}
+    expected = programme_features(inline.get_root().render())
+    assert sorted(features) == sorted(PROGRAMME_CODES)
+    for code, feature in features.items():
+        assert feature["properties"] == expected[code]["properties"], code
+    assert "<script>alert" not in rendered and rendered.count("${alert(2)}") == len(values)  # as data, in JSON
