@@ -36,7 +36,7 @@ def install_map_shapes(static_dir: Path | str, boundaries) -> Path:
     import os
     import tempfile
 
-    from data_pipeline.presentation.maps.interactive import shapes_file_name, shapes_script
+    from data_pipeline.presentation.maps.shapes import shapes_file_name, shapes_script
 
     script = shapes_script(boundaries)
     target = Path(static_dir) / "maps"

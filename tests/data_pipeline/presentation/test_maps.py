@@ -402,7 +402,7 @@ def _shapes(script: str) -> dict:
 
 def test_the_shapes_file_holds_every_outline_once(boundaries):
     from data_pipeline.presentation.maps import shapes_script
-    from data_pipeline.presentation.maps.interactive import shapes_file_name
+    from data_pipeline.presentation.maps.shapes import shapes_file_name
 
     script = shapes_script(boundaries)
     shapes = _shapes(script)
@@ -432,3 +432,4 @@ def test_a_shared_layer_sends_values_and_tooltips_without_coordinates(boundaries
     for code, feature in features.items():
         assert feature["properties"] == expected[code]["properties"], code
     assert "<script>alert" not in rendered and rendered.count("${alert(2)}") == len(values)  # as data, in JSON
+
