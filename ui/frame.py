@@ -106,7 +106,11 @@ def set_page_context(context: PageContext) -> None:
 
 
 def show_filters_summary(filters: Filters) -> None:
-    """One line saying which filters shape the figures on the page, when any do."""
+    """One line saying which filters shape the figures on the page, when any do.
+
+    Without filters the line is an empty element: the page's later elements keep their places when a filter
+    is set, so the frontend updates them instead of building them anew (the map's frame booted Leaflet
+    again and redrew every outline on each filter change: benchmarks/PROFILE.md, round 9)."""
     parts = []
     if filters.regions:
         parts.append(tr("regions {names}").format(
@@ -124,6 +128,8 @@ def show_filters_summary(filters: Filters) -> None:
         parts.append(tr("dates up to {end}").format(end=format_date(filters.date_to)))
     if parts:
         st.caption(tr("Filtered to {filters}.").format(filters="; ".join(parts)))
+    else:
+        st.empty()
 
 
 def districts_in_view(filters: Filters) -> tuple[str, ...]:

@@ -44,3 +44,25 @@ def test_a_link_sets_the_filters_and_the_summary_says_them(demo_store, monkeypat
 def test_districts_in_view_are_outlined_only_when_the_filters_narrow_them():
     assert ui.districts_in_view(Filters()) == ()
     assert ui.districts_in_view(Filters(districts=("GB02",))) == ("GB02",)
+
+
+def _summary_then_text_script():
+    import streamlit as st
+
+    import ui
+    from data_pipeline.analysis.dataset import Filters
+
+    regions = tuple(st.query_params.get_all("region"))
+    ui.show_filters_summary(Filters(regions=regions))
+    st.text("after the summary")
+
+
+def test_the_summary_keeps_its_place_without_filters():
+    """The elements after the summary keep their places when a filter is set (the map's frame is then
+    updated, not built again)."""
+    plain = AppTest.from_function(_summary_then_text_script).run()
+    filtered = AppTest.from_function(_summary_then_text_script)
+    filtered.query_params["region"] = "GBAO"
+    filtered.run()
+    assert not plain.caption and filtered.caption
+    assert len(plain.main.children) == len(filtered.main.children) == 2
