@@ -270,7 +270,9 @@ def measure_app(browser, base: str, paths: dict[str, str], repeats: int) -> dict
 
 
 def measure_map_payload(browser, base: str) -> dict:
-    """Bytes the browser receives on the map page: the map's own data apart from library files."""
+    """Bytes the browser receives on the map page: the map's own data apart from library files. The map's data
+    is its WebSocket messages (values, styles, tooltips) and, since round 9, the shapes file (its outlines,
+    ``/app/static/maps/shapes-….js``, cached by the browser after the first visit): ``map_bytes`` is both."""
     visit = _Visit(browser, base + PAGES["map"])
     try:
         visit.open()
@@ -281,9 +283,12 @@ def measure_map_payload(browser, base: str) -> dict:
         map_frames = [f for f in frames if b"L.map(" in f or b"leaflet" in f.lower() and b"geojson" in f.lower()]
         library = {url: size for url, size in visit.http_bytes.items()
                    if "/app/static/leaflet/" in url or "streamlit_folium" in url}
+        shapes = sum(size for url, size in visit.http_bytes.items() if "/app/static/maps/" in url)
     finally:
         visit.close()
-    return {"map_ws_bytes": sum(len(f) for f in map_frames), "map_ws_messages": len(map_frames),
+    map_ws_bytes = sum(len(f) for f in map_frames)
+    return {"map_ws_bytes": map_ws_bytes, "shapes_bytes": shapes, "map_bytes": map_ws_bytes + shapes,
+            "map_ws_messages": len(map_frames),
             "all_ws_bytes": sum(len(f) for f in frames),
             "library_bytes": sum(library.values()), "library_files": len(library)}
 
