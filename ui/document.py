@@ -7,6 +7,8 @@ in the text colour at 60 % opacity (#828180 on white: contrast 3.9, under WCAG's
 opaque grey instead (#63615e: contrast 6.2 on white, 5.5 on the sidebar's grey). A short table is an HTML
 table (``TABLE``), shown on a phone as a list (``PHONE_ROWS``) instead, since a phone shows two or three
 of its columns.
+A chart's one HTML block (``CHART``: drawing, summary, data) gets the look of the caption, expander, table
+and button it replaces (``CHART_RULES``).
 
 Keyboard focus (WCAG 2.4.7): Streamlit marks a focused page link in the sidebar only by a light grey
 background and a focused select by its 1 px border turning blue; the data-frame toolbar (whose
@@ -26,6 +28,7 @@ import streamlit as st
 from data_pipeline.reference.messages import LANGUAGES
 
 CAPTION_COLOR = "#63615e"  # the theme's text colour (#2f2d2b) lightened; opaque
+FOCUS_COLOR = "#0072B2"  # the theme's primary colour
 PHONE_ROWS = "bd-phone-rows"
 """The class of a table's list for phones (``ui.tables.phone_rows``): shown instead of the grid before it
 below 640 px, where Streamlit also stacks columns."""
@@ -43,11 +46,48 @@ TABLE_RULES = (f".{TABLE} {{overflow-x: auto; margin: 0 0 1rem;}}"
                f".{TABLE} .{TABLE}-num {{text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;}}"
                f".{TABLE} thead .{TABLE}-num {{white-space: normal;}}"
                f".{TABLE} .{TABLE}-wide {{min-width: 14rem;}}")
-FOCUS_COLOR = "#0072B2"  # the theme's primary colour
+CHART = "bd-chart"
+"""The class of a chart's one HTML block (``ui.tables.chart_html``): the SVG, its summary in words and its
+data in a ``<details>``; ``CHART_RULES`` make the summary look like a caption and the details like
+Streamlit's expander (its border, header and chevron, its table's lines and its button's look)."""
+LINE_COLOR = "rgba(47, 45, 43, 0.2)"  # the theme's text colour at 20 %: Streamlit's expander and button borders
+CHART_RULES = (
+    f".{CHART}-figure {{line-height: 0;}}"
+    f".{CHART} p.{CHART}-summary {{color: {CAPTION_COLOR}; font-size: 0.875rem; line-height: 1.6; "
+    "margin: 0.5rem 0 1rem; overflow-wrap: anywhere;}"
+    f".{CHART}-data {{border: 1px solid {LINE_COLOR}; border-radius: 0.5rem; margin: 0 0 1rem;}}"  # the Markdown element: -1rem
+    f".{CHART}-data > summary {{display: flex; align-items: center; gap: 0.75rem; padding: 0.25rem 0.75rem; "
+    "border-radius: 0.5rem; cursor: pointer; list-style: none; line-height: 1.6;}"
+    f".{CHART}-data > summary::-webkit-details-marker {{display: none;}}"
+    f".{CHART}-data > summary::before {{content: ''; flex: none; width: 0.4rem; height: 0.4rem; margin: 0 0.15rem; "
+    "border-right: 2px solid currentColor; border-bottom: 2px solid currentColor; transform: rotate(-45deg);}"
+    f".{CHART}-data[open] > summary::before {{transform: rotate(45deg);}}"
+    f".{CHART}-data > summary:hover, .{CHART}-data[open] > summary {{background: rgba(187, 187, 165, 0.15);}}"
+    f".{CHART}-data[open] > summary {{border-radius: 0.5rem 0.5rem 0 0;}}"
+    f".{CHART}-data > :not(summary) {{margin: 1rem 1rem 0;}}"
+    f".{CHART}-data > :last-child {{margin-bottom: 1rem;}}"
+    f".{CHART}-table {{overflow-x: auto; border: 1px solid rgba(47, 45, 43, 0.1); border-radius: 0.5rem;}}"
+    f".{CHART}-table table {{border-collapse: separate; border-spacing: 0; width: 100%; margin: 0; border: 0; "
+    "font-size: 0.875rem; line-height: 1.5;}"
+    f".{CHART}-table th, .{CHART}-table td {{padding: 0.25rem 0.375rem 0.25rem 0.5rem; text-align: left; "
+    "vertical-align: top; white-space: nowrap; font-weight: 400; border: 0; "
+    "border-right: 1px solid rgba(47, 45, 43, 0.1); background: none;}"
+    f".{CHART}-table tr > :last-child {{border-right: 0;}}"
+    f".{CHART}-table thead th {{color: rgba(47, 45, 43, 0.7); border-bottom: 1px solid rgba(47, 45, 43, 0.1); "
+    "white-space: normal;}"  # headings wrap, so a phone shows three columns whole
+    f".{CHART}-table tbody th {{color: inherit;}}"
+    f"a.{CHART}-download {{display: inline-flex; align-items: center; gap: 0.5rem; padding: 0.25rem 0.75rem; "
+    f"border: 1px solid {LINE_COLOR}; border-radius: 0.5rem; background: #fff; color: inherit; "
+    "text-decoration: none; line-height: 1.6;}"
+    f"a.{CHART}-download:hover {{border-color: {FOCUS_COLOR}; color: {FOCUS_COLOR};}}"
+    f"a.{CHART}-download::before {{content: ''; width: 0.75rem; height: 0.75rem; border-bottom: 2px solid; "
+    "background: linear-gradient(currentColor, currentColor) center 0 / 2px 70% no-repeat;}"
+)
 FOCUSED = ("a[data-testid='stSidebarNavLink']:focus-visible",
            "[data-testid='stMultiSelect'] div:has(> [data-testid='stMultiSelectTagsContainer'] input:focus-visible)",
            "[data-testid='stSelectbox'] div:has(> input:focus-visible)",
-           "[data-testid='stBaseButton-elementToolbar']:focus-visible")
+           "[data-testid='stBaseButton-elementToolbar']:focus-visible",
+           f".{CHART}-data > summary:focus-visible", f"a.{CHART}-download:focus-visible")
 FOCUS_RULES = (f"{', '.join(FOCUSED)} {{outline: 2px solid {FOCUS_COLOR}; outline-offset: 1px;}}"
                f"[data-testid='stMain']:focus-visible {{outline: 2px solid {FOCUS_COLOR}; outline-offset: -2px;}}"
                "[data-testid='stElementToolbar']:focus-within {opacity: 1;}")
@@ -60,7 +100,7 @@ def document_setup(lang: str) -> None:
     # The last rule hides this element's own container, which would otherwise push the page down a gap.
     st.html(f"<script data-document-setup>document.documentElement.lang = {json.dumps(lang)};</script>"
             f"<style>[data-testid='stCaptionContainer'] {{opacity: 1; color: {CAPTION_COLOR};}}"
-            f"{FOCUS_RULES}{TABLE_RULES}.stElementContainer:has(script[data-document-setup]) {{display: none;}}"
+            f"{FOCUS_RULES}{TABLE_RULES}{CHART_RULES}.stElementContainer:has(script[data-document-setup]) {{display: none;}}"
             f".{PHONE_ROWS} {{display: none;}}"
             f"@media (max-width: {PHONE_WIDTH_PX - 0.02}px) {{"
             f".{PHONE_ROWS} {{display: block;}}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +20,7 @@ from data_pipeline.reference.origin import COMPUTED, GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
 from ui.data import boundaries, content_key
 from ui.language import current_language, format_number, marked, tr, without_prefix
-from ui.document import PHONE_ROWS, TABLE
+from ui.document import CHART, PHONE_ROWS, TABLE
 from ui.text import html_text, plain
 
 # Display formats of numeric columns (sprintf-js, with Streamlit's thousands separator).
@@ -123,16 +125,6 @@ def phone_rows(table: pd.DataFrame, labels: dict[str, str]) -> str:
     return f'<div class="{PHONE_ROWS}" role="list">{items}</div>'
 
 
-def _as_text(frame: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
-    """``frame``'s ``headings`` columns as text for ``st.table``, which reads its cells as Markdown:
-    numbers formatted for the current language, every text escaped (``plain``)."""
-    def cell(value: Any) -> str:
-        if pd.api.types.is_number(value) and not isinstance(value, bool):
-            return plain(format_number(value))
-        return MISSING if value is None or value is pd.NA else plain(value)
-    return pd.DataFrame({plain(heading): [cell(v) for v in frame[column]] for column, heading in headings.items()})
-
-
 def _format_cell(value, fmt: str, lang: str) -> str:
     """One number of a table in ``lang``, following the column's sprintf format (decimals, %, USD)."""
     if value is None or pd.isna(value):
@@ -162,6 +154,8 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
     """The chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder: SVG), its
     summary in words under it, and its data one click away: as a table, and the chart as an SVG file.
+    One element (``described``): each element of a rerun costs the browser ~2 ms on a filter change and
+    ~6.5 ms on a visit (benchmarks/PROFILE.md, rounds 8 and 9).
 
     The SVG is put into the page as it is: every text in it is escaped by its builder, and st.html
     would drop it (its DOMPurify allows HTML only). Charts and summaries are built once per distinct
@@ -170,20 +164,57 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Non
     name, inputs = f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs)
     figure = _figure(name, inputs, build, args, kwargs)
     text = _chart_text(name, inputs, build, args, kwargs)
-    st.markdown(f"<div>{figure}</div>", unsafe_allow_html=True)  # one line: an HTML block, no Markdown in it
     described(text, figure, key)
 
 
 def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str = "", label: str | None = None) -> None:
-    """A chart's or map's summary in words, and under ``label`` (**Chart data**) its table (with the chart
-    as an SVG file when there is one): what a reader who cannot see the picture needs, one click away."""
-    st.caption(plain(text.summary))
-    with st.expander(label or tr("Chart data"), icon=":material/table:"):
-        if text.headings:  # an HTML table, which screen readers read as one (a data grid is a canvas)
-            st.table(_as_text(text.table, text.headings), hide_index=True, alt=text.summary)
-        if figure is not None:
-            st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key}.svg", "image/svg+xml",
-                               key=f"{key}_svg", icon=":material/download:", on_click="ignore")
+    """A chart (``figure``, if any) or map's summary in words, and under ``label`` (**Chart data**) its
+    table, with the chart as an SVG file when there is one: what a reader who cannot see the picture
+    needs, one click away. One Markdown element of HTML (``chart_html``)."""
+    st.markdown(chart_html(text, figure, key, label or tr("Chart data")), unsafe_allow_html=True)
+
+
+def chart_html(text: charts.ChartText, figure: charts.Svg | None, key: str, label: str) -> str:
+    """One line of HTML (Markdown reads it as one HTML block and formats nothing in it): the SVG
+    ``figure``, ``text``'s summary (grey, as a caption) and a native ``<details>`` named ``label`` holding
+    the data as an HTML table (numbers in the current language) and the SVG as a file ``{key}.svg``: a
+    link to a ``data:`` URL, which Streamlit's Markdown keeps (the SVG's bytes again, base64: ~1.33×).
+    Every text from data or a translation is escaped (``html_text``); the SVG's own by its builder."""
+    parts = []
+    if figure is not None:  # as html_text does: Streamlit would turn a label's ":material/" into ":material_"
+        drawn = " ".join(str(figure).splitlines()).replace(":material/", ":\u2060material/")
+        parts.append(f'<div class="{CHART}-figure">{drawn}</div>')
+    parts.append(f'<p class="{CHART}-summary">{html_text(text.summary)}</p>')
+    inside = []
+    if text.headings:
+        inside.append(data_table(text.table, text.headings, text.summary))
+    if figure is not None:
+        encoded, file_name = base64.b64encode(str(figure).encode()).decode(), f"{key or 'chart'}.svg"
+        inside.append(f'<a class="{CHART}-download" download="{html_text(file_name)}" '
+                      f'href="data:image/svg+xml;base64,{encoded}">{html_text(tr("Download chart (SVG)"))}</a>')
+    if inside:
+        parts.append(f'<details class="{CHART}-data"><summary>{html_text(label)}</summary>{"".join(inside)}</details>')
+    return f'<div class="{CHART}">{"".join(parts)}</div>'
+
+
+def data_table(frame: pd.DataFrame, headings: dict[str, str], name: str) -> str:
+    """``frame``'s ``headings`` columns as an HTML table named ``name`` (its ``aria-label``): a row of
+    column headings, each row's first cell its heading (``scope="row"``), numbers formatted for the
+    current language, a missing one as –; every text escaped (``html_text``), on one line."""
+    def cell(value: Any) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        if pd.api.types.is_number(value) and not isinstance(value, bool):
+            return format_number(value)
+        return str(value)
+
+    head = "".join(f'<th scope="col">{html_text(heading)}</th>' for heading in headings.values())
+    rows = "".join(
+        "<tr>" + "".join(f'<th scope="row">{html_text(cell(v))}</th>' if i == 0 else f"<td>{html_text(cell(v))}</td>"
+                         for i, v in enumerate(values)) + "</tr>"
+        for values in frame[list(headings)].itertuples(index=False, name=None))
+    return (f'<div class="{CHART}-table"><table aria-label="{html_text(name)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -10,6 +10,7 @@ import string
 _MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
 _AUTOLINK_STARTS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)|(?<=@)")
 _WORD_JOINER = "\u2060"
+_MATERIAL = re.compile(r"(?<=:)(?=material/)")
 
 
 def plain(text: object) -> str:
@@ -36,6 +37,8 @@ def escaped(text: str) -> str:
 def html_text(text: str) -> str:
     """``text`` escaped for HTML, on one line: a blank line would end the HTML block in Markdown.
     Only line breaks go: the non-breaking spaces inside numbers (``1 075 000 USD``) stay. Bare links
-    are broken as in ``plain``, should the HTML ever be read as Markdown text."""
+    are broken as in ``plain``, should the HTML ever be read as Markdown text. Streamlit's Markdown
+    rewrites every ``:material/`` in its source, HTML included, to ``:material_`` (its icon syntax): a
+    word joiner after the colon keeps the text as typed."""
     one_line = " ".join(line for line in str(text).splitlines() if line.strip())
-    return html.escape(_AUTOLINK_STARTS.sub(_WORD_JOINER, one_line))
+    return html.escape(_MATERIAL.sub(_WORD_JOINER, _AUTOLINK_STARTS.sub(_WORD_JOINER, one_line)))

@@ -1,5 +1,6 @@
 """What only a browser shows of the downloads: the briefing pack built on click for the
-filters in the URL, a chart saved as SVG with its data table beside it, tables with an HXL row."""
+filters in the URL, a chart saved as SVG with its data table beside it (a link to a ``data:`` URL, which
+Streamlit's Markdown keeps), tables with an HXL row."""
 
 from __future__ import annotations
 
@@ -69,12 +70,14 @@ def test_table_download_with_an_hxl_row(browser, dashboard_url):
 def test_a_chart_downloads_as_svg_with_its_data_beside_it(browser, dashboard_url):
     visit = _open(browser, f"{dashboard_url}/district?profile=Vanj")
     page = visit.page
+    table = page.get_by_role("table", name="Vanj", exact=False).first  # named by the chart's summary
+    assert not table.is_visible(), "the data is one click away, not in the way"
     page.get_by_text("Chart data").first.click()
-    table = page.locator('[data-testid="stTable"]').first
     table.wait_for(timeout=PAGE_TIMEOUT_MS)
     assert "2019" in table.inner_text(), "the chart's periods are in its table"
+    assert table.get_by_role("columnheader").first.inner_text() == "Period"
     with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
-        page.get_by_role("button", name="Download chart (SVG)").first.click()
+        page.get_by_role("link", name="Download chart (SVG)").first.click()
     assert download.value.suggested_filename == "district-over-time.svg"
     with open(download.value.path(), encoding="utf-8") as handle:
         drawing = handle.read()

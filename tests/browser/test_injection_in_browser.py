@@ -1,7 +1,8 @@
 """Markdown injection in a real browser: a store whose active version has a hostile file name, note,
 uploader and publisher, an editor with a hostile display name, and a workbook with hostile sheet
 names. Overview, Data & sources, Upload data and Data versions must draw no link or image pointing
-at the hostile address, and no request may leave the machine (an image would be fetched at once)."""
+at the hostile address, and no request may leave the machine (an image would be fetched at once).
+A chart's block of HTML (its summary, its data table) shows hostile labels and values as text too."""
 
 from __future__ import annotations
 
@@ -84,3 +85,53 @@ def test_hostile_names_and_notes_are_shown_as_text_and_fetch_nothing(browser, ho
 
     assert_network_clean(visit, hostile_server)
     context.close()
+
+
+# A chart whose data (a district's label, a value, a heading, the summary) carries markup: one block of HTML
+# (ui.tables.chart_html) that Streamlit's Markdown must draw as text.
+HOSTILE_CHART = f"<img src=x onerror=alert(1)> **bold** {HOSTILE}"
+CHART_SCRIPT = '''import pandas as pd
+import streamlit as st
+
+from data_pipeline.presentation import charts
+from ui.document import document_setup
+from ui.tables import chart, described
+
+HOSTILE = {hostile!r}
+document_setup("en")
+rows = pd.DataFrame({{"district_code": ["GB02", "KT01"], "district": [HOSTILE, "Dusti"], "value": [22.0, 20.0],
+                     "target": [20.0, None], "achievement_pct": [60.0, None], "source": ["demo", "demo"]}})
+chart(charts.district_bars, rows, HOSTILE, "jobs", key="hostile")
+described(charts.ChartText(HOSTILE, pd.DataFrame({{"label": [HOSTILE], "value": [HOSTILE]}}),
+                           {{"label": HOSTILE, "value": "Value"}}), label="Map data")
+'''
+
+
+def test_a_charts_hostile_labels_and_values_show_as_text(browser, tmp_path):
+    from benchmarks.browser import streamlit_server
+
+    script = tmp_path / "hostile_chart.py"
+    script.write_text(CHART_SCRIPT.format(hostile=HOSTILE_CHART))
+    with streamlit_server(script, {}, tmp_path / "streamlit.log") as base_url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        requests, dialogs = [], []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(base_url)
+        page.locator('svg[role="img"]').wait_for(timeout=60_000)
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
+                               ".getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+        for summary in page.locator("details > summary").all():
+            summary.click()  # the tables are drawn: an image in them would load now
+        page.get_by_role("link", name="Download chart (SVG)").wait_for()
+        page.wait_for_timeout(500)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.locator("img, strong, em, h1, [data-testid='stIconMaterial']").count() == 0
+        assert main.locator("a:not([download])").count() == 0, "no link but the SVG download"
+        cells = main.locator("table").first.locator("tbody tr").first.locator("th, td").all_inner_texts()
+        assert [cell.replace("\u2060", "") for cell in cells][:2] == [HOSTILE_CHART, "22"], cells
+        shown = main.inner_text().replace("\u2060", "")
+        assert shown.count(HOSTILE_CHART) >= 6, shown  # summaries, the tables' headings and cells, as typed
+        assert not dialogs and not [url for url in requests if EVIL in url or url.endswith("/x")]
+        context.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -14,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_pipeline.store import Store
-from ui.document import TABLE
+from ui.document import CHART, TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
@@ -108,10 +110,47 @@ def headline_cards_text(at: AppTest) -> str:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+@dataclass(frozen=True)
+class ChartBlock:
+    """A chart's (or the map's) one HTML block (``ui.tables.chart_html``), parsed: the SVG drawing (None for
+    the map's), the summary in words, the data's ``<details>`` label, its table (column headings, then each
+    row's cells, as shown) and the SVG download (file name, the file's text; None for the map's)."""
+
+    svg: ET.Element | None
+    summary: str
+    label: str
+    headings: list[str]
+    rows: list[list[str]]
+    download: tuple[str, str] | None
+
+
+def chart_blocks(at: AppTest) -> list[ChartBlock]:
+    """Every chart block of the page, in order. The block is XHTML (every text escaped), so it parses as XML."""
+    blocks = []
+    for block in at.markdown:
+        value = str(block.value)
+        if not value.startswith(f'<div class="{CHART}">'):
+            continue
+        assert "\n" not in value, "one line: Markdown would format what follows a blank line"
+        root = ET.fromstring(value)
+        svg = root.find(f"div[@class='{CHART}-figure']/{SVG}svg")
+        summary = root.find(f"p[@class='{CHART}-summary']")
+        details = root.find(f"details[@class='{CHART}-data']")
+        table = details.find(f"div[@class='{CHART}-table']/table") if details is not None else None
+        link = details.find(f"a[@class='{CHART}-download']") if details is not None else None
+        blocks.append(ChartBlock(
+            svg=svg, summary="".join(summary.itertext()),
+            label="".join(details.find("summary").itertext()) if details is not None else "",
+            headings=[] if table is None else ["".join(th.itertext()) for th in table.findall("thead/tr/th")],
+            rows=[] if table is None else [["".join(c.itertext()) for c in tr] for tr in table.findall("tbody/tr")],
+            download=None if link is None else (link.get("download"), base64.b64decode(
+                link.get("href").removeprefix("data:image/svg+xml;base64,")).decode())))
+    return blocks
+
+
 def svg_charts(at: AppTest) -> list[ET.Element]:
-    """The page's SVG charts (``charts.svg``, put in the page as ``<div><svg …></svg></div>``), parsed."""
-    return [ET.fromstring(str(block.value)[len("<div>"):-len("</div>")]) for block in at.markdown
-            if str(block.value).startswith("<div><svg")]
+    """The page's SVG charts (``charts.svg``, each in its chart block), parsed."""
+    return [block.svg for block in chart_blocks(at) if block.svg is not None]
 
 
 def svg_texts(chart: ET.Element) -> list[str]:

@@ -8,8 +8,9 @@ is 100 or more (small counts and percentages are too often equal to a year's day
 published percentage to tell apart), is not a year, and is not a published or computed survey figure.
 Where it is shown decides the check:
 
-- a text (a card's line, a metric, a caption, a notice) holding one must hold the mark too;
-- a table column holding one must have the mark in its heading, or the row a ``source`` saying demo;
+- a text (a card's line, a metric, a caption, a notice, a chart's summary) holding one must hold the mark too;
+- a table column (a chart's data table too) holding one must have the mark in its heading, or the row a
+  ``source`` saying demo;
 - a chart showing one must have the mark in its title and in the bar's tooltip;
 - the briefing pack says in its banner which kinds of figure are generated, and a band over its
   columns of generated numbers says ``generated (demo)``.
@@ -38,8 +39,8 @@ from data_pipeline.reference.schemas import DISAGGREGATIONS
 from data_pipeline.analysis.survey import survey_counts, survey_design, survey_estimates, survey_parts
 from geo.boundaries import load_boundaries
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import shown_tables, SVG, as_shown, svg_charts
-from ui.document import PHONE_ROWS
+from tests.pages.conftest import SVG, as_shown, chart_blocks, shown_tables, svg_charts
+from ui.document import CHART, PHONE_ROWS
 
 # Every page, and every tab of a page that draws one view at a time (?view=…).
 VIEWS = [("overview", {}), ("results", {}), ("results", {"region": "GBAO"}), ("map", {}), ("map", {"view": "ranking"}),
@@ -104,9 +105,10 @@ def _texts(at) -> list[str]:
     for kind in ("title", "header", "subheader", "caption", "info", "warning", "error", "success"):
         texts += [as_shown(str(e.value)) for e in getattr(at, kind)]
     texts += [f"{m.label}: {m.value}" for m in at.metric]
+    texts += [block.summary for block in chart_blocks(at)]
     for block in at.markdown:  # the headline cards are HTML: one piece per line of a card
-        if PHONE_ROWS in str(block.value):
-            continue  # a table's list for phones: checked as a table
+        if PHONE_ROWS in str(block.value) or str(block.value).startswith(f'<div class="{CHART}">'):
+            continue  # a table's list for phones, a chart's block: checked as a table, a chart and its summary
         lines = re.split(r"</?div[^>]*>", str(block.value))  # a line is a <div>; spans and links are inline
         texts += [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in lines if line.strip()]
     return texts
@@ -141,6 +143,15 @@ def test_every_generated_number_on_a_page_carries_the_demo_mark(open_page, gener
                 if (_generated_in(html.unescape(value), generated) and mark not in html.unescape(heading)
                         and demo_mark(lang) not in html.unescape(row)):
                     unmarked.append(("phone table", f"{heading}: {value}"))
+
+    for block in chart_blocks(at):  # a chart's data table: a column holding one marks it in its heading
+        for position, heading in enumerate(block.headings):
+            if mark in heading:
+                continue
+            for row in block.rows:
+                if _generated_in(row[position], generated):
+                    unmarked.append(("chart table", f"{block.summary[:40]}… {heading}: {row[position]}"))
+                    break
 
     for chart in svg_charts(at):
         title = chart.get("aria-label", "")

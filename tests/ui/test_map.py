@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import as_shown
+from tests.pages.conftest import chart_blocks
 
 
 def _map_script():
@@ -24,10 +24,13 @@ def test_the_map_is_drawn_with_its_legend_and_a_marked_title(geo_dir, monkeypatc
     legends = [m.value for m in at.markdown if 'aria-label="Map legend"' in m.value]
     assert len(legends) == 2 and "Jobs created (jobs) (demo)" in legends[0]
     assert "No data" in legends[0] and "Khorugh (city, a point)" in legends[0]
-    summary, hover, credit = (at.caption[i].value for i in range(3))
-    assert as_shown(summary) == ("Map of Jobs created. Highest: Dusti, 20 (demo); lowest: Vanj, 10 (demo). "
-                                 "Median of the 2 districts shown: 15 (demo).")
-    assert at.table[0].value.shape == (2, 3), "the map's data, one click away"
+    hover, credit = (at.caption[i].value for i in range(2))
+    data = chart_blocks(at)[0]  # the summary and the data: one element (ui.tables.chart_html)
+    assert data.summary == ("Map of Jobs created. Highest: Dusti, 20 (demo); lowest: Vanj, 10 (demo). "
+                            "Median of the 2 districts shown: 15 (demo).")
+    assert data.label == "Map data" and data.svg is None and data.download is None
+    assert data.headings == ["District", "Value (demo)", "Target (demo)"]
+    assert data.rows == [["Dusti", "20", "–"], ["Vanj", "10", "20"]], "the map's data, one click away"
     assert hover.startswith("Hover over a district")
     assert "geoBoundaries (Runfola et al. 2020)" in credit and "ODbL 1.0" in credit
 

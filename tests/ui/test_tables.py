@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree as ET
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import html_table_frame, shown_tables
+from data_pipeline.presentation.charts import ChartText
+from data_pipeline.presentation.i18n import demo_mark, translator
+from tests.pages.conftest import chart_blocks, html_table_frame, shown_tables
 from ui.document import PHONE_ROWS, TABLE
-from ui.tables import html_table, phone_rows
+from ui.tables import chart_html, html_table, phone_rows
 
 
 def _table_script():
@@ -92,3 +96,56 @@ def test_a_phone_list_shows_names_from_data_as_text():
     assert "<img" not in html and "<i>" not in html and "\n" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; **b** http:\u2060//evil.example # heading" in html
     assert "V &lt;i&gt;: <b>1</b>" in html
+
+
+def _chart_script():
+    import pandas as pd
+    import streamlit as st
+
+    import ui
+    from data_pipeline.presentation import charts
+
+    st.session_state["lang"] = st.query_params.get("lang", "en")
+    rows = pd.DataFrame({"district_code": ["GB02", "KT01"], "district": ["Vanj", "Dusti"], "value": [1234.0, 20.0],
+                         "target": [2000.0, None], "achievement_pct": [61.7, None], "source": ["demo", "demo"]})
+    ui.chart(charts.district_bars, rows, "Jobs created", "jobs", lang=ui.current_language(), origin="generated",
+             key="jobs-by-district")
+
+
+@pytest.mark.parametrize("lang, value, missing", [("en", "1,234", "–"), ("ru", "1\u00a0234", "–")])
+def test_a_chart_is_one_element_with_its_summary_data_and_svg(lang, value, missing):
+    at = AppTest.from_function(_chart_script, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.main.children) == 1, "the drawing, its summary, its table and its download: one element"
+    assert not (at.caption or at.get("expander") or at.table or at.get("download_button"))
+    [block] = chart_blocks(at)
+    mark = f"({demo_mark(lang)})"
+    assert block.svg is not None and block.svg.get("role") == "img" and mark in block.svg.get("aria-label")
+    assert mark in block.summary and block.summary.startswith("Jobs created")  # the label as the page gave it
+    assert block.label == translator(lang)("Chart data")
+    assert block.headings[1:] == [f"{translator(lang)(h)} {mark}" for h in ("Value", "Target")]
+    assert block.rows == [["Vanj", value, "2\u00a0000" if lang == "ru" else "2,000"], ["Dusti", "20", missing]]
+    name, drawing = block.download
+    assert name == "jobs-by-district.svg", "the SVG as a file named by the chart's key"
+    assert drawing.startswith("<svg") and ET.fromstring(drawing).get("aria-label") == block.svg.get("aria-label")
+
+
+HOSTILE_CELL = "<img src=x onerror=alert(1)> **bold** [a](http://evil.example) $x^2$ :red[x]\n\n# h"
+
+
+def test_a_chart_table_shows_hostile_labels_and_values_as_text():
+    """A label, heading, value or summary from data cannot become markup: every text is escaped, the block
+    stays one line, and the table keeps its shape (tests/browser/test_injection_in_browser.py: as drawn)."""
+    frame = pd.DataFrame({"label": [HOSTILE_CELL, "Panj"], "value": [HOSTILE_CELL, 5.0]})
+    text = ChartText(summary=HOSTILE_CELL, table=frame, headings={"label": HOSTILE_CELL, "value": "V <i>"})
+    block = chart_html(text, None, key='"><img src=x>', label="Chart data <b>")
+    assert "\n" not in block and "<img" not in block and "<i>" not in block and "<b>" not in block
+    escaped = "&lt;img src=x onerror=alert(1)&gt; **bold** [a](http:\u2060//evil.example) $x^2$ :red[x] # h"
+    assert block.count(escaped) == 5, "the summary, the table's name, a heading, a row's name and a value: as text"
+    root = ET.fromstring(block)  # still well-formed: nothing broke out of its element
+    rows = root.findall(".//tbody/tr")
+    assert [[c.tag for c in row] for row in rows] == [["th", "td"], ["th", "td"]]
+    assert rows[1][1].text == "5" and root.find(".//details/summary").text == "Chart data <b>"
+    assert root.find(".//table").get("aria-label").startswith("<img src=x onerror=alert(1)> **bold**")

@@ -45,3 +45,5 @@ def test_html_text_is_escaped_on_one_line_and_keeps_non_breaking_spaces():
 
     assert html_text('<b>"A & B"</b>\n\n  \nnext') == "&lt;b&gt;&quot;A &amp; B&quot;&lt;/b&gt; next"
     assert html_text("1\u00a0075\u00a0000 USD") == "1\u00a0075\u00a0000 USD"
+    # Streamlit's frontend turns ":material/" into ":material_" anywhere in Markdown's source, HTML too.
+    assert html_text("a :material/home: b") == "a :\u2060material/home: b"
