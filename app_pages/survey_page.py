@@ -26,11 +26,11 @@ margin.metric(tr("Margin of error (computed)"),
                       "the 95 % interval at 50 %, finite-population corrected. Each finding below has its own "
                       "interval."))
 ui.citation(tr("respondents, population and confidence level: {citation}").format(
-    citation=published_figure("survey_respondents").citation))
-st.caption(tr("A phone survey of the TAJIRRB programme's session participants. Its published percentages do "
-              "not change with the sidebar filters. Computed by this dashboard, not published: the margin of "
-              "error and each interval (Wilson score intervals with the finite-population correction; a "
-              "sub-group's percentage, e.g. of those under great stress, uses the sub-group's size as its base)."))
+    citation=published_figure("survey_respondents").citation),
+    tr("A phone survey of the TAJIRRB programme's session participants. Its published percentages do "
+       "not change with the sidebar filters. Computed by this dashboard, not published: the margin of "
+       "error and each interval (Wilson score intervals with the finite-population correction; a "
+       "sub-group's percentage, e.g. of those under great stress, uses the sub-group's size as its base)."))
 
 profile = estimates[estimates["id"].isin(PROFILE_IDS)]
 findings = estimates[~estimates["id"].isin(PROFILE_IDS)]
@@ -52,10 +52,11 @@ with profile_tab:
                           "published_pct": tr("Published %"), "share_pct": tr("Share of the base (computed)"),
                           "base": tr("Base (respondents)"), "origin": tr("Origin")},
                   formats={"published_pct": "%.0f%%"}, wide=("label", "origin"))
-    ui.citation("; ".join(parts["citation"][parts["citation"] != ""].drop_duplicates()))
-    st.caption(tr("The published counts add up to {counted} of the {sample} respondents; the other {rest} are shown "
-                  "as not stated. The published percentages do not say their base.").format(
-        counted=ui.format_number(counted), sample=ui.format_number(design["sample"]), rest=ui.format_number(rest)))
+    ui.citation("; ".join(parts["citation"][parts["citation"] != ""].drop_duplicates()),
+                tr("The published counts add up to {counted} of the {sample} respondents; the other {rest} are "
+                   "shown as not stated. The published percentages do not say their base.").format(
+                    counted=ui.format_number(counted), sample=ui.format_number(design["sample"]),
+                    rest=ui.format_number(rest)))
 with findings_tab:
     ui.chart(charts.survey_ci_chart, findings, tr("Changes in knowledge and perspective (95% CI)"),
              lang=lang, key="survey-changes")
@@ -70,5 +71,5 @@ with actions_tab:
     ui.show_table(actions, {"label": tr("Action"), "respondents": tr("Respondents"),
                             "share_pct": tr("Share of the {sample} respondents (computed)").format(
                                 sample=ui.format_number(design["sample"]))}, wide=("label",))
-    ui.citation("; ".join(actions["citation"].drop_duplicates()))
-    st.caption(tr("Respondents could name several actions, so the shares add up to more than 100%."))
+    ui.citation("; ".join(actions["citation"].drop_duplicates()),
+                tr("Respondents could name several actions, so the shares add up to more than 100%."))

@@ -110,13 +110,14 @@ with tab:
         else:
             st.markdown(tr("The source documents publish no breakdown by age group."))
 
-# Under both columns, full width: the not-stated share in words, the split as a table, what never states it.
+# Under both columns, full width: the not-stated share in words (one Markdown element, a paragraph each),
+# the split as a table, what never states it.
 with tab:
-    complete = []
+    complete, notes = [], []
     for row in missing[missing["indicator"].isin(stating)].itertuples():
         if row.records_not_stated:
-            st.markdown(tr("{indicator}: {count} of {records} records ({pct} of the records, {value_pct} of the "
-                           "value) state no {category}: counted as “not stated”.").format(
+            notes.append(tr("{indicator}: {count} of {records} records ({pct} of the records, {value_pct} of the "
+                            "value) state no {category}: counted as “not stated”.").format(
                 indicator=tr(indicator(row.indicator).label),
                 count=ui.marked(ui.format_number(row.records_not_stated), origin),
                 records=ui.marked(ui.format_number(row.records), origin),
@@ -125,11 +126,13 @@ with tab:
         else:
             complete.append(tr(indicator(row.indicator).label))
     if complete:
-        st.markdown(tr("{indicator}: every record states its {category}.").format(
+        notes.append(tr("{indicator}: every record states its {category}.").format(
             indicator=", ".join(complete), category=category_word))
     if silent:
-        st.markdown(tr("Not stated at all (no record states its {category}): {indicators}.").format(
+        notes.append(tr("Not stated at all (no record states its {category}): {indicators}.").format(
             category=category_word, indicators=", ".join(tr(indicator(i).label) for i in silent)))
+    if notes:
+        st.markdown("\n\n".join(notes))
     if stating:
         table = rows.assign(indicator_label=[tr(label) for label in rows["indicator_label"]],
                             category=[tr(str(c)) for c in rows["category"]])

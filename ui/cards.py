@@ -22,10 +22,11 @@ from ui.state import SOURCES_PAGE_URL, URLS
 from ui.text import escaped, html_text
 
 
-def citation(text: str) -> None:
+def citation(text: str, *notes: str) -> None:
     """A published figure's source, in small print under it, each citation a link to its document's
-    entry in the sources list."""
-    st.caption(tr("Source: {source}").format(source=cited_markdown(text)))
+    entry in the sources list; ``notes`` (Markdown, small print too) follow as paragraphs of the same
+    caption: one element, not one per note (each element of a rerun costs the browser; PROFILE.md)."""
+    st.caption("\n\n".join([tr("Source: {source}").format(source=cited_markdown(text)), *notes]))
 
 
 def cited(text: str) -> str:

@@ -137,18 +137,20 @@ def _format_cell(value, fmt: str, lang: str) -> str:
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX download buttons for exactly the table shown (``data_pipeline.presentation.exports``:
-    formula-like cells neutralised), optionally with an HXL hashtag row."""
-    csv_column, xlsx_column, hxl_column, _ = st.columns([1, 1, 1.4, 1.6])
-    hxl = hxl_column.checkbox(tr("HXL hashtags"), key=f"{key}_hxl",
-                              help=tr("Add a row of HXL hashtags under the header, so humanitarian data "
-                                      "tools recognise the columns."))
-    # The files are built on click, not on every rerun (an XLSX of a large table costs ~0.5 s).
-    csv_column.download_button(tr("Download CSV"), lambda: to_csv_bytes(frame, hxl=hxl, excel_bom=True),
-                               f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:",
-                               on_click="ignore")
-    xlsx_column.download_button(tr("Download XLSX"), lambda: to_xlsx_bytes(frame, hxl=hxl), f"{name}.xlsx",
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+    formula-like cells neutralised), optionally with an HXL hashtag row. In one row that wraps on a phone (a
+    horizontal container: one element, where four columns were five)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        # The files are built on click, not on every rerun (an XLSX of a large table costs ~0.5 s): after this
+        # run, so the functions read ``hxl``, the checkbox drawn after the buttons, as this run left it.
+        st.download_button(tr("Download CSV"), lambda: to_csv_bytes(frame, hxl=hxl, excel_bom=True),
+                           f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:",
+                           on_click="ignore")
+        st.download_button(tr("Download XLSX"), lambda: to_xlsx_bytes(frame, hxl=hxl), f"{name}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+        hxl = st.checkbox(tr("HXL hashtags"), key=f"{key}_hxl",
+                          help=tr("Add a row of HXL hashtags under the header, so humanitarian data "
+                                  "tools recognise the columns."))
 
 
 def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:

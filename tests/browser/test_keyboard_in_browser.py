@@ -4,11 +4,12 @@ Each page is walked with the Tab key alone, reading ``document.activeElement`` a
 the focus has gone round (back to the document) or a cap of presses is spent (a trap). Every sidebar
 filter, the page's own selects, tabs, radios and checkboxes, every download button (ours: CSV, XLSX,
 PDF, templates; the data-frame toolbar's "Download as CSV") and every expander (a chart's "Chart
-data", which holds its SVG download) must get the focus in that walk, with an accessible name, and
-show it (WCAG 2.4.7): an outline or a box shadow on the element or a near wrapper, there while it has
-the focus and gone after, on something not transparent. Then, with the keyboard alone, a table is
-downloaded, the Region filter and the Map's tab are changed, and a chart's SVG is downloaded from
-its closed expander.
+data" and the map's "Map data": a native ``<details>`` in the chart's HTML block, holding the chart's
+SVG download, a link) must get the focus in that walk, with an accessible name, and show it (WCAG
+2.4.7): an outline or a box shadow on the element or a near wrapper, there while it has the focus and
+gone after, on something not transparent. Then, with the keyboard alone, a table is downloaded, the
+Region filter and the Map's tab are changed, and a chart's SVG is downloaded from its closed
+``<details>``.
 
 What Streamlit (1.67) does with Tab, as these walks see it: "Skip to main content", the sidebar's
 page links, the language radios (one stop), then each filter's help button ("Help for Region") and
@@ -54,6 +55,9 @@ OWN_DOWNLOADS = {"Overview": {"Briefing pack (PDF)"}, "Results framework": TABLE
                  "District profile": {"District sheet (PDF)"} | TABLE, "Data & sources, reconciliation": TABLE,
                  "Data & sources, indicators": TABLE, "Data & sources, catalogue": TABLE,
                  "Upload data": {"Activities template", "Targets template", "Funding template"}}
+# The data under each chart or map (its <details>): found on the page, so the walk checks they are reached.
+OWN_EXPANDERS = {"Overview": {"Map data"}, "Map": {"Map data"}, "Objectives & funding": {"Chart data"},
+                 "District profile": {"Chart data"}, "Survey": {"Chart data"}}
 SIDEBAR_FILTERS = {"Language · Язык · Забон", "Region", "District", "Programme", "Years — start", "Years — end"}
 MAX_PRESSES = 200
 
@@ -83,7 +87,9 @@ CONTROLS = """() => {
     ['filter', '[data-testid="stCheckbox"] input'],
     ['download', '[data-testid="stDownloadButton"] button'],
     ['download', '[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]'],
+    ['download', '[data-testid="stMarkdownContainer"] a[download]'],
     ['expander', '[data-testid="stExpander"] summary'],
+    ['expander', '[data-testid="stMarkdownContainer"] details > summary'],
   ];
   const controls = () => {
     const count = {};
@@ -204,6 +210,9 @@ def test_tab_reaches_every_filter_and_download_with_a_name(walks, title):
     downloads = {name for kind, _, name, _ in controls if kind == "download"}
     assert OWN_DOWNLOADS.get(title, set()) <= downloads, (
         f"{title}: download buttons not found on the page: {OWN_DOWNLOADS[title] - downloads}")
+    expanders = {name for kind, _, name, _ in controls if kind == "expander"}
+    assert OWN_EXPANDERS.get(title, set()) <= expanders, (
+        f"{title}: a chart's or map's data not found on the page: {OWN_EXPANDERS[title] - expanders}")
     reached = {tuple(stop["control"]) for stop in stops if stop["control"] is not None}
     missed = [f"{kind} {name!r} ({where}, #{n})" for kind, where, name, n in controls
               if (kind, where, name, n) not in reached]
@@ -271,16 +280,19 @@ def test_a_filter_changes_from_the_keyboard(browser, dashboard_url):
                                timeout=PAGE_TIMEOUT_MS)
         wait_idle(page)
     assert parse_qs(urlsplit(page.url).query)["region"] == ["GBAO"]
-    assert page.get_by_role("button", name="Download CSV").count() >= 1
+    # The frontend draws a horizontal container's buttons just after the run ends (ui.downloads).
+    page.get_by_role("button", name="Download CSV").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     context.close()
 
 
-def test_a_chart_downloads_from_its_expander_by_keyboard(browser, dashboard_url):
+def test_a_chart_downloads_from_its_data_by_keyboard(browser, dashboard_url):
     context, page = open_page(browser, f"{dashboard_url}/survey")
     page.evaluate(CONTROLS)  # for its naming helper
-    tab_to(page, "e.tagName === 'SUMMARY' && window.__kb.name(e) === 'Chart data'", "the chart's data expander")
-    page.keyboard.press("Enter")  # opens it
-    tab_to(page, "e.closest('[data-testid=\"stDownloadButton\"]') && window.__kb.name(e) === 'Download chart (SVG)'",
+    tab_to(page, "e.tagName === 'SUMMARY' && window.__kb.name(e) === 'Chart data'", "the chart's data")
+    assert page.evaluate("() => !document.activeElement.parentElement.open")
+    page.keyboard.press("Enter")  # opens it: its table and the download are shown
+    assert page.evaluate("() => document.activeElement.parentElement.open")
+    tab_to(page, "e.matches('a[download]') && window.__kb.name(e) === 'Download chart (SVG)'",
            "the chart's SVG download")
     with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
         page.keyboard.press("Enter")
