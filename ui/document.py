@@ -37,6 +37,7 @@ TABLE = "bd-table"
 cells and headings (``-num``) and its wide text columns (``-wide``)."""
 PHONE_WIDTH_PX = 640
 TABLE_RULES = (f".{TABLE} {{overflow-x: auto; margin: 0 0 1rem;}}"
+               f".{TABLE}:focus-visible {{outline: 2px solid {FOCUS_COLOR}; outline-offset: 1px;}}"
                f".{TABLE} table {{border-collapse: collapse; width: 100%; margin: 0; font-size: .875rem; border: none;}}"
                f".{TABLE} th, .{TABLE} td {{border: none; border-bottom: 1px solid #e6e6e6; padding: .3rem .6rem;"
                " text-align: left; vertical-align: top; line-height: 1.4;}}"

@@ -104,7 +104,8 @@ def html_table(table: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
 
     head = "".join(heading(column, label) for column, label in labels.items())
     body = "".join("<tr>" + "".join(cell(row, column) for column in labels) + "</tr>" for row in range(len(table)))
-    return (f'<div class="{TABLE}"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    # tabindex: a table wider than the screen scrolls sideways, and the keyboard must reach it to scroll it.
+    return (f'<div class="{TABLE}" tabindex="0"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
             + phone_rows(as_text, labels))
 
 

@@ -30,7 +30,7 @@ def test_on_a_phone_each_indicator_shows_its_value_and_target(browser, dashboard
     page = _open(browser, f"{dashboard_url}/district?profile=Vanj&lang={lang}", 390, 844)
     rows = page.locator(f".{PHONE_ROWS}").first
     assert rows.is_visible()
-    assert page.locator(f".{TABLE}").first.is_hidden(), "the table gives way to the list"
+    page.locator(f".{TABLE}").first.wait_for(state="hidden", timeout=PAGE_TIMEOUT_MS)  # the table gives way to the list
     first = rows.locator('[role="listitem"]').first
     box = first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -48,7 +48,7 @@ def test_a_wide_screen_keeps_the_table(browser, dashboard_url):
     page = _open(browser, f"{dashboard_url}/district?profile=Vanj", 1440, 900)
     table = page.locator(f".{TABLE} table").first
     table.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
-    assert page.locator(f".{PHONE_ROWS}").first.is_hidden()
+    page.locator(f".{PHONE_ROWS}").first.wait_for(state="hidden", timeout=PAGE_TIMEOUT_MS)
     headings = table.locator('thead th[scope="col"]')
     assert headings.first.inner_text() == "Indicator" and table.locator('tbody th[scope="row"]').count() >= 5
     # Numbers right-aligned; the row's name stays in view when the table scrolls sideways.

@@ -171,7 +171,7 @@ def shown_tables(at: AppTest) -> list[pd.DataFrame]:
     def walk(node) -> None:
         if isinstance(node, Dataframe):
             found.append(_grid_frame(node))
-        elif getattr(node, "type", None) == "markdown" and str(node.value).startswith(f'<div class="{TABLE}">'):
+        elif getattr(node, "type", None) == "markdown" and str(node.value).startswith(f'<div class="{TABLE}" '):
             found.append(html_table_frame(str(node.value)))
         for child in getattr(node, "children", {}).values():
             walk(child)
