@@ -77,18 +77,12 @@ CHART_RULES = (
     f".{CHART}-table thead th {{color: rgba(47, 45, 43, 0.7); border-bottom: 1px solid rgba(47, 45, 43, 0.1); "
     "white-space: normal;}"  # headings wrap, so a phone shows three columns whole
     f".{CHART}-table tbody th {{color: inherit;}}"
-    f"a.{CHART}-download {{display: inline-flex; align-items: center; gap: 0.5rem; padding: 0.25rem 0.75rem; "
-    f"border: 1px solid {LINE_COLOR}; border-radius: 0.5rem; background: #fff; color: inherit; "
-    "text-decoration: none; line-height: 1.6;}"
-    f"a.{CHART}-download:hover {{border-color: {FOCUS_COLOR}; color: {FOCUS_COLOR};}}"
-    f"a.{CHART}-download::before {{content: ''; width: 0.75rem; height: 0.75rem; border-bottom: 2px solid; "
-    "background: linear-gradient(currentColor, currentColor) center 0 / 2px 70% no-repeat;}"
 )
 FOCUSED = ("a[data-testid='stSidebarNavLink']:focus-visible",
            "[data-testid='stMultiSelect'] div:has(> [data-testid='stMultiSelectTagsContainer'] input:focus-visible)",
            "[data-testid='stSelectbox'] div:has(> input:focus-visible)",
            "[data-testid='stBaseButton-elementToolbar']:focus-visible",
-           f".{CHART}-data > summary:focus-visible", f"a.{CHART}-download:focus-visible")
+           f".{CHART}-data > summary:focus-visible")
 FOCUS_RULES = (f"{', '.join(FOCUSED)} {{outline: 2px solid {FOCUS_COLOR}; outline-offset: 1px;}}"
                f"[data-testid='stMain']:focus-visible {{outline: 2px solid {FOCUS_COLOR}; outline-offset: -2px;}}"
                "[data-testid='stElementToolbar']:focus-within {opacity: 1;}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import math
 from collections.abc import Callable
 from typing import Any
@@ -157,8 +156,8 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
     """The chart ``build(*args, **kwargs)`` (a ``data_pipeline.presentation.charts`` builder: SVG), its
     summary in words under it, and its data one click away: as a table, and the chart as an SVG file.
-    One element (``described``): each element of a rerun costs the browser ~2 ms on a filter change and
-    ~6.5 ms on a visit (benchmarks/PROFILE.md, rounds 8 and 9).
+    Two elements (``described``): each element of a rerun costs the browser ~2 ms on a filter change and
+    ~6.5 ms on a visit (benchmarks/PROFILE.md, rounds 8 and 10).
 
     The SVG is put into the page as it is: every text in it is escaped by its builder, and st.html
     would drop it (its DOMPurify allows HTML only). Charts and summaries are built once per distinct
@@ -172,31 +171,30 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Non
 
 def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str = "", label: str | None = None) -> None:
     """A chart (``figure``, if any) or map's summary in words, and under ``label`` (**Chart data**) its
-    table, with the chart as an SVG file when there is one: what a reader who cannot see the picture
-    needs, one click away. One Markdown element of HTML (``chart_html``)."""
-    st.markdown(chart_html(text, figure, key, label or tr("Chart data")), unsafe_allow_html=True)
+    table, and the chart as an SVG file when there is one: what a reader who cannot see the picture
+    needs, one click away. One Markdown element of HTML (``chart_html``) and the file's download button.
+
+    The download is a button, not a ``data:`` link in the block: Streamlit's Markdown keeps such a link,
+    but a block holding one took the keyboard focus away from the tabs whose change drew it
+    (tests/browser/test_keyboard_in_browser.py, benchmarks/PROFILE.md round 10)."""
+    st.markdown(chart_html(text, figure, label or tr("Chart data")), unsafe_allow_html=True)
+    if figure is not None:
+        st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key or 'chart'}.svg", "image/svg+xml",
+                           key=f"{key}_svg", icon=":material/download:", on_click="ignore")
 
 
-def chart_html(text: charts.ChartText, figure: charts.Svg | None, key: str, label: str) -> str:
+def chart_html(text: charts.ChartText, figure: charts.Svg | None, label: str) -> str:
     """One line of HTML (Markdown reads it as one HTML block and formats nothing in it): the SVG
     ``figure``, ``text``'s summary (grey, as a caption) and a native ``<details>`` named ``label`` holding
-    the data as an HTML table (numbers in the current language) and the SVG as a file ``{key}.svg``: a
-    link to a ``data:`` URL, which Streamlit's Markdown keeps (the SVG's bytes again, base64: ~1.33×).
-    Every text from data or a translation is escaped (``html_text``); the SVG's own by its builder."""
+    the data as an HTML table (numbers in the current language). Every text from data or a translation is escaped (``html_text``); the SVG's own by its builder."""
     parts = []
     if figure is not None:  # as html_text does: Streamlit would turn a label's ":material/" into ":material_"
         drawn = " ".join(str(figure).splitlines()).replace(":material/", ":\u2060material/")
         parts.append(f'<div class="{CHART}-figure">{drawn}</div>')
     parts.append(f'<p class="{CHART}-summary">{html_text(text.summary)}</p>')
-    inside = []
     if text.headings:
-        inside.append(data_table(text.table, text.headings, text.summary))
-    if figure is not None:
-        encoded, file_name = base64.b64encode(str(figure).encode()).decode(), f"{key or 'chart'}.svg"
-        inside.append(f'<a class="{CHART}-download" download="{html_text(file_name)}" '
-                      f'href="data:image/svg+xml;base64,{encoded}">{html_text(tr("Download chart (SVG)"))}</a>')
-    if inside:
-        parts.append(f'<details class="{CHART}-data"><summary>{html_text(label)}</summary>{"".join(inside)}</details>')
+        parts.append(f'<details class="{CHART}-data"><summary>{html_text(label)}</summary>'
+                     f'{data_table(text.table, text.headings, text.summary)}</details>')
     return f'<div class="{CHART}">{"".join(parts)}</div>'
 
 

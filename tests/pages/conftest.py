@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 import shutil
@@ -114,14 +113,13 @@ SVG = "{http://www.w3.org/2000/svg}"
 class ChartBlock:
     """A chart's (or the map's) one HTML block (``ui.tables.chart_html``), parsed: the SVG drawing (None for
     the map's), the summary in words, the data's ``<details>`` label, its table (column headings, then each
-    row's cells, as shown) and the SVG download (file name, the file's text; None for the map's)."""
+    row's cells, as shown)."""
 
     svg: ET.Element | None
     summary: str
     label: str
     headings: list[str]
     rows: list[list[str]]
-    download: tuple[str, str] | None
 
 
 def chart_blocks(at: AppTest) -> list[ChartBlock]:
@@ -137,14 +135,11 @@ def chart_blocks(at: AppTest) -> list[ChartBlock]:
         summary = root.find(f"p[@class='{CHART}-summary']")
         details = root.find(f"details[@class='{CHART}-data']")
         table = details.find(f"div[@class='{CHART}-table']/table") if details is not None else None
-        link = details.find(f"a[@class='{CHART}-download']") if details is not None else None
         blocks.append(ChartBlock(
             svg=svg, summary="".join(summary.itertext()),
             label="".join(details.find("summary").itertext()) if details is not None else "",
             headings=[] if table is None else ["".join(th.itertext()) for th in table.findall("thead/tr/th")],
-            rows=[] if table is None else [["".join(c.itertext()) for c in tr] for tr in table.findall("tbody/tr")],
-            download=None if link is None else (link.get("download"), base64.b64decode(
-                link.get("href").removeprefix("data:image/svg+xml;base64,")).decode())))
+            rows=[] if table is None else [["".join(c.itertext()) for c in tr] for tr in table.findall("tbody/tr")]))
     return blocks
 
 

@@ -28,7 +28,7 @@ def test_the_map_is_drawn_with_its_legend_and_a_marked_title(geo_dir, monkeypatc
     data = chart_blocks(at)[0]  # the summary and the data: one element (ui.tables.chart_html)
     assert data.summary == ("Map of Jobs created. Highest: Dusti, 20 (demo); lowest: Vanj, 10 (demo). "
                             "Median of the 2 districts shown: 15 (demo).")
-    assert data.label == "Map data" and data.svg is None and data.download is None
+    assert data.label == "Map data" and data.svg is None
     assert data.headings == ["District", "Value (demo)", "Target (demo)"]
     assert data.rows == [["Dusti", "20", "–"], ["Vanj", "10", "20"]], "the map's data, one click away"
     assert hover.startswith("Hover over a district")

@@ -118,8 +118,8 @@ def test_a_chart_is_one_element_with_its_summary_data_and_svg(lang, value, missi
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.main.children) == 1, "the drawing, its summary, its table and its download: one element"
-    assert not (at.caption or at.get("expander") or at.table or at.get("download_button"))
+    assert len(at.main.children) == 2, "the drawing, its summary and its table: one element; then its download"
+    assert not (at.caption or at.get("expander") or at.table)
     [block] = chart_blocks(at)
     mark = f"({demo_mark(lang)})"
     assert block.svg is not None and block.svg.get("role") == "img" and mark in block.svg.get("aria-label")
@@ -127,9 +127,8 @@ def test_a_chart_is_one_element_with_its_summary_data_and_svg(lang, value, missi
     assert block.label == translator(lang)("Chart data")
     assert block.headings[1:] == [f"{translator(lang)(h)} {mark}" for h in ("Value", "Target")]
     assert block.rows == [["Vanj", value, "2\u00a0000" if lang == "ru" else "2,000"], ["Dusti", "20", missing]]
-    name, drawing = block.download
-    assert name == "jobs-by-district.svg", "the SVG as a file named by the chart's key"
-    assert drawing.startswith("<svg") and ET.fromstring(drawing).get("aria-label") == block.svg.get("aria-label")
+    [download] = at.get("download_button")
+    assert download.proto.label == translator(lang)("Download chart (SVG)")
 
 
 HOSTILE_CELL = "<img src=x onerror=alert(1)> **bold** [a](http://evil.example) $x^2$ :red[x]\n\n# h"
@@ -140,7 +139,7 @@ def test_a_chart_table_shows_hostile_labels_and_values_as_text():
     stays one line, and the table keeps its shape (tests/browser/test_injection_in_browser.py: as drawn)."""
     frame = pd.DataFrame({"label": [HOSTILE_CELL, "Panj"], "value": [HOSTILE_CELL, 5.0]})
     text = ChartText(summary=HOSTILE_CELL, table=frame, headings={"label": HOSTILE_CELL, "value": "V <i>"})
-    block = chart_html(text, None, key='"><img src=x>', label="Chart data <b>")
+    block = chart_html(text, None, label="Chart data <b>")
     assert "\n" not in block and "<img" not in block and "<i>" not in block and "<b>" not in block
     escaped = "&lt;img src=x onerror=alert(1)&gt; **bold** [a](http:\u2060//evil.example) $x^2$ :red[x] # h"
     assert block.count(escaped) == 5, "the summary, the table's name, a heading, a row's name and a value: as text"
