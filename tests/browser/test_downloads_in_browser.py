@@ -77,7 +77,7 @@ def test_a_chart_downloads_as_svg_with_its_data_beside_it(browser, dashboard_url
     assert "2019" in table.inner_text(), "the chart's periods are in its table"
     assert table.get_by_role("columnheader").first.inner_text() == "Period"
     with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
-        page.get_by_role("link", name="Download chart (SVG)").first.click()
+        page.get_by_role("button", name="Download chart (SVG)").first.click()
     assert download.value.suggested_filename == "district-over-time.svg"
     with open(download.value.path(), encoding="utf-8") as handle:
         drawing = handle.read()
