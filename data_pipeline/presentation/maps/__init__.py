@@ -7,7 +7,7 @@ is served by the app (:func:`install_leaflet_assets`), there is no tile layer, a
 returned as data for the page to draw.
 
 Modules: ``choropleth`` (classes, palette, the districts' value table), ``interactive`` (folium), ``shapes``
-(the interactive map's geometry as a file the browser caches), ``svg`` (the map as one server-drawn SVG),
+(the interactive map's geometry as a file the browser caches),
 ``static`` (matplotlib) and ``assets`` (Leaflet's files and the map's shapes file). Imports ``presentation.i18n`` and geo.
 
 All text that reaches the map's HTML (names, sources, labels) is escaped (``interactive``), and
