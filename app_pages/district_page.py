@@ -34,7 +34,7 @@ if mine.empty:
     st.stop()
 ui.briefing_button(peers, code)
 
-summary = comparison_table(district_comparison(table, code), lang)
+summary = ui.view_table(peers, f"comparison {code}", lambda: comparison_table(district_comparison(table, code), lang))
 st.subheader(tr("Each indicator against its target"))
 shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
                                 **ui.marked_columns({"value": tr("Value"), "target": tr("Target"),

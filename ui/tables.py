@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -74,38 +73,62 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
 
 def html_table(table: pd.DataFrame, labels: dict[str, str], formats: dict[str, str], lang: str,
                wide: tuple[str, ...] = ()) -> str:
-    """``table``'s ``labels`` columns as one line of HTML: a table (headings ``th scope="col"``, each
-    row's first cell ``th scope="row"``, numbers formatted for ``lang`` with their value in
-    ``data-value``, every column's data name in ``data-column``) and the same rows as a list for
-    phones (``phone_rows``; ``ui.document`` shows one or the other by the screen's width). Every
-    text is escaped; the HTML is one line, so Markdown reads it as one block and formats nothing in it."""
-    as_text = table.astype(object).where(table.notna(), MISSING)
-    numeric = {}
-    for column in labels:
-        numeric[column] = column in formats or pd.api.types.is_numeric_dtype(table[column])
-        if numeric[column]:
-            as_text[column] = [_format_cell(v, _format_of(column, formats), lang) for v in table[column]]
-    first, *_others = labels
+    """``table``'s ``labels`` columns as one line of HTML: a table (``table_markup``) in a frame that scrolls
+    sideways, and the same rows as a list for phones (``phone_rows``; ``ui.document`` shows one or the
+    other by the screen's width). Numbers follow the column's format (``formats``, else a count's or a
+    percentage's) in ``lang``."""
+    def number(column: str, value: Any) -> str:
+        return _format_cell(value, _format_of(column, formats), lang)
 
-    def cell(row: int, column: str) -> str:
-        text = html_text(as_text[column].iat[row])
-        value = table[column].iat[row]
-        number = numeric[column] and pd.api.types.is_number(value) and not pd.isna(value)
-        attributes = f' class="{TABLE}-num" data-value="{float(value)!r}"' if number else ""
-        if column == first:
-            return f'<th scope="row"{attributes}>{text}</th>'
-        return f"<td{attributes}>{text}</td>"
-
-    def heading(column: str, label: str) -> str:
-        kind = "num" if numeric[column] else "wide" if column in wide else ""
-        attributes = f' class="{TABLE}-{kind}"' if kind else ""
-        return f'<th scope="col" data-column="{html_text(column)}"{attributes}>{html_text(label)}</th>'
-
-    head = "".join(heading(column, label) for column, label in labels.items())
-    body = "".join("<tr>" + "".join(cell(row, column) for column in labels) + "</tr>" for row in range(len(table)))
+    markup, texts = table_markup(table, labels, number, numeric=tuple(formats), wide=wide)
     # tabindex: a table wider than the screen scrolls sideways, and the keyboard must reach it to scroll it.
-    return (f'<div class="{TABLE}" tabindex="0"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-            + phone_rows(as_text, labels))
+    return f'<div class="{TABLE}" tabindex="0">{markup}</div>' + phone_rows(texts, labels)
+
+
+def table_markup(table: pd.DataFrame, labels: dict[str, str], number: Callable[[str, Any], str],
+                 numeric: tuple[str, ...] = (), wide: tuple[str, ...] = (), name: str | None = None
+                 ) -> tuple[str, dict[str, list[str]]]:
+    """``table``'s ``labels`` columns as one HTML ``<table>`` (named ``name``, its ``aria-label``, if given),
+    and every cell as shown, column by column. Column headings are ``th scope="col"`` with the column's
+    data name in ``data-column``; each row's first cell is its heading (``th scope="row"``). Numbers (numeric
+    columns and ``numeric``) are written by ``number(column, value)``, right-aligned (``{TABLE}-num``) and
+    carry their value in ``data-value`` (a number in a text column is written so too); a missing cell shows –. Every text is escaped (``html_text``); the
+    HTML is one line, so Markdown reads it as one block and formats nothing in it. Plain lists, not cell
+    by cell pandas access: this runs for every table on every rerun."""
+    columns = list(labels)
+    missing = table[columns].isna().to_dict("list")
+    values = table[columns].to_dict("list")
+    is_numeric = {c: c in numeric or pd.api.types.is_numeric_dtype(table[c]) for c in columns}
+
+    def text(column: str, value: Any, gone: bool) -> str:
+        if gone:
+            return MISSING
+        if is_numeric[column] or (pd.api.types.is_number(value) and not isinstance(value, bool)):
+            return number(column, value)  # a number in a text column too
+        return str(value)
+
+    texts = {c: [text(c, v, gone) for v, gone in zip(values[c], missing[c])] for c in columns}
+
+    def heading(column: str) -> str:
+        kind = "num" if is_numeric[column] else "wide" if column in wide else ""
+        attributes = f' class="{TABLE}-{kind}"' if kind else ""
+        return f'<th scope="col" data-column="{html_text(column)}"{attributes}>{html_text(labels[column])}</th>'
+
+    def cells(column: str) -> list[str]:
+        tag = "th" if column == columns[0] else "td"
+        scope = ' scope="row"' if tag == "th" else ""
+        out = []
+        for value, text, gone in zip(values[column], texts[column], missing[column]):
+            number_value = is_numeric[column] and not gone and pd.api.types.is_number(value) and not isinstance(value, bool)
+            attributes = f' class="{TABLE}-num" data-value="{float(value)!r}"' if number_value else ""
+            out.append(f"<{tag}{scope}{attributes}>{html_text(text)}</{tag}>")
+        return out
+
+    by_column = [cells(column) for column in columns]
+    body = "".join("<tr>" + "".join(row) + "</tr>" for row in zip(*by_column))
+    label = f' aria-label="{html_text(name)}"' if name is not None else ""
+    head = "".join(heading(column) for column in columns)
+    return f"<table{label}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", texts
 
 
 def _format_of(column: str, formats: dict[str, str]) -> str:
@@ -113,15 +136,16 @@ def _format_of(column: str, formats: dict[str, str]) -> str:
     return formats.get(column) or (PCT_FORMAT if column.endswith("_pct") else COUNT_FORMAT)
 
 
-def phone_rows(table: pd.DataFrame, labels: dict[str, str]) -> str:
-    """``table`` (cells as text) as the HTML list a phone shows instead of the table (``ui.document``
-    swaps them below 640 px): per row its first cell, then "heading: value" for the others. Every text
-    is escaped; the list is one line, so Markdown reads it as one HTML block and formats nothing in it."""
+def phone_rows(texts: dict[str, list[str]], labels: dict[str, str]) -> str:
+    """A table's cells as shown (``texts``: column → its cells as text) as the HTML list a phone shows instead
+    of the table (``ui.document`` swaps them below 640 px): per row its first cell, then "heading: value" for
+    the others. Every text is escaped; the list is one line, so Markdown reads it as one HTML block and
+    formats nothing in it."""
     first, *others = labels
     items = "".join(
-        f'<div role="listitem" class="{PHONE_ROWS}-row"><div class="{PHONE_ROWS}-name">{html_text(row[first])}</div>'
-        f'<div>{" · ".join(f"{html_text(labels[c])}: <b>{html_text(row[c])}</b>" for c in others)}</div></div>'
-        for row in table.to_dict("records"))
+        f'<div role="listitem" class="{PHONE_ROWS}-row"><div class="{PHONE_ROWS}-name">{html_text(row[0])}</div>'
+        f'<div>{" · ".join(f"{html_text(labels[c])}: <b>{html_text(v)}</b>" for c, v in zip(others, row[1:]))}</div></div>'
+        for row in zip(*(texts[c] for c in labels)))
     return f'<div class="{PHONE_ROWS}" role="list">{items}</div>'
 
 
@@ -166,7 +190,8 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> Non
     name, inputs = f"{build.__module__}.{build.__qualname__}", content_key(args, kwargs)
     figure = _figure(name, inputs, build, args, kwargs)
     text = _chart_text(name, inputs, build, args, kwargs)
-    described(text, figure, key)
+    label = tr("Chart data")
+    _show_chart(_chart_block(name, inputs, current_language(), label, text, figure), figure, key)
 
 
 def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str = "", label: str | None = None) -> None:
@@ -177,7 +202,12 @@ def described(text: charts.ChartText, figure: charts.Svg | None = None, key: str
     The download is a button, not a ``data:`` link in the block: Streamlit's Markdown keeps such a link,
     but a block holding one took the keyboard focus away from the tabs whose change drew it
     (tests/browser/test_keyboard_in_browser.py, benchmarks/PROFILE.md round 10)."""
-    st.markdown(chart_html(text, figure, label or tr("Chart data")), unsafe_allow_html=True)
+    _show_chart(chart_html(text, figure, label or tr("Chart data")), figure, key)
+
+
+def _show_chart(block: str, figure: charts.Svg | None, key: str) -> None:
+    """A chart's HTML block (``chart_html``) and, under it, the download of its SVG ``figure``."""
+    st.markdown(block, unsafe_allow_html=True)
     if figure is not None:
         st.download_button(tr("Download chart (SVG)"), str(figure).encode(), f"{key or 'chart'}.svg", "image/svg+xml",
                            key=f"{key}_svg", icon=":material/download:", on_click="ignore")
@@ -199,28 +229,23 @@ def chart_html(text: charts.ChartText, figure: charts.Svg | None, label: str) ->
 
 
 def data_table(frame: pd.DataFrame, headings: dict[str, str], name: str) -> str:
-    """``frame``'s ``headings`` columns as an HTML table named ``name`` (its ``aria-label``): a row of
-    column headings, each row's first cell its heading (``scope="row"``), numbers formatted for the
-    current language, a missing one as –; every text escaped (``html_text``), on one line."""
-    def cell(value: Any) -> str:
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            return MISSING
-        if pd.api.types.is_number(value) and not isinstance(value, bool):
-            return format_number(value)
-        return str(value)
-
-    head = "".join(f'<th scope="col">{html_text(heading)}</th>' for heading in headings.values())
-    rows = "".join(
-        "<tr>" + "".join(f'<th scope="row">{html_text(cell(v))}</th>' if i == 0 else f"<td>{html_text(cell(v))}</td>"
-                         for i, v in enumerate(values)) + "</tr>"
-        for values in frame[list(headings)].itertuples(index=False, name=None))
-    return (f'<div class="{CHART}-table"><table aria-label="{html_text(name)}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>")
+    """A chart's data (``frame``'s ``headings`` columns) as an HTML table named ``name`` (``table_markup``),
+    numbers formatted for the current language as the chart's summary writes them."""
+    lang = current_language()
+    markup, _texts = table_markup(frame, headings, lambda _column, value: i18n.format_number(value, lang), name=name)
+    return f'<div class="{CHART}-table">{markup}</div>'
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _figure(name: str, inputs: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict) -> charts.Svg:
     return _build(*_args, **_kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart_block(name: str, inputs: str, lang: str, label: str, _text: charts.ChartText,
+                 _figure: charts.Svg | None) -> str:
+    """``chart_html`` of a chart, built once per chart, input and language (a rerun sends the same block)."""
+    return chart_html(_text, _figure, label)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -92,7 +92,7 @@ def test_a_short_table_comes_with_its_list_for_phones_in_the_language_of_the_run
 
 def test_a_phone_list_shows_names_from_data_as_text():
     hostile = '<img src=x onerror=alert(1)> **b** http://evil.example\n\n# heading'
-    html = phone_rows(pd.DataFrame({"name": [hostile], "value": ["1"]}), {"name": "Name", "value": "V <i>"})
+    html = phone_rows({"name": [hostile], "value": ["1"]}, {"name": "Name", "value": "V <i>"})
     assert "<img" not in html and "<i>" not in html and "\n" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; **b** http:\u2060//evil.example # heading" in html
     assert "V &lt;i&gt;: <b>1</b>" in html
