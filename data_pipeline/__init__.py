@@ -6,6 +6,6 @@
 4. ``presentation`` words and pictures: translation, number formats, charts, maps, PDF, exports
 5. ``cli``          the command line (with ``ui``, ``app_pages``, ``dashboard.py`` at the top)
 
-``settings`` and the ``geo`` package (gazetteer, boundaries) sit below all of them.
+``settings``, ``files`` (atomic writes) and the ``geo`` package (gazetteer, boundaries) sit below all of them.
 ``tests/test_architecture.py`` checks these rules.
 """
