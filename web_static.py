@@ -32,9 +32,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
-import os
 import re
-import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +40,7 @@ from typing import Any
 
 import brotli
 
+from data_pipeline.files import write_atomically
 from data_pipeline.settings import get_setting
 
 Scope = MutableMapping[str, Any]
@@ -101,7 +100,7 @@ def precompress(directory: Path, cache_dir: Path, *, prefix: str = "", cache_con
         for encoding, suffix in ENCODINGS.items() if path.suffix in COMPRESSIBLE else ():
             copy = cache_dir / f"{digest}{suffix}"
             if not copy.exists():
-                _write_atomically(copy, _compress(data, encoding))
+                write_atomically(copy, _compress(data, encoding))
             if copy.stat().st_size < len(data):
                 copies[encoding] = copy
         if identity:
@@ -153,12 +152,6 @@ def _compress(data: bytes, encoding: str) -> bytes:
     if encoding == "br":
         return brotli.compress(data, quality=BROTLI_QUALITY)
     return gzip.compress(data, compresslevel=9, mtime=0)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".part-", delete=False) as handle:
-        handle.write(data)
-    os.replace(handle.name, target)
 
 
 def accepted_encoding(accept_encoding: str) -> str | None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
+from data_pipeline.files import write_atomically
 from geo.gazetteer import ALL_DISTRICTS, PROGRAMME_DISTRICTS, REGION_NAMES, District
 
 ADM0_FILE = "geoBoundaries-TJK-ADM0.geojson"
@@ -251,17 +250,6 @@ def _fetch(url: str, timeout: float) -> bytes:
         return response.read()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -310,5 +298,5 @@ def download_boundaries(dest_dir: Path | str, *, timeout: float = 30,
                 f"the gazetteer was checked against). The publisher may have released a new build: check "
                 f"its district names against geo/gazetteer.py before using it. Nothing was written."
             )
-        _write_atomically(target, data)
+        write_atomically(target, data)
     return dest

@@ -6,13 +6,13 @@ drive the terminal. ``-o FILE`` writes a new or regular file atomically, ``-o -`
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from data_pipeline.files import write_atomically
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -93,29 +93,5 @@ def write_output(output: str, data: bytes, what: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write_atomically(path, data)
+    write_atomically(path, data)
     print(f"Wrote {what} to {printable(output)}.", file=sys.stderr)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a kill or a crash leaves either the old file or the new one.
-
-    The temporary file is made with O_EXCL beside ``path`` (nothing existing is followed or
-    overwritten) and gets the old file's permissions, or the umask's for a new one."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from data_pipeline.files import write_atomically
+
 
 def leaflet_source_dir() -> Path:
     """The folder of Leaflet 1.9.3 shipped by the ``xstatic-leaflet`` package."""
@@ -33,9 +35,6 @@ def install_map_shapes(static_dir: Path | str, boundaries) -> Path:
 
     ``boundaries``: ``geo.boundaries.Boundaries``. Idempotent: an existing file of the same content is kept.
     """
-    import os
-    import tempfile
-
     from data_pipeline.presentation.maps.shapes import shapes_file_name, shapes_script
 
     script = shapes_script(boundaries)
@@ -43,9 +42,7 @@ def install_map_shapes(static_dir: Path | str, boundaries) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     path = target / shapes_file_name(script)
     if not path.exists():
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target, prefix=".part-", delete=False) as handle:
-            handle.write(script)
-        os.replace(handle.name, path)
+        write_atomically(path, script.encode("utf-8"))
     for old in target.glob("shapes-*.js"):
         if old != path:
             old.unlink(missing_ok=True)
