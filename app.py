@@ -64,13 +64,12 @@ def install_static_files() -> Path:
 def install_map_shapes() -> Path | None:
     """Write the map's shapes file into ``./static/maps`` (``None`` when the boundary files are missing:
     the map pages say so)."""
-    import ui
-    from data_pipeline.presentation.maps import install_map_shapes as write_shapes
     from data_pipeline.settings import geo_dir
-    from geo.boundaries import BoundaryDataError, load_boundaries
+    from geo.boundaries import BoundaryDataError
+    from ui.map import map_shapes_file
 
     try:
-        return write_shapes(ui.STATIC_DIR, load_boundaries(geo_dir())).parent
+        return map_shapes_file(str(geo_dir())).parent  # the map pages find it built: once per process
     except BoundaryDataError:
         return None
 

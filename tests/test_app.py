@@ -6,6 +6,7 @@ start in five), and it starts every time: ten starts, two at a time, each answer
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import urllib.request
@@ -49,3 +50,16 @@ def test_the_server_starts_every_time(tmp_path, geo_dir):
         answers = list(pool.map(lambda attempt: _start_and_check_health(attempt, tmp_path, store, geo_dir),
                                 range(STARTS)))
     assert answers == [(200, "SAMEORIGIN")] * STARTS
+
+
+def test_the_maps_shapes_file_is_built_once_by_the_app_and_the_map_pages(geo_dir):
+    code = ("import data_pipeline.presentation.maps.shapes as shapes; built = []; build = shapes.shapes_script; "
+            "shapes.shapes_script = lambda b: built.append(1) or build(b); "
+            "import app; from ui.map import map_shapes_file; "
+            f"file = map_shapes_file({str(geo_dir)!r}); "  # what the map pages call
+            "assert 'app/static/maps/' + file.name in app.STATIC_FILES, sorted(app.STATIC_FILES)[-5:]; "
+            "print(len(built))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "DASHBOARD_GEO_DIR": str(geo_dir)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "1"

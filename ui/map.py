@@ -28,7 +28,7 @@ STATIC_DIR = APP_ROOT / "static"
 # path, where a relative URL would not reach Streamlit's static route.
 LEAFLET_URL = "/app/static/leaflet/"
 MAP_SHAPES_URL = "/app/static/maps/"
-"""Where the map's shapes file (``install_map_shapes``: outlines and districts, cached by the browser) is served."""
+"""Where the map's shapes file (``map_shapes_file``: outlines and districts, cached by the browser) is served."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,7 +66,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     values = values[["district_code", "value", "target", "source"]].assign(origin=origin or "")
     options = dict(value_label=value_label, unit=unit, mode=mode, selected=tuple(selected), lang=lang, key=key,
                    height=height, zoom=zoom)
-    options["shapes_url"] = _shapes_url(directory, layers)
+    options["shapes_url"] = MAP_SHAPES_URL + map_shapes_file(directory).name
     arguments, classes = _map_component(content_key(directory, values, options), layers, values, options)
     map_column, legend_column = st.columns([4, 1])
     with map_column:
@@ -83,12 +83,15 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
 
 
 @st.cache_resource(show_spinner=False)
-def _shapes_url(directory: str, _layers) -> str:
-    """The URL of the shapes file of the boundaries in ``directory``, written once per server process
-    (``app.py`` writes it at start, so its compressed copies are made then)."""
+def map_shapes_file(directory: str) -> Path:
+    """The map's shapes file of the boundaries in ``directory`` (``install_map_shapes``), built and written
+    into ``STATIC_DIR/maps`` once per server process: by ``app.py`` at start (so its compressed copies are
+    made then), else by the first map drawn (a page run without ``app.py``, as under AppTest).
+    Raises ``BoundaryDataError`` when the boundary files cannot be read (nothing is cached then)."""
     from data_pipeline.presentation.maps import install_map_shapes
+    from geo.boundaries import load_boundaries
 
-    return MAP_SHAPES_URL + install_map_shapes(STATIC_DIR, _layers).name
+    return install_map_shapes(STATIC_DIR, load_boundaries(directory))
 
 
 @st.cache_resource(show_spinner=False)

@@ -40,3 +40,38 @@ def test_missing_boundaries_are_said_and_the_page_goes_on(tmp_path, monkeypatch)
     at = AppTest.from_function(_map_script, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and at.error[0].value.startswith("The map cannot be drawn")
+
+
+def test_the_shapes_file_is_built_once_per_process_however_many_maps_are_drawn(geo_dir, monkeypatch):
+    import data_pipeline.presentation.maps.shapes as shapes
+    from ui.map import map_shapes_file
+
+    built = []
+    build = shapes.shapes_script
+    monkeypatch.setattr(shapes, "shapes_script", lambda boundaries: built.append(1) or build(boundaries))
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    map_shapes_file.clear()
+    try:
+        file = map_shapes_file(str(geo_dir))  # what app.py does at start
+        for _ in range(2):  # two runs of a page with two maps (no app.py under AppTest: the page would write it)
+            at = AppTest.from_function(_map_script, default_timeout=60).run()
+            assert not at.exception, [e.value for e in at.exception]
+    finally:
+        map_shapes_file.clear()
+    assert len(built) == 1 and file.is_file()
+
+
+def test_a_page_run_without_the_app_writes_the_shapes_file_itself(geo_dir, monkeypatch, tmp_path):
+    import ui.map
+    from ui.map import map_shapes_file
+
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_dir))
+    monkeypatch.setattr(ui.map, "STATIC_DIR", tmp_path)
+    map_shapes_file.clear()
+    try:
+        at = AppTest.from_function(_map_script, default_timeout=60).run()
+        assert not at.exception, [e.value for e in at.exception]
+    finally:
+        map_shapes_file.clear()
+    written = list((tmp_path / "maps").glob("shapes-*.js"))
+    assert len(written) == 1 and written[0].stat().st_size > 10_000
