@@ -9,6 +9,7 @@ Modules, by job:
   banner) and the ``PageContext`` it hands to the page; the no-data message;
 - ``cards``: HTML blocks (headline cards, map legend) and citations linked to their documents;
 - ``map``: the interactive district map (streamlit-folium's component, captured and replayed);
+- ``urls``: the addresses of the app's own pages and static files, under ``server.baseUrlPath``;
 - ``tables``: tables with downloads, charts, the briefing PDF button;
 - ``text``: text from data made safe to show (Markdown, HTML);
 - ``document``: the HTML document's language and the style rules the theme cannot set;

@@ -20,20 +20,15 @@ from ui.language import NAME_TO_CODE, current_language, district_label, marked, 
 from ui.state import PROFILE, PROFILE_PAGE, URLS, url_widget
 from ui.tables import described
 from ui.text import plain
+from ui.urls import APP_URLS
 
 APP_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_ROOT / "static"
 
-# Absolute path: st_folium draws the map inside a component iframe served from another
-# path, where a relative URL would not reach Streamlit's static route.
-LEAFLET_URL = "/app/static/leaflet/"
-MAP_SHAPES_URL = "/app/static/maps/"
-"""Where the map's shapes file (``map_shapes_file``: outlines and districts, cached by the browser) is served."""
-
 
 @st.cache_resource(show_spinner=False)
 def install_static_assets() -> Path:
-    """Copy Leaflet into ./static/leaflet once per server process (served at ``LEAFLET_URL``)."""
+    """Copy Leaflet into ./static/leaflet once per server process (served at ``APP_URLS.leaflet``)."""
     from data_pipeline.presentation.maps import install_leaflet_assets
 
     return install_leaflet_assets(STATIC_DIR)
@@ -66,7 +61,7 @@ def district_map(values: pd.DataFrame, *, key: str, value_label: str, unit: str,
     values = values[["district_code", "value", "target", "source"]].assign(origin=origin or "")
     options = dict(value_label=value_label, unit=unit, mode=mode, selected=tuple(selected), lang=lang, key=key,
                    height=height, zoom=zoom)
-    options["shapes_url"] = MAP_SHAPES_URL + map_shapes_file(directory).name
+    options["shapes_url"] = APP_URLS.map_shapes(map_shapes_file(directory).name)
     arguments, classes = _map_component(content_key(directory, values, options), layers, values, options)
     map_column, legend_column = st.columns([4, 1])
     with map_column:
@@ -123,7 +118,7 @@ def _map_component(inputs: str, _layers, _values: pd.DataFrame, _options: dict) 
 
     options = dict(_options)
     key, height, zoom, shapes_url = (options.pop(name) for name in ("key", "height", "zoom", "shapes_url"))
-    base = build_base_map(_layers, asset_base_url=LEAFLET_URL, shapes_url=shapes_url, zoom_start=zoom)
+    base = build_base_map(_layers, asset_base_url=APP_URLS.leaflet, shapes_url=shapes_url, zoom_start=zoom)
     layer, classes = build_value_layer(_values, _layers, shared_shapes=True, **options)
     component = _folium_component()
     captured: dict = {}

@@ -23,6 +23,7 @@ from data_pipeline.reference.registry import PROGRAMME_PERIODS, PROGRAMMES, indi
 from data_pipeline.reference.schemas import DISAGGREGATIONS
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
 from ui.language import KEY_LANGUAGE, NAME_TO_CODE, REGION_SHORT, current_language
+from ui.urls import APP_URLS
 
 PROFILE_PAGE = "app_pages/district_page.py"
 SOURCES_PAGE_URL = "/sources"
@@ -163,14 +164,15 @@ class Urls:
         self.frame = tuple(frame)  # what a link to another page keeps from the URL: language and filters
 
     def link(self, path: str, *, anchor: str = "", **values: Any) -> str:
-        """A link to the page at ``path`` with ``values`` (by parameter key), in the current language:
-        ``/sources?lang=ru&view=documents#doc-crp-2020``. Built from codes, never from data."""
+        """A link to the page at ``path`` with ``values`` (by parameter key), in the current language, under
+        the server's base path: ``/sources?lang=ru&view=documents#doc-crp-2020``. Built from codes, never
+        from data."""
         values = {LANGUAGE.key: current_language(), **values}
         pairs = []
         for key, value in values.items():
             param = self.params[key]
             pairs += [(key, text) for text in param.texts(value, param.fallback(param.options()))]
-        return path + (f"?{urlencode(pairs)}" if pairs else "") + (f"#{anchor}" if anchor else "")
+        return APP_URLS.path(path) + (f"?{urlencode(pairs)}" if pairs else "") + (f"#{anchor}" if anchor else "")
 
     def switch_query(self, **values: Any) -> dict[str, list[str]]:
         """The query parameters for ``st.switch_page`` with ``values``: the frame's are passed along as
