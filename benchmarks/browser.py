@@ -151,11 +151,23 @@ def _wait_for_health(base_url: str, process: subprocess.Popen, log: Path) -> Non
     raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
 
 
+def _base_path(args: tuple[str, ...]) -> str:
+    """The ``--server.baseUrlPath`` among Streamlit's ``args`` as a URL path prefix (``/dash``), or ``""``."""
+    value = ""
+    for index, arg in enumerate(args):
+        if arg == "--server.baseUrlPath" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--server.baseUrlPath="):
+            value = arg.partition("=")[2]
+    return f"/{value.strip('/')}" if value.strip("/") else ""
+
+
 @contextmanager
 def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: str) -> Iterator[str]:
     """``streamlit run script`` (``SERVE``: the dashboard as the README serves it) on a free port with
-    ``env`` added and ``extra_args`` (Streamlit options) appended; yields its base URL once healthy and
-    stops it (and its children) afterwards. The browser tests start their dashboard with this too."""
+    ``env`` added and ``extra_args`` (Streamlit options) appended; yields its base URL once healthy
+    (with the ``--server.baseUrlPath`` of ``extra_args``: ``http://127.0.0.1:<port>/dash``) and stops it
+    (and its children) afterwards. The browser tests start their dashboard with this too."""
     port = _free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -164,7 +176,7 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path, *extra_args: 
              "--server.fileWatcherType", "none", *extra_args],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}{_base_path(extra_args)}"
     SERVER_PIDS[base] = process.pid
     try:
         _wait_for_health(base, process, log)
