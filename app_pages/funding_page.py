@@ -36,12 +36,12 @@ for plan in plans:
     rows = summary[summary["plan"] == plan]
     total = rows[rows["level"] == "plan"].iloc[0]
     st.header(tr(PROGRAMMES.get(plan, plan)))
-    required, received, coverage, gap = st.columns(4)
-    required.metric(tr("Funding required"), ui.format_number(total["required"], "USD"))
-    # The mark goes in the label: a metric's value is cut to the column's width ("578 000 USD …").
-    received.metric(ui.marked(tr("Funding received"), received_from), ui.format_number(total["received"], "USD"))
-    coverage.metric(ui.marked(tr("Coverage"), received_from), ui.format_pct(total["coverage_pct"]))
-    gap.metric(ui.marked(tr("Funding gap"), received_from), ui.format_number(total["gap"], "USD"))
+    ui.metric_cards([
+        ui.Metric(tr("Funding required"), ui.format_number(total["required"], "USD")),
+        ui.Metric(tr("Funding received"), ui.format_number(total["received"], "USD"), received_from),
+        ui.Metric(tr("Coverage"), ui.format_pct(total["coverage_pct"]), received_from),
+        ui.Metric(tr("Funding gap"), ui.format_number(total["gap"], "USD"), received_from),
+    ], heading=tr(PROGRAMMES.get(plan, plan)))
     ui.citation(total["required_source"])
     # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
     ui.chart(charts.funding_bars, rows[rows["level"] == "component"], lang=lang, received_origin=received_from,

@@ -14,17 +14,17 @@ st.title(tr("Survey of reintegration-session participants"))
 
 design = survey_design()
 estimates = ui.with_published_pct(survey_estimates())
-# The margin of error is the longest value ("± 4,9 банди фоизӣ"): it gets the room the others leave.
-sample, population, confidence, margin = st.columns([1, 1.4, 1, 1.8])
-sample.metric(tr("Respondents"), ui.format_number(design["sample"]))
-population.metric(tr("Population (participants)"), ui.format_number(design["population"]))
-confidence.metric(tr("Confidence level"), ui.format_pct(design["confidence"]))
-# Computed here, not printed in the factsheet: it says so, and it is not under the document's citation.
-margin.metric(tr("Margin of error (computed)"),
+ui.metric_cards([
+    ui.Metric(tr("Respondents"), ui.format_number(design["sample"])),
+    ui.Metric(tr("Population (participants)"), ui.format_number(design["population"])),
+    ui.Metric(tr("Confidence level"), ui.format_pct(design["confidence"])),
+    # Computed here, not printed in the factsheet: it says so, and it is not under the document's citation.
+    ui.Metric(tr("Margin of error (computed)"),
               tr("± {value} points").format(value=ui.format_number(design["margin_of_error"], decimals=1)),
-              help=tr("Computed by this dashboard from the three published figures beside it: the half-width of "
+              note=tr("Computed by this dashboard from the three published figures beside it: the half-width of "
                       "the 95 % interval at 50 %, finite-population corrected. Each finding below has its own "
-                      "interval."))
+                      "interval.")),
+], heading=tr("Survey of reintegration-session participants"))
 ui.citation(tr("respondents, population and confidence level: {citation}").format(
     citation=published_figure("survey_respondents").citation),
     tr("A phone survey of the TAJIRRB programme's session participants. Its published percentages do "

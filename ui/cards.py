@@ -182,6 +182,43 @@ def cards_html(cards: Sequence[Card], heading: str) -> str:
             f'{"".join(items)}</div>')
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One figure in a row of figures (``metric_cards``): its ``label``, its ``value`` as shown (formatted),
+    where the value comes from (``origin``: a generated one gets the demo mark beside it, as on the headline
+    cards) and an optional ``note`` in small print under it. All plain text, escaped when drawn."""
+
+    label: str
+    value: str
+    origin: str | None = None
+    note: str | None = None
+
+
+def metric_cards_html(metrics: Sequence[Metric], heading: str) -> str:
+    """A row of figures as one HTML block, in the headline cards' look (``cards_html``), the figures' notes
+    under the row in small print ("label: note"), so the cards stay one height. One element where
+    ``st.columns`` and ``st.metric`` made two per figure and one more for the row; each element of a rerun
+    costs the browser a few milliseconds (benchmarks/PROFILE.md, round 12). Every text is escaped."""
+    items = []
+    for metric in metrics:
+        mark = marked(metric.value, metric.origin)[len(metric.value):]  # " (demo)" in smaller type
+        mark_html = f'<span style="font-size:1rem;white-space:nowrap">{html_text(mark)}</span>' if mark else ""
+        items.append(f'<div role="group" aria-label="{html_text(metric.label)}" style="{_CARD_STYLE}">'
+                     f'<div style="font-size:.875rem">{html_text(metric.label)}</div>'
+                     f'<div data-value style="font-size:1.75rem;line-height:1.2">{html_text(metric.value)}{mark_html}</div>'
+                     "</div>")
+    notes = "".join(f'<p style="{_MUTED};margin:0 0 .5rem">{html_text(metric.label)}: {html_text(metric.note)}</p>'
+                    for metric in metrics if metric.note)
+    return (f'<div role="region" aria-label="{html_text(heading)}"><div style="display:grid;'
+            f'grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:1rem;margin-bottom:1rem">'
+            f'{"".join(items)}</div>{notes}</div>')
+
+
+def metric_cards(metrics: Sequence[Metric], heading: str) -> None:
+    """Draw a row of figures (``metric_cards_html``) named ``heading`` for screen readers."""
+    st.markdown(metric_cards_html(metrics, heading), unsafe_allow_html=True)
+
+
 def headline_cards(cards: Sequence[Card], heading: str) -> None:
     """Draw ``cards`` under the header ``heading`` (translated; a level-2 heading, right under the page's title)."""
     st.header(heading)

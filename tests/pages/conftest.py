@@ -101,6 +101,18 @@ def headline_cards(at: AppTest) -> dict[str, str]:
     return cards
 
 
+def shown_cards(at: AppTest) -> dict[str, str]:
+    """Every card of every block of cards on the page (headline cards, rows of figures) as ``{label: value
+    as shown}``, in page order."""
+    cards = {}
+    for block in (m.value for m in at.markdown if str(m.value).startswith('<div role="region"')):
+        for group in block.split('role="group"')[1:]:
+            label = re.search(r'aria-label="([^"]*)"', group)
+            value = re.search(r"<div data-value[^>]*>(.*?)</div>", group)
+            cards[html.unescape(label[1])] = html.unescape(re.sub(r"<[^>]+>", "", value[1]))
+    return cards
+
+
 def headline_cards_text(at: AppTest) -> str:
     """Everything the headline cards say, as plain text (tags removed)."""
     return html.unescape(re.sub(r"<[^>]+>", " ", cards_block(at)))

@@ -104,7 +104,6 @@ def _texts(at) -> list[str]:
     texts = []
     for kind in ("title", "header", "subheader", "caption", "info", "warning", "error", "success"):
         texts += [as_shown(str(e.value)) for e in getattr(at, kind)]
-    texts += [f"{m.label}: {m.value}" for m in at.metric]
     texts += [block.summary for block in chart_blocks(at)]
     for block in at.markdown:  # the headline cards are HTML: one piece per line of a card
         if PHONE_ROWS in str(block.value) or str(block.value).startswith(f'<div class="{CHART}">'):

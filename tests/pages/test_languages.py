@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
 from data_pipeline.reference.published import DOC_CRP, DOCUMENTS
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import shown_tables, PAGES, as_shown, headline_cards_text, svg_charts, url_params
+from tests.pages.conftest import shown_cards, shown_tables, PAGES, as_shown, headline_cards_text, svg_charts, url_params
 from tests.pages.test_pages import TITLES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -84,8 +84,7 @@ def test_data_quality_notes_are_translated_and_see_the_differing_sums(open_page,
 def test_numbers_follow_the_language(open_page):
     at = open_page("funding", lang="ru")
 
-    required = next(m for m in at.metric if m.label == translator("ru")("Funding required"))
-    assert required.value == "1\u00a0075\u00a0000\u00a0USD"
+    assert shown_cards(at)[translator("ru")("Funding required")] == "1\u00a0075\u00a0000\u00a0USD"
     table = shown_tables(open_page("funding", lang="ru", view="beneficiaries"))[0]
     assert "target_beneficiaries" in table.attrs["numeric"], "numbers are right-aligned"
     assert table.attrs["text"]["target_beneficiaries"][0] == "10\u00a0350"
