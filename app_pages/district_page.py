@@ -17,9 +17,7 @@ tr = ui.translate_now()
 lang = ui.current_language()
 ctx = ui.page_context()
 st.title(tr("District profile"))
-choice, _ = st.columns([1, 2])
-with choice:
-    code = ui.profile_district_choice(ctx)
+code = ui.profile_district_choice(ctx)
 name = ui.district_name(code)
 st.header(name)
 st.caption(ui.district_caption(code))
@@ -56,7 +54,7 @@ district_only = ui.cached_filtered(ctx.store_url, ui.version_id(ctx),
 # above or the breakdown below (benchmarks/PROFILE.md, round 8: 60 elements per change before, fewer now).
 @st.fragment
 def over_time_and_beside_others() -> None:
-    left, right = st.columns([3, 1])
+    left, right = st.columns([3, 1])  # stacked on a phone, where a row would squeeze the indicator's name
     chosen_id = left.selectbox(tr("Indicator"), list(summary["indicator"]),
                                format_func=lambda i: tr(indicator(i).label), key="profile_indicator")
     per_period = {"year": tr("per year"), "quarter": tr("per quarter"), "month": tr("per month")}
