@@ -52,8 +52,7 @@ except StoreError as error:  # say what is wrong with the store (never its passw
     ui.store_error(url, error)
     st.stop()
 
-st.sidebar.title(tr("Border Districts"))
-st.sidebar.caption(tr("IOM Tajikistan · 16 districts along the Afghan border"))
+ui.sidebar_heading()
 ui.language_choice()
 filters = ui.sidebar_filters(full)
 ui.set_page_context(ui.PageContext(store_url=url, full=full,

@@ -40,8 +40,7 @@ shown = ui.show_table(summary, {"indicator_label": tr("Indicator"),
                                                      "median": tr("Median of districts"), "rank": tr("Rank")},
                                                     peers.origin),
                                 "unit": tr("Unit")},
-                      formats={"median": "%,.1f"})
-ui.citation("; ".join(summary["source"].drop_duplicates()))
+                      formats={"median": "%,.1f"}, source="; ".join(summary["source"].drop_duplicates()))
 ui.downloads(with_place_codes(shown.assign(source=peers.source_label(tr)), district_code=code), f"district-{code}",
              key="profile_table")
 

@@ -41,8 +41,7 @@ for plan in plans:
         ui.Metric(tr("Funding received"), ui.format_number(total["received"], "USD"), received_from),
         ui.Metric(tr("Coverage"), ui.format_pct(total["coverage_pct"]), received_from),
         ui.Metric(tr("Funding gap"), ui.format_number(total["gap"], "USD"), received_from),
-    ], heading=tr(PROGRAMMES.get(plan, plan)))
-    ui.citation(total["required_source"])
+    ], tr(PROGRAMMES.get(plan, plan)), total["required_source"])
     # One chart per plan: the key names the plan (the loop would otherwise repeat a key).
     ui.chart(charts.funding_bars, rows[rows["level"] == "component"], lang=lang, received_origin=received_from,
              key=f"funding-by-component-{plan}")
@@ -60,16 +59,16 @@ with tab:
         if len(plans) > 1:
             st.markdown(f"**{tr(PROGRAMMES.get(plan, plan))}**")
         if view == "objectives":
-            shown = ui.show_table(objectives, {"objective": tr("Objective"), **money})
+            shown = ui.show_table(objectives, {"objective": tr("Objective"), **money},
+                                  source="; ".join(objectives["required_source"].drop_duplicates()))
             ui.downloads(shown.assign(source=ui.funding_sources(objectives)), f"funding-objectives-{plan}",
                          key=f"objectives_{plan}")
-            ui.citation("; ".join(objectives["required_source"].drop_duplicates()))
         elif view == "components":
             components = ui.translated(rows[rows["level"] == "component"], "objective", "component")
-            shown = ui.show_table(components, {"component": tr("Component"), **money, "objective": tr("Objective")})
+            shown = ui.show_table(components, {"component": tr("Component"), **money, "objective": tr("Objective")},
+                                  source="; ".join(components["required_source"].drop_duplicates()))
             ui.downloads(shown.assign(source=ui.funding_sources(components)), f"funding-components-{plan}",
                          key=f"components_{plan}")
-            ui.citation("; ".join(components["required_source"].drop_duplicates()))
         else:
             shown = ui.show_table(
                 objectives,

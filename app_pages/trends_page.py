@@ -87,28 +87,26 @@ with tab:
         else:
             st.info(tr("No records in view state their {category}.").format(category=category_word),
                     icon=":material/info:")
-    with published:
-        st.subheader(tr("Published"))
-        st.caption(tr("As the documents print them, for the whole programme: they do not change with the filters."))
+    with published:  # one element: heading, figures and their sources
+        blocks = [f"### {tr('Published')}", ui.small_print(
+            tr("As the documents print them, for the whole programme: they do not change with the filters."))]
         if by == "sex":
             women, trained = (published_figure("tajirrb_border_guards_trained_women"),
                               published_figure("tajirrb_border_guards_trained"))
-            st.markdown(tr("**{women} of {trained}** border guards trained were women ({share}, computed).").format(
-                women=ui.as_published(women.value, women.qualifier), trained=ui.as_published(trained.value,
-                                                                                             trained.qualifier),
-                share=ui.format_pct(women.value / trained.value * 100, 1)))
-            ui.citation(women.citation)
+            blocks += [tr("**{women} of {trained}** border guards trained were women ({share}, computed).").format(
+                women=ui.as_published(women.value, women.qualifier),
+                trained=ui.as_published(trained.value, trained.qualifier),
+                share=ui.format_pct(women.value / trained.value * 100, 1)), ui.citation_html(women.citation)]
             figure = published_figure("survey_women")
-            st.markdown(tr("**{share}** of session participants surveyed were women.").format(
-                share=ui.format_pct(figure.value, 1)))
-            ui.citation(figure.citation)
+            blocks += [tr("**{share}** of session participants surveyed were women.").format(
+                share=ui.format_pct(figure.value, 1)), ui.citation_html(figure.citation)]
         elif by == "disability":
             figure = published_figure("survey_disability")
-            st.markdown(tr("**{share}** of session participants surveyed were persons with disability.").format(
-                share=ui.format_pct(figure.value, 1)))
-            ui.citation(figure.citation)
+            blocks += [tr("**{share}** of session participants surveyed were persons with disability.").format(
+                share=ui.format_pct(figure.value, 1)), ui.citation_html(figure.citation)]
         else:
-            st.markdown(tr("The source documents publish no breakdown by age group."))
+            blocks.append(tr("The source documents publish no breakdown by age group."))
+        st.markdown("\n\n".join(blocks), unsafe_allow_html=True)
 
 # Under both columns, full width: the not-stated share in words (one Markdown element, a paragraph each),
 # the split as a table, what never states it.

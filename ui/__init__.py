@@ -25,14 +25,15 @@ plotly, folium, matplotlib, reportlab or Babel (only ``data_pipeline.presentatio
 
 from __future__ import annotations
 
-from ui.cards import (SOURCES_VIEW, Card, Metric, cards_html, citation, cited, cited_html, cited_markdown, document_link,
+from ui.cards import (SOURCES_VIEW, Card, Metric, cards_html, citation, citation_html, cited, cited_html, cited_markdown, document_link,
                       funding_sources, headline_cards, indicator_card, legend, metric_cards, overview_cards,
-                      printed, published_cards_html, with_citation)
+                      printed, published_cards_html, small_print, with_citation)
 from ui.data import (active_version_id, active_version_or_demo, boundaries, breakdown_rows, cached_dataset,
                      cached_filtered, content_key, ensure_data, funding_rows, indicator_rows, store_error, version_id,
                      view_table)
 from ui.frame import (PageContext, data_banner, districts_in_view, language_choice, language_from_url,
-                      mappable_indicator_choice, no_data_message, page_context, set_page_context, show_filters_summary, sidebar_filters)
+                      mappable_indicator_choice, no_data_message, page_context, set_page_context, show_filters_summary, sidebar_filters,
+                      sidebar_heading)
 from ui.language import (as_published, current_language, demo_mark, district_caption, district_name, format_date,
                          format_number, format_pct, marked, marked_columns, region_label, tr, translate_now, translated,
                          without_prefix)
@@ -44,13 +45,13 @@ from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, changes_labels
 from ui.text import plain
 
 __all__ = [
-    "SOURCES_VIEW", "Card", "Metric", "cards_html", "citation", "cited", "cited_html", "cited_markdown", "document_link",
+    "SOURCES_VIEW", "Card", "Metric", "cards_html", "citation", "citation_html", "cited", "cited_html", "cited_markdown", "document_link",
     "funding_sources", "headline_cards", "indicator_card", "legend", "metric_cards", "overview_cards", "printed",
-    "published_cards_html", "with_citation",
+    "published_cards_html", "small_print", "with_citation",
     "active_version_id", "active_version_or_demo", "boundaries", "breakdown_rows", "cached_dataset",
     "cached_filtered", "content_key", "ensure_data", "funding_rows", "indicator_rows", "store_error", "version_id",
     "view_table", "PageContext", "data_banner", "districts_in_view", "language_choice", "language_from_url", "mappable_indicator_choice",
-    "no_data_message", "page_context", "set_page_context", "show_filters_summary", "sidebar_filters",
+    "no_data_message", "page_context", "set_page_context", "show_filters_summary", "sidebar_filters", "sidebar_heading",
     "as_published", "current_language", "demo_mark", "district_caption", "district_name", "format_date",
     "format_number", "format_pct", "marked", "marked_columns", "region_label", "tr", "translate_now", "translated",
     "without_prefix", "STATIC_DIR", "district_map", "install_static_assets", "open_profile",

@@ -15,7 +15,7 @@ from data_pipeline.presentation.citations import citation as published_citation
 from data_pipeline.presentation.citations import citation_parts, citations_in
 from data_pipeline.reference import origin
 from data_pipeline.reference.published import Document, published_for_indicator
-from ui.document import CAPTION_COLOR
+from ui.document import CAPTION_COLOR, SMALL_PRINT
 from ui.frame import PageContext, page_context
 from ui.language import as_published, current_language, format_number, format_pct, marked, tr
 from ui.state import SOURCES_PAGE_URL, URLS
@@ -27,6 +27,18 @@ def citation(text: str, *notes: str) -> None:
     entry in the sources list; ``notes`` (Markdown, small print too) follow as paragraphs of the same
     caption: one element, not one per note (each element of a rerun costs the browser; PROFILE.md)."""
     st.caption("\n\n".join([tr("Source: {source}").format(source=cited_markdown(text)), *notes]))
+
+
+def small_print(text: str) -> str:
+    """``text`` (plain) as a paragraph of small print, in the look of a caption, for an HTML or Markdown block."""
+    return f'<p class="{SMALL_PRINT}">{html_text(text)}</p>'
+
+
+def citation_html(text: str, *notes: str) -> str:
+    """``citation`` as small-print HTML paragraphs (``notes`` plain text), to end the HTML block of the table
+    or figures it cites: the same words in the same element (an element less per rerun)."""
+    source = html_text(tr("Source: {source}")).format(source=cited_html(text))
+    return f'<p class="{SMALL_PRINT}">{source}</p>' + "".join(map(small_print, notes))
 
 
 def cited(text: str) -> str:
@@ -214,9 +226,11 @@ def metric_cards_html(metrics: Sequence[Metric], heading: str) -> str:
             f'{"".join(items)}</div>{notes}</div>')
 
 
-def metric_cards(metrics: Sequence[Metric], heading: str) -> None:
-    """Draw a row of figures (``metric_cards_html``) named ``heading`` for screen readers."""
-    st.markdown(metric_cards_html(metrics, heading), unsafe_allow_html=True)
+def metric_cards(metrics: Sequence[Metric], heading: str, source: str | None = None, *notes: str) -> None:
+    """Draw a row of figures (``metric_cards_html``) named ``heading`` for screen readers, and under them, in the
+    same element, the ``source`` they are published in and ``notes`` (``citation_html``)."""
+    cited = citation_html(source, *notes) if source else ""
+    st.markdown(metric_cards_html(metrics, heading) + cited, unsafe_allow_html=True)
 
 
 def headline_cards(cards: Sequence[Card], heading: str) -> None:

@@ -51,6 +51,9 @@ CHART = "bd-chart"
 """The class of a chart's one HTML block (``ui.tables.chart_html``): the SVG, its summary in words and its
 data in a ``<details>``; ``CHART_RULES`` make the summary look like a caption and the details like
 Streamlit's expander (its border, header and chevron, its table's lines and its button's look)."""
+SMALL_PRINT = "bd-small"
+"""The class of a paragraph of small print inside an HTML or Markdown block: a caption's look, where a caption
+would be an element of its own."""
 LINE_COLOR = "rgba(47, 45, 43, 0.2)"  # the theme's text colour at 20 %: Streamlit's expander and button borders
 CHART_RULES = (
     f".{CHART}-figure {{line-height: 0;}}"
@@ -95,6 +98,7 @@ def document_setup(lang: str) -> None:
     # The last rule hides this element's own container, which would otherwise push the page down a gap.
     st.html(f"<script data-document-setup>document.documentElement.lang = {json.dumps(lang)};</script>"
             f"<style>[data-testid='stCaptionContainer'] {{opacity: 1; color: {CAPTION_COLOR};}}"
+            f"p.{SMALL_PRINT} {{color: {CAPTION_COLOR}; font-size: 0.875rem; line-height: 1.6; overflow-wrap: anywhere;}}"
             f"{FOCUS_RULES}{TABLE_RULES}{CHART_RULES}.stElementContainer:has(script[data-document-setup]) {{display: none;}}"
             f".{PHONE_ROWS} {{display: none;}}"
             f"@media (max-width: {PHONE_WIDTH_PX - 0.02}px) {{"

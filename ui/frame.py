@@ -15,6 +15,8 @@ from data_pipeline.reference.registry import PROGRAMMES, indicator, indicators_f
 from geo.gazetteer import PROGRAMME_DISTRICTS
 from ui.language import (NAME_TO_CODE, REGION_SHORT, current_language, demo_mark, district_label, district_name,
                          format_date, tr, translate_now)
+from ui.document import SMALL_PRINT
+from ui.text import escaped, html_text
 from ui.state import (ALL_PROGRAMMES, DISTRICT, INDICATOR, LANGUAGE, PROGRAMME, PROGRAMME_LABELS, REGION, YEARS, read_url,
                       url_widget)
 
@@ -33,6 +35,14 @@ def language_from_url() -> str:
     """The language of this run, from ``?lang=`` (the frame calls this first, before anything is
     translated; ``language_choice`` draws the switch later in the run)."""
     return read_url(LANGUAGE)
+
+
+def sidebar_heading() -> None:
+    """The dashboard's name and who runs it, at the top of the sidebar: one element (a title and a caption were
+    two, and every element of a rerun costs the browser; benchmarks/PROFILE.md, round 12)."""
+    st.sidebar.markdown(f"# {escaped(tr('Border Districts'))}\n\n"
+                        f'<p class="{SMALL_PRINT}">{html_text(tr("IOM Tajikistan · 16 districts along the Afghan border"))}</p>',
+                        unsafe_allow_html=True)
 
 
 def language_choice() -> str:
@@ -80,16 +90,18 @@ def _year_bounds(full: Dataset) -> tuple[int, int]:
 
 def data_banner(ds: Dataset) -> None:
     """Say which data the page shows: for demo data, which kinds of figure are generated and which are
-    published; the version and its as-of date."""
+    published; the version and its as-of date (inside the demo banner: one element, not two)."""
     version = ds.version.id if ds.version is not None else tr("none")
     as_of = format_date(ds.as_of) if ds.as_of else tr("unknown")
+    version_line = tr("Data version {version} · as of {date}").format(version=version, date=as_of)
     if ds.is_demo:
         st.warning(tr("**Demo data.** The district records and their totals, the targets and the funding "
                       "received are generated for demonstration, and marked “{mark}” wherever shown. Published, "
                       "with their source beside them: the programme totals the documents print, funding "
-                      "required, target beneficiaries and the survey results.").format(mark=demo_mark()),
-                   icon=":material/science:")
-    st.caption(tr("Data version {version} · as of {date}").format(version=version, date=as_of))
+                      "required, target beneficiaries and the survey results.").format(mark=demo_mark())
+                   + "\n\n" + version_line, icon=":material/science:")
+    else:
+        st.caption(version_line)
 
 
 def page_context() -> PageContext:

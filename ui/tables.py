@@ -16,6 +16,7 @@ from data_pipeline.presentation.exports import to_csv_bytes, to_xlsx_bytes
 from data_pipeline.presentation.i18n import DEFAULT_LANGUAGE, MISSING
 from data_pipeline.reference.origin import COMPUTED, GENERATED, UPLOADED
 from data_pipeline.settings import geo_dir
+from ui.cards import citation, citation_html
 from ui.data import boundaries, content_key
 from ui.language import current_language, format_number, marked, tr, without_prefix
 from ui.document import CHART, PHONE_ROWS, TABLE
@@ -29,7 +30,8 @@ _FULL_HEIGHT_ROWS = 20
 
 
 def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
-               height: int | None = None, wide: tuple[str, ...] = ()) -> pd.DataFrame:
+               height: int | None = None, wide: tuple[str, ...] = (), source: str | None = None,
+               notes: tuple[str, ...] = ()) -> pd.DataFrame:
     """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
 
     Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats`` overrides per
@@ -38,15 +40,17 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     sideways, numbers are formatted for the language and right-aligned, and on a phone the table is a
     list instead (one entry per row: its name, then each column's heading and value), since a phone's
     screen holds two or three columns. A longer table is Streamlit's data grid (scrolling, sorting,
-    search), its first column pinned and ``wide`` columns given more room. Returns the columns shown,
-    under their data names (for the downloads).
+    search), its first column pinned and ``wide`` columns given more room. ``source`` (the published
+    documents the rows come from) and ``notes`` are printed under the table, in its element when it is HTML
+    (``citation_html``). Returns the columns shown, under their data names (for the downloads).
     """
     formats = formats or {}
     shown = frame[list(labels)].reset_index(drop=True)
     lang = current_language()
     if len(shown) <= _FULL_HEIGHT_ROWS:
         # One element, and no data grid: a grid costs its ~0.3 MB of script and a canvas redrawn per change.
-        st.markdown(html_table(shown, labels, formats, lang, wide), unsafe_allow_html=True)
+        cited = citation_html(source, *notes) if source else ""
+        st.markdown(html_table(shown, labels, formats, lang, wide) + cited, unsafe_allow_html=True)
         return shown
     # Streamlit's number formats always use English separators: in another language the
     # numbers are shown as text formatted for that locale (the returned table stays numeric).
@@ -68,6 +72,8 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     height = height or _ROW_PX * (_FULL_HEIGHT_ROWS + 1) + 3
     st.dataframe(display, column_config=config, hide_index=True, width="stretch", height=height,
                  placeholder=MISSING)  # Streamlit would show "None"
+    if source:
+        citation(source, *notes)
     return shown
 
 

@@ -113,6 +113,25 @@ def shown_cards(at: AppTest) -> dict[str, str]:
     return cards
 
 
+def data_version_line(at: AppTest) -> str:
+    """The frame's "Data version N · as of …" line: the demo banner's last paragraph, else a caption."""
+    texts = [p for w in at.warning for p in str(w.value).split("\n\n")] + [c.value for c in at.caption]
+    return next((t for t in texts if t.startswith("Data version")), "")
+
+
+def small_print(at: AppTest) -> list[str]:
+    """Every piece of small print on the page as plain text, in page order: captions (Markdown escapes resolved)
+    and the small-print paragraphs inside HTML blocks (a table's or a row of figures' source and notes)."""
+    texts = []
+    for element in at.main:
+        if element.type == "caption":
+            texts.append(as_shown(element.value))
+        elif element.type == "markdown":
+            texts += [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(
+                r'<p class="bd-small">(.*?)</p>', str(element.value))]
+    return texts
+
+
 def headline_cards_text(at: AppTest) -> str:
     """Everything the headline cards say, as plain text (tags removed)."""
     return html.unescape(re.sub(r"<[^>]+>", " ", cards_block(at)))

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from data_pipeline.presentation.i18n import LANGUAGES, catalog_path, translator
 from data_pipeline.reference.published import DOC_CRP, DOCUMENTS
 from geo.gazetteer import PROGRAMME_DISTRICTS
-from tests.pages.conftest import shown_cards, shown_tables, PAGES, as_shown, headline_cards_text, svg_charts, url_params
+from tests.pages.conftest import (shown_cards, shown_tables, PAGES, as_shown, headline_cards_text, small_print, svg_charts,
+                                  url_params)
 from tests.pages.test_pages import TITLES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -93,7 +94,7 @@ def test_numbers_follow_the_language(open_page):
 @pytest.mark.parametrize("lang, section", [("ru", "раздел «"), ("tg", "фасли «")])
 def test_citations_name_the_section_in_the_language(open_page, lang, section):
     funding = open_page("funding", lang=lang, programme="CRP2020")
-    captions = [c.value for c in funding.caption if DOCUMENTS[DOC_CRP].short_title in c.value]
+    captions = [c for c in small_print(funding) if DOCUMENTS[DOC_CRP].short_title in c]
     assert captions and all(section in c and "section" not in c for c in captions), captions
     overview = headline_cards_text(open_page("overview", lang=lang))
     assert section in overview and ", section “" not in overview

@@ -13,8 +13,8 @@ from data_pipeline.reference.published import DOCUMENTS
 from data_pipeline.reference.registry import indicator, indicators_for
 from data_pipeline.analysis.survey import survey_design, survey_estimates
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO, REGION_KHATLON
-from tests.pages.conftest import (DASHBOARD, shown_cards, shown_tables, PAGES, as_shown, cards_block, headline_cards, headline_cards_text,
-                                  svg_charts, svg_texts, url_params)
+from tests.pages.conftest import (DASHBOARD, shown_cards, shown_tables, PAGES, as_shown, cards_block, data_version_line,
+                                  headline_cards, headline_cards_text, small_print, svg_charts, svg_texts, url_params)
 
 TITLES = {"overview": "Overview", "results": "Results framework", "map": "Map", "trends": "Reach and trends",
           "funding": "Objectives & funding", "district": "District profile",
@@ -46,7 +46,7 @@ def test_page_runs_on_the_demo_data_with_the_frame(open_page, page):
     at = open_page(page)
     assert main_titles(at) == [TITLES[page]]
     assert any("generated for demonstration" in w.value for w in at.warning), "demo banner missing"
-    assert any(c.value.startswith("Data version 1 · as of 2020-") for c in at.caption)
+    assert data_version_line(at).startswith("Data version 1 · as of 2020-")
     assert [w.label for w in at.sidebar.multiselect] == ["Region", "District"]
     assert [w.label for w in at.sidebar.selectbox] == ["Programme"]
     assert [w.label for w in at.sidebar.slider] == ["Years"]
@@ -218,7 +218,7 @@ def test_survey_page_states_design_and_intervals(open_page):
         assert row.ci_high == estimates.loc[row.label, "ci_high"]
     assert "nearly 50%" in set(shown["published"])
     # The margin of error is the dashboard's own: labelled computed, and the citation above names what is published.
-    assert any("respondents, population and confidence level" in as_shown(c.value) for c in at.caption)
+    assert any("respondents, population and confidence level" in text for text in small_print(at))
 
 
 def test_survey_time_in_russia_shows_the_respondents_not_stated(open_page):
@@ -226,7 +226,7 @@ def test_survey_time_in_russia_shows_the_respondents_not_stated(open_page):
     parts = next(frame for frame in shown_tables(at) if "base" in frame)
     assert list(parts["respondents"]) == [65, 103, 166, 7, 24]  # published counts, then 365 − 341
     assert parts["label"].iloc[-1] == "not stated" and (parts["base"] == 365).all()
-    assert any("341 of the 365 respondents" in as_shown(c.value) for c in at.caption)
+    assert any("341 of the 365 respondents" in text for text in small_print(at))
 
 
 def test_sources_page_reconciles_the_filtered_district_sums(open_page, demo_tables):

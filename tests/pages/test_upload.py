@@ -15,7 +15,7 @@ from data_pipeline.store import editors
 from data_pipeline.store.editors import Editor, hash_password, verify_password
 from data_pipeline.presentation.i18n import format_number
 from data_pipeline.store import Store
-from tests.pages.conftest import shown_tables, DASHBOARD, PAGES, as_shown, headline_cards
+from tests.pages.conftest import shown_tables, DASHBOARD, PAGES, as_shown, data_version_line, headline_cards
 from web_security import EDITOR_UPLOADS
 
 UPLOAD = "app_pages/upload_page.py"
@@ -277,7 +277,7 @@ def test_editor_rolls_back_and_withdraws(store):
     assert len(versions(store)[0].submissions) == len(active.submissions) - 1
     at.switch_page("app_pages/overview_page.py").run()
     assert not at.exception
-    assert any(c.value.startswith("Data version 4") for c in at.caption), "the dashboard shows the new version"
+    assert data_version_line(at).startswith("Data version 4"), "the dashboard shows the new version"
 
 
 def test_records_repeating_published_ones_under_another_name_need_an_explicit_confirmation(store):
