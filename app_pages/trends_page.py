@@ -88,7 +88,8 @@ with tab:
             st.info(tr("No records in view state their {category}.").format(category=category_word),
                     icon=":material/info:")
     with published:  # one element: heading, figures and their sources
-        blocks = [f"### {tr('Published')}", ui.small_print(
+        heading = tr("Published")
+        blocks = [f"### {heading}", ui.small_print(
             tr("As the documents print them, for the whole programme: they do not change with the filters."))]
         if by == "sex":
             women, trained = (published_figure("tajirrb_border_guards_trained_women"),

@@ -40,8 +40,8 @@ def language_from_url() -> str:
 def sidebar_heading() -> None:
     """The dashboard's name and who runs it, at the top of the sidebar: one element (a title and a caption were
     two, and every element of a rerun costs the browser; benchmarks/PROFILE.md, round 12)."""
-    st.sidebar.markdown(f"# {escaped(tr('Border Districts'))}\n\n"
-                        f'<p class="{SMALL_PRINT}">{html_text(tr("IOM Tajikistan · 16 districts along the Afghan border"))}</p>',
+    name, runs_it = tr("Border Districts"), tr("IOM Tajikistan · 16 districts along the Afghan border")
+    st.sidebar.markdown(f'# {escaped(name)}\n\n<p class="{SMALL_PRINT}">{html_text(runs_it)}</p>',
                         unsafe_allow_html=True)
 
 
