@@ -41,14 +41,14 @@ for programme in dict.fromkeys(outputs["programme"]):
     shown = []
     for outcome in dict.fromkeys(outputs.loc[outputs["programme"] == programme, "outcome"]):
         heading = tr("Objective: {name}").format(name=tr(outcome)) if outcome in objectives else tr(outcome)
-        st.subheader(heading)
         published = figures[figures["outcome"] == outcome]
-        if not published.empty:
-            st.markdown(ui.published_cards_html(published, heading), unsafe_allow_html=True)
-        st.markdown(f"**{outputs_heading}**")  # on a phone the table becomes a list: it needs its name
+        # One element per outcome: its heading, its published figures, the outputs table's name (on a phone the
+        # table becomes a list: it needs its name) and the table.
+        lead = [f"### {ui.plain(heading)}", *([ui.published_cards_html(published, heading)] if not published.empty else []),
+                f"**{ui.plain(outputs_heading)}**"]
         rows = outputs[outputs["outcome"] == outcome]
         rows = ui.translated(rows, "label").assign(target_source=[target_source(r) for r in rows.itertuples()])
-        shown.append(ui.show_table(rows, labels, wide=("label",)).assign(outcome=tr(outcome)))
+        shown.append(ui.show_table(rows, labels, wide=("label",), lead="\n\n".join(lead)).assign(outcome=tr(outcome)))
     st.caption(tr("The outputs of this programme, every outcome in one table:"))
     table = pd.concat(shown, ignore_index=True).assign(source=ctx.data.source_label(tr))
     ui.downloads(table, f"results-{programme}", key=f"results_{programme}")

@@ -31,7 +31,7 @@ _FULL_HEIGHT_ROWS = 20
 
 def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
                height: int | None = None, wide: tuple[str, ...] = (), source: str | None = None,
-               notes: tuple[str, ...] = ()) -> pd.DataFrame:
+               notes: tuple[str, ...] = (), lead: str = "") -> pd.DataFrame:
     """Show the ``labels`` columns of ``frame`` (titled by ``labels``) with readable numbers.
 
     Numeric columns get thousands separators, ``*_pct`` columns a % sign; ``formats`` overrides per
@@ -42,7 +42,8 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     screen holds two or three columns. A longer table is Streamlit's data grid (scrolling, sorting,
     search), its first column pinned and ``wide`` columns given more room. ``source`` (the published
     documents the rows come from) and ``notes`` are printed under the table, in its element when it is HTML
-    (``citation_html``). Returns the columns shown, under their data names (for the downloads).
+    (``citation_html``); ``lead`` (Markdown: a heading, figures, the table's name) above it, in its element too.
+    Returns the columns shown, under their data names (for the downloads).
     """
     formats = formats or {}
     shown = frame[list(labels)].reset_index(drop=True)
@@ -50,8 +51,11 @@ def show_table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, s
     if len(shown) <= _FULL_HEIGHT_ROWS:
         # One element, and no data grid: a grid costs its ~0.3 MB of script and a canvas redrawn per change.
         cited = citation_html(source, *notes) if source else ""
-        st.markdown(html_table(shown, labels, formats, lang, wide) + cited, unsafe_allow_html=True)
+        table = html_table(shown, labels, formats, lang, wide) + cited
+        st.markdown(f"{lead}\n\n{table}" if lead else table, unsafe_allow_html=True)
         return shown
+    if lead:
+        st.markdown(lead, unsafe_allow_html=True)
     # Streamlit's number formats always use English separators: in another language the
     # numbers are shown as text formatted for that locale (the returned table stays numeric).
     display = shown.copy() if lang != DEFAULT_LANGUAGE else shown

@@ -105,12 +105,27 @@ def shown_cards(at: AppTest) -> dict[str, str]:
     """Every card of every block of cards on the page (headline cards, rows of figures) as ``{label: value
     as shown}``, in page order."""
     cards = {}
-    for block in (m.value for m in at.markdown if str(m.value).startswith('<div role="region"')):
+    for block in (m.value for m in at.markdown if '<div role="region"' in str(m.value)):
         for group in block.split('role="group"')[1:]:
             label = re.search(r'aria-label="([^"]*)"', group)
             value = re.search(r"<div data-value[^>]*>(.*?)</div>", group)
             cards[html.unescape(label[1])] = html.unescape(re.sub(r"<[^>]+>", "", value[1]))
     return cards
+
+
+def heading_levels(node) -> list[tuple[int, str]]:
+    """(level, text as shown) of every heading under ``node`` in page order: Streamlit's heading elements and the
+    Markdown headings (``### …`` lines) of a Markdown element that also holds a table or figures."""
+    from streamlit.testing.v1.element_tree import Block, HeadingBase, Markdown
+
+    if isinstance(node, HeadingBase):
+        return [(int(node.proto.tag[1]), node.value)]
+    if isinstance(node, Markdown):
+        return [(len(hashes), as_shown(text)) for hashes, text in
+                re.findall(r"^(#{1,6}) (.+)$", str(node.value), flags=re.MULTILINE)]
+    if isinstance(node, Block):
+        return [found for index in sorted(node.children) for found in heading_levels(node.children[index])]
+    return []
 
 
 def data_version_line(at: AppTest) -> str:
@@ -197,8 +212,10 @@ def shown_tables(at: AppTest) -> list[pd.DataFrame]:
     def walk(node) -> None:
         if isinstance(node, Dataframe):
             found.append(_grid_frame(node))
-        elif getattr(node, "type", None) == "markdown" and str(node.value).startswith(f'<div class="{TABLE}" '):
-            found.append(html_table_frame(str(node.value)))
+        elif getattr(node, "type", None) == "markdown" and f'<div class="{TABLE}" ' in str(node.value):
+            # a table may follow a lead (heading, figures) in its element: read from the table on
+            markup = str(node.value)
+            found.append(html_table_frame(markup[markup.index(f'<div class="{TABLE}" '):]))
         for child in getattr(node, "children", {}).values():
             walk(child)
 

@@ -5,16 +5,8 @@ section were missing. The Overview and Objectives & funding pages went h1 → h3
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1.element_tree import Block, HeadingBase
 
-
-def heading_levels(node) -> list[tuple[int, str]]:
-    """(level, text) of every Streamlit heading under ``node``, in page order."""
-    if isinstance(node, HeadingBase):
-        return [(int(node.proto.tag[1]), node.value)]
-    if isinstance(node, Block):
-        return [found for index in sorted(node.children) for found in heading_levels(node.children[index])]
-    return []
+from tests.pages.conftest import heading_levels
 
 
 def skipped(levels: list[tuple[int, str]]) -> list[str]:
@@ -33,7 +25,7 @@ def test_the_check_finds_a_skipped_level():
 
 
 @pytest.mark.parametrize(("page", "query"), [
-    ("overview", {}), ("results", {}), ("map", {}), ("funding", {}), ("district", {}), ("survey", {}),
+    ("overview", {}), ("results", {}), ("map", {}), ("trends", {}), ("funding", {}), ("district", {}), ("survey", {}),
     ("sources", {"view": "documents"}),
 ])
 def test_headings_never_skip_a_level(open_page, page, query):

@@ -15,7 +15,7 @@ from data_pipeline.reference.published import DOCUMENTS, published_figure
 from data_pipeline.reference.registry import (CRP_OBJECTIVE_1, OUTCOME_1, OUTCOME_2, OUTCOME_3, PROGRAMMES,
                                               indicators_for)
 from geo.gazetteer import PROGRAMME_DISTRICTS, REGION_GBAO
-from tests.pages.conftest import shown_tables
+from tests.pages.conftest import heading_levels, shown_tables
 
 OUTCOME_CARDS = {OUTCOME_1: ["tajirrb_border_service_improved", "tajirrb_border_guards_trained_women"],
                  OUTCOME_2: ["tajirrb_grantees_successful"],
@@ -25,10 +25,11 @@ OUTCOME_CARDS = {OUTCOME_1: ["tajirrb_border_service_improved", "tajirrb_border_
 def cards(at) -> dict[str, str]:
     """The page's blocks of published figures: ``{outcome heading: the block's HTML}``."""
     found = {}
-    for block in at.markdown:
-        match = re.match(r'<div role="region" aria-label="([^"]*)"', str(block.value))
-        if match:
-            found[html.unescape(match[1])] = str(block.value)
+    for element in at.markdown:  # an outcome's element: its heading, the block of cards, the outputs table
+        for block in str(element.value).split("\n\n"):
+            match = re.match(r'<div role="region" aria-label="([^"]*)"', block)
+            if match:
+                found[html.unescape(match[1])] = block
     return found
 
 
@@ -49,7 +50,7 @@ def test_each_outcome_shows_its_published_figures_cited_then_its_outputs(open_pa
     at = open_page("results", lang=lang)
     assert [t.value for t in at.main.title] == [_("Results framework")]
     assert [h.value for h in at.header][:2] == [_(PROGRAMMES["TAJIRRB"]), _(PROGRAMMES["CRP2020"])]
-    headings = [h.value for h in at.subheader]
+    headings = [text for level, text in heading_levels(at.main) if level == 3]
     assert headings[:3] == [_(OUTCOME_1), _(OUTCOME_2), _(OUTCOME_3)]
     blocks = cards(at)
     for outcome, ids in OUTCOME_CARDS.items():
@@ -113,7 +114,7 @@ def test_a_crp_objective_shows_its_published_funding_and_beneficiaries_and_what_
     at = open_page("results", programme="CRP2020")
     assert [h.value for h in at.header][0] == PROGRAMMES["CRP2020"]
     heading = f"Objective: {CRP_OBJECTIVE_1}"
-    assert [h.value for h in at.subheader][0] == heading
+    assert [text for level, text in heading_levels(at.main) if level == 3][0] == heading
     block = cards(at)[heading]
     values = card_values(block)
     assert values["Funding required: Driving solutions to displacement"] == "950,000 USD"
