@@ -129,8 +129,10 @@ def table_markup(table: pd.DataFrame, labels: dict[str, str], number: Callable[[
         scope = ' scope="row"' if tag == "th" else ""
         out = []
         for value, text, gone in zip(values[column], texts[column], missing[column]):
-            number_value = is_numeric[column] and not gone and pd.api.types.is_number(value) and not isinstance(value, bool)
-            attributes = f' class="{TABLE}-num" data-value="{float(value)!r}"' if number_value else ""
+            number_value = not gone and pd.api.types.is_number(value) and not isinstance(value, bool)
+            # a missing number's – stays right-aligned under its column's heading
+            attributes = (f' class="{TABLE}-num" data-value="{float(value)!r}"' if is_numeric[column] and number_value
+                          else f' class="{TABLE}-num"' if is_numeric[column] else "")
             out.append(f"<{tag}{scope}{attributes}>{html_text(text)}</{tag}>")
         return out
 

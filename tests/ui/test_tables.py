@@ -76,6 +76,7 @@ def test_an_html_table_shows_text_from_data_as_text():
     assert shown["name"].tolist()[1] == "Vanj" and shown["note"].tolist() == ["`code`", "<script>x</script>"]
     assert shown["value"].tolist()[0] == 1.5 and pd.isna(shown["value"].tolist()[1])
     assert shown.attrs["text"]["value"] == ["2", "–"] and shown.attrs["labels"]["name"] == "Name <i>"
+    assert '<td class="bd-table-num">–</td>' in markup, "a missing number stays right-aligned in its column"
 
 
 @pytest.mark.parametrize("lang, line", [("en", "Value: <b>1,234</b> · %: <b>87.3%</b>"),
