@@ -25,8 +25,8 @@ plotly, folium, matplotlib, reportlab or Babel (only ``data_pipeline.presentatio
 
 from __future__ import annotations
 
-from ui.cards import (SOURCES_VIEW, Card, Metric, cards_html, citation, citation_html, cited, cited_html, cited_markdown, document_link,
-                      funding_sources, headline_cards, indicator_card, legend, metric_cards, overview_cards,
+from ui.cards import (SOURCES_VIEW, Card, Metric, cards_html, citation, citation_html, cited, cited_html, cited_markdown,
+                      document_link, funding_sources, headline_cards, indicator_card, legend, metric_cards, overview_cards,
                       printed, published_cards_html, small_print, with_citation)
 from ui.data import (active_version_id, active_version_or_demo, boundaries, breakdown_rows, cached_dataset,
                      cached_filtered, content_key, ensure_data, funding_rows, indicator_rows, store_error, version_id,
@@ -45,8 +45,8 @@ from ui.tables import (COUNT_FORMAT, PCT_FORMAT, briefing_button, changes_labels
 from ui.text import plain
 
 __all__ = [
-    "SOURCES_VIEW", "Card", "Metric", "cards_html", "citation", "citation_html", "cited", "cited_html", "cited_markdown", "document_link",
-    "funding_sources", "headline_cards", "indicator_card", "legend", "metric_cards", "overview_cards", "printed",
+    "SOURCES_VIEW", "Card", "Metric", "cards_html", "citation", "citation_html", "cited", "cited_html", "cited_markdown",
+    "document_link", "funding_sources", "headline_cards", "indicator_card", "legend", "metric_cards", "overview_cards", "printed",
     "published_cards_html", "small_print", "with_citation",
     "active_version_id", "active_version_or_demo", "boundaries", "breakdown_rows", "cached_dataset",
     "cached_filtered", "content_key", "ensure_data", "funding_rows", "indicator_rows", "store_error", "version_id",
