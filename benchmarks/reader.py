@@ -52,7 +52,7 @@ class Widget:
 
 
 READER_PAGES = {"overview": "/", "map": "/map", "trends": "/trends", "funding": "/funding", "district": "/district",
-                "survey": "/survey", "sources": "/sources"}
+                "results": "/results", "survey": "/survey", "sources": "/sources"}
 WIDGETS: dict[str, tuple[Widget, ...]] = {
     "map": (Widget("selectbox", "Indicator"), Widget("radio", "Show")),
     "trends": (Widget("radio", "Period"),),
