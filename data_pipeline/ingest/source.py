@@ -17,12 +17,16 @@ class GatedFile:
     reader of the batches is busy with one (``asking``/``taken``), and go on while it waits for the next
     (the parser may need a few blocks more to make it), up to ``READAHEAD_BLOCKS`` more; a read never waits
     longer than ``_WAIT_SECONDS``.
+
+    ``skip`` bytes at the start (a UTF-8 BOM) are read and hashed when the file is opened, outside the gate:
+    the parser never gets them, and they take none of the blocks it may read ahead.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, skip: int = 0):
         self._file = path.open("rb")
-        self._digest = hashlib.sha256()
-        self.position = 0
+        head = self._file.read(skip)
+        self._digest = hashlib.sha256(head)
+        self.position = len(head)
         self._reads = 0
         self._allowed = READAHEAD_BLOCKS
         self._asking = True
@@ -96,7 +100,7 @@ class GatedFile:
             self._turn.notify_all()
 
 
-READAHEAD_BLOCKS = 3
+READAHEAD_BLOCKS = 2
 """Blocks (``csv.CSV_BLOCK_BYTES`` each) the parser may read ahead of the batches taken (and as many more
 while a batch is asked for)."""
 _WAIT_SECONDS = 1.0
