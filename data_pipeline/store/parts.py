@@ -151,8 +151,11 @@ class CellSums:
             self._repack(widths, first_month)
         keys = _packed(codes, widths)
         del codes
-        rows, distinct = pd.factorize(keys)
-        count = len(distinct)
+        rows, distinct = pd.factorize(keys)  # hashing beats sorting every row; only the distinct keys are sorted
+        order = np.argsort(distinct)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        rows, distinct, count = rank[rows], distinct[order], len(distinct)
         value = np.bincount(rows, weights=table.column("value").to_numpy().astype(np.float64), minlength=count)
         records = np.bincount(rows, minlength=count).astype(np.int64)
         first_day = np.full(count, np.iinfo(np.int64).max)
@@ -189,8 +192,9 @@ class CellSums:
 
     def _merge(self, keys: np.ndarray, value: np.ndarray, records: np.ndarray, first_day: np.ndarray,
                last_day: np.ndarray) -> None:
-        """Add one batch's distinct cells: those held are summed in place, new ones inserted in key order."""
-        at = np.searchsorted(self._keys, keys)
+        """Add one batch's distinct cells (sorted by key): those held are summed in place, new ones inserted
+        in key order."""
+        at = np.searchsorted(self._keys, keys)  # sorted needles: one pass through the held keys
         held = at < len(self._keys)
         held[held] = self._keys[at[held]] == keys[held]
         where = at[held]
@@ -200,13 +204,12 @@ class CellSums:
         self._last_day[where] = np.maximum(self._last_day[where], last_day[held])
         new = ~held
         if new.any():
-            order = np.argsort(keys[new], kind="stable")
-            at_new = at[new][order]
-            self._keys = np.insert(self._keys, at_new, keys[new][order])
-            self._value = np.insert(self._value, at_new, value[new][order])
-            self._records = np.insert(self._records, at_new, records[new][order])
-            self._first_day = np.insert(self._first_day, at_new, first_day[new][order])
-            self._last_day = np.insert(self._last_day, at_new, last_day[new][order])
+            at = at[new]
+            self._keys = np.insert(self._keys, at, keys[new])
+            self._value = np.insert(self._value, at, value[new])
+            self._records = np.insert(self._records, at, records[new])
+            self._first_day = np.insert(self._first_day, at, first_day[new])
+            self._last_day = np.insert(self._last_day, at, last_day[new])
 
 
 _MONTH = CELL_KEYS.index("month")
