@@ -43,7 +43,7 @@ def settled(reads: list[int]) -> int:
 
 
 def test_the_parser_reads_at_most_readahead_blocks_ahead_while_no_batch_is_asked_for(path, monkeypatch):
-    monkeypatch.setattr(source, "_WAIT_SECONDS", 5.0)
+    monkeypatch.setattr(source, "WAIT_SECONDS", 5.0)
     gated = GatedFile(path, skip=3)
     gated.taken()  # a batch was taken and none asked for yet: only the read-ahead window is open
     reads = []
