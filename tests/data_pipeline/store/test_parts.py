@@ -1,5 +1,6 @@
 """RecordParts: a file's records made ready batch by batch store what the whole file's frame stores — the same
-records and the same monthly cells, bit for bit — whatever the batch size."""
+records and the same monthly cells, bit for bit — whatever the batch size; CellSums, which sums the cells batch
+by batch, gives what one groupby of all the batches gives."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from hypothesis import strategies as st
 from benchmarks.generate import write_activity_csv
 from data_pipeline.ingest import read_table
 from data_pipeline.ingest.stream import stream_table
+from data_pipeline.reference.schemas import ACTIVITY_COLUMNS
 from data_pipeline.store import Store, SubmissionInput
 from data_pipeline.store.cells import table_cells
 from data_pipeline.store.encoding import arrow_table, cells_frame, coerce_frame
 from data_pipeline.store.parts import CellSums, RecordParts, key_widths
-from data_pipeline.reference.schemas import ACTIVITY_COLUMNS
 from data_pipeline.store.tables import CELL_KEYS, FIELDS
 
 TODAY = dt.date(2024, 6, 30)
