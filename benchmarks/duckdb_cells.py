@@ -7,7 +7,7 @@ store (``Store.activity_cells``) and exits 1 on any difference. ``write_mappings
 
 The spellings a field office uses (district names in three languages, ``F``/``ж`` for female, ``18–29``
 with an en dash…) are resolved by ingest's own checks, applied to the generator's distinct spellings
-(``benchmarks.generate``) in the parent process, and handed to DuckDB as small mapping tables that the query
+(``benchmarks.generate``) in a process of their own, and handed to DuckDB as small mapping tables that the query
 joins: the timed process only imports DuckDB and does the reading, the date parsing and the grouping of every
 row, as ingest does.
 """

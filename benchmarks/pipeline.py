@@ -16,8 +16,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmarks import duckdb_cells
-from benchmarks.generate import write_activity_csv
 from benchmarks.worker import STAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +55,22 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024, stdout
 
 
+def in_child(statement: str) -> None:
+    """Run the Python ``statement`` in a child process, so that what it allocates (a generated file's columns,
+    the checks' imports) never raises this process's resident peak: Linux hands a parent's high-water mark on
+    to every child it starts afterwards (``subprocess`` forks with vfork, and ``exec`` keeps the mark), so the
+    children's ``ru_maxrss`` would be at least the parent's."""
+    _run([sys.executable, "-c", statement])
+
+
+def generated_csv(path: Path, rows: int, log=print) -> Path:
+    """The generated activities file of ``rows`` records at ``path``, written in a child process if missing."""
+    if not path.exists():
+        log(f"  generating {path.name}")
+        in_child(f"from benchmarks.generate import write_activity_csv; write_activity_csv({str(path)!r}, {rows})")
+    return path
+
+
 def _fresh_store(workdir: Path, name: str) -> str:
     for suffix in ("", "-wal", "-shm"):
         (workdir / f"{name}{suffix}").unlink(missing_ok=True)
@@ -72,10 +86,7 @@ def _median(measurements: list[Measurement]) -> Measurement:
 
 def measure_size(rows: int, workdir: Path, log=print, small_repeats: int = SMALL_REPEATS) -> list[Measurement]:
     """Every pipeline figure for a generated file of ``rows`` records."""
-    csv_path = workdir / f"activities-{rows}.csv"
-    if not csv_path.exists():
-        log(f"  generating {csv_path.name}")
-        write_activity_csv(csv_path, rows)
+    csv_path = generated_csv(workdir / f"activities-{rows}.csv", rows, log)
     repeats = small_repeats if rows <= SMALL_ROWS else 1
     out: list[Measurement] = []
     for stage in STAGES:
@@ -91,7 +102,7 @@ def measure_size(rows: int, workdir: Path, log=print, small_repeats: int = SMALL
     # three see the same machine load (the machine is shared and its speed moves by a factor of two).
     mappings = workdir / "duckdb-mappings.json"
     if not mappings.exists():
-        duckdb_cells.write_mappings(mappings)
+        in_child(f"from benchmarks.duckdb_cells import write_mappings; write_mappings({str(mappings)!r})")
     parses, ingests, duckdbs = [], [], []
     checked = None
     for repeat in range(small_repeats):

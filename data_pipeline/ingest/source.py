@@ -16,13 +16,17 @@ class GatedFile:
     5M-row file was held whole before the first batch was taken); the parser's reads wait here while the
     reader of the batches is busy with one (``asking``/``taken``), and go on while it waits for the next
     (the parser may need a few blocks more to make it), up to ``READAHEAD_BLOCKS`` more; a read never waits
-    longer than ``_WAIT_SECONDS``.
+    longer than ``WAIT_SECONDS``.
+
+    ``skip`` bytes at the start (a UTF-8 BOM) are read and hashed when the file is opened, outside the gate:
+    the parser never gets them, and they take none of the blocks it may read ahead.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, skip: int = 0):
         self._file = path.open("rb")
-        self._digest = hashlib.sha256()
-        self.position = 0
+        head = self._file.read(skip)
+        self._digest = hashlib.sha256(head)
+        self.position = len(head)
         self._reads = 0
         self._allowed = READAHEAD_BLOCKS
         self._asking = True
@@ -35,7 +39,7 @@ class GatedFile:
     def read(self, size: int = -1) -> bytes:
         with self._turn:
             self._turn.wait_for(lambda: self._reads < self._allowed + (READAHEAD_BLOCKS if self._asking else 0),
-                                timeout=_WAIT_SECONDS)
+                                timeout=WAIT_SECONDS)
             self._reads += 1
         with self._reading:  # one read at a time, hashed in the order read; none once the hash is taken
             if self._finished:
@@ -96,7 +100,8 @@ class GatedFile:
             self._turn.notify_all()
 
 
-READAHEAD_BLOCKS = 3
+READAHEAD_BLOCKS = 2
 """Blocks (``csv.CSV_BLOCK_BYTES`` each) the parser may read ahead of the batches taken (and as many more
 while a batch is asked for)."""
-_WAIT_SECONDS = 1.0
+WAIT_SECONDS = 1.0
+"""The longest a parser's read waits at the gate (a read that waited this long goes on regardless)."""

@@ -140,7 +140,7 @@ def _stream_csv(path: Path, name: str, head: bytes, size: int, sink: BatchSink, 
     if encoding is not None and encoding != file.encoding:
         file.encoding = encoding
         notes.append(f"Read as {encoding} text (Windows Cyrillic).")
-    hashing = GatedFile(path)
+    hashing = GatedFile(path, skip=file.skip)
     state = _Batches(file, limits, batch_rows, log)
     layout: Layout | None = None
     kind = ""
@@ -148,7 +148,6 @@ def _stream_csv(path: Path, name: str, head: bytes, size: int, sink: BatchSink, 
     filled = records = 0
     report("parsing", 0.0)
     try:
-        hashing.read(file.skip)
         for number, grid in enumerate(state.grids(hashing)):
             if number == 0:  # the first batch: the header (and HXL row) say what the file is
                 if file.delimiter == ";":

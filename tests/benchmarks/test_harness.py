@@ -34,6 +34,19 @@ def test_generated_files_are_valid_varied_activity_tables(tmp_path):
     assert write_activity_csv(tmp_path / "b.csv", 2_000).read_bytes() == path.read_bytes()  # seeded
 
 
+def test_files_are_generated_in_a_child_so_the_measuring_process_stays_small(tmp_path):
+    """Every child the harness starts reports at least its parent's resident peak (Linux keeps it across exec)."""
+    path = tmp_path / "big.csv"
+    # VmHWM: this process's own peak (ru_maxrss would include the peak of pytest, which starts it).
+    run = subprocess.run([sys.executable, "-c", "import re; from pathlib import Path; "
+                          "from benchmarks.pipeline import generated_csv; "
+                          f"generated_csv(Path({str(path)!r}), 1_000_000, log=lambda line: None); "
+                          "print(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text())[1])"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert path.stat().st_size > 50_000_000 and int(run.stdout.split()[-1]) / 1024 < 150  # generated here: 270 MB
+
+
 def test_quick_run_writes_every_figure(tmp_path):
     out = tmp_path / "results"
     run = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--skip-browser", "--out", str(out)],
