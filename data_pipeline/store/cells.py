@@ -26,7 +26,7 @@ def _day_numbers(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy().astype("datetime64[D]").view(np.int64)
 
 
-def _dates(days: np.ndarray) -> pa.Array:
+def date_array(days: np.ndarray) -> pa.Array:
     """Day numbers (since 1970-01-01) as an Arrow date column."""
     return pa.array(days.astype(np.int32), type=pa.int32()).view(pa.date32())
 
@@ -83,12 +83,12 @@ def table_cells(table: pa.Table) -> pa.Table:
     out: dict[str, pa.Array] = {}
     for name, code in zip(CELL_KEYS, groups.keys):
         if name == "month":
-            out[name] = _dates((code + first_month).view("datetime64[M]").astype("datetime64[D]").view(np.int64))
+            out[name] = date_array((code + first_month).view("datetime64[M]").astype("datetime64[D]").view(np.int64))
         else:  # missing is the dictionary's last entry, as in ``arrow_table``
             out[name] = pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
                                                        pa.array(sorted_values[name], type=pa.string()))
-    out.update(value=pa.array(values), records=pa.array(records), first_date=_dates(first_day),
-               last_date=_dates(last_day))
+    out.update(value=pa.array(values), records=pa.array(records), first_date=date_array(first_day),
+               last_date=date_array(last_day))
     return pa.table([out[f.name] for f in CELL_FIELDS], names=[f.name for f in CELL_FIELDS])
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data_pipeline.reference.schemas import KIND_ACTIVITIES, TEXT
-from data_pipeline.store.cells import _dates, no_cells, table_cells
+from data_pipeline.store.cells import date_array, no_cells, table_cells
 from data_pipeline.store.encoding import _STR_DTYPE, arrow_table, blob_table, coerce_frame, ipc_blob, table_chunks
 from data_pipeline.store.model import SubmissionInput
 from data_pipeline.store.tables import CELL_FIELDS, CELL_KEYS, FIELDS
@@ -171,13 +171,13 @@ class CellSums:
         columns: dict[str, pa.Array] = {}
         for name, code in zip(CELL_KEYS, _unpacked(self._keys, self._widths)):
             if name == "month":
-                columns[name] = _dates((code + self._first_month).view("datetime64[M]").astype("datetime64[D]")
-                                       .view(np.int64))
+                columns[name] = date_array((code + self._first_month).view("datetime64[M]").astype("datetime64[D]")
+                                            .view(np.int64))
             else:
                 columns[name] = pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
                                                                pa.array(list(self._codes[name]), type=pa.string()))
         columns.update(value=pa.array(self._value), records=pa.array(self._records),
-                       first_date=_dates(self._first_day), last_date=_dates(self._last_day))
+                       first_date=date_array(self._first_day), last_date=date_array(self._last_day))
         # Summed again only to be sorted and numbered as ``table_cells`` does (each key is one cell already).
         return table_cells(pa.table([columns[f.name] for f in CELL_FIELDS], names=[f.name for f in CELL_FIELDS]))
 
