@@ -22,13 +22,41 @@ DENSE_CELL_SLOTS = DENSE_SLOTS
 possible key; beyond, by hashing the keys (``grouping.group_rows``)."""
 
 
-def _day_numbers(table: pa.Table, name: str) -> np.ndarray:
+def day_numbers(table: pa.Table, name: str) -> np.ndarray:
+    """The date column ``name`` as day numbers (since 1970-01-01)."""
     return table.column(name).to_numpy().astype("datetime64[D]").view(np.int64)
+
+
+def month_numbers(days: np.ndarray) -> np.ndarray:
+    """Each day number's month (months since 1970-01)."""
+    start_day = int(days.min())
+    # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
+    day_months = np.arange(start_day, int(days.max()) + 1).view("datetime64[D]").astype("datetime64[M]")
+    return day_months.view(np.int64)[days - start_day]
 
 
 def date_array(days: np.ndarray) -> pa.Array:
     """Day numbers (since 1970-01-01) as an Arrow date column."""
     return pa.array(days.astype(np.int32), type=pa.int32()).view(pa.date32())
+
+
+def month_array(months: np.ndarray) -> pa.Array:
+    """Month numbers (since 1970-01) as an Arrow date column of each month's first day."""
+    return date_array(months.view("datetime64[M]").astype("datetime64[D]").view(np.int64))
+
+
+def group_sums(rows: np.ndarray, count: int, values: np.ndarray, first_days: np.ndarray, last_days: np.ndarray,
+               records: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per group of ``rows`` (numbers below ``count``): the summed values, the records (one per row, or the
+    summed ``records``), the earliest of ``first_days`` and the latest of ``last_days``."""
+    value = np.bincount(rows, weights=values.astype(np.float64), minlength=count)
+    weights = None if records is None else records.astype(np.float64)
+    record_count = np.bincount(rows, weights=weights, minlength=count).astype(np.int64)
+    first_day = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, rows, first_days)
+    last_day = np.full(count, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, rows, last_days)
+    return value, record_count, first_day, last_day
 
 
 def no_cells() -> pa.Table:
@@ -42,10 +70,7 @@ def _key_codes(table: pa.Table, days: np.ndarray) -> tuple[list[np.ndarray], lis
     """Each of ``CELL_KEYS``' codes per row, numbered in sorted order (``grouping.ranked_codes``), and their
     counts of distinct values; the first month (the month codes count from it) and each text key's values
     in sorted order."""
-    start_day = int(days.min())
-    # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
-    day_months = np.arange(start_day, int(days.max()) + 1).view("datetime64[D]").astype("datetime64[M]")
-    months = day_months.view(np.int64)[days - start_day]
+    months = month_numbers(days)
     first_month = int(months.min())
     codes, sizes, sorted_values = [], [], {}
     for name in CELL_KEYS:
@@ -68,22 +93,18 @@ def table_cells(table: pa.Table) -> pa.Table:
     of_cells = "records" in table.column_names
     if table.num_rows == 0:
         return no_cells()
-    days = _day_numbers(table, "month" if of_cells else "date")
+    days = day_numbers(table, "month" if of_cells else "date")
     codes, sizes, first_month, sorted_values = _key_codes(table, days)
     groups = group_rows(codes, sizes, DENSE_CELL_SLOTS)
-    rows, count, order = groups.rows, groups.count, groups.order
-    values = np.bincount(rows, weights=table.column("value").to_numpy().astype(np.float64), minlength=count)[order]
-    counts = table.column("records").to_numpy().astype(np.float64) if of_cells else None
-    records = np.bincount(rows, weights=counts, minlength=count).astype(np.int64)[order]
-    first_day = np.full(count, np.iinfo(np.int64).max)
-    np.minimum.at(first_day, rows, _day_numbers(table, "first_date") if of_cells else days)
-    last_day = np.full(count, np.iinfo(np.int64).min)
-    np.maximum.at(last_day, rows, _day_numbers(table, "last_date") if of_cells else days)
-    first_day, last_day = first_day[order], last_day[order]
+    sums = group_sums(groups.rows, groups.count, table.column("value").to_numpy(),
+                      day_numbers(table, "first_date") if of_cells else days,
+                      day_numbers(table, "last_date") if of_cells else days,
+                      table.column("records").to_numpy() if of_cells else None)
+    values, records, first_day, last_day = (sum_[groups.order] for sum_ in sums)
     out: dict[str, pa.Array] = {}
     for name, code in zip(CELL_KEYS, groups.keys):
         if name == "month":
-            out[name] = date_array((code + first_month).view("datetime64[M]").astype("datetime64[D]").view(np.int64))
+            out[name] = month_array(code + first_month)
         else:  # missing is the dictionary's last entry, as in ``arrow_table``
             out[name] = pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
                                                        pa.array(sorted_values[name], type=pa.string()))

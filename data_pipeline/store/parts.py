@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 from data_pipeline.reference.schemas import KIND_ACTIVITIES, TEXT
-from data_pipeline.store.cells import date_array, no_cells, table_cells
+from data_pipeline.store.cells import (date_array, day_numbers, group_sums, month_array, month_numbers, no_cells,
+                                       table_cells)
 from data_pipeline.store.encoding import _STR_DTYPE, arrow_table, blob_table, coerce_frame, ipc_blob, table_chunks
 from data_pipeline.store.model import SubmissionInput
 from data_pipeline.store.tables import CELL_FIELDS, CELL_KEYS, FIELDS
@@ -124,11 +125,8 @@ class CellSums:
         a dictionary entry) into the cells."""
         if table.num_rows == 0:
             return
-        days = table.column("date").to_numpy().astype("datetime64[D]").view(np.int64)
-        start_day = int(days.min())
-        # Each day's month through a table of the days spanned: a look-up instead of calendar arithmetic per row.
-        day_months = np.arange(start_day, int(days.max()) + 1).view("datetime64[D]").astype("datetime64[M]")
-        months = day_months.view(np.int64)[days - start_day]
+        days = day_numbers(table, "date")
+        months = month_numbers(days)
         first_month = int(months.min())
         if self._first_month is not None:
             first_month = min(first_month, self._first_month)
@@ -155,14 +153,8 @@ class CellSums:
         order = np.argsort(distinct)
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-        rows, distinct, count = rank[rows], distinct[order], len(distinct)
-        value = np.bincount(rows, weights=table.column("value").to_numpy().astype(np.float64), minlength=count)
-        records = np.bincount(rows, minlength=count).astype(np.int64)
-        first_day = np.full(count, np.iinfo(np.int64).max)
-        np.minimum.at(first_day, rows, days)
-        last_day = np.full(count, np.iinfo(np.int64).min)
-        np.maximum.at(last_day, rows, days)
-        self._merge(distinct, value, records, first_day, last_day)
+        rows = rank[rows]
+        self._merge(distinct[order], *group_sums(rows, len(distinct), table.column("value").to_numpy(), days, days))
 
     def table(self) -> pa.Table:
         """The cells (``CELL_FIELDS``, as stored: sorted, dictionaries in sorted order)."""
@@ -171,8 +163,7 @@ class CellSums:
         columns: dict[str, pa.Array] = {}
         for name, code in zip(CELL_KEYS, _unpacked(self._keys, self._widths)):
             if name == "month":
-                columns[name] = date_array((code + self._first_month).view("datetime64[M]").astype("datetime64[D]")
-                                            .view(np.int64))
+                columns[name] = month_array(code + self._first_month)
             else:
                 columns[name] = pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
                                                                pa.array(list(self._codes[name]), type=pa.string()))

@@ -22,11 +22,10 @@ from data_pipeline.store import Store, SubmissionInput
 from data_pipeline.store.cells import table_cells
 from data_pipeline.store.encoding import arrow_table, cells_frame, coerce_frame
 from data_pipeline.store.parts import CellSums, RecordParts, key_widths
-from data_pipeline.store.tables import CELL_KEYS, FIELDS
+from data_pipeline.store.tables import CELL_FIELDS, CELL_KEYS, FIELDS
 
 TODAY = dt.date(2024, 6, 30)
-CELL_COLUMNS = ["district_code", "indicator", "month", "sex", "age_group", "disability", "value", "records",
-                "first_date", "last_date"]
+CELL_COLUMNS = [f.name for f in CELL_FIELDS]
 
 
 @pytest.fixture(scope="module")
